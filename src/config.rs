@@ -1,0 +1,322 @@
+//! `workshop.toml`: the workshop's settings as typed data.
+//!
+//! Every section denies unknown keys, so a misspelt key is an error with a
+//! position and a "did you mean" hint instead of a silently ignored setting.
+//! [`Config::parse`] turns text into a `Config` or a list of [`Diagnostic`]s;
+//! [`Config::validate`] checks ranges and points at the offending value.
+
+use crate::diag::{Diagnostic, Diagnostics, did_you_mean};
+use serde::{Deserialize, Serialize};
+use std::path::{Path, PathBuf};
+
+/// The file name of the workshop configuration, at the workshop root.
+pub const FILE_NAME: &str = "workshop.toml";
+
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Config {
+    pub site: SiteConfig,
+    pub model: ModelConfig,
+    pub data: DataConfig,
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct SiteConfig {
+    /// Title of the site, deck and sheets.
+    pub title: String,
+    /// Absolute URL the site is published under (only for links that must be absolute).
+    pub base_url: Option<String>,
+    /// Paper size for printed sheets and PDFs.
+    pub paper: Paper,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Paper {
+    A4,
+    Letter,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Optimizer {
+    /// Adam; `weight_decay` is added to the gradient (L2), as in PyTorch's Adam.
+    Adam,
+    /// AdamW; `weight_decay` shrinks the weights directly (decoupled).
+    Adamw,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Loss {
+    /// Cross-entropy on the softmax of the logits.
+    CrossEntropy,
+    /// Mean squared error between softmax output and the one-hot label
+    /// (the earlier workshop's recipe).
+    Mse,
+}
+
+/// Hyper-parameters of the network and its training. Part of the model
+/// cache key: change any of them and the next build retrains.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ModelConfig {
+    /// Number of hidden neurons H (= number of key-value pairs).
+    pub hidden: usize,
+    pub epochs: usize,
+    pub batch_size: usize,
+    pub learning_rate: f64,
+    pub optimizer: Optimizer,
+    /// Weight decay; unset means 0 for Adam and 0.01 for AdamW (PyTorch's defaults).
+    pub weight_decay: Option<f64>,
+    pub loss: Loss,
+    /// Train on the first N of the 60 000 training images.
+    pub train_images: usize,
+    /// Seeds initialisation and shuffling.
+    pub seed: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Default, Deserialize, Serialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct DataConfig {
+    /// Folder with the four MNIST files, relative to workshop.toml.
+    pub mnist_dir: Option<PathBuf>,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            site: SiteConfig::default(),
+            model: ModelConfig::default(),
+            data: DataConfig::default(),
+        }
+    }
+}
+
+impl Default for SiteConfig {
+    fn default() -> Self {
+        SiteConfig {
+            title: "Inside a neural network: keys and values".to_string(),
+            base_url: None,
+            paper: Paper::A4,
+        }
+    }
+}
+
+impl Default for ModelConfig {
+    fn default() -> Self {
+        ModelConfig {
+            hidden: 256,
+            epochs: 8,
+            batch_size: 128,
+            learning_rate: 1e-3,
+            optimizer: Optimizer::Adam,
+            weight_decay: None,
+            loss: Loss::CrossEntropy,
+            train_images: 60_000,
+            seed: 42,
+        }
+    }
+}
+
+impl ModelConfig {
+    /// The weight decay in force (explicit, or the optimizer's default).
+    pub fn effective_weight_decay(&self) -> f64 {
+        match (self.weight_decay, self.optimizer) {
+            (Some(wd), _) => wd,
+            (None, Optimizer::Adam) => 0.0,
+            (None, Optimizer::Adamw) => 0.01,
+        }
+    }
+
+    /// The earlier workshop's recipe: MSE on softmax vs one-hot, AdamW,
+    /// batch 512, the first 10 000 training images.
+    pub fn earlier_workshop() -> Self {
+        ModelConfig {
+            loss: Loss::Mse,
+            optimizer: Optimizer::Adamw,
+            batch_size: 512,
+            train_images: 10_000,
+            ..ModelConfig::default()
+        }
+    }
+}
+
+impl Config {
+    /// Reads and checks `<root>/workshop.toml`. A missing file is an error
+    /// that says how to start one.
+    pub fn load(root: &Path) -> Result<Config, Diagnostics> {
+        let path = root.join(FILE_NAME);
+        let src = std::fs::read_to_string(&path).map_err(|e| {
+            Diagnostic::new(&path, format!("cannot read the workshop configuration: {e}"))
+                .with_hint(format!(
+                    "run kvlens in a workshop folder (one with {FILE_NAME}) or pass --root DIR"
+                ))
+        })?;
+        Config::parse(&src, &path)
+    }
+
+    /// Parses and validates `src`, the text of `file`.
+    pub fn parse(src: &str, file: &Path) -> Result<Config, Diagnostics> {
+        let config: Config = toml::from_str(src).map_err(|e| toml_diagnostic(&e, src, file))?;
+        config.validate(src, file)?;
+        Ok(config)
+    }
+
+    /// Range checks; every problem is reported, each at its value.
+    pub fn validate(&self, src: &str, file: &Path) -> Result<(), Diagnostics> {
+        let mut out = Diagnostics::default();
+        let mut bad = |path: &[&str], message: String, hint: &str| {
+            let mut d = Diagnostic::new(file, format!("`{}`: {message}", path.join(".")));
+            if let Some(offset) = value_offset(src, path) {
+                d = d.at_offset(src, offset);
+            }
+            if !hint.is_empty() {
+                d = d.with_hint(hint);
+            }
+            out.push(d);
+        };
+        let m = &self.model;
+        if !(1..=131_072).contains(&m.hidden) {
+            bad(&["model", "hidden"], format!("must be between 1 and 131072, got {}", m.hidden), "the workshop is written for 64 to 1024; the default is 256");
+        }
+        if !(1..=1000).contains(&m.epochs) {
+            bad(&["model", "epochs"], format!("must be between 1 and 1000, got {}", m.epochs), "");
+        }
+        if !(1..=60_000).contains(&m.batch_size) {
+            bad(&["model", "batch_size"], format!("must be between 1 and 60000, got {}", m.batch_size), "");
+        }
+        if !(m.learning_rate.is_finite() && m.learning_rate > 0.0 && m.learning_rate <= 1.0) {
+            bad(&["model", "learning_rate"], format!("must be > 0 and ≤ 1, got {}", m.learning_rate), "Adam's usual value is 0.001");
+        }
+        if let Some(wd) = m.weight_decay
+            && !(wd.is_finite() && (0.0..=1.0).contains(&wd))
+        {
+            bad(&["model", "weight_decay"], format!("must be between 0 and 1, got {wd}"), "");
+        }
+        if !(1..=60_000).contains(&m.train_images) {
+            bad(&["model", "train_images"], format!("must be between 1 and 60000 (MNIST has 60000 training images), got {}", m.train_images), "");
+        }
+        if self.site.title.trim().is_empty() {
+            bad(&["site", "title"], "must not be empty".to_string(), "");
+        }
+        if let Some(url) = &self.site.base_url
+            && !(url.starts_with("https://") || url.starts_with("http://") || url.starts_with('/'))
+        {
+            bad(&["site", "base_url"], format!("must start with https://, http:// or /, got {url:?}"), "for example base_url = \"https://example.org/workshop/\"");
+        }
+        out.into_result()
+    }
+
+    /// `[data] mnist_dir`, resolved against the folder of workshop.toml.
+    pub fn mnist_dir(&self, root: &Path) -> Option<PathBuf> {
+        self.data.mnist_dir.as_ref().map(|d| root.join(d))
+    }
+}
+
+/// Byte offset of the value at `path` (e.g. `["model", "hidden"]`) in `src`.
+fn value_offset(src: &str, path: &[&str]) -> Option<usize> {
+    let doc = toml::de::DeTable::parse(src).ok()?;
+    let (last, parents) = path.split_last()?;
+    let mut table = doc.get_ref();
+    for key in parents {
+        table = table.get(*key)?.get_ref().as_table()?;
+    }
+    Some(table.get(*last)?.span().start)
+}
+
+/// Turns a toml/serde error into a diagnostic with position and hint.
+fn toml_diagnostic(e: &toml::de::Error, src: &str, file: &Path) -> Diagnostic {
+    let message = e.message().trim().to_string();
+    let mut d = Diagnostic::new(file, message.clone());
+    if let Some(span) = e.span() {
+        d = d.at_offset(src, span.start);
+    }
+    if let Some(hint) = unknown_key_hint(&message) {
+        d = d.with_hint(hint);
+    }
+    d
+}
+
+/// For serde's "unknown field `x`, expected one of `a`, `b`" (and the same for
+/// variants), a hint naming the closest allowed word or listing them.
+fn unknown_key_hint(message: &str) -> Option<String> {
+    let rest = message
+        .strip_prefix("unknown field `")
+        .or_else(|| message.strip_prefix("unknown variant `"))?;
+    let (word, expected) = rest.split_once('`')?;
+    let allowed: Vec<&str> = expected.split('`').skip(1).step_by(2).collect();
+    if let Some(best) = did_you_mean(word, allowed.iter().copied()) {
+        return Some(format!("did you mean `{best}`?"));
+    }
+    if allowed.is_empty() {
+        return None;
+    }
+    Some(format!("allowed here: {}", allowed.join(", ")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(src: &str) -> Result<Config, Diagnostics> {
+        Config::parse(src, Path::new("workshop.toml"))
+    }
+
+    #[test]
+    fn empty_file_gives_defaults() {
+        assert_eq!(parse("").unwrap(), Config::default());
+    }
+
+    #[test]
+    fn reads_every_section() {
+        let c = parse(
+            "[site]\ntitle = \"T\"\npaper = \"letter\"\nbase_url = \"https://x.org/w/\"\n\
+             [model]\nhidden = 64\nepochs = 3\nbatch_size = 512\nlearning_rate = 0.002\n\
+             optimizer = \"adamw\"\nloss = \"mse\"\ntrain_images = 10000\nseed = 7\n\
+             [data]\nmnist_dir = \"../mnist\"\n",
+        )
+        .unwrap();
+        assert_eq!(c.site.paper, Paper::Letter);
+        assert_eq!(c.model.hidden, 64);
+        assert_eq!(c.model.loss, Loss::Mse);
+        assert_eq!(c.model.effective_weight_decay(), 0.01);
+        assert_eq!(c.mnist_dir(Path::new("/w")), Some(PathBuf::from("/w/../mnist")));
+    }
+
+    #[test]
+    fn misspelt_key_names_line_column_and_suggests() {
+        let err = parse("[model]\nhiden = 64\n").unwrap_err();
+        assert_eq!(err.len(), 1);
+        let d = &err.0[0];
+        assert_eq!((d.line, d.col), (Some(2), Some(1)));
+        assert!(d.message.contains("unknown field `hiden`"), "{}", d.message);
+        assert_eq!(d.hint.as_deref(), Some("did you mean `hidden`?"));
+    }
+
+    #[test]
+    fn misspelt_section_and_variant_get_hints() {
+        let err = parse("[modle]\nhidden = 64\n").unwrap_err();
+        assert_eq!(err.0[0].hint.as_deref(), Some("did you mean `model`?"));
+        let err = parse("[model]\nloss = \"crossentropy\"\n").unwrap_err();
+        assert_eq!(err.0[0].line, Some(2));
+        assert_eq!(err.0[0].hint.as_deref(), Some("did you mean `cross_entropy`?"));
+    }
+
+    #[test]
+    fn every_range_problem_is_reported_at_its_value() {
+        let err = parse("[model]\nepochs = 0\nhidden = 0\nlearning_rate = -1.0\n").unwrap_err();
+        assert_eq!(err.len(), 3);
+        let at: Vec<_> = err.0.iter().map(|d| (d.line, d.col)).collect();
+        assert!(at.contains(&(Some(2), Some(10))), "{at:?}");
+        assert!(at.contains(&(Some(3), Some(10))), "{at:?}");
+        assert!(err.to_string().contains("`model.hidden`: must be between 1 and 131072, got 0"));
+    }
+
+    #[test]
+    fn wrong_type_is_an_error_with_position() {
+        let err = parse("[model]\n\nhidden = \"many\"\n").unwrap_err();
+        assert_eq!(err.0[0].line, Some(3));
+    }
+}

@@ -1,0 +1,174 @@
+//! The `kvlens` command line: parses arguments, runs one command, prints the
+//! error chain once and sets the exit code. All work lives in the library.
+
+use anyhow::Result;
+use clap::{Parser, Subcommand};
+use kvlens::{Session, data, num, ui::Ui};
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::atomic::Ordering;
+
+/// Build a workshop on the key-value view of a neural network.
+///
+/// kvlens trains a one-hidden-layer network on MNIST, decomposes it into
+/// key-value pairs (hidden neuron i: key = row i of W1 plus its bias, value =
+/// column i of W2) and builds a course website from the real numbers.
+///
+/// Example: KVLENS_MNIST_DIR=../shared/mnist kvlens build
+#[derive(Parser, Debug)]
+#[command(name = "kvlens", version, propagate_version = true)]
+struct Cli {
+    /// The workshop folder (the one holding workshop.toml).
+    #[arg(long, global = true, default_value = ".", value_name = "DIR")]
+    root: PathBuf,
+    /// No progress bars or status lines; results and errors still print.
+    #[arg(long, short, global = true)]
+    quiet: bool,
+    /// Folder with the four MNIST files (gzipped or raw); overrides
+    /// KVLENS_MNIST_DIR and [data] mnist_dir.
+    #[arg(long, global = true, value_name = "DIR")]
+    mnist_dir: Option<PathBuf>,
+    /// Cache folder for MNIST downloads and trained models.
+    #[arg(long, global = true, env = "KVLENS_CACHE_DIR", value_name = "DIR")]
+    cache_dir: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Build the workshop into public/: data, model (cached), analyses, pages.
+    ///
+    /// Reuses the cached model when workshop.toml's [model] and the data are
+    /// unchanged, so a second build does not retrain and writes the same
+    /// bytes. public/ is replaced only when the whole build succeeds.
+    ///
+    /// Example: kvlens build --mnist-dir ../shared/mnist
+    Build,
+    /// Train the network (or confirm the cached one) and print per-epoch results.
+    ///
+    /// Prints loss, train and test accuracy and seconds per epoch. Ctrl-C stops
+    /// training and leaves the model cache as it was.
+    ///
+    /// Example: kvlens train --force
+    Train {
+        /// Retrain even when a cached model for this config exists.
+        #[arg(long)]
+        force: bool,
+    },
+    /// Validate workshop.toml and the templates; print every problem found.
+    ///
+    /// Prints nothing and exits 0 when all is well.
+    ///
+    /// Example: kvlens check --root my-workshop
+    Check,
+    /// Find (or download) MNIST, verify its checksums and say what it holds.
+    ///
+    /// Looks in --mnist-dir, then KVLENS_MNIST_DIR, then [data] mnist_dir,
+    /// then the cache, and downloads into the cache as a last resort.
+    ///
+    /// Example: KVLENS_MNIST_DIR=../shared/mnist kvlens data
+    Data,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let ui = Ui::new(cli.quiet);
+    let flag = ui.interrupt.clone();
+    // A second Ctrl-C ends the process at once.
+    let _ = ctrlc::set_handler(move || {
+        if flag.swap(true, Ordering::SeqCst) {
+            std::process::exit(130);
+        }
+        eprintln!("\ninterrupted: stopping at the next safe point…");
+    });
+    match run(cli, ui.clone()) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e}");
+            for cause in e.chain().skip(1) {
+                eprintln!("  caused by: {cause}");
+            }
+            if ui.interrupted() { ExitCode::from(130) } else { ExitCode::FAILURE }
+        }
+    }
+}
+
+fn run(cli: Cli, ui: Ui) -> Result<()> {
+    let cache_dir = match cli.cache_dir {
+        Some(d) => d,
+        None => kvlens::default_cache_dir()?,
+    };
+    let session = Session {
+        root: cli.root,
+        cache_dir,
+        mnist_flag: cli.mnist_dir,
+        mnist_env: std::env::var_os("KVLENS_MNIST_DIR").filter(|v| !v.is_empty()).map(PathBuf::from),
+        ui,
+    };
+    match cli.command {
+        Command::Build => {
+            let report = kvlens::build(&session)?;
+            println!(
+                "built {} files into {} (test accuracy {} %, {} pairs)",
+                report.files.len(),
+                session.public_dir().display(),
+                num::percent(report.accuracy.test, 2),
+                report.model.config.hidden
+            );
+        }
+        Command::Train { force } => {
+            let run = kvlens::train(&session, force)?;
+            let last = run.trained.history.last();
+            let verb = match run.origin {
+                kvlens::model::Origin::Cached => "cached model is up to date",
+                _ => "trained and cached",
+            };
+            println!(
+                "{verb}: {} (test accuracy {} %)",
+                run.path.display(),
+                last.map_or("?".to_string(), |e| num::percent(e.test_accuracy, 2))
+            );
+        }
+        Command::Check => {
+            let problems = kvlens::check(&session.root);
+            if !problems.is_empty() {
+                return Err(problems.into());
+            }
+        }
+        Command::Data => {
+            let cfg = kvlens::load_config(&session.root)?;
+            let (ds, source) = kvlens::load_data(&session, &cfg)?;
+            print_data(&ds, &source);
+        }
+    }
+    Ok(())
+}
+
+fn print_data(ds: &data::Dataset, source: &data::Source) {
+    let from = match source {
+        data::Source::Flag => "--mnist-dir",
+        data::Source::Env => "KVLENS_MNIST_DIR",
+        data::Source::Config => "[data] mnist_dir in workshop.toml",
+        data::Source::Cache => "the kvlens cache",
+        data::Source::Downloaded => "downloaded into the kvlens cache",
+    };
+    println!("MNIST in {} (from {from})", ds.dir.display());
+    for (name, split) in [("train", &ds.train), ("test", &ds.test)] {
+        let mut counts = [0usize; 10];
+        for &l in &split.labels {
+            counts[usize::from(l).min(9)] += 1;
+        }
+        let per: Vec<String> = counts.iter().enumerate().map(|(d, c)| format!("{d}:{c}")).collect();
+        println!("  {name:<5} {:>6} images of 28×28 pixels; per digit {}", num::grouped(split.len() as u64), per.join(" "));
+    }
+    println!("  SHA-256 of the decompressed files verified:");
+    for (kind, hash) in [
+        ("train-images", &ds.hashes.train_images),
+        ("train-labels", &ds.hashes.train_labels),
+        ("test-images", &ds.hashes.test_images),
+        ("test-labels", &ds.hashes.test_labels),
+    ] {
+        println!("    {kind:<13} {hash}");
+    }
+}

@@ -1,0 +1,48 @@
+//! Tera set-up: the workshop's `templates/*.html`, loaded in sorted order.
+//!
+//! Tera 1 (not 2): it is the version Zola and most of the ecosystem use, its
+//! documentation and error messages are mature, and `default-features =
+//! false` drops chrono and `now()`, which would break determinism anyway.
+
+use crate::diag::Diagnostic;
+use anyhow::{Context, Result};
+use std::path::Path;
+use tera::Tera;
+
+/// Loads every `*.html` file of `<root>/templates` (names relative to it).
+pub fn load(root: &Path) -> Result<Tera> {
+    let dir = root.join("templates");
+    let mut entries: Vec<_> = std::fs::read_dir(&dir)
+        .with_context(|| format!("cannot read the templates folder {}", dir.display()))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "html"))
+        .collect();
+    entries.sort();
+    let mut sources = Vec::new();
+    for path in entries {
+        let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        sources.push((name, crate::fsx::read_to_string(&path)?));
+    }
+    let mut tera = Tera::default();
+    tera.autoescape_on(vec![".html"]);
+    tera.add_raw_templates(sources).map_err(|e| template_error(&e, &dir))?;
+    Ok(tera)
+}
+
+/// Renders template `name` with a serialisable context.
+pub fn render(tera: &Tera, name: &str, ctx: &impl serde::Serialize, dir_for_errors: &Path) -> Result<String> {
+    let ctx = tera::Context::from_serialize(ctx).context("internal error: template context")?;
+    tera.render(name, &ctx).map_err(|e| template_error(&e, &dir_for_errors.join("templates")))
+}
+
+/// Tera's error chain as one diagnostic-style message.
+fn template_error(e: &tera::Error, dir: &Path) -> anyhow::Error {
+    let mut msg = e.to_string();
+    let mut source = std::error::Error::source(e);
+    while let Some(s) = source {
+        msg.push_str(": ");
+        msg.push_str(&s.to_string());
+        source = s.source();
+    }
+    anyhow::Error::new(crate::diag::Diagnostics::from(Diagnostic::new(dir, msg)))
+}
