@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 /// The file name of the workshop configuration, at the workshop root.
 pub const FILE_NAME: &str = "workshop.toml";
 
-#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize, Serialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct Config {
     pub site: SiteConfig,
@@ -82,16 +82,10 @@ pub struct ModelConfig {
 pub struct DataConfig {
     /// Folder with the four MNIST files, relative to workshop.toml.
     pub mnist_dir: Option<PathBuf>,
-}
-
-impl Default for Config {
-    fn default() -> Self {
-        Config {
-            site: SiteConfig::default(),
-            model: ModelConfig::default(),
-            data: DataConfig::default(),
-        }
-    }
+    /// A `sha256sum`-style file (relative to workshop.toml) listing the
+    /// SHA-256 of the four decompressed files, for a drop-in data set in
+    /// MNIST's format (Fashion-MNIST, a test fixture). Default: MNIST's own.
+    pub checksums: Option<PathBuf>,
 }
 
 impl Default for SiteConfig {
@@ -149,10 +143,13 @@ impl Config {
     pub fn load(root: &Path) -> Result<Config, Diagnostics> {
         let path = root.join(FILE_NAME);
         let src = std::fs::read_to_string(&path).map_err(|e| {
-            Diagnostic::new(&path, format!("cannot read the workshop configuration: {e}"))
-                .with_hint(format!(
-                    "run kvlens in a workshop folder (one with {FILE_NAME}) or pass --root DIR"
-                ))
+            Diagnostic::new(
+                &path,
+                format!("cannot read the workshop configuration: {e}"),
+            )
+            .with_hint(format!(
+                "run kvlens in a workshop folder (one with {FILE_NAME}) or pass --root DIR"
+            ))
         })?;
         Config::parse(&src, &path)
     }
@@ -179,24 +176,51 @@ impl Config {
         };
         let m = &self.model;
         if !(1..=131_072).contains(&m.hidden) {
-            bad(&["model", "hidden"], format!("must be between 1 and 131072, got {}", m.hidden), "the workshop is written for 64 to 1024; the default is 256");
+            bad(
+                &["model", "hidden"],
+                format!("must be between 1 and 131072, got {}", m.hidden),
+                "the workshop is written for 64 to 1024; the default is 256",
+            );
         }
         if !(1..=1000).contains(&m.epochs) {
-            bad(&["model", "epochs"], format!("must be between 1 and 1000, got {}", m.epochs), "");
+            bad(
+                &["model", "epochs"],
+                format!("must be between 1 and 1000, got {}", m.epochs),
+                "",
+            );
         }
         if !(1..=60_000).contains(&m.batch_size) {
-            bad(&["model", "batch_size"], format!("must be between 1 and 60000, got {}", m.batch_size), "");
+            bad(
+                &["model", "batch_size"],
+                format!("must be between 1 and 60000, got {}", m.batch_size),
+                "",
+            );
         }
         if !(m.learning_rate.is_finite() && m.learning_rate > 0.0 && m.learning_rate <= 1.0) {
-            bad(&["model", "learning_rate"], format!("must be > 0 and ≤ 1, got {}", m.learning_rate), "Adam's usual value is 0.001");
+            bad(
+                &["model", "learning_rate"],
+                format!("must be > 0 and ≤ 1, got {}", m.learning_rate),
+                "Adam's usual value is 0.001",
+            );
         }
         if let Some(wd) = m.weight_decay
             && !(wd.is_finite() && (0.0..=1.0).contains(&wd))
         {
-            bad(&["model", "weight_decay"], format!("must be between 0 and 1, got {wd}"), "");
+            bad(
+                &["model", "weight_decay"],
+                format!("must be between 0 and 1, got {wd}"),
+                "",
+            );
         }
         if !(1..=60_000).contains(&m.train_images) {
-            bad(&["model", "train_images"], format!("must be between 1 and 60000 (MNIST has 60000 training images), got {}", m.train_images), "");
+            bad(
+                &["model", "train_images"],
+                format!(
+                    "must be between 1 and 60000 (MNIST has 60000 training images), got {}",
+                    m.train_images
+                ),
+                "",
+            );
         }
         if self.site.title.trim().is_empty() {
             bad(&["site", "title"], "must not be empty".to_string(), "");
@@ -204,9 +228,18 @@ impl Config {
         if let Some(url) = &self.site.base_url
             && !(url.starts_with("https://") || url.starts_with("http://") || url.starts_with('/'))
         {
-            bad(&["site", "base_url"], format!("must start with https://, http:// or /, got {url:?}"), "for example base_url = \"https://example.org/workshop/\"");
+            bad(
+                &["site", "base_url"],
+                format!("must start with https://, http:// or /, got {url:?}"),
+                "for example base_url = \"https://example.org/workshop/\"",
+            );
         }
         out.into_result()
+    }
+
+    /// `[data] checksums`, resolved against the folder of workshop.toml.
+    pub fn checksums_file(&self, root: &Path) -> Option<PathBuf> {
+        self.data.checksums.as_ref().map(|d| root.join(d))
     }
 
     /// `[data] mnist_dir`, resolved against the folder of workshop.toml.
@@ -282,7 +315,10 @@ mod tests {
         assert_eq!(c.model.hidden, 64);
         assert_eq!(c.model.loss, Loss::Mse);
         assert_eq!(c.model.effective_weight_decay(), 0.01);
-        assert_eq!(c.mnist_dir(Path::new("/w")), Some(PathBuf::from("/w/../mnist")));
+        assert_eq!(
+            c.mnist_dir(Path::new("/w")),
+            Some(PathBuf::from("/w/../mnist"))
+        );
     }
 
     #[test]
@@ -301,7 +337,10 @@ mod tests {
         assert_eq!(err.0[0].hint.as_deref(), Some("did you mean `model`?"));
         let err = parse("[model]\nloss = \"crossentropy\"\n").unwrap_err();
         assert_eq!(err.0[0].line, Some(2));
-        assert_eq!(err.0[0].hint.as_deref(), Some("did you mean `cross_entropy`?"));
+        assert_eq!(
+            err.0[0].hint.as_deref(),
+            Some("did you mean `cross_entropy`?")
+        );
     }
 
     #[test]
@@ -311,7 +350,10 @@ mod tests {
         let at: Vec<_> = err.0.iter().map(|d| (d.line, d.col)).collect();
         assert!(at.contains(&(Some(2), Some(10))), "{at:?}");
         assert!(at.contains(&(Some(3), Some(10))), "{at:?}");
-        assert!(err.to_string().contains("`model.hidden`: must be between 1 and 131072, got 0"));
+        assert!(
+            err.to_string()
+                .contains("`model.hidden`: must be between 1 and 131072, got 0")
+        );
     }
 
     #[test]

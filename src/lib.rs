@@ -62,13 +62,17 @@ pub fn load_config(root: &Path) -> Result<Config> {
 pub fn load_data(s: &Session, cfg: &Config) -> Result<(data::Dataset, data::Source)> {
     let mirrors = data::mirrors_from_env();
     let config_dir = cfg.mnist_dir(&s.root);
+    let hashes = match cfg.checksums_file(&s.root) {
+        Some(path) => data::HashTable::from_sums_file(&path)?,
+        None => data::HashTable::canonical(),
+    };
     let resolve = data::Resolve {
         flag: s.mnist_flag.as_deref(),
         env: s.mnist_env.as_deref(),
         config: config_dir.as_deref(),
         cache_dir: &s.cache_dir,
         mirrors: &mirrors,
-        hashes: &data::HashTable::canonical(),
+        hashes: &hashes,
         progress: s.ui.bars,
     };
     let (dir, source) = data::locate(&resolve)?;
@@ -129,7 +133,12 @@ pub fn build(s: &Session) -> Result<report::BuildReport> {
             test_images: dataset.test.len(),
         },
         accuracy: report::AccuracyReport::from_evaluation(&evaluation),
-        training: run.trained.history.iter().map(report::EpochReport::from).collect(),
+        training: run
+            .trained
+            .history
+            .iter()
+            .map(report::EpochReport::from)
+            .collect(),
         decomposition,
         files: names,
     };
@@ -152,7 +161,10 @@ pub fn check(root: &Path) -> diag::Diagnostics {
     if let Err(e) = templates::load(root) {
         match e.downcast::<diag::Diagnostics>() {
             Ok(d) => out.0.extend(d.0),
-            Err(e) => out.push(diag::Diagnostic::new(root.join("templates"), format!("{e:#}"))),
+            Err(e) => out.push(diag::Diagnostic::new(
+                root.join("templates"),
+                format!("{e:#}"),
+            )),
         }
     }
     out

@@ -89,7 +89,11 @@ fn main() -> ExitCode {
             for cause in e.chain().skip(1) {
                 eprintln!("  caused by: {cause}");
             }
-            if ui.interrupted() { ExitCode::from(130) } else { ExitCode::FAILURE }
+            if ui.interrupted() {
+                ExitCode::from(130)
+            } else {
+                ExitCode::FAILURE
+            }
         }
     }
 }
@@ -103,7 +107,9 @@ fn run(cli: Cli, ui: Ui) -> Result<()> {
         root: cli.root,
         cache_dir,
         mnist_flag: cli.mnist_dir,
-        mnist_env: std::env::var_os("KVLENS_MNIST_DIR").filter(|v| !v.is_empty()).map(PathBuf::from),
+        mnist_env: std::env::var_os("KVLENS_MNIST_DIR")
+            .filter(|v| !v.is_empty())
+            .map(PathBuf::from),
         ui,
     };
     match cli.command {
@@ -159,8 +165,16 @@ fn print_data(ds: &data::Dataset, source: &data::Source) {
         for &l in &split.labels {
             counts[usize::from(l).min(9)] += 1;
         }
-        let per: Vec<String> = counts.iter().enumerate().map(|(d, c)| format!("{d}:{c}")).collect();
-        println!("  {name:<5} {:>6} images of 28×28 pixels; per digit {}", num::grouped(split.len() as u64), per.join(" "));
+        let per: Vec<String> = counts
+            .iter()
+            .enumerate()
+            .map(|(d, c)| format!("{d}:{c}"))
+            .collect();
+        println!(
+            "  {name:<5} {:>6} images of 28×28 pixels; per digit {}",
+            num::grouped(split.len() as u64),
+            per.join(" ")
+        );
     }
     println!("  SHA-256 of the decompressed files verified:");
     for (kind, hash) in [

@@ -17,7 +17,9 @@ pub enum Origin {
     Cached,
     Trained,
     /// A cache file existed but could not be used; the reason is kept.
-    Retrained { reason: String },
+    Retrained {
+        reason: String,
+    },
 }
 
 #[derive(Debug, Clone)]
@@ -30,13 +32,26 @@ pub struct ModelRun {
 
 /// Loads the model for `cfg` from the cache, or trains and caches it.
 /// `force` retrains even when a cached model exists.
-pub fn obtain(cache_dir: &Path, cfg: &ModelConfig, data: &Dataset, force: bool, ui: &Ui) -> Result<ModelRun> {
+pub fn obtain(
+    cache_dir: &Path,
+    cfg: &ModelConfig,
+    data: &Dataset,
+    force: bool,
+    ui: &Ui,
+) -> Result<ModelRun> {
     let key = cache::key(cfg, &data.hashes);
     let path = cache::path(cache_dir, &key);
     let mut origin = Origin::Trained;
     if !force {
         match cache::load(&path, cfg.hidden) {
-            Ok(Some(trained)) => return Ok(ModelRun { trained, origin: Origin::Cached, key, path }),
+            Ok(Some(trained)) => {
+                return Ok(ModelRun {
+                    trained,
+                    origin: Origin::Cached,
+                    key,
+                    path,
+                });
+            }
             Ok(None) => {}
             Err(e) => {
                 let reason = format!("{e:#}");
@@ -47,12 +62,27 @@ pub fn obtain(cache_dir: &Path, cfg: &ModelConfig, data: &Dataset, force: bool, 
     }
     ui.status(&format!(
         "training 784-{}-10 on {} images for {} epochs ({:?}, {:?}, batch {}, lr {})",
-        cfg.hidden, cfg.train_images, cfg.epochs, cfg.loss, cfg.optimizer, cfg.batch_size, cfg.learning_rate
+        cfg.hidden,
+        cfg.train_images,
+        cfg.epochs,
+        cfg.loss,
+        cfg.optimizer,
+        cfg.batch_size,
+        cfg.learning_rate
     ));
-    let mut progress = TrainProgress { ui, epochs: cfg.epochs, bar: None };
+    let mut progress = TrainProgress {
+        ui,
+        epochs: cfg.epochs,
+        bar: None,
+    };
     let trained = nn::train(&data.train, &data.test, cfg, &mut progress)?;
     cache::save(&path, &trained, cfg, &data.hashes)?;
-    Ok(ModelRun { trained, origin, key, path })
+    Ok(ModelRun {
+        trained,
+        origin,
+        key,
+        path,
+    })
 }
 
 struct TrainProgress<'a> {
@@ -63,7 +93,10 @@ struct TrainProgress<'a> {
 
 impl Observer for TrainProgress<'_> {
     fn epoch_started(&mut self, epoch: usize, steps: usize) {
-        self.bar = Some(self.ui.bar(steps as u64, &format!("epoch {epoch}/{}", self.epochs)));
+        self.bar = Some(
+            self.ui
+                .bar(steps as u64, &format!("epoch {epoch}/{}", self.epochs)),
+        );
     }
     fn step(&mut self, _epoch: usize, step: usize) {
         if let Some(bar) = &self.bar {

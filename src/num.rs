@@ -13,7 +13,10 @@ pub fn fixed(x: f64, digits: usize) -> String {
     // binary neighbours' 0.12 and 2.67).
     let guarded = format!("{:.*}", digits + 3, x.abs());
     let (int_part, frac_part) = guarded.split_once('.').unwrap_or((&guarded, ""));
-    let mut kept: Vec<u8> = int_part.bytes().chain(frac_part.bytes().take(digits)).collect();
+    let mut kept: Vec<u8> = int_part
+        .bytes()
+        .chain(frac_part.bytes().take(digits))
+        .collect();
     let round_up = frac_part.as_bytes().get(digits).is_some_and(|d| *d >= b'5');
     if round_up {
         let mut i = kept.len();
@@ -56,7 +59,7 @@ pub fn grouped(n: u64) -> String {
     let s = n.to_string();
     let mut out = String::new();
     for (i, ch) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i) % 3 == 0 {
+        if i > 0 && (s.len() - i).is_multiple_of(3) {
             out.push('\u{202f}');
         }
         out.push(ch);

@@ -19,7 +19,10 @@ pub struct OutputFile {
 
 impl OutputFile {
     pub fn new(rel_path: impl Into<String>, bytes: impl Into<Vec<u8>>) -> Self {
-        OutputFile { rel_path: rel_path.into(), bytes: bytes.into() }
+        OutputFile {
+            rel_path: rel_path.into(),
+            bytes: bytes.into(),
+        }
     }
 }
 
@@ -46,7 +49,8 @@ pub fn write_all(public: &Path, files: &[OutputFile]) -> Result<()> {
         if let Some(dir) = dest.parent() {
             crate::fsx::create_dir_all(dir)?;
         }
-        std::fs::write(&dest, &f.bytes).with_context(|| format!("cannot write {}", dest.display()))?;
+        std::fs::write(&dest, &f.bytes)
+            .with_context(|| format!("cannot write {}", dest.display()))?;
     }
     // Swap. Until the second rename succeeds, public/ is the old site.
     let staged = staging.keep();
@@ -68,10 +72,12 @@ pub fn write_all(public: &Path, files: &[OutputFile]) -> Result<()> {
             let _ = std::fs::rename(trash, public);
         }
         let _ = std::fs::remove_dir_all(&staged);
-        return Err(e).with_context(|| format!("cannot move the new site into {}", public.display()));
+        return Err(e)
+            .with_context(|| format!("cannot move the new site into {}", public.display()));
     }
     if let Some(trash) = trash {
-        std::fs::remove_dir_all(&trash).with_context(|| format!("cannot remove {}", trash.display()))?;
+        std::fs::remove_dir_all(&trash)
+            .with_context(|| format!("cannot remove {}", trash.display()))?;
     }
     Ok(())
 }
@@ -92,12 +98,25 @@ mod tests {
     fn replaces_the_whole_site_and_leaves_no_temp_folders() {
         let dir = tempfile::tempdir().unwrap();
         let public = dir.path().join("public");
-        write_all(&public, &[OutputFile::new("a.html", "1"), OutputFile::new("x/b.css", "2")]).unwrap();
-        assert_eq!(std::fs::read_to_string(public.join("x/b.css")).unwrap(), "2");
+        write_all(
+            &public,
+            &[
+                OutputFile::new("a.html", "1"),
+                OutputFile::new("x/b.css", "2"),
+            ],
+        )
+        .unwrap();
+        assert_eq!(
+            std::fs::read_to_string(public.join("x/b.css")).unwrap(),
+            "2"
+        );
         write_all(&public, &[OutputFile::new("c.html", "3")]).unwrap();
         assert!(!public.join("a.html").exists());
         assert_eq!(std::fs::read_to_string(public.join("c.html")).unwrap(), "3");
-        let names: Vec<_> = std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
+        let names: Vec<_> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
         assert_eq!(names, vec![std::ffi::OsString::from("public")]);
     }
 
@@ -106,9 +125,18 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let public = dir.path().join("public");
         write_all(&public, &[OutputFile::new("a.html", "old")]).unwrap();
-        let err = write_all(&public, &[OutputFile::new("b.html", "new"), OutputFile::new("../evil", "x")]);
+        let err = write_all(
+            &public,
+            &[
+                OutputFile::new("b.html", "new"),
+                OutputFile::new("../evil", "x"),
+            ],
+        );
         assert!(err.is_err());
-        assert_eq!(std::fs::read_to_string(public.join("a.html")).unwrap(), "old");
+        assert_eq!(
+            std::fs::read_to_string(public.join("a.html")).unwrap(),
+            "old"
+        );
         assert!(!public.join("b.html").exists());
         assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
     }

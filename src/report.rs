@@ -70,7 +70,12 @@ pub struct EpochReport {
 
 impl From<&EpochStats> for EpochReport {
     fn from(e: &EpochStats) -> Self {
-        EpochReport { epoch: e.epoch, loss: e.loss, train_accuracy: e.train_accuracy, test_accuracy: e.test_accuracy }
+        EpochReport {
+            epoch: e.epoch,
+            loss: e.loss,
+            train_accuracy: e.train_accuracy,
+            test_accuracy: e.test_accuracy,
+        }
     }
 }
 
@@ -83,7 +88,12 @@ impl AccuracyReport {
             per_digit: (0..10u8)
                 .map(|d| {
                     let (correct, total) = e.per_digit[usize::from(d)];
-                    DigitAccuracy { digit: d, correct, total, accuracy: e.digit_accuracy(usize::from(d)) }
+                    DigitAccuracy {
+                        digit: d,
+                        correct,
+                        total,
+                        accuracy: e.digit_accuracy(usize::from(d)),
+                    }
                 })
                 .collect(),
         }

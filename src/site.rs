@@ -101,7 +101,13 @@ pub fn render(input: &SiteInput) -> Result<Vec<OutputFile>> {
             .map(|d| {
                 let (correct, total) = input.evaluation.per_digit[d];
                 let acc = input.evaluation.digit_accuracy(d);
-                DigitView { digit: d, accuracy: percent(acc, 2), correct, total, bar: fixed(acc * 100.0, 1) }
+                DigitView {
+                    digit: d,
+                    accuracy: percent(acc, 2),
+                    correct,
+                    total,
+                    bar: fixed(acc * 100.0, 1),
+                }
             })
             .collect(),
         decomposition: DecompositionView {
@@ -138,8 +144,14 @@ fn theme_files(root: &Path) -> Result<Vec<OutputFile>> {
                 stack.push(p);
             } else {
                 let rel = p.strip_prefix(&dir).unwrap_or(&p);
-                let rel: Vec<String> = rel.components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect();
-                out.push(OutputFile::new(format!("theme/{}", rel.join("/")), crate::fsx::read(&p)?));
+                let rel: Vec<String> = rel
+                    .components()
+                    .map(|c| c.as_os_str().to_string_lossy().into_owned())
+                    .collect();
+                out.push(OutputFile::new(
+                    format!("theme/{}", rel.join("/")),
+                    crate::fsx::read(&p)?,
+                ));
             }
         }
     }

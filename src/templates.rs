@@ -4,12 +4,13 @@
 //! documentation and error messages are mature, and `default-features =
 //! false` drops chrono and `now()`, which would break determinism anyway.
 
-use crate::diag::Diagnostic;
+use crate::diag::{Diagnostic, Diagnostics};
 use anyhow::{Context, Result};
 use std::path::Path;
 use tera::Tera;
 
 /// Loads every `*.html` file of `<root>/templates` (names relative to it).
+/// Syntax errors are reported per file with line and column, all at once.
 pub fn load(root: &Path) -> Result<Tera> {
     let dir = root.join("templates");
     let mut entries: Vec<_> = std::fs::read_dir(&dir)
@@ -19,20 +20,60 @@ pub fn load(root: &Path) -> Result<Tera> {
         .collect();
     entries.sort();
     let mut sources = Vec::new();
+    let mut problems = Diagnostics::default();
     for path in entries {
-        let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-        sources.push((name, crate::fsx::read_to_string(&path)?));
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let src = crate::fsx::read_to_string(&path)?;
+        if let Err(e) = tera::Template::new(&name, None, &src) {
+            problems.push(syntax_diagnostic(&e, &path));
+        }
+        sources.push((name, src));
     }
+    problems.into_result()?;
     let mut tera = Tera::default();
     tera.autoescape_on(vec![".html"]);
-    tera.add_raw_templates(sources).map_err(|e| template_error(&e, &dir))?;
+    tera.add_raw_templates(sources)
+        .map_err(|e| template_error(&e, &dir))?;
     Ok(tera)
 }
 
+/// A Tera parse error as a diagnostic at the `--> line:col` it names.
+fn syntax_diagnostic(e: &tera::Error, path: &Path) -> Diagnostic {
+    let detail = std::error::Error::source(e)
+        .map(|s| s.to_string())
+        .unwrap_or_else(|| e.to_string());
+    let mut d = Diagnostic::new(path, "template syntax error");
+    if let Some(pos) = detail.split("--> ").nth(1) {
+        let mut nums = pos
+            .split(|c: char| !c.is_ascii_digit())
+            .filter(|t| !t.is_empty());
+        d.line = nums.next().and_then(|t| t.parse().ok());
+        d.col = nums.next().and_then(|t| t.parse().ok());
+    }
+    let reason = detail
+        .lines()
+        .rev()
+        .find(|l| l.trim_start().starts_with("= "))
+        .map(|l| l.trim_start()[2..].to_string());
+    if let Some(reason) = reason {
+        d.message = format!("template syntax error: {reason}");
+    }
+    d.with_hint("see the Tera documentation for the template syntax (keats.github.io/tera)")
+}
+
 /// Renders template `name` with a serialisable context.
-pub fn render(tera: &Tera, name: &str, ctx: &impl serde::Serialize, dir_for_errors: &Path) -> Result<String> {
+pub fn render(
+    tera: &Tera,
+    name: &str,
+    ctx: &impl serde::Serialize,
+    dir_for_errors: &Path,
+) -> Result<String> {
     let ctx = tera::Context::from_serialize(ctx).context("internal error: template context")?;
-    tera.render(name, &ctx).map_err(|e| template_error(&e, &dir_for_errors.join("templates")))
+    tera.render(name, &ctx)
+        .map_err(|e| template_error(&e, &dir_for_errors.join("templates")))
 }
 
 /// Tera's error chain as one diagnostic-style message.
@@ -44,5 +85,5 @@ fn template_error(e: &tera::Error, dir: &Path) -> anyhow::Error {
         msg.push_str(&s.to_string());
         source = s.source();
     }
-    anyhow::Error::new(crate::diag::Diagnostics::from(Diagnostic::new(dir, msg)))
+    anyhow::Error::new(Diagnostics::from(Diagnostic::new(dir, msg)))
 }

@@ -20,12 +20,20 @@ pub struct Ui {
 
 impl Ui {
     pub fn new(quiet: bool) -> Self {
-        Ui { bars: !quiet && std::io::stderr().is_terminal(), quiet, interrupt: Arc::new(AtomicBool::new(false)) }
+        Ui {
+            bars: !quiet && std::io::stderr().is_terminal(),
+            quiet,
+            interrupt: Arc::new(AtomicBool::new(false)),
+        }
     }
 
     /// A quiet UI for tests and library use.
     pub fn silent() -> Self {
-        Ui { bars: false, quiet: true, interrupt: Arc::new(AtomicBool::new(false)) }
+        Ui {
+            bars: false,
+            quiet: true,
+            interrupt: Arc::new(AtomicBool::new(false)),
+        }
     }
 
     pub fn interrupted(&self) -> bool {
@@ -45,9 +53,10 @@ impl Ui {
             return ProgressBar::hidden();
         }
         let pb = ProgressBar::with_draw_target(Some(len), ProgressDrawTarget::stderr());
-        let style = ProgressStyle::with_template("{prefix:>12} [{bar:30}] {pos}/{len} {msg} ({eta})")
-            .unwrap_or_else(|_| ProgressStyle::default_bar())
-            .progress_chars("=> ");
+        let style =
+            ProgressStyle::with_template("{prefix:>12} [{bar:30}] {pos}/{len} {msg} ({eta})")
+                .unwrap_or_else(|_| ProgressStyle::default_bar())
+                .progress_chars("=> ");
         pb.set_style(style);
         pb.set_prefix(prefix.to_string());
         pb

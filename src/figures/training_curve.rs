@@ -12,17 +12,26 @@ const PANEL_W: f64 = 300.0;
 const PANEL_H: f64 = 190.0;
 const TOP: f64 = 40.0;
 
-/// One panel's data: points (epoch, y) for up to two series.
+/// A named, coloured line of (epoch, y) points.
+type Series<'a> = (&'a str, &'static str, Vec<(f64, f64)>);
+
+/// One panel's data: up to two series.
 struct Panel<'a> {
     title: &'a str,
-    series: Vec<(&'a str, &'static str, Vec<(f64, f64)>)>,
+    series: Vec<Series<'a>>,
     y_label: fn(f64) -> String,
 }
 
 pub fn training_curve(history: &[EpochStats]) -> Figure {
     let loss: Vec<(f64, f64)> = history.iter().map(|e| (e.epoch as f64, e.loss)).collect();
-    let train: Vec<(f64, f64)> = history.iter().map(|e| (e.epoch as f64, e.train_accuracy)).collect();
-    let test: Vec<(f64, f64)> = history.iter().map(|e| (e.epoch as f64, e.test_accuracy)).collect();
+    let train: Vec<(f64, f64)> = history
+        .iter()
+        .map(|e| (e.epoch as f64, e.train_accuracy))
+        .collect();
+    let test: Vec<(f64, f64)> = history
+        .iter()
+        .map(|e| (e.epoch as f64, e.test_accuracy))
+        .collect();
     let description = match (history.first(), history.last()) {
         (Some(first), Some(last)) => format!(
             "Training over {} epochs: the loss falls from {} to {}; test accuracy goes from {} % after epoch 1 to {} % after epoch {}.",
@@ -35,10 +44,17 @@ pub fn training_curve(history: &[EpochStats]) -> Figure {
         ),
         _ => "No training history.".to_string(),
     };
-    let left = Panel { title: "Training loss", series: vec![("loss", style::SERIES_A, loss)], y_label: |v| fixed(v, 3) };
+    let left = Panel {
+        title: "Training loss",
+        series: vec![("loss", style::SERIES_A, loss)],
+        y_label: |v| fixed(v, 3),
+    };
     let right = Panel {
         title: "Accuracy (%)",
-        series: vec![("train (during epoch)", style::SERIES_B, train), ("test (after epoch)", style::SERIES_A, test)],
+        series: vec![
+            ("train (during epoch)", style::SERIES_B, train),
+            ("test (after epoch)", style::SERIES_A, test),
+        ],
         y_label: |v| percent(v, 1),
     };
     let doc = Document::new()
@@ -52,7 +68,11 @@ pub fn training_curve(history: &[EpochStats]) -> Figure {
         .add(Description::new().add(svg::node::Text::new(description.clone())))
         .add(panel(&left, 60.0))
         .add(panel(&right, 420.0));
-    Figure { id: "training-curve".to_string(), svg: doc, description }
+    Figure {
+        id: "training-curve".to_string(),
+        svg: doc,
+        description,
+    }
 }
 
 fn panel(p: &Panel, x0: f64) -> Group {
@@ -61,40 +81,122 @@ fn panel(p: &Panel, x0: f64) -> Group {
     let (ymin, ymax) = bounds(points.iter().map(|q| q.1));
     let pad = ((ymax - ymin) * 0.08).max(1e-6);
     let (ymin, ymax) = (ymin - pad, ymax + pad);
-    let sx = |x: f64| x0 + if xmax > xmin { (x - xmin) / (xmax - xmin) * PANEL_W } else { PANEL_W / 2.0 };
+    let sx = |x: f64| {
+        x0 + if xmax > xmin {
+            (x - xmin) / (xmax - xmin) * PANEL_W
+        } else {
+            PANEL_W / 2.0
+        }
+    };
     let sy = |y: f64| TOP + PANEL_H - (y - ymin) / (ymax - ymin) * PANEL_H;
 
     let mut g = Group::new()
-        .add(Text::new(p.title).set("x", x0).set("y", TOP - 16.0).set("font-weight", "bold").set("fill", style::INK))
-        .add(Rectangle::new().set("x", x0).set("y", TOP).set("width", PANEL_W).set("height", PANEL_H).set("fill", "none").set("stroke", style::GRID));
+        .add(
+            Text::new(p.title)
+                .set("x", x0)
+                .set("y", TOP - 16.0)
+                .set("font-weight", "bold")
+                .set("fill", style::INK),
+        )
+        .add(
+            Rectangle::new()
+                .set("x", x0)
+                .set("y", TOP)
+                .set("width", PANEL_W)
+                .set("height", PANEL_H)
+                .set("fill", "none")
+                .set("stroke", style::GRID),
+        );
     for k in 0..=4 {
         let y = ymin + (ymax - ymin) * f64::from(k) / 4.0;
         g = g
-            .add(Line::new().set("x1", x0).set("x2", x0 + PANEL_W).set("y1", r(sy(y))).set("y2", r(sy(y))).set("stroke", style::GRID))
-            .add(Text::new((p.y_label)(y)).set("x", x0 - 6.0).set("y", r(sy(y) + 4.0)).set("text-anchor", "end").set("fill", style::INK).set("font-size", 11));
+            .add(
+                Line::new()
+                    .set("x1", x0)
+                    .set("x2", x0 + PANEL_W)
+                    .set("y1", r(sy(y)))
+                    .set("y2", r(sy(y)))
+                    .set("stroke", style::GRID),
+            )
+            .add(
+                Text::new((p.y_label)(y))
+                    .set("x", x0 - 6.0)
+                    .set("y", r(sy(y) + 4.0))
+                    .set("text-anchor", "end")
+                    .set("fill", style::INK)
+                    .set("font-size", 11),
+            );
     }
-    let epochs: Vec<f64> = p.series.first().map(|s| s.2.iter().map(|q| q.0).collect()).unwrap_or_default();
+    let epochs: Vec<f64> = p
+        .series
+        .first()
+        .map(|s| s.2.iter().map(|q| q.0).collect())
+        .unwrap_or_default();
     let step = (epochs.len() / 8).max(1);
     for e in epochs.iter().step_by(step) {
-        g = g.add(Text::new(fixed(*e, 0)).set("x", r(sx(*e))).set("y", TOP + PANEL_H + 16.0).set("text-anchor", "middle").set("fill", style::INK).set("font-size", 11));
+        g = g.add(
+            Text::new(fixed(*e, 0))
+                .set("x", r(sx(*e)))
+                .set("y", TOP + PANEL_H + 16.0)
+                .set("text-anchor", "middle")
+                .set("fill", style::INK)
+                .set("font-size", 11),
+        );
     }
-    g = g.add(Text::new("epoch").set("x", x0 + PANEL_W / 2.0).set("y", TOP + PANEL_H + 34.0).set("text-anchor", "middle").set("fill", style::INK));
+    g = g.add(
+        Text::new("epoch")
+            .set("x", x0 + PANEL_W / 2.0)
+            .set("y", TOP + PANEL_H + 34.0)
+            .set("text-anchor", "middle")
+            .set("fill", style::INK),
+    );
     for (i, (name, colour, pts)) in p.series.iter().enumerate() {
-        let coords: Vec<String> = pts.iter().map(|&(x, y)| format!("{},{}", r(sx(x)), r(sy(y)))).collect();
-        g = g.add(Polyline::new().set("points", coords.join(" ")).set("fill", "none").set("stroke", *colour).set("stroke-width", style::STROKE));
+        let coords: Vec<String> = pts
+            .iter()
+            .map(|&(x, y)| format!("{},{}", r(sx(x)), r(sy(y))))
+            .collect();
+        g = g.add(
+            Polyline::new()
+                .set("points", coords.join(" "))
+                .set("fill", "none")
+                .set("stroke", *colour)
+                .set("stroke-width", style::STROKE),
+        );
         for &(x, y) in pts {
-            g = g.add(Circle::new().set("cx", r(sx(x))).set("cy", r(sy(y))).set("r", 3).set("fill", *colour));
+            g = g.add(
+                Circle::new()
+                    .set("cx", r(sx(x)))
+                    .set("cy", r(sy(y)))
+                    .set("r", 3)
+                    .set("fill", *colour),
+            );
         }
         let ly = TOP + 14.0 + 16.0 * i as f64;
         g = g
-            .add(Line::new().set("x1", x0 + PANEL_W - 150.0).set("x2", x0 + PANEL_W - 132.0).set("y1", ly - 4.0).set("y2", ly - 4.0).set("stroke", *colour).set("stroke-width", style::STROKE))
-            .add(Text::new(*name).set("x", x0 + PANEL_W - 128.0).set("y", ly).set("fill", style::INK).set("font-size", 11));
+            .add(
+                Line::new()
+                    .set("x1", x0 + PANEL_W - 150.0)
+                    .set("x2", x0 + PANEL_W - 132.0)
+                    .set("y1", ly - 4.0)
+                    .set("y2", ly - 4.0)
+                    .set("stroke", *colour)
+                    .set("stroke-width", style::STROKE),
+            )
+            .add(
+                Text::new(*name)
+                    .set("x", x0 + PANEL_W - 128.0)
+                    .set("y", ly)
+                    .set("fill", style::INK)
+                    .set("font-size", 11),
+            );
     }
     g
 }
 
 fn bounds(values: impl Iterator<Item = f64>) -> (f64, f64) {
-    values.fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), v| (lo.min(v), hi.max(v)))
+    values.fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), v| {
+        (lo.min(v), hi.max(v))
+    })
 }
 
 /// Coordinates rounded to 0.01 so the SVG text is short and stable.
@@ -109,12 +211,31 @@ mod tests {
     #[test]
     fn describes_the_numbers_it_draws() {
         let h = vec![
-            EpochStats { epoch: 1, loss: 0.4, train_accuracy: 0.9, test_accuracy: 0.95, seconds: 1.0 },
-            EpochStats { epoch: 2, loss: 0.2, train_accuracy: 0.96, test_accuracy: 0.975, seconds: 9.0 },
+            EpochStats {
+                epoch: 1,
+                loss: 0.4,
+                train_accuracy: 0.9,
+                test_accuracy: 0.95,
+                seconds: 1.0,
+            },
+            EpochStats {
+                epoch: 2,
+                loss: 0.2,
+                train_accuracy: 0.96,
+                test_accuracy: 0.975,
+                seconds: 9.0,
+            },
         ];
         let f = training_curve(&h);
-        assert!(f.description.contains("from 0.4000 to 0.2000"), "{}", f.description);
-        assert!(f.description.contains("95.00 % after epoch 1 to 97.50 % after epoch 2"));
+        assert!(
+            f.description.contains("from 0.4000 to 0.2000"),
+            "{}",
+            f.description
+        );
+        assert!(
+            f.description
+                .contains("95.00 % after epoch 1 to 97.50 % after epoch 2")
+        );
         let s = f.to_svg_string();
         assert!(s.contains("<desc>") && s.contains("<polyline"));
         assert_eq!(s.matches("<circle").count(), 6);

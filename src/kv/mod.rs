@@ -59,7 +59,12 @@ pub fn check_decomposition(m: &Mlp, split: &Split) -> DecompositionCheck {
             }
         }
     }
-    DecompositionCheck { images: split.len(), pairs: m.hidden(), max_abs_diff, passed }
+    DecompositionCheck {
+        images: split.len(),
+        pairs: m.hidden(),
+        max_abs_diff,
+        passed,
+    }
 }
 
 /// Dot product with eight independent accumulators (vectorises well).
@@ -67,7 +72,12 @@ fn dot(a: &[f32], b: &[f32]) -> f32 {
     debug_assert_eq!(a.len(), INPUTS);
     let mut acc = [0.0f32; 8];
     let (ca, cb) = (a.chunks_exact(8), b.chunks_exact(8));
-    let tail: f32 = ca.remainder().iter().zip(cb.remainder()).map(|(x, y)| x * y).sum();
+    let tail: f32 = ca
+        .remainder()
+        .iter()
+        .zip(cb.remainder())
+        .map(|(x, y)| x * y)
+        .sum();
     for (x, y) in ca.zip(cb) {
         for k in 0..8 {
             acc[k] += x[k] * y[k];
@@ -84,7 +94,9 @@ mod tests {
     #[test]
     fn pairs_add_up_to_the_forward_pass_and_a_wrong_value_is_caught() {
         let mut m = Mlp::init(12, &mut rand_chacha::ChaCha8Rng::seed_from_u64(2));
-        m.b1.iter_mut().enumerate().for_each(|(i, b)| *b = i as f32 * 0.01 - 0.05);
+        m.b1.iter_mut()
+            .enumerate()
+            .for_each(|(i, b)| *b = i as f32 * 0.01 - 0.05);
         let split = Split {
             images: (0..3 * INPUTS).map(|p| (p * 7 % 256) as u8).collect(),
             labels: vec![1, 2, 3],

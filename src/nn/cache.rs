@@ -58,7 +58,9 @@ pub fn key(cfg: &ModelConfig, data: &DataHashes) -> String {
 
 /// Where the model with this key lives.
 pub fn path(cache_dir: &Path, key: &str) -> PathBuf {
-    cache_dir.join("models").join(format!("mlp-{}.safetensors", &key[..key.len().min(24)]))
+    cache_dir
+        .join("models")
+        .join(format!("mlp-{}.safetensors", &key[..key.len().min(24)]))
 }
 
 /// SHA-256 of the trained weights (w1, b1, w2, b2 as little-endian f32, with
@@ -77,9 +79,17 @@ pub fn weights_hash(m: &Mlp) -> String {
 
 fn tensors(m: &Mlp) -> [(&'static str, Vec<usize>, Vec<u8>); 4] {
     [
-        ("w1", vec![m.w1.nrows(), m.w1.ncols()], le_bytes(m.w1.iter())),
+        (
+            "w1",
+            vec![m.w1.nrows(), m.w1.ncols()],
+            le_bytes(m.w1.iter()),
+        ),
         ("b1", vec![m.b1.len()], le_bytes(m.b1.iter())),
-        ("w2", vec![m.w2.nrows(), m.w2.ncols()], le_bytes(m.w2.iter())),
+        (
+            "w2",
+            vec![m.w2.nrows(), m.w2.ncols()],
+            le_bytes(m.w2.iter()),
+        ),
         ("b2", vec![m.b2.len()], le_bytes(m.b2.iter())),
     ]
 }
@@ -98,7 +108,12 @@ pub fn to_bytes(t: &Trained, cfg: &ModelConfig, data: &DataHashes) -> Result<Vec
     }
     let views = owned
         .iter()
-        .map(|(name, shape, bytes)| Ok((name.clone(), TensorView::new(Dtype::F32, shape.clone(), bytes)?)))
+        .map(|(name, shape, bytes)| {
+            Ok((
+                name.clone(),
+                TensorView::new(Dtype::F32, shape.clone(), bytes)?,
+            ))
+        })
         .collect::<Result<Vec<_>, safetensors::SafeTensorError>>()?;
     let mut meta = HashMap::new();
     meta.insert("format".to_string(), FORMAT_VERSION.to_string());
@@ -114,26 +129,55 @@ pub fn from_bytes(bytes: &[u8], expected_hidden: usize) -> Result<Trained> {
     let (_, meta) = SafeTensors::read_metadata(bytes).context("unreadable safetensors header")?;
     let meta = meta.metadata().clone().unwrap_or_default();
     let format = meta.get("format").map(String::as_str).unwrap_or("none");
-    ensure!(format == FORMAT_VERSION.to_string(), "cache format {format}, expected {FORMAT_VERSION}");
-    let history: Vec<EpochStats> = serde_json::from_str(meta.get("history").map(String::as_str).unwrap_or(""))
-        .context("missing or unreadable training history")?;
+    ensure!(
+        format == FORMAT_VERSION.to_string(),
+        "cache format {format}, expected {FORMAT_VERSION}"
+    );
+    let history: Vec<EpochStats> =
+        serde_json::from_str(meta.get("history").map(String::as_str).unwrap_or(""))
+            .context("missing or unreadable training history")?;
     let read = |prefix: &str| -> Result<Mlp> {
         let h = expected_hidden;
         Ok(Mlp {
-            w1: Array2::from_shape_vec((h, INPUTS), floats(&st, &format!("{prefix}w1"), &[h, INPUTS])?)?,
+            w1: Array2::from_shape_vec(
+                (h, INPUTS),
+                floats(&st, &format!("{prefix}w1"), &[h, INPUTS])?,
+            )?,
             b1: Array1::from(floats(&st, &format!("{prefix}b1"), &[h])?),
-            w2: Array2::from_shape_vec((OUTPUTS, h), floats(&st, &format!("{prefix}w2"), &[OUTPUTS, h])?)?,
+            w2: Array2::from_shape_vec(
+                (OUTPUTS, h),
+                floats(&st, &format!("{prefix}w2"), &[OUTPUTS, h])?,
+            )?,
             b2: Array1::from(floats(&st, &format!("{prefix}b2"), &[OUTPUTS])?),
         })
     };
-    Ok(Trained { model: read("")?, init: read("init.")?, history })
+    Ok(Trained {
+        model: read("")?,
+        init: read("init.")?,
+        history,
+    })
 }
 
 fn floats(st: &SafeTensors, name: &str, shape: &[usize]) -> Result<Vec<f32>> {
-    let t = st.tensor(name).with_context(|| format!("tensor `{name}` is missing"))?;
-    ensure!(t.dtype() == Dtype::F32, "tensor `{name}` is {:?}, expected F32", t.dtype());
-    ensure!(t.shape() == shape, "tensor `{name}` has shape {:?}, expected {:?}", t.shape(), shape);
-    let v: Vec<f32> = t.data().chunks_exact(4).map(|c| f32::from_le_bytes([c[0], c[1], c[2], c[3]])).collect();
+    let t = st
+        .tensor(name)
+        .with_context(|| format!("tensor `{name}` is missing"))?;
+    ensure!(
+        t.dtype() == Dtype::F32,
+        "tensor `{name}` is {:?}, expected F32",
+        t.dtype()
+    );
+    ensure!(
+        t.shape() == shape,
+        "tensor `{name}` has shape {:?}, expected {:?}",
+        t.shape(),
+        shape
+    );
+    let v: Vec<f32> = t
+        .data()
+        .chunks_exact(4)
+        .map(|c| f32::from_le_bytes([c[0], c[1], c[2], c[3]]))
+        .collect();
     if v.iter().any(|x| !x.is_finite()) {
         bail!("tensor `{name}` holds a NaN or infinite value");
     }
@@ -169,21 +213,39 @@ mod tests {
     use rand::SeedableRng;
 
     fn hashes() -> DataHashes {
-        DataHashes { train_images: "a".into(), train_labels: "b".into(), test_images: "c".into(), test_labels: "d".into() }
+        DataHashes {
+            train_images: "a".into(),
+            train_labels: "b".into(),
+            test_images: "c".into(),
+            test_labels: "d".into(),
+        }
     }
 
     fn trained() -> Trained {
         let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(1);
         let init = Mlp::init(5, &mut rng);
         let model = Mlp::init(5, &mut rng);
-        let history = vec![EpochStats { epoch: 1, loss: 0.5, train_accuracy: 0.8, test_accuracy: 0.9, seconds: 1.25 }];
-        Trained { model, init, history }
+        let history = vec![EpochStats {
+            epoch: 1,
+            loss: 0.947_332_808_195_302_9,
+            train_accuracy: 0.816_666_666_666_666_7,
+            test_accuracy: 0.1 + 0.2,
+            seconds: 1.25,
+        }];
+        Trained {
+            model,
+            init,
+            history,
+        }
     }
 
     #[test]
     fn round_trips_weights_init_and_history() {
         let t = trained();
-        let cfg = ModelConfig { hidden: 5, ..ModelConfig::default() };
+        let cfg = ModelConfig {
+            hidden: 5,
+            ..ModelConfig::default()
+        };
         let back = from_bytes(&to_bytes(&t, &cfg, &hashes()).unwrap(), 5).unwrap();
         assert_eq!(back.model, t.model);
         assert_eq!(back.init, t.init);
@@ -209,12 +271,30 @@ mod tests {
         let k = key(&base, &hashes());
         assert_eq!(k, key(&base.clone(), &hashes()));
         let variants = [
-            ModelConfig { hidden: 64, ..base.clone() },
-            ModelConfig { epochs: 2, ..base.clone() },
-            ModelConfig { seed: 1, ..base.clone() },
-            ModelConfig { loss: Loss::Mse, ..base.clone() },
-            ModelConfig { weight_decay: Some(0.1), ..base.clone() },
-            ModelConfig { learning_rate: 0.002, ..base.clone() },
+            ModelConfig {
+                hidden: 64,
+                ..base.clone()
+            },
+            ModelConfig {
+                epochs: 2,
+                ..base.clone()
+            },
+            ModelConfig {
+                seed: 1,
+                ..base.clone()
+            },
+            ModelConfig {
+                loss: Loss::Mse,
+                ..base.clone()
+            },
+            ModelConfig {
+                weight_decay: Some(0.1),
+                ..base.clone()
+            },
+            ModelConfig {
+                learning_rate: 0.002,
+                ..base.clone()
+            },
         ];
         for v in variants {
             assert_ne!(key(&v, &hashes()), k, "{v:?}");
@@ -223,6 +303,15 @@ mod tests {
         other.test_labels = "e".into();
         assert_ne!(key(&base, &other), k);
         // An explicit value equal to the default is the same model.
-        assert_eq!(key(&ModelConfig { weight_decay: Some(0.0), ..base.clone() }, &hashes()), k);
+        assert_eq!(
+            key(
+                &ModelConfig {
+                    weight_decay: Some(0.0),
+                    ..base.clone()
+                },
+                &hashes()
+            ),
+            k
+        );
     }
 }

@@ -42,9 +42,16 @@ impl Mlp {
     pub fn init(hidden: usize, rng: &mut impl rand::Rng) -> Mlp {
         let bound1 = (6.0 / INPUTS as f64).sqrt() as f32;
         let bound2 = (3.0 / hidden as f64).sqrt() as f32;
-        let w1 = Array2::from_shape_simple_fn((hidden, INPUTS), || rng.random_range(-bound1..bound1));
-        let w2 = Array2::from_shape_simple_fn((OUTPUTS, hidden), || rng.random_range(-bound2..bound2));
-        Mlp { w1, b1: Array1::zeros(hidden), w2, b2: Array1::zeros(OUTPUTS) }
+        let w1 =
+            Array2::from_shape_simple_fn((hidden, INPUTS), || rng.random_range(-bound1..bound1));
+        let w2 =
+            Array2::from_shape_simple_fn((OUTPUTS, hidden), || rng.random_range(-bound2..bound2));
+        Mlp {
+            w1,
+            b1: Array1::zeros(hidden),
+            w2,
+            b2: Array1::zeros(OUTPUTS),
+        }
     }
 
     /// x: (n, 784) in [0, 1] → pre-activations, hidden activations, logits.
@@ -55,7 +62,11 @@ impl Mlp {
         pre += &self.b1;
         let hidden = pre.mapv(|v| v.max(0.0));
         let logits = self.logits_from_hidden(&hidden);
-        Activations { pre, hidden, logits }
+        Activations {
+            pre,
+            hidden,
+            logits,
+        }
     }
 
     /// hidden: (n, H) → logits (n, 10).
@@ -76,7 +87,8 @@ impl Mlp {
             let end = (start + CHUNK).min(n);
             let x = pixels(&split.images[start * INPUTS..end * INPUTS]);
             let acts = self.forward(x.view());
-            out.slice_axis_mut(Axis(0), Slice::from(start..end)).assign(&acts.logits);
+            out.slice_axis_mut(Axis(0), Slice::from(start..end))
+                .assign(&acts.logits);
             start = end;
         }
         out
@@ -91,7 +103,10 @@ impl Mlp {
 /// Images as bytes (n · 784) → (n, 784) f32 in [0, 1].
 pub fn pixels(images: &[u8]) -> Array2<f32> {
     let n = images.len() / INPUTS;
-    let data: Vec<f32> = images[..n * INPUTS].iter().map(|&p| f32::from(p) / 255.0).collect();
+    let data: Vec<f32> = images[..n * INPUTS]
+        .iter()
+        .map(|&p| f32::from(p) / 255.0)
+        .collect();
     Array2::from_shape_vec((n, INPUTS), data).unwrap_or_else(|_| Array2::zeros((0, INPUTS)))
 }
 
@@ -130,7 +145,11 @@ pub struct Evaluation {
 
 impl Evaluation {
     pub fn accuracy(&self) -> f64 {
-        if self.total == 0 { 0.0 } else { self.correct as f64 / self.total as f64 }
+        if self.total == 0 {
+            0.0
+        } else {
+            self.correct as f64 / self.total as f64
+        }
     }
     pub fn digit_accuracy(&self, d: usize) -> f64 {
         let (c, t) = self.per_digit[d];
@@ -153,7 +172,12 @@ pub fn evaluate(model: &Mlp, split: &Split) -> Evaluation {
         }
         predictions.push(pred);
     }
-    Evaluation { correct, total: split.len(), per_digit, predictions }
+    Evaluation {
+        correct,
+        total: split.len(),
+        per_digit,
+        predictions,
+    }
 }
 
 #[cfg(test)]
@@ -180,12 +204,18 @@ mod tests {
         let x = pixels(&img);
         let acts = m.forward(x.view());
         for h in 0..3 {
-            let pre: f64 = (0..INPUTS).map(|p| f64::from(m.w1[[h, p]]) * f64::from(x[[0, p]])).sum::<f64>() + f64::from(m.b1[h]);
+            let pre: f64 = (0..INPUTS)
+                .map(|p| f64::from(m.w1[[h, p]]) * f64::from(x[[0, p]]))
+                .sum::<f64>()
+                + f64::from(m.b1[h]);
             assert!((f64::from(acts.pre[[0, h]]) - pre).abs() < 1e-4);
             assert_eq!(acts.hidden[[0, h]], acts.pre[[0, h]].max(0.0));
         }
         for c in 0..10 {
-            let l: f32 = (0..3).map(|h| m.w2[[c, h]] * acts.hidden[[0, h]]).sum::<f32>() + 0.5;
+            let l: f32 = (0..3)
+                .map(|h| m.w2[[c, h]] * acts.hidden[[0, h]])
+                .sum::<f32>()
+                + 0.5;
             assert!((acts.logits[[0, c]] - l).abs() < 1e-5);
         }
     }

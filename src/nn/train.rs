@@ -78,10 +78,18 @@ impl Observer for Silent {}
 
 /// Trains a fresh network on the first `cfg.train_images` images of `train`,
 /// measuring test accuracy on `test` after every epoch.
-pub fn train(train: &Split, test: &Split, cfg: &ModelConfig, obs: &mut dyn Observer) -> Result<Trained, TrainError> {
+pub fn train(
+    train: &Split,
+    test: &Split,
+    cfg: &ModelConfig,
+    obs: &mut dyn Observer,
+) -> Result<Trained, TrainError> {
     let n = cfg.train_images;
     if n > train.len() {
-        return Err(TrainError::NotEnoughImages { wanted: n, have: train.len() });
+        return Err(TrainError::NotEnoughImages {
+            wanted: n,
+            have: train.len(),
+        });
     }
     if n == 0 {
         return Err(TrainError::Empty);
@@ -115,7 +123,11 @@ pub fn train(train: &Split, test: &Split, cfg: &ModelConfig, obs: &mut dyn Obser
         if !loss.is_finite() {
             return Err(TrainError::Diverged { epoch, loss });
         }
-        let test_accuracy = if test.is_empty() { 0.0 } else { evaluate(&model, test).accuracy() };
+        let test_accuracy = if test.is_empty() {
+            0.0
+        } else {
+            evaluate(&model, test).accuracy()
+        };
         let stats = EpochStats {
             epoch,
             loss,
@@ -126,7 +138,11 @@ pub fn train(train: &Split, test: &Split, cfg: &ModelConfig, obs: &mut dyn Obser
         obs.epoch_finished(&stats);
         history.push(stats);
     }
-    Ok(Trained { model, init, history })
+    Ok(Trained {
+        model,
+        init,
+        history,
+    })
 }
 
 /// Adam's first and second moments for one parameter tensor.
@@ -164,8 +180,14 @@ const EPS: f32 = 1e-8;
 impl TrainState {
     fn new(cfg: &ModelConfig, hidden: usize) -> Self {
         let b = cfg.batch_size.min(cfg.train_images).max(1);
-        let m2 = |r, c| Moments { m: Array2::zeros((r, c)), v: Array2::zeros((r, c)) };
-        let m1 = |n| Moments { m: Array1::zeros(n), v: Array1::zeros(n) };
+        let m2 = |r, c| Moments {
+            m: Array2::zeros((r, c)),
+            v: Array2::zeros((r, c)),
+        };
+        let m1 = |n| Moments {
+            m: Array1::zeros(n),
+            v: Array1::zeros(n),
+        };
         TrainState {
             loss: cfg.loss,
             optimizer: cfg.optimizer,
@@ -228,10 +250,30 @@ impl TrainState {
 
         self.t += 1;
         let hp = AdamStep::new(self.optimizer, self.lr, self.weight_decay, self.t);
-        hp.apply(model.w1.as_slice_mut(), self.gw1.as_slice(), self.mw1.m.as_slice_mut(), self.mw1.v.as_slice_mut());
-        hp.apply(model.b1.as_slice_mut(), self.gb1.as_slice(), self.mb1.m.as_slice_mut(), self.mb1.v.as_slice_mut());
-        hp.apply(model.w2.as_slice_mut(), self.gw2.as_slice(), self.mw2.m.as_slice_mut(), self.mw2.v.as_slice_mut());
-        hp.apply(model.b2.as_slice_mut(), self.gb2.as_slice(), self.mb2.m.as_slice_mut(), self.mb2.v.as_slice_mut());
+        hp.apply(
+            model.w1.as_slice_mut(),
+            self.gw1.as_slice(),
+            self.mw1.m.as_slice_mut(),
+            self.mw1.v.as_slice_mut(),
+        );
+        hp.apply(
+            model.b1.as_slice_mut(),
+            self.gb1.as_slice(),
+            self.mb1.m.as_slice_mut(),
+            self.mb1.v.as_slice_mut(),
+        );
+        hp.apply(
+            model.w2.as_slice_mut(),
+            self.gw2.as_slice(),
+            self.mw2.m.as_slice_mut(),
+            self.mw2.v.as_slice_mut(),
+        );
+        hp.apply(
+            model.b2.as_slice_mut(),
+            self.gb2.as_slice(),
+            self.mb2.m.as_slice_mut(),
+            self.mb2.v.as_slice_mut(),
+        );
         (loss, correct)
     }
 }
@@ -253,12 +295,21 @@ fn column_sums(m: &ArrayViewMut2<f32>, out: &mut ArrayViewMut1<f32>) {
 
 /// Softmax of each row of `z`, the loss and its gradient with respect to `z`
 /// (already divided by the batch size). Returns (mean loss, correct count).
-fn loss_and_grad(loss: Loss, z: &ArrayViewMut2<f32>, labels: &[u8], dz: &mut ArrayViewMut2<f32>) -> (f64, usize) {
+fn loss_and_grad(
+    loss: Loss,
+    z: &ArrayViewMut2<f32>,
+    labels: &[u8],
+    dz: &mut ArrayViewMut2<f32>,
+) -> (f64, usize) {
     let b = labels.len();
     let inv_b = 1.0 / b as f32;
     let mut total = 0.0f64;
     let mut correct = 0;
-    for ((zr, mut dr), &y) in z.axis_iter(Axis(0)).zip(dz.axis_iter_mut(Axis(0))).zip(labels) {
+    for ((zr, mut dr), &y) in z
+        .axis_iter(Axis(0))
+        .zip(dz.axis_iter_mut(Axis(0)))
+        .zip(labels)
+    {
         let y = usize::from(y);
         let zs: [f32; OUTPUTS] = std::array::from_fn(|c| zr[c]);
         if argmax_unique(&zs) == Some(y) {
@@ -279,7 +330,8 @@ fn loss_and_grad(loss: Loss, z: &ArrayViewMut2<f32>, labels: &[u8], dz: &mut Arr
             Loss::Mse => {
                 // loss = mean over the 10 outputs of (p_c − t_c)² ;
                 // g_c = 2 (p_c − t_c) / 10 ; ∂/∂z_j = p_j (g_j − Σ_c g_c p_c)
-                let diff: [f32; OUTPUTS] = std::array::from_fn(|c| p[c] - if c == y { 1.0 } else { 0.0 });
+                let diff: [f32; OUTPUTS] =
+                    std::array::from_fn(|c| p[c] - if c == y { 1.0 } else { 0.0 });
                 total += diff.iter().map(|d| f64::from(*d).powi(2)).sum::<f64>() / OUTPUTS as f64;
                 let g: [f32; OUTPUTS] = std::array::from_fn(|c| 2.0 * diff[c] / OUTPUTS as f32);
                 let gp: f32 = (0..OUTPUTS).map(|c| g[c] * p[c]).sum();
@@ -305,11 +357,23 @@ impl AdamStep {
     fn new(optimizer: Optimizer, lr: f32, wd: f32, t: i32) -> Self {
         let bc1 = 1.0 - BETA1.powi(t);
         let bc2 = 1.0 - BETA2.powi(t);
-        AdamStep { adamw: optimizer == Optimizer::Adamw, lr, wd, step_size: lr / bc1, bias_correction2_sqrt: bc2.sqrt() }
+        AdamStep {
+            adamw: optimizer == Optimizer::Adamw,
+            lr,
+            wd,
+            step_size: lr / bc1,
+            bias_correction2_sqrt: bc2.sqrt(),
+        }
     }
 
     /// One fused pass: decay, moments, update.
-    fn apply(&self, w: Option<&mut [f32]>, g: Option<&[f32]>, m: Option<&mut [f32]>, v: Option<&mut [f32]>) {
+    fn apply(
+        &self,
+        w: Option<&mut [f32]>,
+        g: Option<&[f32]>,
+        m: Option<&mut [f32]>,
+        v: Option<&mut [f32]>,
+    ) {
         let (Some(w), Some(g), Some(m), Some(v)) = (w, g, m, v) else {
             // Every tensor here is created in standard layout, so this is unreachable.
             return;
@@ -369,7 +433,10 @@ mod tests {
     #[test]
     fn learns_a_separable_set_to_100_percent_with_every_recipe() {
         let (tr, te) = (bands(200, 1), bands(100, 2));
-        for (loss, opt) in [(Loss::CrossEntropy, Optimizer::Adam), (Loss::Mse, Optimizer::Adamw)] {
+        for (loss, opt) in [
+            (Loss::CrossEntropy, Optimizer::Adam),
+            (Loss::Mse, Optimizer::Adamw),
+        ] {
             let mut c = cfg(loss, opt);
             if loss == Loss::Mse {
                 c.epochs = 15;
@@ -377,7 +444,11 @@ mod tests {
             let t = train(&tr, &te, &c, &mut Silent).unwrap();
             let last = t.history.last().unwrap();
             assert_eq!(last.test_accuracy, 1.0, "{loss:?}/{opt:?}: {:?}", t.history);
-            assert!(t.history[0].loss > last.loss, "{loss:?}: loss must fall: {:?}", t.history);
+            assert!(
+                t.history[0].loss > last.loss,
+                "{loss:?}: loss must fall: {:?}",
+                t.history
+            );
             assert_ne!(t.init, t.model);
         }
     }
@@ -399,7 +470,13 @@ mod tests {
         // Check d loss / d b2 and d loss / d w1 against central differences in f64-ish precision.
         let data = bands(20, 3);
         for loss in [Loss::CrossEntropy, Loss::Mse] {
-            let c = ModelConfig { hidden: 4, batch_size: 20, train_images: 20, loss, ..cfg(loss, Optimizer::Adam) };
+            let c = ModelConfig {
+                hidden: 4,
+                batch_size: 20,
+                train_images: 20,
+                loss,
+                ..cfg(loss, Optimizer::Adam)
+            };
             let mut model = Mlp::init(4, &mut ChaCha8Rng::seed_from_u64(5));
             model.b1.fill(0.05);
             let idx: Vec<u32> = (0..20).collect();
@@ -422,7 +499,10 @@ mod tests {
                 minus.b2[k] -= eps;
                 let numeric = (eval_loss(&plus) - eval_loss(&minus)) / (2.0 * f64::from(eps));
                 let analytic = f64::from(st.gb2[k]);
-                assert!((numeric - analytic).abs() < 2e-3, "{loss:?} b2[{k}]: numeric {numeric} analytic {analytic}");
+                assert!(
+                    (numeric - analytic).abs() < 2e-3,
+                    "{loss:?} b2[{k}]: numeric {numeric} analytic {analytic}"
+                );
             }
             for (h, p) in [(0usize, 300usize), (2, 420)] {
                 let mut plus = model.clone();
@@ -431,7 +511,10 @@ mod tests {
                 minus.w1[[h, p]] -= eps;
                 let numeric = (eval_loss(&plus) - eval_loss(&minus)) / (2.0 * f64::from(eps));
                 let analytic = f64::from(st.gw1[[h, p]]);
-                assert!((numeric - analytic).abs() < 2e-3, "{loss:?} w1[{h},{p}]: numeric {numeric} analytic {analytic}");
+                assert!(
+                    (numeric - analytic).abs() < 2e-3,
+                    "{loss:?} w1[{h},{p}]: numeric {numeric} analytic {analytic}"
+                );
             }
         }
     }
@@ -440,14 +523,26 @@ mod tests {
     fn too_few_images_and_interrupt_are_errors() {
         let (tr, te) = (bands(50, 1), bands(10, 2));
         let c = cfg(Loss::CrossEntropy, Optimizer::Adam);
-        assert_eq!(train(&tr, &te, &c, &mut Silent).unwrap_err(), TrainError::NotEnoughImages { wanted: 200, have: 50 });
+        assert_eq!(
+            train(&tr, &te, &c, &mut Silent).unwrap_err(),
+            TrainError::NotEnoughImages {
+                wanted: 200,
+                have: 50
+            }
+        );
         struct Stop;
         impl Observer for Stop {
             fn interrupted(&self) -> bool {
                 true
             }
         }
-        let c = ModelConfig { train_images: 50, ..c };
-        assert_eq!(train(&tr, &te, &c, &mut Stop).unwrap_err(), TrainError::Interrupted);
+        let c = ModelConfig {
+            train_images: 50,
+            ..c
+        };
+        assert_eq!(
+            train(&tr, &te, &c, &mut Stop).unwrap_err(),
+            TrainError::Interrupted
+        );
     }
 }

@@ -1,0 +1,8 @@
+//! The one integration-test binary: runs the real `kvlens` binary on fixture
+//! workshops, and the data layer against a local HTTP mirror.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod cli;
+mod common;
+mod data_fetch;
+mod idx_hostile;
