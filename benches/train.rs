@@ -1,1 +1,51 @@
-fn main() {}
+//! Training and inference speed (criterion). Uses the real MNIST when
+//! KVLENS_MNIST_DIR is set, else synthetic images of the same shape (speed
+//! does not depend on pixel values). Run: `cargo bench --bench train`.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use criterion::{Criterion, criterion_group, criterion_main};
+use kvlens::config::ModelConfig;
+use kvlens::data::{HashTable, PIXELS, Split, load_dir};
+use kvlens::nn::{self, Mlp, train::Silent};
+use rand::{RngExt, SeedableRng};
+use std::hint::black_box;
+
+fn data() -> (Split, Split) {
+    if let Some(dir) = std::env::var_os("KVLENS_MNIST_DIR") {
+        let ds = load_dir(std::path::Path::new(&dir), &HashTable::canonical()).unwrap();
+        return (ds.train, ds.test);
+    }
+    eprintln!("KVLENS_MNIST_DIR unset: benchmarking on synthetic images");
+    let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(0);
+    let mut split = |n: usize| Split {
+        images: (0..n * PIXELS)
+            .map(|_| rng.random_range(0..=255u8))
+            .collect(),
+        labels: (0..n).map(|i| (i % 10) as u8).collect(),
+    };
+    (split(60_000), split(10_000))
+}
+
+fn benches(c: &mut Criterion) {
+    let (train, test) = data();
+    let mut g = c.benchmark_group("mnist");
+    g.sample_size(10);
+    // One epoch of the recipe: 784-256-10, Adam 1e-3, batch 128, 60 000 images
+    // (includes the test-set evaluation after the epoch, as `kvlens train` does).
+    let cfg = ModelConfig {
+        hidden: 256,
+        epochs: 1,
+        ..ModelConfig::default()
+    };
+    g.bench_function("train_one_epoch_h256", |b| {
+        b.iter(|| nn::train(&train, &test, black_box(&cfg), &mut Silent).unwrap())
+    });
+    let model = Mlp::init(256, &mut rand_chacha::ChaCha8Rng::seed_from_u64(1));
+    g.bench_function("forward_test_set_h256", |b| {
+        b.iter(|| model.logits_of(black_box(&test)))
+    });
+    g.finish();
+}
+
+criterion_group!(train_benches, benches);
+criterion_main!(train_benches);

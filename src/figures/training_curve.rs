@@ -6,11 +6,11 @@ use crate::num::{fixed, percent};
 use svg::Document;
 use svg::node::element::{Circle, Description, Group, Line, Polyline, Rectangle, Text, Title};
 
-const W: f64 = 720.0;
-const H: f64 = 280.0;
+const W: f64 = 760.0;
+const H: f64 = 290.0;
 const PANEL_W: f64 = 300.0;
 const PANEL_H: f64 = 190.0;
-const TOP: f64 = 40.0;
+const TOP: f64 = 48.0;
 
 /// A named, coloured line of (epoch, y) points.
 type Series<'a> = (&'a str, &'static str, Vec<(f64, f64)>);
@@ -94,7 +94,7 @@ fn panel(p: &Panel, x0: f64) -> Group {
         .add(
             Text::new(p.title)
                 .set("x", x0)
-                .set("y", TOP - 16.0)
+                .set("y", TOP - 28.0)
                 .set("font-weight", "bold")
                 .set("fill", style::INK),
         )
@@ -171,12 +171,13 @@ fn panel(p: &Panel, x0: f64) -> Group {
                     .set("fill", *colour),
             );
         }
-        let ly = TOP + 14.0 + 16.0 * i as f64;
+        // Legend: one row above the plot box, so it never covers the data.
+        let (lx, ly) = (x0 + 150.0 * i as f64, TOP - 10.0);
         g = g
             .add(
                 Line::new()
-                    .set("x1", x0 + PANEL_W - 150.0)
-                    .set("x2", x0 + PANEL_W - 132.0)
+                    .set("x1", lx)
+                    .set("x2", lx + 18.0)
                     .set("y1", ly - 4.0)
                     .set("y2", ly - 4.0)
                     .set("stroke", *colour)
@@ -184,7 +185,7 @@ fn panel(p: &Panel, x0: f64) -> Group {
             )
             .add(
                 Text::new(*name)
-                    .set("x", x0 + PANEL_W - 128.0)
+                    .set("x", lx + 22.0)
                     .set("y", ly)
                     .set("fill", style::INK)
                     .set("font-size", 11),
