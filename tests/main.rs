@@ -4,5 +4,6 @@
 
 mod cli;
 mod common;
+mod config_hostile;
 mod data_fetch;
 mod idx_hostile;
