@@ -5,7 +5,11 @@
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use kvlens::config::ModelConfig;
-use kvlens::data::{HashTable, PIXELS, Split, load_dir};
+use kvlens::data::{DataHashes, Dataset, HashTable, PIXELS, Split, load_dir};
+use kvlens::kv::{
+    self,
+    select::{Catalog, Selector},
+};
 use kvlens::nn::{self, Mlp, train::Silent};
 use rand::{RngExt, SeedableRng};
 use std::hint::black_box;
@@ -26,6 +30,15 @@ fn data() -> (Split, Split) {
     (split(60_000), split(10_000))
 }
 
+fn hashes() -> DataHashes {
+    DataHashes {
+        train_images: String::new(),
+        train_labels: String::new(),
+        test_images: String::new(),
+        test_labels: String::new(),
+    }
+}
+
 fn benches(c: &mut Criterion) {
     let (train, test) = data();
     let mut g = c.benchmark_group("mnist");
@@ -43,6 +56,37 @@ fn benches(c: &mut Criterion) {
     let model = Mlp::init(256, &mut rand_chacha::ChaCha8Rng::seed_from_u64(1));
     g.bench_function("forward_test_set_h256", |b| {
         b.iter(|| model.logits_of(black_box(&test)))
+    });
+    g.finish();
+
+    // The key-value analyses a build uses, on a trained default-size model.
+    let cfg1 = ModelConfig {
+        hidden: 256,
+        epochs: 1,
+        ..ModelConfig::default()
+    };
+    let trained = nn::train(&train, &test, &cfg1, &mut Silent).unwrap().model;
+    let mut g = c.benchmark_group("kv");
+    g.sample_size(10);
+    g.bench_function("decomposition_check_test_set_h256", |b| {
+        b.iter(|| kv::check_decomposition(black_box(&trained), &test))
+    });
+    g.bench_function("analyse_one_image_h256", |b| {
+        b.iter(|| kv::image::analyse(black_box(&trained), test.image(0), Some(test.labels[0])))
+    });
+    let ds = Dataset {
+        train: train.clone(),
+        test: test.clone(),
+        hashes: hashes(),
+        dir: std::path::PathBuf::new(),
+    };
+    let sel = Selector::parse("sharpest(digit=0) | first(digit=0)").unwrap();
+    g.bench_function("select_sharpest_digit0_h256", |b| {
+        b.iter(|| {
+            Catalog::new(&trained, &ds)
+                .resolve(black_box(&sel))
+                .unwrap()
+        })
     });
     g.finish();
 }

@@ -9,6 +9,7 @@
 pub mod config;
 pub mod data;
 pub mod diag;
+pub mod explain;
 pub mod figures;
 pub mod fsx;
 pub mod kv;

@@ -62,6 +62,29 @@ enum Command {
     ///
     /// Example: kvlens check --root my-workshop
     Check,
+    /// Take one image's prediction apart, pair by pair.
+    ///
+    /// SELECTOR names the image: `test:247`, `train:12`, `first(digit=0, correct)`,
+    /// `most-confident(digit=0)`, `least-confident(digit=1, correct)`,
+    /// `misclassified(true=4, predicted=2)`, `sharpest(digit=0)`, `flattest(digit=1)`,
+    /// `first(digit=7, flips-after>=0.2)`, and `a | b` (first that matches).
+    /// Shows the image, prediction, top pairs, flip points, tail cut and the
+    /// logit waterfall. Uses the cached model (trains if there is none).
+    ///
+    /// Example: kvlens explain 'misclassified(true=4, predicted=2) | first(digit=4)' --top 5
+    Explain {
+        /// Which image (see above).
+        selector: String,
+        /// How many top pairs to list and to show in the waterfall.
+        #[arg(long, default_value_t = 10)]
+        top: usize,
+        /// Rank pairs by their contribution to the decision or by L1 norm.
+        #[arg(long, value_enum, default_value_t = RankArg::Decision)]
+        rank: RankArg,
+        /// Print JSON (stable field names) instead of text.
+        #[arg(long)]
+        json: bool,
+    },
     /// Find (or download) MNIST, verify its checksums and say what it holds.
     ///
     /// Looks in --mnist-dir, then KVLENS_MNIST_DIR, then [data] mnist_dir,
@@ -69,6 +92,14 @@ enum Command {
     ///
     /// Example: KVLENS_MNIST_DIR=../shared/mnist kvlens data
     Data,
+}
+
+#[derive(clap::ValueEnum, Clone, Copy, Debug)]
+enum RankArg {
+    /// By what the pair adds to the lead of the prediction over the runner-up.
+    Decision,
+    /// By the L1 norm of the pair's scaled value.
+    L1,
 }
 
 fn main() -> ExitCode {
@@ -140,6 +171,23 @@ fn run(cli: Cli, ui: Ui) -> Result<()> {
             let problems = kvlens::check(&session.root);
             if !problems.is_empty() {
                 return Err(problems.into());
+            }
+        }
+        Command::Explain {
+            selector,
+            top,
+            rank,
+            json,
+        } => {
+            let ranking = match rank {
+                RankArg::Decision => kvlens::kv::image::Ranking::Decision,
+                RankArg::L1 => kvlens::kv::image::Ranking::L1,
+            };
+            let e = kvlens::explain::explain(&session, &selector, top, ranking)?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&e)?);
+            } else {
+                print!("{}", kvlens::explain::render_text(&e));
             }
         }
         Command::Data => {

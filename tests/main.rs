@@ -6,4 +6,6 @@ mod cli;
 mod common;
 mod config_hostile;
 mod data_fetch;
+mod explain;
 mod idx_hostile;
+mod toy_nets;

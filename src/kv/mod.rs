@@ -3,6 +3,11 @@
 //!   logits = b2 + Σ_i ReLU(k_i · x + b1_i) · v_i.
 //! This module owns that regrouping; later analyses build on it.
 
+pub mod image;
+pub mod pair;
+pub mod select;
+pub mod toy;
+
 use crate::data::Split;
 use crate::nn::Mlp;
 use crate::nn::mlp::{INPUTS, OUTPUTS, pixels};
@@ -42,26 +47,43 @@ pub fn logits_by_pairs(m: &Mlp, x: &[f32]) -> ([f32; OUTPUTS], [f32; OUTPUTS]) {
     (logits, scale)
 }
 
-/// Checks the identity on every image of `split`.
+/// Checks the identity on every image of `split`: the forward pass (f32
+/// matrix products) against b2 + Σ_i a_i · v_i summed pair by pair in f64,
+/// with the activations of a batched key match.
 pub fn check_decomposition(m: &Mlp, split: &Split) -> DecompositionCheck {
-    let forward = m.logits_of(split);
+    const CHUNK: usize = 1000;
     let mut max_abs_diff = 0.0f32;
     let mut passed = true;
-    for i in 0..split.len() {
-        let x = pixels(split.image(i));
-        let x = x.as_slice().unwrap_or(&[]);
-        let (pairs, scale) = logits_by_pairs(m, x);
-        for c in 0..OUTPUTS {
-            let diff = (forward[[i, c]] - pairs[c]).abs();
-            max_abs_diff = max_abs_diff.max(diff);
-            if diff.is_nan() || diff > 1e-4 * (1.0 + scale[c]) {
-                passed = false;
+    let hidden = m.hidden();
+    let w2: Vec<f64> = m.w2.iter().map(|&v| f64::from(v)).collect();
+    let mut start = 0;
+    while start < split.len() {
+        let end = (start + CHUNK).min(split.len());
+        let x = pixels(&split.images[start * INPUTS..end * INPUTS]);
+        let acts = m.forward(x.view());
+        for (r, a) in acts.hidden.rows().into_iter().enumerate() {
+            for c in 0..OUTPUTS {
+                let mut sum = f64::from(m.b2[c]);
+                let mut scale = sum.abs();
+                for (i, &ai) in a.iter().enumerate() {
+                    if ai > 0.0 {
+                        let term = f64::from(ai) * w2[c * hidden + i];
+                        sum += term;
+                        scale += term.abs();
+                    }
+                }
+                let diff = (f64::from(acts.logits[[r, c]]) - sum).abs();
+                max_abs_diff = max_abs_diff.max(diff as f32);
+                if diff.is_nan() || diff > 1e-4 * (1.0 + scale) {
+                    passed = false;
+                }
             }
         }
+        start = end;
     }
     DecompositionCheck {
         images: split.len(),
-        pairs: m.hidden(),
+        pairs: hidden,
         max_abs_diff,
         passed,
     }

@@ -1,0 +1,249 @@
+//! `kvlens explain SELECTOR`: one image's prediction taken apart pair by pair,
+//! as text for a terminal or as JSON with stable field names.
+
+use crate::kv::image::{DIGITS, ImageAnalysis, Ranking, Waterfall, analyse};
+use crate::kv::select::{Catalog, Selected, Selector};
+use crate::num::{fixed, percent};
+use crate::{Session, load_config, load_data, model};
+use anyhow::{Result, anyhow};
+use serde::Serialize;
+use std::fmt::Write;
+
+/// Everything `explain` reports.
+#[derive(Debug, Clone, Serialize)]
+pub struct Explanation {
+    pub selector: String,
+    pub selected: Selected,
+    /// The true digit (none for `blank`).
+    pub label: Option<u8>,
+    /// The image's 784 pixels, row-major, 0–255.
+    pub pixels: Vec<u8>,
+    pub ranking: Ranking,
+    pub top: usize,
+    pub waterfall: Waterfall,
+    pub analysis: ImageAnalysis,
+}
+
+/// Resolves `selector` on the cached (or freshly trained) model and analyses the image.
+pub fn explain(s: &Session, selector: &str, top: usize, ranking: Ranking) -> Result<Explanation> {
+    let cfg = load_config(&s.root)?;
+    let (dataset, _) = load_data(s, &cfg)?;
+    let run = model::obtain(&s.cache_dir, &cfg.model, &dataset, false, &s.ui)?;
+    let sel = Selector::parse(selector).map_err(|e| selector_error(selector, &e))?;
+    let catalog = Catalog::new(&run.trained.model, &dataset);
+    let selected = catalog
+        .resolve(&sel)
+        .map_err(|e| selector_error(selector, &e))?;
+    let (pixels, label) = catalog.image(selected);
+    Ok(explain_image(
+        &run.trained.model,
+        pixels,
+        label,
+        selector,
+        selected,
+        top,
+        ranking,
+    ))
+}
+
+/// The analysis of one resolved image.
+pub fn explain_image(
+    m: &crate::nn::Mlp,
+    pixels: Vec<u8>,
+    label: Option<u8>,
+    selector: &str,
+    selected: Selected,
+    top: usize,
+    ranking: Ranking,
+) -> Explanation {
+    let analysis = analyse(m, &pixels, label);
+    let waterfall = analysis.waterfall(ranking, top);
+    Explanation {
+        selector: selector.to_string(),
+        selected,
+        label,
+        pixels,
+        ranking,
+        top,
+        waterfall,
+        analysis,
+    }
+}
+
+/// A selector problem shown with a caret under the offending place.
+fn selector_error(text: &str, e: &crate::kv::select::SelectorError) -> anyhow::Error {
+    let col = text[..e.offset.min(text.len())].chars().count();
+    let mut msg = format!("selector: {}\n  {text}\n  {}^", e.message, " ".repeat(col));
+    if let Some(h) = &e.hint {
+        let _ = write!(msg, "\n  hint: {h}");
+    }
+    anyhow!(msg)
+}
+
+const SHADES: &[u8] = b" .:-=+*#%@";
+
+/// The image as text, two characters per pixel.
+pub fn picture(pixels: &[u8]) -> String {
+    let mut out = String::new();
+    for row in pixels.chunks(28) {
+        let line: String = row
+            .iter()
+            .map(|&p| {
+                let c = char::from(SHADES[usize::from(p) * SHADES.len() / 256]);
+                format!("{c}{c}")
+            })
+            .collect();
+        out.push_str(line.trim_end());
+        out.push('\n');
+    }
+    out
+}
+
+fn digit_name(p: &crate::kv::image::Prediction) -> String {
+    match p {
+        crate::kv::image::Prediction::Unique(d) => d.to_string(),
+        crate::kv::image::Prediction::Tie(ds) => format!(
+            "tie of {}",
+            ds.iter()
+                .map(|d| d.to_string())
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    }
+}
+
+/// The text report.
+pub fn render_text(e: &Explanation) -> String {
+    let a = &e.analysis;
+    let (t, r) = (a.top, a.runner_up);
+    let mut o = String::new();
+    let truth = e
+        .label
+        .map_or("no true digit".to_string(), |l| format!("true digit {l}"));
+    let _ = writeln!(o, "{} (selected by `{}`), {truth}", e.selected, e.selector);
+    o.push_str(&picture(&e.pixels));
+    let verdict = match e.label {
+        None => "no label",
+        Some(l) if a.prediction.digit() == Some(usize::from(l)) => "correct",
+        Some(_) => "wrong",
+    };
+    let _ = writeln!(
+        o,
+        "prediction {} ({verdict}), confidence {} %; runner-up {r}; lead {}",
+        digit_name(&a.prediction),
+        percent(a.probabilities[t], 2),
+        fixed(a.lead, 3)
+    );
+    let logits: Vec<String> = (0..DIGITS)
+        .map(|d| format!("{d}:{}", fixed(a.logits[d], 2)))
+        .collect();
+    let _ = writeln!(o, "logits  {}", logits.join("  "));
+    let _ = writeln!(
+        o,
+        "{} pairs fire on {} inked pixels (ink {}); the top 10 carry {} % of the total activation",
+        a.active,
+        a.inked_pixels,
+        fixed(a.profile.ink, 1),
+        percent(a.profile.top10_share, 1)
+    );
+    let rank_name = match e.ranking {
+        Ranking::Decision => format!("contribution to the lead of {t} over {r}"),
+        Ranking::L1 => "L1 norm of the scaled value".to_string(),
+    };
+    let _ = writeln!(o, "\ntop {} pairs by {rank_name}:", e.top);
+    let _ = writeln!(
+        o,
+        "  {:>6} {:>10} {:>9} {:>9} {:>9} {:>9} {:>8}",
+        "pair",
+        "activation",
+        format!("→ {t}"),
+        format!("→ {r}"),
+        e.label
+            .map_or("→ true".to_string(), |l| format!("→ {l} (true)")),
+        "decision",
+        "L1"
+    );
+    for &p in e.analysis.ranking(e.ranking).order.iter().take(e.top) {
+        if let Some(c) = a.pair(p) {
+            let _ = writeln!(
+                o,
+                "  {:>6} {:>10} {:>9} {:>9} {:>9} {:>9} {:>8}",
+                p,
+                fixed(c.activation, 3),
+                fixed(c.scaled[t], 3),
+                fixed(c.scaled[r], 3),
+                e.label
+                    .map_or("–".to_string(), |l| fixed(c.scaled[usize::from(l)], 3)),
+                fixed(c.decision, 3),
+                fixed(c.l1, 3)
+            );
+        }
+    }
+    let _ = writeln!(
+        o,
+        "the two rankings share {} of their top 10 pairs",
+        a.top10_overlap
+    );
+    o.push('\n');
+    for (name, f) in [
+        ("decision", &a.by_decision),
+        ("L1", &a.by_l1),
+        ("random order", &a.random_order),
+        ("bottom-first", &a.bottom_first),
+    ] {
+        let flips: Vec<String> = f
+            .flips
+            .iter()
+            .take(8)
+            .map(|x| format!("N={}: {}→{}", x.n, digit_name(&x.from), digit_name(&x.to)))
+            .collect();
+        let more = if f.flips.len() > 8 {
+            format!(" … ({} flips)", f.flips.len())
+        } else {
+            String::new()
+        };
+        let _ = writeln!(
+            o,
+            "adding pairs by {name:<12}: settles at N = {} ({} % of active pairs); flips {}{more}",
+            f.settles_at,
+            percent(f.settles_fraction, 1),
+            if flips.is_empty() {
+                "none".to_string()
+            } else {
+                flips.join(", ")
+            }
+        );
+    }
+    let _ = writeln!(
+        o,
+        "tail cut at {} %: keep {} pairs by lead, {} pairs by L1 mass",
+        percent(a.tail_cut.fraction, 0),
+        a.tail_cut.n_by_lead,
+        a.tail_cut.n_by_l1
+    );
+    let w = &e.waterfall;
+    let _ = writeln!(o, "\nwaterfall (logit of {t}, logit of {r}, lead):");
+    let row = |o: &mut String, label: String, l: &[f64; DIGITS]| {
+        let _ = writeln!(
+            o,
+            "  {label:<22} {:>9} {:>9} {:>9}",
+            fixed(l[t], 3),
+            fixed(l[r], 3),
+            fixed(l[t] - l[r], 3)
+        );
+    };
+    row(&mut o, "b2".to_string(), &w.b2);
+    for s in &w.steps {
+        row(&mut o, format!("+ pair {}", s.pair), &s.logits);
+    }
+    let _ = writeln!(
+        o,
+        "  {:<22} {:>9} {:>9} {:>9}",
+        format!("+ rest ({} pairs)", w.rest_pairs),
+        fixed(w.rest[t], 3),
+        fixed(w.rest[r], 3),
+        fixed(w.rest[t] - w.rest[r], 3)
+    );
+    row(&mut o, "= logits".to_string(), &w.logits);
+    o
+}
