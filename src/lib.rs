@@ -91,8 +91,10 @@ pub fn train(s: &Session, force: bool) -> Result<model::ModelRun> {
 /// `kvlens build`: data → model → analyses → pages → `public/` (atomically).
 pub fn build(s: &Session) -> Result<report::BuildReport> {
     let cfg = load_config(&s.root)?;
-    // Templates are checked before the expensive stages, so a typo fails fast.
+    // Templates and toy nets are checked before the expensive stages, so a
+    // typo fails fast.
     templates::load(&s.root)?;
+    kv::toy::load_dir(&s.root.join(kv::toy::NETS_DIR))?;
     let (dataset, _) = load_data(s, &cfg)?;
     let run = model::obtain(&s.cache_dir, &cfg.model, &dataset, false, &s.ui)?;
     let model = &run.trained.model;
@@ -157,6 +159,9 @@ pub const REPORT_FILE: &str = "build-report.json";
 pub fn check(root: &Path) -> diag::Diagnostics {
     let mut out = diag::Diagnostics::default();
     if let Err(d) = Config::load(root) {
+        out.0.extend(d.0);
+    }
+    if let Err(d) = kv::toy::load_dir(&root.join(kv::toy::NETS_DIR)) {
         out.0.extend(d.0);
     }
     if let Err(e) = templates::load(root) {

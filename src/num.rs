@@ -67,6 +67,38 @@ pub fn grouped(n: u64) -> String {
     out
 }
 
+/// The exact value of a decimal, normalised: no trailing zeros (1.50 → "1.5",
+/// 2.00 → "2"), never `-0`, an ASCII `-` for negatives (renderers choose the
+/// typography). Never uses an exponent.
+pub fn exact(d: &rust_decimal::Decimal) -> String {
+    // `normalize` strips trailing zeros and turns -0 into 0.
+    d.normalize().to_string()
+}
+
+/// A decimal rounded half away from zero to exactly `digits` decimals
+/// (2.675 → "2.68", 1.5 at 3 → "1.500"); `-0.00` is printed as `0.00`.
+/// Digits beyond the 28 a decimal can hold are zeros.
+pub fn exact_fixed(d: &rust_decimal::Decimal, digits: u32) -> String {
+    let rounded =
+        d.round_dp_with_strategy(digits, rust_decimal::RoundingStrategy::MidpointAwayFromZero);
+    // The scale of `rounded` is at most `digits`; pad the rest with zeros.
+    let plain = rounded.abs().to_string();
+    let (int_part, frac_part) = plain.split_once('.').unwrap_or((&plain, ""));
+    let mut out = String::with_capacity(plain.len() + digits as usize + 2);
+    if rounded.is_sign_negative() && !rounded.is_zero() {
+        out.push('-');
+    }
+    out.push_str(int_part);
+    if digits > 0 {
+        out.push('.');
+        out.push_str(frac_part);
+        for _ in frac_part.len()..digits as usize {
+            out.push('0');
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -93,5 +125,50 @@ mod tests {
         assert_eq!(grouped(60000), "60\u{202f}000");
         assert_eq!(grouped(784), "784");
         assert_eq!(grouped(1234567), "1\u{202f}234\u{202f}567");
+    }
+
+    fn dec(s: &str) -> rust_decimal::Decimal {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn exact_is_normalised_and_never_negative_zero() {
+        assert_eq!(exact(&dec("1.50")), "1.5");
+        assert_eq!(exact(&dec("2.00")), "2");
+        assert_eq!(exact(&dec("-0.00")), "0");
+        assert_eq!(exact(&dec("-2.250")), "-2.25");
+        assert_eq!(exact(&dec("0.1")), "0.1");
+        assert_eq!(exact(&dec("1200")), "1200");
+        assert_eq!(
+            exact(&dec("0.0000000000000000000000000001")),
+            "0.0000000000000000000000000001"
+        );
+        assert_eq!(
+            exact(&rust_decimal::Decimal::MAX),
+            "79228162514264337593543950335"
+        );
+    }
+
+    #[test]
+    fn exact_fixed_rounds_half_away_from_zero_and_pads() {
+        assert_eq!(exact_fixed(&dec("2.675"), 2), "2.68");
+        assert_eq!(exact_fixed(&dec("-2.675"), 2), "-2.68");
+        assert_eq!(exact_fixed(&dec("0.125"), 2), "0.13");
+        assert_eq!(exact_fixed(&dec("2.5"), 0), "3");
+        assert_eq!(exact_fixed(&dec("-0.5"), 0), "-1");
+        assert_eq!(exact_fixed(&dec("1.5"), 3), "1.500");
+        assert_eq!(exact_fixed(&dec("2"), 2), "2.00");
+        assert_eq!(exact_fixed(&dec("-0.001"), 2), "0.00");
+        assert_eq!(exact_fixed(&dec("-0.00"), 1), "0.0");
+        assert_eq!(exact_fixed(&dec("9.996"), 2), "10.00");
+        assert_eq!(exact_fixed(&dec("-99.5"), 0), "-100");
+        assert_eq!(
+            exact_fixed(&dec("0.82"), 30),
+            format!("0.82{}", "0".repeat(28))
+        );
+        assert_eq!(
+            exact_fixed(&rust_decimal::Decimal::MIN, 1),
+            "-79228162514264337593543950335.0"
+        );
     }
 }

@@ -374,3 +374,29 @@ fn ctrl_c_during_training_leaves_the_cache_as_it_was() {
         "the cache changed: {left:?}"
     );
 }
+
+#[test]
+fn check_and_build_report_broken_toy_nets() {
+    let w = Workshop::new(MODEL);
+    std::fs::create_dir_all(w.path().join("content/nets")).unwrap();
+    w.write(
+        "content/nets/tiny.toml",
+        "title = \"T\"\ndescription = \"D\"\ninputs = [\"a\", \"b\"]\noutputs = [\"o\"]\nw1 = [[1, 2, 3]]\nw2 = [[1]]\n",
+    );
+    let o = w.run(&["check"]);
+    assert_eq!(o.status.code(), Some(1));
+    let err = stderr(&o);
+    assert!(err.contains("content/nets/tiny.toml:5:"), "{err}");
+    assert!(err.contains("w1 row 1 has 3 numbers"), "{err}");
+    let o = w.run(&["build"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        !w.public().exists(),
+        "a failed build must not write public/"
+    );
+    w.write(
+        "content/nets/tiny.toml",
+        "title = \"T\"\ndescription = \"D\"\ninputs = [\"a\", \"b\"]\noutputs = [\"o\"]\nw1 = [[1, 2]]\nw2 = [[1]]\n",
+    );
+    assert!(w.run(&["check"]).status.success());
+}
