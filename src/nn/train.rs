@@ -495,7 +495,7 @@ impl Tile {
             let (pixels, values) = images.row(i as usize);
             let h = &mut self.h[bi * w..(bi + 1) * w];
             // h = b1 + Σ_p x_p · W1t[p]
-            sparse_rows(simd, &self.b1.w, &self.w1t.w, w, pixels, values, h);
+            sparse_rows(simd, Some(&self.b1.w), &self.w1t.w, w, pixels, values, h);
             for v in h.iter_mut() {
                 *v = v.max(0.0);
             }
@@ -538,8 +538,9 @@ impl Tile {
         // dW1t[p] = Σ_b x_bp · dh_b over the images where pixel p is inked.
         for p in 0..INPUTS {
             let (images, values) = by_pixel.pixel(p);
-            gather_rows(
+            sparse_rows(
                 simd,
+                None,
                 &self.dh,
                 w,
                 images,
@@ -553,27 +554,35 @@ impl Tile {
     }
 }
 
-/// out = bias + Σ_k values[k] · m[pixels[k]·w ..][..w]: the sparse image
-/// times the pixel-major key matrix, for one image and one tile. Four SIMD
-/// accumulators stay in registers across all the image's inked pixels.
+/// out = init + Σ_k values[k] · m[rows[k]·w ..][..w], with `init` zeros when
+/// `None`. Forward: the sparse image times the pixel-major keys of a tile
+/// (rows = inked pixels, init = bias). Backward: one pixel's row of the key
+/// gradient (rows = images that ink the pixel, m = dh). Four SIMD
+/// accumulators stay in registers across all k; the scalar tail uses the
+/// same fused operation, so every element gets the same bits either way.
 #[inline(always)]
 fn sparse_rows<S: Simd>(
     simd: S,
-    bias: &[f32],
+    init: Option<&[f32]>,
     m: &[f32],
     w: usize,
-    pixels: &[u16],
+    rows: &[u16],
     values: &[f32],
     out: &mut [f32],
 ) {
     let block = 4 * S::F32_LANES;
     let mut s = 0;
     while s + block <= w {
-        let (b, _) = S::as_simd_f32s(&bias[s..s + block]);
-        let mut acc = [b[0], b[1], b[2], b[3]];
-        for (&p, &x) in pixels.iter().zip(values) {
+        let mut acc = match init {
+            Some(init) => {
+                let (b, _) = S::as_simd_f32s(&init[s..s + block]);
+                [b[0], b[1], b[2], b[3]]
+            }
+            None => [simd.splat_f32s(0.0); 4],
+        };
+        for (&row, &x) in rows.iter().zip(values) {
             let xs = simd.splat_f32s(x);
-            let at = usize::from(p) * w + s;
+            let at = usize::from(row) * w + s;
             let (r, _) = S::as_simd_f32s(&m[at..at + block]);
             for k in 0..4 {
                 acc[k] = simd.mul_add_e_f32s(xs, r[k], acc[k]);
@@ -584,46 +593,9 @@ fn sparse_rows<S: Simd>(
         s += block;
     }
     for j in s..w {
-        let mut a = bias[j];
-        for (&p, &x) in pixels.iter().zip(values) {
-            a = x.mul_add(m[usize::from(p) * w + j], a);
-        }
-        out[j] = a;
-    }
-}
-
-/// out = Σ_k values[k] · rows[images[k]·w ..][..w] (zeros when empty): one
-/// pixel's row of the key gradient, summed over the images that ink it.
-#[inline(always)]
-fn gather_rows<S: Simd>(
-    simd: S,
-    rows: &[f32],
-    w: usize,
-    images: &[u16],
-    values: &[f32],
-    out: &mut [f32],
-) {
-    let block = 4 * S::F32_LANES;
-    let mut s = 0;
-    while s + block <= w {
-        let zero = simd.splat_f32s(0.0);
-        let mut acc = [zero; 4];
-        for (&bi, &x) in images.iter().zip(values) {
-            let xs = simd.splat_f32s(x);
-            let at = usize::from(bi) * w + s;
-            let (r, _) = S::as_simd_f32s(&rows[at..at + block]);
-            for k in 0..4 {
-                acc[k] = simd.mul_add_e_f32s(xs, r[k], acc[k]);
-            }
-        }
-        let (o, _) = S::as_mut_simd_f32s(&mut out[s..s + block]);
-        o.copy_from_slice(&acc);
-        s += block;
-    }
-    for j in s..w {
-        let mut a = 0.0f32;
-        for (&bi, &x) in images.iter().zip(values) {
-            a = x.mul_add(rows[usize::from(bi) * w + j], a);
+        let mut a = init.map_or(0.0, |init| init[j]);
+        for (&row, &x) in rows.iter().zip(values) {
+            a = x.mul_add(m[usize::from(row) * w + j], a);
         }
         out[j] = a;
     }
@@ -917,9 +889,17 @@ mod tests {
             let w = self.w;
             let mut out = vec![0.0; 2 * w];
             let (a, b) = out.split_at_mut(w);
-            sparse_rows(simd, &self.m[..w], self.m, w, self.pixels, self.values, a);
+            sparse_rows(
+                simd,
+                Some(&self.m[..w]),
+                self.m,
+                w,
+                self.pixels,
+                self.values,
+                a,
+            );
             let images: Vec<u16> = self.pixels.iter().map(|p| p % 7).collect();
-            gather_rows(simd, self.m, w, &images, self.values, b);
+            sparse_rows(simd, None, self.m, w, &images, self.values, b);
             out
         }
     }
