@@ -88,6 +88,22 @@ fn benches(c: &mut Criterion) {
                 .unwrap()
         })
     });
+    // Population view: one batched pass, then votes-for vs fires-on and a knock-out.
+    g.bench_function("population_votes_and_knockout_h256", |b| {
+        b.iter(|| {
+            let acts = kv::population::activations(black_box(&trained), &test);
+            let v = kv::population::votes_vs_fires(&trained, &acts);
+            let k = kv::population::knockout(
+                &trained,
+                &acts,
+                None,
+                7,
+                25,
+                kv::population::KnockoutMode::Zero,
+            );
+            (v.agreement, k.targeted.overall)
+        })
+    });
     g.finish();
 }
 

@@ -247,3 +247,113 @@ pub fn render_text(e: &Explanation) -> String {
     row(&mut o, "= logits".to_string(), &w.logits);
     o
 }
+
+/// `explain --pair I`: one pair across the whole test set.
+#[derive(Debug, Clone, Serialize)]
+pub struct PairReport {
+    pub view: crate::kv::pair::PairView,
+    pub profile: crate::kv::population::PairProfile,
+    /// How many of all pairs agree (favoured digit = digit fired on most).
+    pub population_agreement: f64,
+}
+
+pub fn explain_pair(s: &Session, pair: usize) -> Result<PairReport> {
+    let cfg = load_config(&s.root)?;
+    let (dataset, _) = load_data(s, &cfg)?;
+    let run = model::obtain(&s.cache_dir, &cfg.model, &dataset, false, &s.ui)?;
+    let m = &run.trained.model;
+    let view = crate::kv::pair::pair_view(m, pair).ok_or_else(|| {
+        anyhow!(
+            "--pair {pair} is out of range: the model has {} pairs (0 to {})",
+            m.hidden(),
+            m.hidden().saturating_sub(1)
+        )
+    })?;
+    let acts = crate::kv::population::activations(m, &dataset.test);
+    let population = crate::kv::population::votes_vs_fires(m, &acts);
+    let profile = population.pairs[pair].clone();
+    Ok(PairReport {
+        view,
+        profile,
+        population_agreement: population.agreement,
+    })
+}
+
+/// A key as text: `+`/`#` for positive weights, `-`/`=` for negative ones,
+/// by strength relative to the largest |weight|.
+pub fn key_picture(key: &[f32], abs_max: f32) -> String {
+    let mut out = String::new();
+    for row in key.chunks(28) {
+        let line: String = row
+            .iter()
+            .map(|&w| {
+                let r = if abs_max > 0.0 { w / abs_max } else { 0.0 };
+                let c = match r {
+                    r if r >= 0.5 => '#',
+                    r if r >= 0.15 => '+',
+                    r if r <= -0.5 => '=',
+                    r if r <= -0.15 => '-',
+                    _ => '.',
+                };
+                format!("{c}{c}")
+            })
+            .collect();
+        out.push_str(&line);
+        out.push('\n');
+    }
+    out
+}
+
+pub fn render_pair_text(r: &PairReport) -> String {
+    let (v, p) = (&r.view, &r.profile);
+    let mut o = String::new();
+    let _ = writeln!(
+        o,
+        "pair {}: key (row {} of W1, 28×28) and bias {}",
+        v.pair,
+        v.pair,
+        fixed(f64::from(v.bias), 3)
+    );
+    let _ = writeln!(
+        o,
+        "key weights from {} to {}; # ≥ +50 %, + ≥ +15 %, - ≤ −15 %, = ≤ −50 % of the largest |weight| ({})",
+        fixed(f64::from(v.key_min), 3),
+        fixed(f64::from(v.key_max), 3),
+        fixed(f64::from(v.key_abs_max), 3)
+    );
+    o.push_str(&key_picture(&v.key, v.key_abs_max));
+    let votes: Vec<String> = (0..DIGITS)
+        .map(|d| format!("{d}:{}", fixed(f64::from(v.value[d]), 3)))
+        .collect();
+    let _ = writeln!(o, "value (column {} of W2): {}", v.pair, votes.join("  "));
+    let name = |d: Option<usize>| d.map_or("no single digit".to_string(), |d| d.to_string());
+    let _ = writeln!(
+        o,
+        "votes for: {} (by {} over the next digit)",
+        name(v.favours),
+        fixed(f64::from(p.selectivity), 3)
+    );
+    let _ = writeln!(
+        o,
+        "fires on: {} ({} % of its activation), on {} % of the test images; kind: {:?}",
+        name(p.fires_on),
+        percent(p.fires_on_share, 1),
+        percent(p.firing_rate, 1),
+        p.kind
+    );
+    let means: Vec<String> = (0..DIGITS)
+        .map(|d| format!("{d}:{}", fixed(p.mean_activation[d], 3)))
+        .collect();
+    let _ = writeln!(o, "mean activation per true digit: {}", means.join("  "));
+    let _ = writeln!(
+        o,
+        "{}; across all pairs, {} % agree",
+        if p.agrees {
+            "what it votes for is what it fires on"
+        } else {
+            "what it votes for is NOT what it fires on most"
+        },
+        percent(r.population_agreement, 1)
+    );
+    o
+}

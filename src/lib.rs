@@ -12,6 +12,7 @@ pub mod diag;
 pub mod explain;
 pub mod figures;
 pub mod fsx;
+pub mod knockout;
 pub mod kv;
 pub mod model;
 pub mod nn;

@@ -301,7 +301,7 @@ fn data_reports_where_and_what() {
 
 #[test]
 fn every_command_explains_itself_with_an_example() {
-    for sub in ["build", "train", "check", "data", "explain"] {
+    for sub in ["build", "train", "check", "data", "explain", "knockout"] {
         let o = std::process::Command::new(env!("CARGO_BIN_EXE_kvlens"))
             .args([sub, "--help"])
             .output()

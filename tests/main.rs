@@ -8,4 +8,5 @@ mod config_hostile;
 mod data_fetch;
 mod explain;
 mod idx_hostile;
+mod population;
 mod toy_nets;

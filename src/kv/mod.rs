@@ -5,6 +5,7 @@
 
 pub mod image;
 pub mod pair;
+pub mod population;
 pub mod select;
 pub mod toy;
 
