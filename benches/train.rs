@@ -88,20 +88,35 @@ fn benches(c: &mut Criterion) {
                 .unwrap()
         })
     });
-    // Population view: one batched pass, then votes-for vs fires-on and a knock-out.
-    g.bench_function("population_votes_and_knockout_h256", |b| {
+    // Every population analysis, from one batched pass over the test set
+    // (and one over the training set for the b2 refit).
+    let init = Mlp::init(256, &mut rand_chacha::ChaCha8Rng::seed_from_u64(2));
+    g.bench_function("population_all_h256", |b| {
         b.iter(|| {
-            let acts = kv::population::activations(black_box(&trained), &test);
-            let v = kv::population::votes_vs_fires(&trained, &acts);
-            let k = kv::population::knockout(
-                &trained,
-                &acts,
-                None,
-                7,
-                25,
-                kv::population::KnockoutMode::Zero,
-            );
-            (v.agreement, k.targeted.overall)
+            use kv::population::{KnockoutMode, activations, knockout, votes_vs_fires};
+            let m = black_box(&trained);
+            let acts = activations(m, &test);
+            let train_acts = activations(m, &train);
+            let v = votes_vs_fires(m, &acts);
+            let modes = [KnockoutMode::Zero, KnockoutMode::Mean, KnockoutMode::Refit];
+            let k: Vec<f64> = modes
+                .iter()
+                .map(|&mode| {
+                    knockout(m, &acts, Some(&train_acts), 7, 25, mode)
+                        .targeted
+                        .overall
+                })
+                .collect();
+            let mistakes = kv::mistakes::mistakes(m, &acts, &test);
+            let drift = kv::linear::key_drift(m, &init);
+            let t = kv::linear::templates(m, test.image(0));
+            (
+                v.agreement,
+                k,
+                mistakes.mistakes.len(),
+                drift.median,
+                t.max_abs_diff,
+            )
         })
     });
     g.finish();

@@ -22,6 +22,9 @@ pub struct Explanation {
     pub top: usize,
     pub waterfall: Waterfall,
     pub analysis: ImageAnalysis,
+    /// For a misclassified test image: the pairs that pushed it wrong and the
+    /// contrast with the nearest correctly classified image of its digit.
+    pub mistake: Option<crate::kv::mistakes::Mistake>,
 }
 
 /// Resolves `selector` on the cached (or freshly trained) model and analyses the image.
@@ -35,15 +38,15 @@ pub fn explain(s: &Session, selector: &str, top: usize, ranking: Ranking) -> Res
         .resolve(&sel)
         .map_err(|e| selector_error(selector, &e))?;
     let (pixels, label) = catalog.image(selected);
-    Ok(explain_image(
-        &run.trained.model,
-        pixels,
-        label,
-        selector,
-        selected,
-        top,
-        ranking,
-    ))
+    let m = &run.trained.model;
+    let mut e = explain_image(m, pixels, label, selector, selected, top, ranking);
+    let wrong = label.map(usize::from) != e.analysis.prediction.digit();
+    if selected.split == crate::kv::select::SplitName::Test && wrong {
+        let acts = crate::kv::population::activations(m, &dataset.test);
+        let all = crate::kv::mistakes::mistakes(m, &acts, &dataset.test);
+        e.mistake = all.mistakes.into_iter().find(|x| x.index == selected.index);
+    }
+    Ok(e)
 }
 
 /// The analysis of one resolved image.
@@ -59,6 +62,7 @@ pub fn explain_image(
     let analysis = analyse(m, &pixels, label);
     let waterfall = analysis.waterfall(ranking, top);
     Explanation {
+        mistake: None,
         selector: selector.to_string(),
         selected,
         label,
@@ -245,6 +249,39 @@ pub fn render_text(e: &Explanation) -> String {
         fixed(w.rest[t] - w.rest[r], 3)
     );
     row(&mut o, "= logits".to_string(), &w.logits);
+    if let Some(m) = &e.mistake {
+        let (p, t) = (m.predicted, m.label);
+        let _ = writeln!(
+            o,
+            "\nwhy {p} and not {t}: the pairs that pushed hardest (activation × (v[{p}] − v[{t}])):"
+        );
+        for x in &m.pushes {
+            let _ = writeln!(
+                o,
+                "  pair {:>6}  activation {:>8}  push {:>8}",
+                x.pair,
+                fixed(x.activation, 3),
+                fixed(x.push, 3)
+            );
+        }
+        if let Some(n) = m.nearest_correct {
+            let _ = writeln!(
+                o,
+                "nearest correctly read {t}: test:{n} (distance {}); the pairs that differ most:",
+                fixed(m.distance, 2)
+            );
+            for x in &m.contrast {
+                let _ = writeln!(
+                    o,
+                    "  pair {:>6}  here {:>8}  there {:>8}  share of the wrong lean {:>8}",
+                    x.pair,
+                    fixed(x.activation_mistake, 3),
+                    fixed(x.activation_nearest, 3),
+                    fixed(x.margin_change, 3)
+                );
+            }
+        }
+    }
     o
 }
 
@@ -255,6 +292,12 @@ pub struct PairReport {
     pub profile: crate::kv::population::PairProfile,
     /// How many of all pairs agree (favoured digit = digit fired on most).
     pub population_agreement: f64,
+    /// Cosine similarity of the trained key with its initial weights, and the
+    /// median over all pairs.
+    pub init_cosine: f64,
+    pub median_init_cosine: f64,
+    /// The input that makes this pair fire hardest, and what the net says about it.
+    pub key_input: crate::kv::linear::KeyInput,
 }
 
 pub fn explain_pair(s: &Session, pair: usize) -> Result<PairReport> {
@@ -272,10 +315,16 @@ pub fn explain_pair(s: &Session, pair: usize) -> Result<PairReport> {
     let acts = crate::kv::population::activations(m, &dataset.test);
     let population = crate::kv::population::votes_vs_fires(m, &acts);
     let profile = population.pairs[pair].clone();
+    let drift = crate::kv::linear::key_drift(m, &run.trained.init);
+    let key_input = crate::kv::linear::key_input(m, pair)
+        .ok_or_else(|| anyhow!("--pair {pair} is out of range"))?;
     Ok(PairReport {
         view,
         profile,
         population_agreement: population.agreement,
+        init_cosine: drift.cosines.get(pair).copied().unwrap_or(0.0),
+        median_init_cosine: drift.median,
+        key_input,
     })
 }
 
@@ -354,6 +403,19 @@ pub fn render_pair_text(r: &PairReport) -> String {
             "what it votes for is NOT what it fires on most"
         },
         percent(r.population_agreement, 1)
+    );
+    let _ = writeln!(
+        o,
+        "trained key vs its random start: cosine {} (median over all pairs {})",
+        fixed(r.init_cosine, 3),
+        fixed(r.median_init_cosine, 3)
+    );
+    let k = &r.key_input;
+    let _ = writeln!(
+        o,
+        "the key as an input (ink where the key is positive): the pair's match is {}, and the net reads it as {}",
+        fixed(k.pre, 3),
+        digit_name(&k.prediction)
     );
     o
 }

@@ -90,7 +90,14 @@ fn explain_pair_shows_votes_and_firing() {
         ["dead", "always_on", "selective", "broad"].contains(&kind),
         "{kind}"
     );
+    let cos = j["init_cosine"].as_f64().unwrap();
+    assert!((-1.0..=1.0).contains(&cos));
+    assert_eq!(j["key_input"]["pixels"].as_array().unwrap().len(), 784);
     let text = stdout(&w.run(&["explain", "--pair", "3"]));
+    assert!(
+        text.contains("trained key vs its random start: cosine"),
+        "{text}"
+    );
     assert!(
         text.starts_with("pair 3: key (row 3 of W1, 28×28)"),
         "{text}"

@@ -3,10 +3,15 @@
 //!   logits = b2 + Σ_i ReLU(k_i · x + b1_i) · v_i.
 //! This module owns that regrouping; later analyses build on it.
 
+pub mod claims;
 pub mod image;
+pub mod linear;
+pub mod mistakes;
 pub mod pair;
 pub mod population;
 pub mod select;
+#[cfg(test)]
+mod testnet;
 pub mod toy;
 
 use crate::data::Split;

@@ -398,6 +398,9 @@ pub fn refit_bias(logits: &Array2<f32>, labels: &[u8]) -> [f64; DIGITS] {
                 }
             }
         }
+        if grad.iter().all(|g| g.abs() < 1e-9) {
+            break;
+        }
         for (a, row) in hess.iter_mut().enumerate() {
             row[a] += 1e-6;
         }
@@ -451,51 +454,8 @@ fn solve(mut a: [[f64; DIGITS]; DIGITS], mut b: [f64; DIGITS]) -> Option<[f64; D
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::data::PIXELS;
-    use ndarray::{Array1, Array2};
 
-    /// Images of digit d ink pixel d only (value 255). Pixel d feeds pair d.
-    fn split(per_digit: usize) -> Split {
-        let mut images = Vec::new();
-        let mut labels = Vec::new();
-        for k in 0..per_digit {
-            for d in 0..DIGITS {
-                let mut img = vec![0u8; PIXELS];
-                img[d] = 255;
-                img[20 + k % 3] = 255; // a little shared ink
-                images.extend(img);
-                labels.push(d as u8);
-            }
-        }
-        Split { images, labels }
-    }
-
-    /// 12 pairs: pair d (0..10) fires on digit d and votes for digit d,
-    /// except pair 8, which fires on 8s but votes for 3; pair 10 is dead;
-    /// pair 11 fires on everything and votes the same for every digit.
-    fn net() -> Mlp {
-        let h = 12;
-        let mut w1 = Array2::zeros((h, PIXELS));
-        let mut w2 = Array2::zeros((DIGITS, h));
-        for d in 0..DIGITS {
-            w1[[d, d]] = 1.0;
-            w2[[if d == 8 { 3 } else { d }, d]] = 2.0;
-        }
-        w1[[10, 0]] = -1.0;
-        for p in 20..23 {
-            w1[[11, p]] = 1.0;
-        }
-        for d in 0..DIGITS {
-            w2[[d, 11]] = 0.5;
-        }
-        // (8s are misread by this net: pair 8 votes for 3.)
-        Mlp {
-            w1,
-            b1: Array1::zeros(h),
-            w2,
-            b2: Array1::zeros(DIGITS),
-        }
-    }
+    use crate::kv::testnet::{net, split};
 
     #[test]
     fn votes_for_versus_fires_on() {
