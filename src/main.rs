@@ -218,11 +218,7 @@ fn run(cli: Cli, ui: Ui) -> Result<()> {
             ..
         } => {
             let r = kvlens::explain::explain_pair(&session, pair)?;
-            if json {
-                println!("{}", serde_json::to_string_pretty(&r)?);
-            } else {
-                print!("{}", kvlens::explain::render_pair_text(&r));
-            }
+            emit(json, &r, kvlens::explain::render_pair_text)?;
         }
         Command::Explain {
             selector,
@@ -237,11 +233,7 @@ fn run(cli: Cli, ui: Ui) -> Result<()> {
                 RankArg::L1 => kvlens::kv::image::Ranking::L1,
             };
             let e = kvlens::explain::explain(&session, &selector, top, ranking)?;
-            if json {
-                println!("{}", serde_json::to_string_pretty(&e)?);
-            } else {
-                print!("{}", kvlens::explain::render_text(&e));
-            }
+            emit(json, &e, kvlens::explain::render_text)?;
         }
         Command::Knockout {
             digit,
@@ -256,17 +248,24 @@ fn run(cli: Cli, ui: Ui) -> Result<()> {
                 ModeArg::Refit => KnockoutMode::Refit,
             };
             let result = kvlens::knockout::run(&session, digit, k, mode)?;
-            if json {
-                println!("{}", serde_json::to_string_pretty(&result)?);
-            } else {
-                print!("{}", kvlens::knockout::render_text(&result));
-            }
+            emit(json, &result, kvlens::knockout::render_text)?;
         }
         Command::Data => {
             let cfg = kvlens::load_config(&session.root)?;
             let (ds, source) = kvlens::load_data(&session, &cfg)?;
             print_data(&ds, &source);
         }
+    }
+    Ok(())
+}
+
+/// Prints `value` as pretty JSON (stable serde field names) or as the text
+/// `render` makes of it.
+fn emit<T: serde::Serialize>(json: bool, value: &T, render: fn(&T) -> String) -> Result<()> {
+    if json {
+        println!("{}", serde_json::to_string_pretty(value)?);
+    } else {
+        print!("{}", render(value));
     }
     Ok(())
 }
