@@ -18,6 +18,7 @@ pub mod model;
 pub mod nn;
 pub mod num;
 pub mod output;
+pub mod raster;
 pub mod report;
 pub mod site;
 pub mod templates;

@@ -1,5 +1,23 @@
-//! Figures: pure functions from typed data to `svg::Document`.
-//! Every figure carries a `<title>` and a `<desc>` generated from its data.
+//! Figures: pure functions from typed data (toy nets, the model, the
+//! analyses in `kv`) to `svg::Document`. One module per family; `style` holds
+//! the shared look. Figure code never recomputes an analysis: it draws what
+//! `kv` computed. Every figure carries a `<title>` and a `<desc>` generated
+//! from its data; the same description is the HTML alt text.
+
+// Toy networks (exact decimals): node diagrams, matrices, worked sums, the plane.
+pub mod matrices;
+pub mod networks;
+pub mod plane;
+pub mod worked;
+// One MNIST image: digits, keys, values, pair cards, waterfall, flips, profiles.
+pub mod digits;
+pub mod flips;
+pub mod profile;
+pub mod waterfall;
+// The test set: votes vs fires, knock-outs, mistakes, templates, key drift.
+pub mod linear;
+pub mod mistakes;
+pub mod population;
 
 pub mod style;
 pub mod training_curve;
@@ -7,8 +25,11 @@ pub mod training_curve;
 /// A rendered figure, ready to inline or write.
 #[derive(Debug, Clone)]
 pub struct Figure {
-    /// Stable id, also the prefix of any ids inside the SVG.
+    /// Stable id, also the file name (`<id>.svg`) and the prefix of any ids
+    /// inside the SVG.
     pub id: String,
+    /// Short human title (the SVG `<title>`).
+    pub title: String,
     pub svg: svg::Document,
     /// Text alternative, the same as the SVG's `<desc>`.
     pub description: String,
@@ -17,5 +38,55 @@ pub struct Figure {
 impl Figure {
     pub fn to_svg_string(&self) -> String {
         self.svg.to_string()
+    }
+}
+
+#[cfg(test)]
+pub(crate) mod testing {
+    //! Checks every family's tests run on their figures.
+    use super::Figure;
+
+    /// The figure parses with usvg, rasterises, has a title and a
+    /// description that appear in the SVG, keeps coordinates short (no raw
+    /// floats such as `0.90000004`), and prefixes its ids with its own id.
+    pub fn assert_sound(f: &Figure) {
+        let s = f.to_svg_string();
+        assert!(!f.description.trim().is_empty(), "{}: empty description", f.id);
+        assert!(!f.title.trim().is_empty(), "{}: empty title", f.id);
+        assert!(s.contains("<desc>"), "{}: no <desc>", f.id);
+        assert!(s.contains("<title>"), "{}: no <title>", f.id);
+        assert!(
+            !f.description.contains("NaN") && !f.description.contains("inf"),
+            "{}: description has a non-finite number: {}",
+            f.id,
+            f.description
+        );
+        // No number with five or more decimals anywhere in the markup.
+        let bytes = s.as_bytes();
+        let mut i = 0;
+        while i < bytes.len() {
+            if bytes[i] == b'.' && i > 0 && bytes[i - 1].is_ascii_digit() {
+                let run = bytes[i + 1..].iter().take_while(|b| b.is_ascii_digit()).count();
+                assert!(
+                    run < 5,
+                    "{}: long number near `{}`",
+                    f.id,
+                    String::from_utf8_lossy(&bytes[i.saturating_sub(12)..(i + run + 1).min(bytes.len())])
+                );
+                i += run;
+            }
+            i += 1;
+        }
+        for (pos, _) in s.match_indices(" id=\"") {
+            let rest = &s[pos + 5..];
+            assert!(
+                rest.starts_with(&f.id),
+                "{}: element id not prefixed with the figure id: {}",
+                f.id,
+                &rest[..rest.find('"').unwrap_or(rest.len())]
+            );
+        }
+        let png = crate::raster::png(f, 1.0).unwrap_or_else(|e| panic!("{}: {e:#}", f.id));
+        assert!(png.starts_with(b"\x89PNG"), "{}: not a PNG", f.id);
     }
 }

@@ -1,10 +1,281 @@
-//! Shared look of all figures: palette, font, strokes.
+//! Shared look of all figures: palette, font, strokes, the diverging weight
+//! colour map, and small builders (text, heatmap grids, legends, the figure
+//! frame with `<title>`/`<desc>`) so every family draws the same way.
+//!
+//! Coordinates go through [`r`] (two decimals) before they reach the svg
+//! crate, which would otherwise print raw floats like `0.30000000000000004`.
+//! Numbers meant for reading go through `crate::num` and [`minus`].
 
+use super::Figure;
+use svg::Document;
+use svg::node::element::{Description, Group, LinearGradient, Rectangle, Stop, Text, Title};
+
+/// The bundled font (theme/fonts/): the only font PNGs are rendered with.
+pub const FONT_NAME: &str = "DejaVu Sans";
 pub const FONT_FAMILY: &str = "'DejaVu Sans', 'Helvetica Neue', Arial, sans-serif";
 pub const FONT_SIZE: f64 = 13.0;
+pub const SMALL: f64 = 11.0;
+pub const LARGE: f64 = 16.0;
+
 pub const INK: &str = "#222222";
+pub const MUTED: &str = "#6b6b6b";
 pub const GRID: &str = "#d9d9d9";
-/// Two series colours that stay apart for colour-blind readers and in grayscale.
+pub const PAPER: &str = "#ffffff";
+/// Thin border around heatmaps, so a white (zero) cell stays visible on a
+/// white slide.
+pub const FRAME: &str = "#8c8c8c";
+/// Label boxes on edges (the yellow of the hand-drawn slides, lighter).
+pub const LABEL_FILL: &str = "#fff3b0";
+pub const LABEL_STROKE: &str = "#8a7a2a";
+/// Marks what a figure is about (a highlighted pair, the chosen point).
+pub const HIGHLIGHT: &str = "#e69f00";
+
+/// Two series colours that stay apart for colour-blind readers and in grayscale
+/// (Okabe–Ito blue and vermillion).
 pub const SERIES_A: &str = "#0072b2";
 pub const SERIES_B: &str = "#d55e00";
+/// Further Okabe–Ito colours for controls and extra series.
+pub const SERIES_C: &str = "#009e73";
+pub const SERIES_D: &str = "#999999";
+pub const SERIES_E: &str = "#cc79a7";
+
+/// Ends of the diverging weight map (ColorBrewer RdBu, colour-blind safe).
+pub const NEGATIVE: &str = "#2166ac";
+pub const POSITIVE: &str = "#b2182b";
+
 pub const STROKE: f64 = 2.0;
+pub const HAIRLINE: f64 = 1.0;
+
+/// Screen (colour, for the site and the projector) or print (must read in
+/// grayscale: signs as marks or separate panels, never only as hue).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Variant {
+    #[default]
+    Screen,
+    Print,
+}
+
+/// A coordinate rounded to two decimals, so the SVG text stays short and
+/// identical everywhere.
+pub fn r(x: f64) -> f64 {
+    let v = (x * 100.0).round() / 100.0;
+    if v == 0.0 { 0.0 } else { v }
+}
+
+/// Replaces a leading ASCII hyphen by a typographic minus (U+2212) for display.
+pub fn minus(s: &str) -> String {
+    match s.strip_prefix('-') {
+        Some(rest) => format!("\u{2212}{rest}"),
+        None => s.to_string(),
+    }
+}
+
+/// `x` with `digits` decimals, typographic minus, never `-0`.
+pub fn num(x: f64, digits: usize) -> String {
+    minus(&crate::num::fixed(x, digits))
+}
+
+/// `x` with `digits` decimals and an explicit sign (`+0.12`, `−0.12`, `0.00`).
+pub fn signed(x: f64, digits: usize) -> String {
+    let s = crate::num::fixed(x, digits);
+    if s.starts_with('-') {
+        minus(&s)
+    } else if s.bytes().all(|b| b == b'0' || b == b'.') {
+        s
+    } else {
+        format!("+{s}")
+    }
+}
+
+/// An exact decimal for display (toy nets): normalised, typographic minus.
+pub fn dec(d: &rust_decimal::Decimal) -> String {
+    minus(&crate::num::exact(d))
+}
+
+fn mix(a: (u8, u8, u8), b: (u8, u8, u8), t: f64) -> String {
+    let t = t.clamp(0.0, 1.0);
+    let c = |x: u8, y: u8| -> u8 {
+        let v = f64::from(x) + (f64::from(y) - f64::from(x)) * t;
+        v.round().clamp(0.0, 255.0) as u8
+    };
+    format!("#{:02x}{:02x}{:02x}", c(a.0, b.0), c(a.1, b.1), c(a.2, b.2))
+}
+
+const RGB_NEG: (u8, u8, u8) = (0x21, 0x66, 0xac);
+const RGB_POS: (u8, u8, u8) = (0xb2, 0x18, 0x2b);
+const RGB_WHITE: (u8, u8, u8) = (0xff, 0xff, 0xff);
+const RGB_BLACK: (u8, u8, u8) = (0x00, 0x00, 0x00);
+
+/// Diverging colour of a weight: blue negative, white zero, red positive,
+/// full colour at `|v| >= abs_max`. Linear in `v`.
+pub fn diverging(v: f64, abs_max: f64) -> String {
+    if !(abs_max > 0.0) || !v.is_finite() {
+        return mix(RGB_WHITE, RGB_WHITE, 0.0);
+    }
+    let t = (v / abs_max).clamp(-1.0, 1.0);
+    if t < 0.0 {
+        mix(RGB_WHITE, RGB_NEG, -t)
+    } else {
+        mix(RGB_WHITE, RGB_POS, t)
+    }
+}
+
+/// Grayscale of a magnitude for print panels: white at 0, black at `abs_max`.
+pub fn magnitude_gray(v: f64, abs_max: f64) -> String {
+    if !(abs_max > 0.0) || !v.is_finite() {
+        return mix(RGB_WHITE, RGB_WHITE, 0.0);
+    }
+    mix(RGB_WHITE, RGB_BLACK, (v.abs() / abs_max).clamp(0.0, 1.0))
+}
+
+/// Grayscale of an MNIST pixel (0 = paper white, 255 = black ink): digits are
+/// never drawn in the weight colours.
+pub fn ink(pixel: u8) -> String {
+    mix(RGB_WHITE, RGB_BLACK, f64::from(pixel) / 255.0)
+}
+
+/// Text with the house font settings. `anchor`: "start" | "middle" | "end".
+pub fn text(s: impl Into<String>, x: f64, y: f64, size: f64, anchor: &str) -> Text {
+    Text::new(s.into())
+        .set("x", r(x))
+        .set("y", r(y))
+        .set("font-size", size)
+        .set("text-anchor", anchor)
+        .set("fill", INK)
+}
+
+/// A grid of coloured cells, row-major, each `cell` wide, with a thin frame.
+/// `colour` maps a cell's value to a fill.
+pub fn grid(
+    values: &[f64],
+    cols: usize,
+    x: f64,
+    y: f64,
+    cell: f64,
+    colour: impl Fn(f64) -> String,
+) -> Group {
+    let rows = if cols == 0 {
+        0
+    } else {
+        values.len().div_ceil(cols)
+    };
+    let mut g = Group::new().set("shape-rendering", "crispEdges");
+    for (i, v) in values.iter().enumerate() {
+        let (row, col) = (i / cols.max(1), i % cols.max(1));
+        g = g.add(
+            Rectangle::new()
+                .set("x", r(x + col as f64 * cell))
+                .set("y", r(y + row as f64 * cell))
+                .set("width", r(cell))
+                .set("height", r(cell))
+                .set("fill", colour(*v)),
+        );
+    }
+    g.add(
+        Rectangle::new()
+            .set("x", r(x))
+            .set("y", r(y))
+            .set("width", r(cols as f64 * cell))
+            .set("height", r(rows as f64 * cell))
+            .set("fill", "none")
+            .set("stroke", FRAME)
+            .set("stroke-width", HAIRLINE),
+    )
+}
+
+/// A horizontal colour bar for the diverging map from `-abs_max` to
+/// `+abs_max`, with its three values written under it. `id` must be unique in
+/// the document (prefix it with the figure id).
+pub fn diverging_legend(id: &str, x: f64, y: f64, width: f64, abs_max: f64, label: &str) -> Group {
+    let grad_id = format!("{id}-legend");
+    let gradient = LinearGradient::new()
+        .set("id", grad_id.clone())
+        .add(Stop::new().set("offset", "0").set("stop-color", NEGATIVE))
+        .add(Stop::new().set("offset", "0.5").set("stop-color", PAPER))
+        .add(Stop::new().set("offset", "1").set("stop-color", POSITIVE));
+    let digits = if abs_max >= 10.0 {
+        1
+    } else if abs_max >= 1.0 {
+        2
+    } else {
+        3
+    };
+    Group::new()
+        .add(svg::node::element::Definitions::new().add(gradient))
+        .add(
+            Rectangle::new()
+                .set("x", r(x))
+                .set("y", r(y))
+                .set("width", r(width))
+                .set("height", 10)
+                .set("fill", format!("url(#{grad_id})"))
+                .set("stroke", FRAME)
+                .set("stroke-width", HAIRLINE),
+        )
+        .add(text(num(-abs_max, digits), x, y + 24.0, SMALL, "start"))
+        .add(text("0", x + width / 2.0, y + 24.0, SMALL, "middle"))
+        .add(text(format!("+{}", crate::num::fixed(abs_max, digits)), x + width, y + 24.0, SMALL, "end"))
+        .add(text(label, x + width / 2.0, y - 5.0, SMALL, "middle").set("fill", MUTED))
+}
+
+/// The frame of every figure: size, font, white paper, `<title>` and
+/// `<desc>`. Add the figure's content to the returned document.
+pub fn frame(width: f64, height: f64, title: &str, description: &str) -> Document {
+    Document::new()
+        .set("viewBox", format!("0 0 {} {}", r(width), r(height)))
+        .set("width", r(width))
+        .set("height", r(height))
+        .set("role", "img")
+        .set("font-family", FONT_FAMILY)
+        .set("font-size", FONT_SIZE)
+        .add(Title::new(title.to_string()))
+        .add(Description::new().add(svg::node::Text::new(description.to_string())))
+        .add(
+            Rectangle::new()
+                .set("width", r(width))
+                .set("height", r(height))
+                .set("fill", PAPER),
+        )
+}
+
+/// Assembles a [`Figure`]: `doc` must come from [`frame`] with the same
+/// description.
+pub fn figure(id: impl Into<String>, title: &str, description: String, doc: Document) -> Figure {
+    Figure {
+        id: id.into(),
+        title: title.to_string(),
+        svg: doc,
+        description,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn diverging_is_white_at_zero_and_saturates() {
+        assert_eq!(diverging(0.0, 1.0), "#ffffff");
+        assert_eq!(diverging(1.0, 1.0), POSITIVE);
+        assert_eq!(diverging(-5.0, 1.0), NEGATIVE);
+        assert_eq!(diverging(0.3, 0.0), "#ffffff");
+    }
+
+    #[test]
+    fn numbers_use_a_real_minus_and_explicit_signs() {
+        assert_eq!(num(-1.5, 2), "\u{2212}1.50");
+        assert_eq!(num(-0.001, 2), "0.00");
+        assert_eq!(signed(0.25, 2), "+0.25");
+        assert_eq!(signed(-0.25, 2), "\u{2212}0.25");
+        assert_eq!(signed(0.0, 1), "0.0");
+        assert_eq!(r(0.1 + 0.2), 0.3);
+        assert_eq!(r(-0.001), 0.0);
+    }
+
+    #[test]
+    fn ink_is_grayscale() {
+        assert_eq!(ink(0), "#ffffff");
+        assert_eq!(ink(255), "#000000");
+    }
+}

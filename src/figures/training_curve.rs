@@ -3,8 +3,7 @@
 use super::{Figure, style};
 use crate::nn::EpochStats;
 use crate::num::{fixed, percent};
-use svg::Document;
-use svg::node::element::{Circle, Description, Group, Line, Polyline, Rectangle, Text, Title};
+use svg::node::element::{Circle, Group, Line, Polyline, Rectangle, Text};
 
 const W: f64 = 760.0;
 const H: f64 = 290.0;
@@ -57,22 +56,10 @@ pub fn training_curve(history: &[EpochStats]) -> Figure {
         ],
         y_label: |v| percent(v, 1),
     };
-    let doc = Document::new()
-        .set("viewBox", format!("0 0 {W} {H}"))
-        .set("width", W)
-        .set("height", H)
-        .set("role", "img")
-        .set("font-family", style::FONT_FAMILY)
-        .set("font-size", style::FONT_SIZE)
-        .add(Title::new("Training curve"))
-        .add(Description::new().add(svg::node::Text::new(description.clone())))
+    let doc = style::frame(W, H, "Training curve", &description)
         .add(panel(&left, 60.0))
         .add(panel(&right, 420.0));
-    Figure {
-        id: "training-curve".to_string(),
-        svg: doc,
-        description,
-    }
+    style::figure("training-curve", "Training curve", description, doc)
 }
 
 fn panel(p: &Panel, x0: f64) -> Group {
@@ -244,5 +231,6 @@ mod tests {
         let mut h2 = h.clone();
         h2[1].seconds = 1234.0;
         assert_eq!(training_curve(&h2).to_svg_string(), s);
+        crate::figures::testing::assert_sound(&f);
     }
 }
