@@ -96,7 +96,7 @@ pub fn build(s: &Session) -> Result<report::BuildReport> {
     // Templates and toy nets are checked before the expensive stages, so a
     // typo fails fast.
     templates::load(&s.root)?;
-    kv::toy::load_dir(&s.root.join(kv::toy::NETS_DIR))?;
+    let nets = kv::toy::load_dir(&s.root.join(kv::toy::NETS_DIR))?;
     let (dataset, _) = load_data(s, &cfg)?;
     let run = model::obtain(&s.cache_dir, &cfg.model, &dataset, false, &s.ui)?;
     let model = &run.trained.model;
@@ -108,6 +108,7 @@ pub fn build(s: &Session) -> Result<report::BuildReport> {
         decomposition.max_abs_diff
     );
     let weights_sha256 = nn::cache::weights_hash(model);
+    let figures = workshop_figures(&run.trained, &dataset, &nets, false)?;
     let mut files = site::render(&site::SiteInput {
         root: &s.root,
         config: &cfg,
@@ -116,6 +117,7 @@ pub fn build(s: &Session) -> Result<report::BuildReport> {
         decomposition: &decomposition,
         weights_sha256: &weights_sha256,
         train_images_available: dataset.train.len(),
+        figures: &figures,
     })?;
 
     let mut resolved = cfg.model.clone();
@@ -152,6 +154,68 @@ pub fn build(s: &Session) -> Result<report::BuildReport> {
     files.push(output::OutputFile::new(REPORT_FILE, json));
     output::write_all(&s.public_dir(), &files)?;
     Ok(report)
+}
+
+/// Every figure the workshop uses (screen variant, plus the print variant of
+/// each figure that has one when `print`), sorted by id.
+pub fn workshop_figures(
+    trained: &nn::Trained,
+    dataset: &data::Dataset,
+    nets: &std::collections::BTreeMap<String, kv::toy::ToyNet>,
+    print: bool,
+) -> Result<Vec<figures::Figure>> {
+    use figures::style::Variant;
+    let inp = figures::catalog::Inputs {
+        trained,
+        dataset,
+        nets,
+    };
+    let mut figs = figures::catalog::all(&inp, Variant::Screen)?;
+    if print {
+        figs.extend(figures::catalog::all(&inp, Variant::Print)?);
+        figs.sort_by(|a, b| a.id.cmp(&b.id));
+        figs.dedup_by(|a, b| a.id == b.id);
+    }
+    Ok(figs)
+}
+
+/// What `kvlens figures` wrote.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct FiguresSummary {
+    pub out: PathBuf,
+    pub figures: usize,
+    pub files: usize,
+}
+
+/// `kvlens figures`: writes every figure to `out` (SVG, PNG on request, and
+/// figures.json), replacing what an earlier run wrote there. Refuses to
+/// replace a folder it did not write.
+pub fn figures(s: &Session, out: &Path, png: bool, print: bool) -> Result<FiguresSummary> {
+    let cfg = load_config(&s.root)?;
+    let nets = kv::toy::load_dir(&s.root.join(kv::toy::NETS_DIR))?;
+    if out.exists() {
+        let ours = out.join(figures::files::INDEX).is_file();
+        let empty = std::fs::read_dir(out)
+            .with_context(|| format!("cannot read {}", out.display()))?
+            .next()
+            .is_none();
+        anyhow::ensure!(
+            ours || empty,
+            "{} exists and was not written by `kvlens figures` (no {} in it); choose another --out or remove it",
+            out.display(),
+            figures::files::INDEX
+        );
+    }
+    let (dataset, _) = load_data(s, &cfg)?;
+    let run = model::obtain(&s.cache_dir, &cfg.model, &dataset, false, &s.ui)?;
+    let figs = workshop_figures(&run.trained, &dataset, &nets, print)?;
+    let files = figures::files::files(&figs, "", png)?;
+    output::write_all(out, &files)?;
+    Ok(FiguresSummary {
+        out: out.to_path_buf(),
+        figures: figs.len(),
+        files: files.len(),
+    })
 }
 
 /// Name of the build report under `public/`.

@@ -114,6 +114,26 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Write every figure the workshop uses, as SVG (and PNG), for reuse.
+    ///
+    /// Toy-network figures for every net in content/nets/ and each of its
+    /// examples; MNIST figures for the workshop's example images (named by
+    /// their resolved image, e.g. test-3-waterfall.svg) and the whole test
+    /// set. figures.json lists ids, titles and descriptions (alt texts).
+    /// Replaces what an earlier run wrote into the folder.
+    ///
+    /// Example: kvlens figures --out slides-figures --png --print
+    Figures {
+        /// Folder to write into (default: figures/ in the workshop folder).
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
+        /// Also write a PNG of each figure (twice the SVG size, bundled font).
+        #[arg(long)]
+        png: bool,
+        /// Also write the print variants (readable in grayscale), as <id>-print.
+        #[arg(long)]
+        print: bool,
+    },
     /// Find (or download) MNIST, verify its checksums and say what it holds.
     ///
     /// Looks in --mnist-dir, then KVLENS_MNIST_DIR, then [data] mnist_dir,
@@ -249,6 +269,16 @@ fn run(cli: Cli, ui: Ui) -> Result<()> {
             };
             let result = kvlens::knockout::run(&session, digit, k, mode)?;
             emit(json, &result, kvlens::knockout::render_text)?;
+        }
+        Command::Figures { out, png, print } => {
+            let out = out.unwrap_or_else(|| session.root.join("figures"));
+            let summary = kvlens::figures(&session, &out, png, print)?;
+            println!(
+                "wrote {} figures ({} files) into {}",
+                summary.figures,
+                summary.files,
+                summary.out.display()
+            );
         }
         Command::Data => {
             let cfg = kvlens::load_config(&session.root)?;

@@ -41,7 +41,11 @@ pub fn parse(svg: &str) -> Result<usvg::Tree> {
 pub fn png(figure: &Figure, scale: f32) -> Result<Vec<u8>> {
     let tree = parse(&figure.to_svg_string()).with_context(|| format!("figure {}", figure.id))?;
     let size = tree.size().to_int_size().scale_by(scale).with_context(|| {
-        format!("figure {}: cannot scale {:?} by {scale}", figure.id, tree.size())
+        format!(
+            "figure {}: cannot scale {:?} by {scale}",
+            figure.id,
+            tree.size()
+        )
     })?;
     let mut pixmap = tiny_skia::Pixmap::new(size.width(), size.height())
         .with_context(|| format!("figure {}: empty size {size:?}", figure.id))?;

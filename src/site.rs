@@ -1,5 +1,7 @@
-//! The site renderer: `&SiteInput` → `Vec<OutputFile>`. For now one page,
-//! `index.html`, about the trained network, plus the theme files.
+//! The site renderer: `&SiteInput` → `Vec<OutputFile>`. For now the page
+//! `index.html` about the trained network, the figure gallery
+//! `figures/index.html` with every figure as `figures/<id>.svg`, and the
+//! theme files.
 
 use crate::config::Config;
 use crate::figures::training_curve::training_curve;
@@ -20,6 +22,8 @@ pub struct SiteInput<'a> {
     pub decomposition: &'a DecompositionCheck,
     pub weights_sha256: &'a str,
     pub train_images_available: usize,
+    /// Every figure of the workshop (published under `figures/`).
+    pub figures: &'a [crate::figures::Figure],
 }
 
 #[derive(Serialize)]
@@ -33,6 +37,7 @@ struct IndexContext {
     decomposition: DecompositionView,
     training_curve_svg: String,
     training_curve_alt: String,
+    figure_count: usize,
 }
 
 #[derive(Serialize)]
@@ -118,10 +123,101 @@ pub fn render(input: &SiteInput) -> Result<Vec<OutputFile>> {
         },
         training_curve_svg: curve.to_svg_string(),
         training_curve_alt: curve.description.clone(),
+        figure_count: input.figures.len(),
     };
     let html = crate::templates::render(&tera, "index.html", &ctx, input.root)?;
     let mut files = vec![OutputFile::new("index.html", html)];
+    files.extend(gallery_files(&tera, input)?);
     files.extend(theme_files(input.root)?);
+    Ok(files)
+}
+
+#[derive(Serialize)]
+struct GalleryContext<'a> {
+    root: String,
+    site_title: String,
+    count: usize,
+    groups: Vec<GalleryGroup<'a>>,
+}
+
+#[derive(Serialize)]
+struct GalleryGroup<'a> {
+    anchor: &'static str,
+    title: &'static str,
+    intro: &'static str,
+    figures: Vec<GalleryFigure<'a>>,
+}
+
+#[derive(Serialize)]
+struct GalleryFigure<'a> {
+    id: &'a str,
+    title: &'a str,
+    description: &'a str,
+}
+
+/// A gallery group: anchor, title, introduction, and which ids belong to it.
+type Group = (&'static str, &'static str, &'static str, fn(&str) -> bool);
+
+/// The groups of the gallery, in order (the last takes the rest).
+const GROUPS: [Group; 3] = [
+    (
+        "toy",
+        "Toy networks",
+        "Networks small enough to compute by hand, from content/nets/: each net, each of its example inputs flowing through it, each pair highlighted, and the worked calculations in exact decimals.",
+        |id| id.starts_with("net-"),
+    ),
+    (
+        "images",
+        "Example images",
+        "The workshop's example digits, taken apart pair by pair by the trained network.",
+        |id| {
+            id.starts_with("test-")
+                || id.starts_with("train-")
+                || id.starts_with("blank-")
+                || id.starts_with("profiles-")
+                || id.starts_with("matrix-")
+        },
+    ),
+    (
+        "population",
+        "The network and the test set",
+        "Training, and what the pairs do across all 10 000 test images.",
+        |_| true,
+    ),
+];
+
+/// `figures/<id>.svg` for every figure and the gallery page `figures/index.html`.
+fn gallery_files(tera: &tera::Tera, input: &SiteInput) -> Result<Vec<OutputFile>> {
+    let mut files = crate::figures::files::files(input.figures, "figures/", false)?;
+    let mut groups: Vec<GalleryGroup> = GROUPS
+        .iter()
+        .map(|(anchor, title, intro, _)| GalleryGroup {
+            anchor,
+            title,
+            intro,
+            figures: Vec::new(),
+        })
+        .collect();
+    for f in input.figures {
+        let g = GROUPS
+            .iter()
+            .position(|g| (g.3)(&f.id))
+            .unwrap_or(GROUPS.len() - 1);
+        groups[g].figures.push(GalleryFigure {
+            id: &f.id,
+            title: &f.title,
+            description: &f.description,
+        });
+    }
+    groups.retain(|g| !g.figures.is_empty());
+    let ctx = GalleryContext {
+        root: "..".to_string(),
+        site_title: input.config.site.title.clone(),
+        count: input.figures.len(),
+        groups,
+    };
+    let html = crate::templates::render(tera, "figures.html", &ctx, input.root)?;
+    files.push(OutputFile::new("figures/index.html", html));
     Ok(files)
 }
 

@@ -10,6 +10,15 @@ fn report(w: &Workshop) -> serde_json::Value {
     serde_json::from_str(&text).unwrap()
 }
 
+fn r_files(w: &Workshop) -> Vec<String> {
+    report(w)["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap().to_string())
+        .collect()
+}
+
 #[test]
 fn build_trains_once_then_reuses_the_cache_with_identical_bytes() {
     let w = Workshop::new(MODEL);
@@ -20,8 +29,9 @@ fn build_trains_once_then_reuses_the_cache_with_identical_bytes() {
         "{}",
         stderr(&first)
     );
+    let files = r_files(&w);
     assert!(
-        stdout(&first).contains("built 3 files"),
+        stdout(&first).contains(&format!("built {} files", files.len())),
         "{}",
         stdout(&first)
     );
@@ -32,10 +42,23 @@ fn build_trains_once_then_reuses_the_cache_with_identical_bytes() {
     assert_eq!(r["decomposition"]["images"], 100);
     assert_eq!(r["model"]["config"]["hidden"], 16);
     assert_eq!(r["training"].as_array().unwrap().len(), 3);
-    assert_eq!(
-        r["files"],
-        serde_json::json!(["build-report.json", "index.html", "theme/style.css"])
-    );
+    for expected in [
+        "build-report.json",
+        "figures/figures.json",
+        "figures/index.html",
+        "figures/training-curve.svg",
+        "index.html",
+        "theme/fonts/DejaVuSans.ttf",
+        "theme/style.css",
+    ] {
+        assert!(
+            files.iter().any(|f| f == expected),
+            "{expected} not in {files:?}"
+        );
+    }
+    // The report lists exactly what is on disk.
+    let on_disk: Vec<String> = tree(&w.public()).into_iter().map(|(p, _)| p).collect();
+    assert_eq!(files, on_disk);
     let html = std::fs::read_to_string(w.public().join("index.html")).unwrap();
     let acc = kvlens::num::percent(r["accuracy"]["test"].as_f64().unwrap(), 2);
     assert!(

@@ -7,6 +7,7 @@ mod common;
 mod config_hostile;
 mod data_fetch;
 mod explain;
+mod figures;
 mod idx_hostile;
 mod population;
 mod toy_nets;

@@ -1,1 +1,571 @@
-//! (being written)
+//! The flip curve of one image: the lead of the final prediction over the
+//! best other digit as pairs are added one by one in four orders (decision
+//! ranking, L1 ranking, a random control, bottom-first), flips marked, where
+//! each order settles noted. The x axis is logarithmic in pairs added (the
+//! rankings settle within a few pairs, the controls need most of them), with
+//! a second scale in percent of the active pairs.
+//!
+//! Input: `kv::image::ImageAnalysis` (its `curve` per ranking); output: `Figure`.
+
+use super::Figure;
+use super::digits::{a_digit, at, nice_ticks, prediction_name};
+use super::style::{self, num, r, signed};
+use crate::kv::image::{CurvePoint, FlipSummary, ImageAnalysis};
+use crate::num::percent;
+use svg::node::element::{
+    Circle, ClipPath, Definitions, Group, Line, Polygon, Polyline, Rectangle,
+};
+
+const W: f64 = 900.0;
+const LEFT: f64 = 78.0;
+const PLOT_W: f64 = 700.0;
+const TOP: f64 = 84.0;
+const PLOT_H: f64 = 270.0;
+
+/// One order of adding pairs: name, colour, dash pattern, its summary.
+struct Series<'a> {
+    name: &'static str,
+    colour: &'static str,
+    dash: &'static str,
+    summary: &'a FlipSummary,
+    curve: Vec<CurvePoint>,
+}
+
+fn series(a: &ImageAnalysis) -> Vec<Series<'_>> {
+    [
+        ("decision ranking", style::SERIES_A, "none", &a.by_decision),
+        ("L1 ranking", style::SERIES_B, "8 4", &a.by_l1),
+        (
+            "random order (control)",
+            style::SERIES_D,
+            "2 3",
+            &a.random_order,
+        ),
+        (
+            "bottom-first (control)",
+            style::SERIES_E,
+            "10 3 2 3",
+            &a.bottom_first,
+        ),
+    ]
+    .into_iter()
+    .map(|(name, colour, dash, summary)| Series {
+        name,
+        colour,
+        dash,
+        summary,
+        curve: a.curve(summary),
+    })
+    .collect()
+}
+
+/// "N = 3 (2.5 %)".
+fn settles(s: &FlipSummary) -> String {
+    format!(
+        "N = {} ({} %)",
+        s.settles_at,
+        percent(s.settles_fraction, 1)
+    )
+}
+
+/// Round numbers of pairs for the bottom axis, up to `max`.
+fn pair_ticks(max: usize) -> Vec<usize> {
+    let mut ticks = vec![0];
+    let mut base = 1;
+    'outer: loop {
+        for m in [1, 2, 5] {
+            let t = base * m;
+            if t > max {
+                break 'outer;
+            }
+            ticks.push(t);
+        }
+        base *= 10;
+    }
+    ticks
+}
+
+/// The range of a curve's leads.
+fn range(curve: &[CurvePoint]) -> (f64, f64) {
+    curve
+        .iter()
+        .map(|p| p.lead)
+        .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), v| {
+            (lo.min(v), hi.max(v))
+        })
+}
+
+/// 8. The lead of the final prediction as pairs are added in four orders.
+pub fn flip_curve(id: &str, a: &ImageAnalysis) -> Figure {
+    let all = series(a);
+    let active = a.active;
+    let span = ((1 + active) as f64).ln().max(2f64.ln());
+    let sx = |n: f64| LEFT + (1.0 + n).ln() / span * PLOT_W;
+    // The vertical range follows the rankings and the random control; the
+    // bottom-first control (which can fall far below) is clipped when it
+    // would squash them, and its extreme is written in the legend.
+    let (mut lo, mut hi) = all
+        .iter()
+        .take(3)
+        .map(|s| range(&s.curve))
+        .fold((0.0_f64, 0.0_f64), |(lo, hi), (l, h)| {
+            (lo.min(l), hi.max(h))
+        });
+    let room = (hi - lo).max(1.0) * 0.5;
+    let mut clipped: Vec<(&'static str, f64)> = Vec::new();
+    if let Some(bf) = all.get(3) {
+        let (l, h) = range(&bf.curve);
+        if l < lo - room {
+            clipped.push(("lowest", l));
+            lo -= room * 0.3;
+        } else {
+            lo = lo.min(l);
+        }
+        if h > hi + room {
+            clipped.push(("highest", h));
+            hi += room * 0.3;
+        } else {
+            hi = hi.max(h);
+        }
+    }
+    let ticks = nice_ticks(lo, hi, 5);
+    let (lo, hi) = (ticks.lo, ticks.hi);
+    let sy = |v: f64| TOP + PLOT_H - (v - lo) / (hi - lo) * PLOT_H;
+    let t = a.top;
+    let final_name = prediction_name(&a.prediction);
+    let truth = a
+        .label
+        .map_or(String::new(), |l| format!(" of {}", a_digit(l)));
+    let flips_word = |n: usize| if n == 1 { "flip" } else { "flips" };
+
+    let title = format!("When the prediction settles on {final_name}");
+    let per_series: Vec<String> = all
+        .iter()
+        .map(|s| {
+            format!(
+                "{} settles at {} with {} {}",
+                s.name,
+                settles(s.summary),
+                s.summary.flips.len(),
+                flips_word(s.summary.flips.len())
+            )
+        })
+        .collect();
+    let description = format!(
+        "Adding the {active} active pairs of an image{truth} one by one, the lead of {t} (the final prediction {final_name}) over the best other digit starts at {} (b2 alone) and ends at {}: {}.",
+        signed(
+            all.first()
+                .and_then(|s| s.curve.first())
+                .map_or(0.0, |p| p.lead),
+            2
+        ),
+        signed(a.lead, 2),
+        per_series.join("; ")
+    );
+
+    let clip_id = format!("{id}-plot");
+    let mut g = Group::new()
+        .add(
+            Definitions::new().add(
+                ClipPath::new().set("id", clip_id.clone()).add(
+                    Rectangle::new()
+                        .set("x", LEFT)
+                        .set("y", TOP)
+                        .set("width", PLOT_W)
+                        .set("height", PLOT_H),
+                ),
+            ),
+        )
+        // Shade where another digit leads.
+        .add(
+            Rectangle::new()
+                .set("x", LEFT)
+                .set("y", r(sy(0.0)))
+                .set("width", PLOT_W)
+                .set("height", r((sy(lo) - sy(0.0)).max(0.0)))
+                .set("fill", "#f2f2f2"),
+        );
+    for &v in &ticks.values {
+        g = g
+            .add(
+                Line::new()
+                    .set("x1", LEFT)
+                    .set("x2", LEFT + PLOT_W)
+                    .set("y1", r(sy(v)))
+                    .set("y2", r(sy(v)))
+                    .set("stroke", style::GRID),
+            )
+            .add(style::text(
+                num(v, ticks.decimals),
+                LEFT - 8.0,
+                sy(v) + 4.0,
+                style::SMALL,
+                "end",
+            ));
+    }
+    let right = LEFT + PLOT_W + 10.0;
+    g = g
+        .add(
+            Rectangle::new()
+                .set("x", LEFT)
+                .set("y", TOP)
+                .set("width", PLOT_W)
+                .set("height", PLOT_H)
+                .set("fill", "none")
+                .set("stroke", style::FRAME)
+                .set("stroke-width", style::HAIRLINE),
+        )
+        .add(
+            Line::new()
+                .set("x1", LEFT)
+                .set("x2", LEFT + PLOT_W)
+                .set("y1", r(sy(0.0)))
+                .set("y2", r(sy(0.0)))
+                .set("stroke", style::INK)
+                .set("stroke-width", 1.5),
+        )
+        .add(style::text(
+            format!("↑ {t} leads"),
+            right,
+            sy(0.0) - 8.0,
+            style::SMALL,
+            "start",
+        ))
+        .add(style::text(
+            "↓ another",
+            right,
+            sy(0.0) + 16.0,
+            style::SMALL,
+            "start",
+        ))
+        .add(style::text(
+            "digit leads",
+            right + 11.0,
+            sy(0.0) + 30.0,
+            style::SMALL,
+            "start",
+        ))
+        .add(
+            style::text(
+                format!("lead of {t} over the best other digit"),
+                18.0,
+                TOP + PLOT_H / 2.0,
+                style::SMALL,
+                "middle",
+            )
+            .set(
+                "transform",
+                format!("rotate(-90 18 {})", r(TOP + PLOT_H / 2.0)),
+            )
+            .set("fill", style::MUTED),
+        );
+    // Bottom axis: pairs added (log scale).
+    let pair_marks = pair_ticks(active);
+    for &n in &pair_marks {
+        let x = sx(n as f64);
+        g = g
+            .add(
+                Line::new()
+                    .set("x1", r(x))
+                    .set("x2", r(x))
+                    .set("y1", r(TOP + PLOT_H))
+                    .set("y2", r(TOP + PLOT_H + 5.0))
+                    .set("stroke", style::INK),
+            )
+            .add(style::text(
+                n.to_string(),
+                x,
+                TOP + PLOT_H + 18.0,
+                style::SMALL,
+                "middle",
+            ));
+    }
+    if pair_marks
+        .last()
+        .is_some_and(|&last| sx(active as f64) - sx(last as f64) > 30.0)
+    {
+        g = g.add(
+            style::text(
+                active.to_string(),
+                sx(active as f64),
+                TOP + PLOT_H + 18.0,
+                style::SMALL,
+                "middle",
+            )
+            .set("font-weight", "bold"),
+        );
+    }
+    g = g.add(style::text(
+        "pairs added, N (log scale)",
+        LEFT + PLOT_W / 2.0,
+        TOP + PLOT_H + 36.0,
+        style::SMALL,
+        "middle",
+    ));
+    // Top axis: percent of the active pairs.
+    let mut last_x = f64::NEG_INFINITY;
+    for f in [0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1.0] {
+        let n = f * active as f64;
+        let x = sx(n);
+        if n < 1.0 || x - last_x < 34.0 {
+            continue;
+        }
+        last_x = x;
+        g = g
+            .add(
+                Line::new()
+                    .set("x1", r(x))
+                    .set("x2", r(x))
+                    .set("y1", r(TOP - 5.0))
+                    .set("y2", TOP)
+                    .set("stroke", style::INK),
+            )
+            .add(style::text(
+                format!("{} %", percent(f, 0)),
+                x,
+                TOP - 9.0,
+                style::SMALL,
+                "middle",
+            ));
+    }
+    g = g.add(
+        style::text(
+            format!("percent of the {active} active pairs"),
+            LEFT,
+            TOP - 26.0,
+            style::SMALL,
+            "start",
+        )
+        .set("fill", style::MUTED),
+    );
+    // Where the decision ranking settles: a labelled vertical line.
+    if let Some(s) = all.first() {
+        let x = sx(s.summary.settles_at as f64);
+        let label = format!(
+            "decision ranking settles on {final_name} at N = {}",
+            s.summary.settles_at
+        );
+        let label_w = label.chars().count() as f64 * 6.7 + 10.0;
+        let lx = if x + label_w + 4.0 > LEFT + PLOT_W {
+            x - label_w - 4.0
+        } else {
+            x + 4.0
+        };
+        g = g
+            .add(
+                Line::new()
+                    .set("x1", r(x))
+                    .set("x2", r(x))
+                    .set("y1", TOP)
+                    .set("y2", r(TOP + PLOT_H))
+                    .set("stroke", style::SERIES_A)
+                    .set("stroke-width", style::HAIRLINE)
+                    .set("stroke-dasharray", "4 3"),
+            )
+            .add(
+                Rectangle::new()
+                    .set("x", r(lx))
+                    .set("y", TOP + 4.0)
+                    .set("width", r(label_w))
+                    .set("height", 18)
+                    .set("fill", style::PAPER)
+                    .set("fill-opacity", 0.9),
+            )
+            .add(
+                style::text(label, lx + 5.0, TOP + 17.0, style::SMALL, "start")
+                    .set("font-weight", "bold")
+                    .set("fill", style::SERIES_A),
+            );
+    }
+    // The curves, clipped to the plot (controls first, so the rankings lie on top).
+    let mut curves = Group::new().set("clip-path", format!("url(#{clip_id})"));
+    for s in all.iter().rev() {
+        let points: Vec<String> = s
+            .curve
+            .iter()
+            .map(|p| format!("{},{}", r(sx(p.n as f64)), r(sy(p.lead))))
+            .collect();
+        let mut line = Polyline::new()
+            .set("points", points.join(" "))
+            .set("fill", "none")
+            .set("stroke", s.colour)
+            .set("stroke-width", style::STROKE)
+            .set("stroke-linejoin", "round");
+        if s.dash != "none" {
+            line = line.set("stroke-dasharray", s.dash);
+        }
+        curves = curves.add(line);
+        for f in &s.summary.flips {
+            if let Some(p) = s.curve.get(f.n) {
+                curves = curves.add(
+                    Circle::new()
+                        .set("cx", r(sx(p.n as f64)))
+                        .set("cy", r(sy(p.lead)))
+                        .set("r", 4)
+                        .set("fill", style::PAPER)
+                        .set("stroke", s.colour)
+                        .set("stroke-width", style::STROKE),
+                );
+            }
+        }
+        // Where it settles: a triangle on the bottom axis.
+        let x = sx(s.summary.settles_at as f64);
+        let y = TOP + PLOT_H;
+        g = g.add(
+            Polygon::new()
+                .set(
+                    "points",
+                    format!(
+                        "{},{} {},{} {},{}",
+                        r(x),
+                        r(y - 9.0),
+                        r(x - 5.0),
+                        r(y),
+                        r(x + 5.0),
+                        r(y)
+                    ),
+                )
+                .set("fill", s.colour),
+        );
+    }
+    g = g.add(curves);
+
+    // Legend: one row per order, with where it settles.
+    let legend_y = TOP + PLOT_H + 60.0;
+    let mut legend = Group::new();
+    for (i, s) in all.iter().enumerate() {
+        let ly = i as f64 * 19.0;
+        let mut line = Line::new()
+            .set("x1", 0)
+            .set("x2", 34)
+            .set("y1", r(ly - 4.0))
+            .set("y2", r(ly - 4.0))
+            .set("stroke", s.colour)
+            .set("stroke-width", style::STROKE);
+        if s.dash != "none" {
+            line = line.set("stroke-dasharray", s.dash);
+        }
+        let off_chart = if i == 3 {
+            clipped
+                .iter()
+                .map(|(w, v)| format!(" · {w} {} (off the chart)", signed(*v, 2)))
+                .collect::<String>()
+        } else {
+            String::new()
+        };
+        legend = legend
+            .add(line)
+            .add(style::text(s.name, 44.0, ly, style::SMALL, "start").set("font-weight", "bold"))
+            .add(style::text(
+                format!(
+                    "settles at {} · {} {}{off_chart}",
+                    settles(s.summary),
+                    s.summary.flips.len(),
+                    flips_word(s.summary.flips.len())
+                ),
+                210.0,
+                ly,
+                style::SMALL,
+                "start",
+            ));
+    }
+    legend = legend.add(
+        style::text(
+            "○ a flip: the prediction changes   ▲ where each order settles for good",
+            0.0,
+            4.0 * 19.0 + 6.0,
+            style::SMALL,
+            "start",
+        )
+        .set("fill", style::MUTED),
+    );
+    let height = legend_y + 4.0 * 19.0 + 26.0;
+    let heading = format!(
+        "Image{truth}, read as {final_name}: the lead of {t} as pairs are added one by one"
+    );
+    let doc = style::frame(W, height, &title, &description)
+        .add(
+            style::text(heading, 20.0, 24.0, style::FONT_SIZE + 1.0, "start")
+                .set("font-weight", "bold"),
+        )
+        .add(g)
+        .add(at(legend, LEFT, legend_y));
+    style::figure(id, &title, description, doc)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::figures::testing::assert_sound;
+    use crate::kv::image::analyse;
+    use crate::kv::testnet;
+
+    #[test]
+    fn fixture_flip_curve_names_where_each_order_settles() {
+        let m = testnet::net();
+        let s = testnet::split(1);
+        let a = analyse(&m, s.image(8), Some(8));
+        let f = flip_curve("fc", &a);
+        assert_sound(&f);
+        assert_eq!(f.to_svg_string(), flip_curve("fc", &a).to_svg_string());
+        // b2 = 0: a ten-way tie (lead 0); pair 8 makes it 3 (lead 2), pair 11 keeps it.
+        assert!(
+            f.description
+                .contains("the 2 active pairs of an image of an 8"),
+            "{}",
+            f.description
+        );
+        assert!(
+            f.description
+                .contains("starts at 0.00 (b2 alone) and ends at +2.00")
+        );
+        assert!(
+            f.description
+                .contains("decision ranking settles at N = 1 (50.0 %) with 1 flip;"),
+            "{}",
+            f.description
+        );
+        assert!(
+            f.description
+                .contains("bottom-first (control) settles at N = 2 (100.0 %)")
+        );
+        let svg = f.to_svg_string();
+        assert_eq!(svg.matches("<polyline").count(), 4);
+        assert!(svg.contains("decision ranking settles on 3 at N = 1"));
+    }
+
+    #[test]
+    fn random_net_curve_is_sound() {
+        use rand::SeedableRng;
+        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(5);
+        let m = crate::nn::Mlp::init(300, &mut rng);
+        let img: Vec<u8> = (0..crate::data::PIXELS)
+            .map(|p| {
+                if (p % 28).abs_diff(p / 28) < 3 {
+                    230
+                } else {
+                    0
+                }
+            })
+            .collect();
+        let a = analyse(&m, &img, Some(7));
+        let f = flip_curve("fc", &a);
+        assert_sound(&f);
+        let flips: usize = [&a.by_decision, &a.by_l1, &a.random_order, &a.bottom_first]
+            .iter()
+            .map(|s| s.flips.len())
+            .sum();
+        assert_eq!(f.to_svg_string().matches("<circle").count(), flips);
+        assert!(
+            f.description
+                .contains(&format!("the {} active pairs", a.active))
+        );
+    }
+
+    #[test]
+    fn ticks_are_round_numbers() {
+        assert_eq!(pair_ticks(0), vec![0]);
+        assert_eq!(pair_ticks(7), vec![0, 1, 2, 5]);
+        assert_eq!(pair_ticks(130), vec![0, 1, 2, 5, 10, 20, 50, 100]);
+    }
+}

@@ -1,1 +1,775 @@
-//! (being written)
+//! W1 and W2 as colour grids, with one key-value pair outlined: row i of W1
+//! (the key) and column i of W2 (the value) in the same highlight colour.
+//!
+//! Small matrices (at most 12 rows and columns) get a number in every cell;
+//! large ones (an MNIST slice: 12 × 784) get thin cells, merged into runs of
+//! equal colour so the SVG stays small. The print variant reads in
+//! grayscale: magnitude as gray plus the sign written in each cell, or, for
+//! large matrices, positive and negative weights in separate panels.
+
+use super::networks::{f, net_phrase, text_width, vec_text};
+use super::{Figure, style};
+use crate::kv::toy::ToyNet;
+use svg::node::element::{Group, Rectangle};
+
+const MARGIN: f64 = 16.0;
+const MAX_W: f64 = 960.0;
+/// Largest matrix drawn with numbers in its cells.
+const SMALL_MAX: usize = 12;
+const ROW_H_LARGE: f64 = 14.0;
+const ROW_H_SMALL: f64 = 30.0;
+/// Share of the scale beyond which a cell's text turns white.
+const DARK: f64 = 0.5;
+
+/// Cell texts of W1 and W2, when the caller has exact ones.
+type CellTexts = Option<(Vec<Vec<String>>, Vec<Vec<String>>)>;
+/// A named panel and the map from a weight to what it shows.
+type PanelMap = (&'static str, fn(f64) -> f64);
+
+/// One matrix to draw.
+struct Mat<'a> {
+    name: &'a str,
+    what: &'a str,
+    values: &'a [Vec<f64>],
+    /// Cell texts (exact decimals for toy nets); `None`: formatted numbers.
+    texts: Option<Vec<Vec<String>>>,
+    row_names: Vec<String>,
+    col_names: Vec<String>,
+    /// Outline one row (W1) or one column (W2).
+    outline: Outline,
+}
+
+#[derive(Clone, Copy)]
+enum Outline {
+    Row(usize),
+    Col(usize),
+}
+
+impl Mat<'_> {
+    fn rows(&self) -> usize {
+        self.values.len()
+    }
+    fn cols(&self) -> usize {
+        self.values.iter().map(Vec::len).max().unwrap_or(0)
+    }
+    fn small(&self) -> bool {
+        self.rows() <= SMALL_MAX && self.cols() <= SMALL_MAX
+    }
+    fn abs_max(&self) -> f64 {
+        self.values
+            .iter()
+            .flatten()
+            .filter(|v| v.is_finite())
+            .fold(0.0_f64, |m, v| m.max(v.abs()))
+    }
+    fn text(&self, r: usize, c: usize) -> String {
+        if let Some(t) = self
+            .texts
+            .as_ref()
+            .and_then(|t| t.get(r))
+            .and_then(|row| row.get(c))
+        {
+            return t.clone();
+        }
+        let v = self
+            .values
+            .get(r)
+            .and_then(|row| row.get(c))
+            .copied()
+            .unwrap_or(0.0);
+        let digits = if self.abs_max() >= 10.0 { 1 } else { 2 };
+        style::num(v, digits)
+    }
+}
+
+/// A drawn block and its size.
+struct Block {
+    group: Group,
+    width: f64,
+    height: f64,
+}
+
+/// W1 (hidden × inputs) and W2 (outputs × hidden) with pair `highlight`
+/// outlined in both. Works from a 2 × 4 toy net to a 12 × 784 MNIST slice.
+pub fn matrix_view(
+    id: &str,
+    w1: &[Vec<f64>],
+    w2: &[Vec<f64>],
+    highlight: usize,
+    input_names: &[String],
+    output_names: &[String],
+    variant: style::Variant,
+) -> Figure {
+    view(
+        id,
+        "W1 and W2",
+        String::new(),
+        w1,
+        w2,
+        None,
+        highlight,
+        input_names,
+        output_names,
+        variant,
+    )
+}
+
+/// [`matrix_view`] of a toy net, with its exact decimals in the cells.
+pub fn toy_matrix_view(
+    id: &str,
+    net: &ToyNet,
+    highlight: usize,
+    variant: style::Variant,
+) -> Figure {
+    let to_f = |m: &[Vec<rust_decimal::Decimal>]| -> Vec<Vec<f64>> {
+        m.iter().map(|r| r.iter().map(f).collect()).collect()
+    };
+    let texts = |m: &[Vec<rust_decimal::Decimal>]| -> Vec<Vec<String>> {
+        m.iter()
+            .map(|r| r.iter().map(style::dec).collect())
+            .collect()
+    };
+    let (w1, w2) = (to_f(&net.w1), to_f(&net.w2));
+    let h = highlight.min(net.hidden().saturating_sub(1));
+    let lead = format!(
+        "The weights of {} as matrices. Pair {}: key {} is row {} of W1, value {} is column {} of W2.",
+        net_phrase(net),
+        h + 1,
+        net.key(h).map(vec_text).unwrap_or_default(),
+        h + 1,
+        net.value(h).map(|v| vec_text(&v)).unwrap_or_default(),
+        h + 1
+    );
+    view(
+        id,
+        &format!("{}: W1 and W2", net.title),
+        lead,
+        &w1,
+        &w2,
+        Some((texts(&net.w1), texts(&net.w2))),
+        h,
+        &net.inputs,
+        &net.outputs,
+        variant,
+    )
+}
+
+#[allow(clippy::too_many_arguments)]
+fn view(
+    id: &str,
+    title: &str,
+    lead: String,
+    w1: &[Vec<f64>],
+    w2: &[Vec<f64>],
+    texts: CellTexts,
+    highlight: usize,
+    input_names: &[String],
+    output_names: &[String],
+    variant: style::Variant,
+) -> Figure {
+    let hidden = w1.len();
+    let h = highlight.min(hidden.saturating_sub(1));
+    let pair_names: Vec<String> = (0..hidden).map(|i| format!("pair {}", i + 1)).collect();
+    let (t1, t2) = match texts {
+        Some((a, b)) => (Some(a), Some(b)),
+        None => (None, None),
+    };
+    let m1 = Mat {
+        name: "W1",
+        what: "keys, one row per pair",
+        values: w1,
+        texts: t1,
+        row_names: pair_names.clone(),
+        col_names: input_names.to_vec(),
+        outline: Outline::Row(h),
+    };
+    let m2 = Mat {
+        name: "W2",
+        what: "values, one column per pair",
+        values: w2,
+        texts: t2,
+        row_names: output_names.to_vec(),
+        col_names: pair_names,
+        outline: Outline::Col(h),
+    };
+    let side_by_side = m1.small() && m2.small();
+    let tag1 = format!("key of pair {}", h + 1);
+    let tag2 = format!("value of pair {}", h + 1);
+    let head = format!(
+        "pair {} = key (row {} of W1) + value (column {} of W2)",
+        h + 1,
+        h + 1,
+        h + 1
+    );
+    let b1 = block(id, "w1", &m1, variant, &tag1);
+    let b2 = block(id, "w2", &m2, variant, &tag2);
+    let top = 44.0;
+    let mut doc_items: Vec<Group> = Vec::new();
+    let (width, height) = if side_by_side {
+        let x2 = MARGIN + b1.width + 36.0;
+        doc_items.push(
+            b1.group
+                .set("transform", format!("translate({MARGIN},{top})")),
+        );
+        doc_items.push(
+            b2.group
+                .set("transform", format!("translate({},{top})", style::r(x2))),
+        );
+        (
+            x2 + b2.width + MARGIN,
+            top + b1.height.max(b2.height) + 10.0,
+        )
+    } else {
+        let y2 = top + b1.height + 24.0;
+        doc_items.push(
+            b1.group
+                .set("transform", format!("translate({MARGIN},{top})")),
+        );
+        doc_items.push(
+            b2.group
+                .set("transform", format!("translate({MARGIN},{})", style::r(y2))),
+        );
+        (
+            (MARGIN + b1.width.max(b2.width) + MARGIN).min(MAX_W),
+            y2 + b2.height + 10.0,
+        )
+    };
+    let width = width.max(text_width(&head, style::FONT_SIZE) + 2.0 * MARGIN);
+    let desc = format!(
+        "{}{}W1 ({} × {}, {}) and W2 ({} × {}, {}) as {}; pair {} outlined in both: row {} of W1 (its key, weights from {} to {}) and column {} of W2 (its value: {}).{}",
+        lead,
+        if lead.is_empty() { "" } else { " " },
+        m1.rows(),
+        m1.cols(),
+        m1.what,
+        m2.rows(),
+        m2.cols(),
+        m2.what,
+        match variant {
+            style::Variant::Screen => "colour grids (red positive, blue negative, white zero)",
+            style::Variant::Print =>
+                "grayscale grids (darker = larger magnitude, sign written or in separate panels)",
+        },
+        h + 1,
+        h + 1,
+        style::num(row_min(w1, h), 2),
+        style::num(row_max(w1, h), 2),
+        h + 1,
+        col_text(&m2, h),
+        if m1.small() {
+            ""
+        } else {
+            " W1 is too wide for numbers: one thin cell per input."
+        }
+    );
+    let mut doc = style::frame(width, height, title, &desc).add(
+        style::text(head, MARGIN, 24.0, style::FONT_SIZE, "start")
+            .set("fill", style::HIGHLIGHT)
+            .set("font-weight", "bold"),
+    );
+    for g in doc_items {
+        doc = doc.add(g);
+    }
+    style::figure(id, title, desc, doc)
+}
+
+fn row_min(m: &[Vec<f64>], r: usize) -> f64 {
+    m.get(r)
+        .map_or(0.0, |row| row.iter().copied().fold(f64::INFINITY, f64::min))
+        .min(f64::MAX)
+}
+
+fn row_max(m: &[Vec<f64>], r: usize) -> f64 {
+    m.get(r)
+        .map_or(0.0, |row| {
+            row.iter().copied().fold(f64::NEG_INFINITY, f64::max)
+        })
+        .max(f64::MIN)
+}
+
+fn col_text(m: &Mat, c: usize) -> String {
+    let parts: Vec<String> = (0..m.rows()).map(|r| m.text(r, c)).collect();
+    format!("({})", parts.join(", "))
+}
+
+/// Fill of a cell, and whether its text should be white.
+fn fill(v: f64, abs_max: f64, variant: style::Variant) -> (String, bool) {
+    let dark = abs_max > 0.0 && v.abs() / abs_max > DARK;
+    match variant {
+        style::Variant::Screen => (style::diverging(v, abs_max), dark),
+        style::Variant::Print => (style::magnitude_gray(v, abs_max), dark),
+    }
+}
+
+/// One matrix with its title, row and column names, outline and legend.
+fn block(id: &str, part: &str, m: &Mat, variant: style::Variant, tag: &str) -> Block {
+    let small = m.small();
+    let (rows, cols) = (m.rows(), m.cols());
+    let abs_max = m.abs_max();
+    let row_label_w = m
+        .row_names
+        .iter()
+        .map(|s| text_width(s, style::SMALL))
+        .fold(0.0, f64::max)
+        + 8.0;
+    let tag_w = text_width(tag, style::SMALL) * 1.1 + 12.0;
+    let (cell_w, cell_h) = if small {
+        let widest = (0..rows)
+            .flat_map(|r| (0..cols).map(move |c| (r, c)))
+            .map(|(r, c)| text_width(&signed_text(m, r, c, variant), style::FONT_SIZE))
+            .fold(0.0, f64::max);
+        let names = m
+            .col_names
+            .iter()
+            .map(|s| text_width(s, style::SMALL))
+            .fold(0.0, f64::max);
+        ((widest + 14.0).max(names + 6.0).max(36.0), ROW_H_SMALL)
+    } else {
+        let room = MAX_W - 2.0 * MARGIN - row_label_w - tag_w - 4.0;
+        ((room / cols.max(1) as f64).min(24.0), ROW_H_LARGE)
+    };
+    let x0 = row_label_w;
+    let header = if small { 40.0 } else { 22.0 };
+    // Print + large: positive and negative weights in separate panels.
+    let panels: Vec<PanelMap> = if !small && variant == style::Variant::Print {
+        vec![
+            ("positive weights", |v| v.max(0.0)),
+            ("negative weights", |v| (-v).max(0.0)),
+        ]
+    } else {
+        vec![("", |v| v)]
+    };
+    let grid_w = cols as f64 * cell_w;
+    let grid_h = rows as f64 * cell_h;
+    let mut g = Group::new().add(
+        style::text(
+            format!("{}: {}", m.name, m.what),
+            0.0,
+            0.0,
+            style::FONT_SIZE,
+            "start",
+        )
+        .set("font-weight", "bold"),
+    );
+    let mut y = header;
+    for (panel_name, map) in &panels {
+        if !panel_name.is_empty() {
+            g = g.add(
+                style::text(*panel_name, x0, y - 4.0, style::SMALL, "start")
+                    .set("fill", style::MUTED),
+            );
+            y += 4.0;
+        }
+        // Column names.
+        if small {
+            for (c, name) in m.col_names.iter().enumerate().take(cols) {
+                g = g.add(
+                    style::text(
+                        name.as_str(),
+                        x0 + (c as f64 + 0.5) * cell_w,
+                        y - 8.0,
+                        style::SMALL,
+                        "middle",
+                    )
+                    .set("fill", style::MUTED),
+                );
+            }
+        }
+        let mut cells = Group::new().set("shape-rendering", "crispEdges");
+        cells = cells.add(
+            Rectangle::new()
+                .set("x", style::r(x0))
+                .set("y", style::r(y))
+                .set("width", style::r(grid_w))
+                .set("height", style::r(grid_h))
+                .set("fill", style::PAPER),
+        );
+        let mut labels = Group::new();
+        for r in 0..rows {
+            let row = m.values.get(r).map(Vec::as_slice).unwrap_or(&[]);
+            let yy = y + r as f64 * cell_h;
+            // Runs of equal fill, white skipped.
+            let mut c = 0;
+            while c < cols {
+                let v = map(row.get(c).copied().unwrap_or(0.0));
+                let (colour, dark) = match (variant, panels.len()) {
+                    (style::Variant::Print, 2) => (style::magnitude_gray(v, abs_max), false),
+                    _ => fill(v, abs_max, variant),
+                };
+                let mut end = c + 1;
+                if !small {
+                    while end < cols {
+                        let v2 = map(row.get(end).copied().unwrap_or(0.0));
+                        let c2 = match (variant, panels.len()) {
+                            (style::Variant::Print, 2) => style::magnitude_gray(v2, abs_max),
+                            _ => fill(v2, abs_max, variant).0,
+                        };
+                        if c2 != colour {
+                            break;
+                        }
+                        end += 1;
+                    }
+                }
+                if colour != "#ffffff" {
+                    cells = cells.add(
+                        Rectangle::new()
+                            .set("x", style::r(x0 + c as f64 * cell_w))
+                            .set("y", style::r(yy))
+                            .set("width", style::r((end - c) as f64 * cell_w))
+                            .set("height", style::r(cell_h))
+                            .set("fill", colour),
+                    );
+                }
+                if small {
+                    let t = signed_text(m, r, c, variant);
+                    labels = labels.add(
+                        style::text(
+                            t,
+                            x0 + (c as f64 + 0.5) * cell_w,
+                            yy + cell_h / 2.0 + 4.5,
+                            style::FONT_SIZE,
+                            "middle",
+                        )
+                        .set("fill", if dark { style::PAPER } else { style::INK }),
+                    );
+                }
+                c = end;
+            }
+            if let Some(name) = m.row_names.get(r).filter(|_| small || rows <= 16) {
+                labels = labels.add(
+                    style::text(
+                        name.as_str(),
+                        x0 - 6.0,
+                        yy + cell_h / 2.0 + 4.0,
+                        style::SMALL,
+                        "end",
+                    )
+                    .set("fill", style::MUTED),
+                );
+            }
+        }
+        // Thin cell borders for small grids, a frame for all.
+        if small {
+            for c in 1..cols {
+                let x = x0 + c as f64 * cell_w;
+                cells = cells.add(thin_line(x, y, x, y + grid_h));
+            }
+            for r in 1..rows {
+                let yy = y + r as f64 * cell_h;
+                cells = cells.add(thin_line(x0, yy, x0 + grid_w, yy));
+            }
+        }
+        cells = cells.add(
+            Rectangle::new()
+                .set("x", style::r(x0))
+                .set("y", style::r(y))
+                .set("width", style::r(grid_w))
+                .set("height", style::r(grid_h))
+                .set("fill", "none")
+                .set("stroke", style::FRAME)
+                .set("stroke-width", style::HAIRLINE),
+        );
+        g = g.add(cells).add(labels);
+        // The pair's outline and its tag.
+        let (ox, oy, ow, oh, tx, ty, anchor) = match m.outline {
+            Outline::Row(r) => {
+                let oy = y + r as f64 * cell_h;
+                (
+                    x0,
+                    oy,
+                    grid_w,
+                    cell_h,
+                    x0 + grid_w + 6.0,
+                    oy + cell_h / 2.0 + 4.0,
+                    "start",
+                )
+            }
+            Outline::Col(c) => {
+                let ox = x0 + c as f64 * cell_w;
+                (
+                    ox,
+                    y,
+                    cell_w,
+                    grid_h,
+                    ox + cell_w / 2.0,
+                    y + grid_h + 15.0,
+                    "middle",
+                )
+            }
+        };
+        g = g
+            .add(
+                Rectangle::new()
+                    .set("x", style::r(ox - 1.5))
+                    .set("y", style::r(oy - 1.5))
+                    .set("width", style::r(ow + 3.0))
+                    .set("height", style::r(oh + 3.0))
+                    .set("fill", "none")
+                    .set("stroke", style::HIGHLIGHT)
+                    .set("stroke-width", 3),
+            )
+            .add(
+                style::text(tag, tx, ty, style::SMALL, anchor)
+                    .set("fill", style::HIGHLIGHT)
+                    .set("font-weight", "bold"),
+            );
+        if !small {
+            // First and last column names under the grid.
+            if let (Some(first), Some(last)) =
+                (m.col_names.first(), m.col_names.get(cols.saturating_sub(1)))
+            {
+                g = g
+                    .add(
+                        style::text(first.as_str(), x0, y + grid_h + 14.0, style::SMALL, "start")
+                            .set("fill", style::MUTED),
+                    )
+                    .add(
+                        style::text(
+                            last.as_str(),
+                            x0 + grid_w,
+                            y + grid_h + 14.0,
+                            style::SMALL,
+                            "end",
+                        )
+                        .set("fill", style::MUTED),
+                    );
+            }
+        }
+        y += grid_h
+            + if !small {
+                34.0
+            } else if matches!(m.outline, Outline::Col(_)) {
+                30.0
+            } else {
+                8.0
+            };
+    }
+    // Legend.
+    let legend_w = 150.0;
+    let ly = y + 14.0;
+    let legend = match variant {
+        style::Variant::Screen => style::diverging_legend(
+            &format!("{id}-{part}"),
+            x0,
+            ly,
+            legend_w,
+            abs_max,
+            &format!("{} weight", m.name),
+        ),
+        style::Variant::Print => gray_legend(x0, ly, legend_w, abs_max, small, m.name),
+    };
+    g = g.add(legend);
+    let width = (x0 + grid_w + tag_w)
+        .max(x0 + legend_w + 20.0)
+        .max(
+            x0 + text_width(
+                &format!("|{} weight| ({})", m.name, legend_note(small)),
+                style::SMALL,
+            ) + 8.0,
+        )
+        .max(text_width(&format!("{}: {}", m.name, m.what), style::FONT_SIZE) + 10.0);
+    Block {
+        group: g,
+        width,
+        height: ly + 30.0,
+    }
+}
+
+/// The cell text; in print, positive numbers carry an explicit "+".
+fn signed_text(m: &Mat, r: usize, c: usize, variant: style::Variant) -> String {
+    let t = m.text(r, c);
+    let zero = t.bytes().all(|b| b == b'0' || b == b'.');
+    if variant == style::Variant::Print && !t.starts_with('\u{2212}') && !zero {
+        format!("+{t}")
+    } else {
+        t
+    }
+}
+
+fn thin_line(x1: f64, y1: f64, x2: f64, y2: f64) -> svg::node::element::Line {
+    svg::node::element::Line::new()
+        .set("x1", style::r(x1))
+        .set("y1", style::r(y1))
+        .set("x2", style::r(x2))
+        .set("y2", style::r(y2))
+        .set("stroke", style::GRID)
+        .set("stroke-width", style::HAIRLINE)
+}
+
+fn legend_note(small: bool) -> &'static str {
+    if small {
+        "sign written in each cell"
+    } else {
+        "signs in separate panels"
+    }
+}
+
+/// Print legend: white → black for the magnitude, in steps (no gradient id).
+fn gray_legend(x: f64, y: f64, width: f64, abs_max: f64, small: bool, name: &str) -> Group {
+    let steps = 10;
+    let mut g = Group::new().set("shape-rendering", "crispEdges");
+    for k in 0..steps {
+        let v = abs_max * (k as f64 + 0.5) / steps as f64;
+        g = g.add(
+            Rectangle::new()
+                .set("x", style::r(x + width * k as f64 / steps as f64))
+                .set("y", style::r(y))
+                .set("width", style::r(width / steps as f64))
+                .set("height", 10)
+                .set("fill", style::magnitude_gray(v, abs_max)),
+        );
+    }
+    let digits = if abs_max >= 10.0 {
+        1
+    } else if abs_max >= 1.0 {
+        2
+    } else {
+        3
+    };
+    let note = legend_note(small);
+    g.add(
+        Rectangle::new()
+            .set("x", style::r(x))
+            .set("y", style::r(y))
+            .set("width", style::r(width))
+            .set("height", 10)
+            .set("fill", "none")
+            .set("stroke", style::FRAME)
+            .set("stroke-width", style::HAIRLINE),
+    )
+    .add(style::text("0", x, y + 24.0, style::SMALL, "start"))
+    .add(style::text(
+        style::num(abs_max, digits),
+        x + width,
+        y + 24.0,
+        style::SMALL,
+        "end",
+    ))
+    .add(
+        style::text(
+            format!("|{name} weight| ({note})"),
+            x,
+            y - 5.0,
+            style::SMALL,
+            "start",
+        )
+        .set("fill", style::MUTED),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::figures::testing::assert_sound;
+    use crate::kv::toy::load_file;
+    use std::path::Path;
+
+    fn net(name: &str) -> ToyNet {
+        load_file(Path::new(&format!("content/nets/{name}.toml"))).unwrap()
+    }
+
+    /// A deterministic 12 × 784 slice and its 10 × 12 values.
+    type Slice = (Vec<Vec<f64>>, Vec<Vec<f64>>, Vec<String>, Vec<String>);
+
+    fn mnist_like() -> Slice {
+        let w1: Vec<Vec<f64>> = (0..12)
+            .map(|i| {
+                (0..784)
+                    .map(|p| {
+                        (((i * 31 + p * 17) % 97) as f64 - 48.0) / 300.0
+                            * f64::from(p % 28 > 4 && p % 28 < 24)
+                    })
+                    .collect()
+            })
+            .collect();
+        let w2: Vec<Vec<f64>> = (0..10)
+            .map(|d| {
+                (0..12)
+                    .map(|i| (((d * 7 + i * 5) % 13) as f64 - 6.0) / 20.0)
+                    .collect()
+            })
+            .collect();
+        let inputs = (0..784).map(|p| format!("pixel {p}")).collect();
+        let outputs = (0..10).map(|d| d.to_string()).collect();
+        (w1, w2, inputs, outputs)
+    }
+
+    #[test]
+    fn toy_matrices_are_sound_and_described() {
+        for name in ["slides", "exercise", "single-neuron", "threshold"] {
+            let n = net(name);
+            for v in [style::Variant::Screen, style::Variant::Print] {
+                for h in 0..n.hidden() {
+                    let f = toy_matrix_view("t-matrix", &n, h, v);
+                    assert_sound(&f);
+                    assert_eq!(
+                        f.to_svg_string(),
+                        toy_matrix_view("t-matrix", &n, h, v).to_svg_string()
+                    );
+                }
+            }
+        }
+        let f = toy_matrix_view("m", &net("slides"), 1, style::Variant::Screen);
+        assert!(
+            f.description.contains(
+                "Pair 2: key (0, 0, 0, 1) is row 2 of W1, value (0.5, 0.5) is column 2 of W2"
+            ),
+            "{}",
+            f.description
+        );
+        assert!(
+            f.to_svg_string()
+                .contains("pair 2 = key (row 2 of W1) + value (column 2 of W2)")
+        );
+        let p = toy_matrix_view("m", &net("exercise"), 0, style::Variant::Print).to_svg_string();
+        assert!(
+            p.contains("\n\u{2212}0.4\n") && p.contains("\n+0.6\n"),
+            "print cells carry signs"
+        );
+        assert!(!p.contains("url(#"), "print uses no colour gradient");
+    }
+
+    #[test]
+    fn an_mnist_slice_stays_small_and_sound() {
+        let (w1, w2, inputs, outputs) = mnist_like();
+        for v in [style::Variant::Screen, style::Variant::Print] {
+            let f = matrix_view("mx", &w1, &w2, 3, &inputs, &outputs, v);
+            assert_sound(&f);
+            let s = f.to_svg_string();
+            assert!(s.len() < 1_000_000, "{} bytes", s.len());
+            let width: f64 = s
+                .split("width=\"")
+                .nth(1)
+                .unwrap()
+                .split('"')
+                .next()
+                .unwrap()
+                .parse()
+                .unwrap();
+            assert!(width <= 960.0, "{width}");
+            assert!(
+                f.description.contains("12 × 784") && f.description.contains("pair 4"),
+                "{}",
+                f.description
+            );
+            assert_eq!(
+                s,
+                matrix_view("mx", &w1, &w2, 3, &inputs, &outputs, v).to_svg_string()
+            );
+        }
+    }
+
+    #[test]
+    fn snapshots() {
+        let n = net("exercise");
+        insta::assert_snapshot!(
+            "matrix_exercise",
+            toy_matrix_view("net-exercise-matrix", &n, 1, style::Variant::Screen).to_svg_string()
+        );
+        insta::assert_snapshot!(
+            "matrix_exercise_print",
+            toy_matrix_view("net-exercise-matrix-print", &n, 1, style::Variant::Print)
+                .to_svg_string()
+        );
+    }
+}

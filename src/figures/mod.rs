@@ -19,6 +19,8 @@ pub mod linear;
 pub mod mistakes;
 pub mod population;
 
+pub mod catalog;
+pub mod files;
 pub mod style;
 pub mod training_curve;
 
@@ -51,7 +53,11 @@ pub(crate) mod testing {
     /// floats such as `0.90000004`), and prefixes its ids with its own id.
     pub fn assert_sound(f: &Figure) {
         let s = f.to_svg_string();
-        assert!(!f.description.trim().is_empty(), "{}: empty description", f.id);
+        assert!(
+            !f.description.trim().is_empty(),
+            "{}: empty description",
+            f.id
+        );
         assert!(!f.title.trim().is_empty(), "{}: empty title", f.id);
         assert!(s.contains("<desc>"), "{}: no <desc>", f.id);
         assert!(s.contains("<title>"), "{}: no <title>", f.id);
@@ -66,12 +72,17 @@ pub(crate) mod testing {
         let mut i = 0;
         while i < bytes.len() {
             if bytes[i] == b'.' && i > 0 && bytes[i - 1].is_ascii_digit() {
-                let run = bytes[i + 1..].iter().take_while(|b| b.is_ascii_digit()).count();
+                let run = bytes[i + 1..]
+                    .iter()
+                    .take_while(|b| b.is_ascii_digit())
+                    .count();
                 assert!(
                     run < 5,
                     "{}: long number near `{}`",
                     f.id,
-                    String::from_utf8_lossy(&bytes[i.saturating_sub(12)..(i + run + 1).min(bytes.len())])
+                    String::from_utf8_lossy(
+                        &bytes[i.saturating_sub(12)..(i + run + 1).min(bytes.len())]
+                    )
                 );
                 i += run;
             }

@@ -110,7 +110,7 @@ const RGB_BLACK: (u8, u8, u8) = (0x00, 0x00, 0x00);
 /// Diverging colour of a weight: blue negative, white zero, red positive,
 /// full colour at `|v| >= abs_max`. Linear in `v`.
 pub fn diverging(v: f64, abs_max: f64) -> String {
-    if !(abs_max > 0.0) || !v.is_finite() {
+    if abs_max.is_nan() || abs_max <= 0.0 || !v.is_finite() {
         return mix(RGB_WHITE, RGB_WHITE, 0.0);
     }
     let t = (v / abs_max).clamp(-1.0, 1.0);
@@ -123,7 +123,7 @@ pub fn diverging(v: f64, abs_max: f64) -> String {
 
 /// Grayscale of a magnitude for print panels: white at 0, black at `abs_max`.
 pub fn magnitude_gray(v: f64, abs_max: f64) -> String {
-    if !(abs_max > 0.0) || !v.is_finite() {
+    if abs_max.is_nan() || abs_max <= 0.0 || !v.is_finite() {
         return mix(RGB_WHITE, RGB_WHITE, 0.0);
     }
     mix(RGB_WHITE, RGB_BLACK, (v.abs() / abs_max).clamp(0.0, 1.0))
@@ -215,7 +215,13 @@ pub fn diverging_legend(id: &str, x: f64, y: f64, width: f64, abs_max: f64, labe
         )
         .add(text(num(-abs_max, digits), x, y + 24.0, SMALL, "start"))
         .add(text("0", x + width / 2.0, y + 24.0, SMALL, "middle"))
-        .add(text(format!("+{}", crate::num::fixed(abs_max, digits)), x + width, y + 24.0, SMALL, "end"))
+        .add(text(
+            format!("+{}", crate::num::fixed(abs_max, digits)),
+            x + width,
+            y + 24.0,
+            SMALL,
+            "end",
+        ))
         .add(text(label, x + width / 2.0, y - 5.0, SMALL, "middle").set("fill", MUTED))
 }
 

@@ -1,1 +1,447 @@
-//! (being written)
+//! The waterfall of one image: start at the output bias b2, add the top
+//! pairs' scaled values one by one, then the rest in one labelled term, and
+//! arrive at the logits. Two digits are followed, the prediction and the
+//! runner-up, as floating bars; a table under the bars writes each step's
+//! numbers and the lead after it.
+//!
+//! Input: `kv::image::{Waterfall, ImageAnalysis}`; output: `Figure`.
+
+use super::Figure;
+use super::digits::{a_digit, at, nice_ticks, prediction_name, ranking_name};
+use super::style::{self, num, r, signed};
+use crate::kv::image::{DIGITS, ImageAnalysis, Prediction, Waterfall};
+use svg::node::element::{Group, Line, Rectangle};
+
+const LEFT: f64 = 78.0;
+const RIGHT: f64 = 20.0;
+const MAX_W: f64 = 960.0;
+const MIN_W: f64 = 760.0;
+const TOP: f64 = 88.0;
+const PLOT_H: f64 = 250.0;
+
+/// One column: its label (two lines), the running logits before and after
+/// it, what it adds, and the lead after it.
+struct Column {
+    label: (String, String),
+    from: [f64; DIGITS],
+    to: [f64; DIGITS],
+    adds: [f64; DIGITS],
+    /// The final bar (from zero) is drawn solid.
+    total: bool,
+}
+
+fn columns(w: &Waterfall) -> Vec<Column> {
+    let zero = [0.0; DIGITS];
+    let mut cols = vec![Column {
+        label: ("b2".to_string(), "output bias".to_string()),
+        from: zero,
+        to: w.b2,
+        adds: w.b2,
+        total: false,
+    }];
+    let mut running = w.b2;
+    for (i, s) in w.steps.iter().enumerate() {
+        cols.push(Column {
+            label: (format!("#{}", i + 1), format!("pair {}", s.pair)),
+            from: running,
+            to: s.logits,
+            adds: s.scaled,
+            total: false,
+        });
+        running = s.logits;
+    }
+    cols.push(Column {
+        label: ("rest".to_string(), pairs(w.rest_pairs)),
+        from: running,
+        to: std::array::from_fn(|d| running[d] + w.rest[d]),
+        adds: w.rest,
+        total: false,
+    });
+    cols.push(Column {
+        label: ("= logits".to_string(), String::new()),
+        from: zero,
+        to: w.logits,
+        adds: w.logits,
+        total: true,
+    });
+    cols
+}
+
+/// "1 pair", "8 pairs".
+fn pairs(n: usize) -> String {
+    if n == 1 {
+        "1 pair".to_string()
+    } else {
+        format!("{n} pairs")
+    }
+}
+
+/// How the steps were chosen, if they follow one of the analysis' rankings.
+fn steps_ranking(w: &Waterfall, a: &ImageAnalysis) -> &'static str {
+    let steps: Vec<usize> = w.steps.iter().map(|s| s.pair).collect();
+    ranking_name(&steps, a)
+}
+
+/// 7. The waterfall of the top pairs for the predicted digit and the runner-up.
+pub fn waterfall(id: &str, w: &Waterfall, a: &ImageAnalysis) -> Figure {
+    let (t, ru) = (a.top, a.runner_up);
+    let cols = columns(w);
+    let n = cols.len() as f64;
+    let width = (LEFT + RIGHT + n * 84.0).clamp(MIN_W, MAX_W);
+    let col_w = (width - LEFT - RIGHT) / n;
+    let lead_of = |l: &[f64; DIGITS]| l[t] - l[ru];
+
+    // Vertical scale: every running value of both digits, and zero.
+    let values = cols
+        .iter()
+        .flat_map(|c| [c.from[t], c.to[t], c.from[ru], c.to[ru]])
+        .chain([0.0]);
+    let (lo, hi) = values.fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), v| {
+        (lo.min(v), hi.max(v))
+    });
+    let ticks = nice_ticks(lo, hi, 5);
+    let (lo, hi) = (ticks.lo, ticks.hi);
+    let sy = |v: f64| TOP + PLOT_H - (v - lo) / (hi - lo) * PLOT_H;
+
+    let d = 2;
+    let (name_t, name_r) = match &a.prediction {
+        Prediction::Unique(_) => (format!("{t} (predicted)"), format!("{ru} (runner-up)")),
+        Prediction::Tie(_) => (format!("{t} (tied top)"), format!("{ru} (tied)")),
+    };
+    let truth = a
+        .label
+        .map_or(String::new(), |l| format!(" of {}", a_digit(l)));
+    let title = format!("How the logits of {t} and {ru} build up");
+    let description = format!(
+        "Waterfall for an image{truth} read as {}: the output bias b2 gives {t} {} and {ru} {} (lead {}); the top {}, {}, {} the lead of {t} over {ru} to {}; the other {} {} {} to it; final logits {t}: {}, {ru}: {}, lead {}.",
+        prediction_name(&a.prediction),
+        num(w.b2[t], d),
+        num(w.b2[ru], d),
+        signed(lead_of(&w.b2), d),
+        pairs(w.steps.len()),
+        steps_ranking(w, a),
+        if w.steps.len() == 1 {
+            "brings"
+        } else {
+            "bring"
+        },
+        signed(w.steps.last().map_or(lead_of(&w.b2), |s| s.lead), d),
+        pairs(w.rest_pairs),
+        if w.rest_pairs == 1 { "adds" } else { "add" },
+        signed(lead_of(&w.rest), d),
+        num(w.logits[t], d),
+        num(w.logits[ru], d),
+        signed(lead_of(&w.logits), d),
+    );
+
+    let table_y = TOP + PLOT_H + 44.0;
+    let height = table_y + 3.0 * 18.0 + 40.0;
+    let mut plot = Group::new();
+    // Horizontal grid and the y axis labels.
+    for &v in &ticks.values {
+        plot = plot
+            .add(
+                Line::new()
+                    .set("x1", LEFT)
+                    .set("x2", r(width - RIGHT))
+                    .set("y1", r(sy(v)))
+                    .set("y2", r(sy(v)))
+                    .set("stroke", style::GRID),
+            )
+            .add(style::text(
+                num(v, ticks.decimals),
+                LEFT - 8.0,
+                sy(v) + 4.0,
+                style::SMALL,
+                "end",
+            ));
+    }
+    plot = plot
+        .add(
+            Line::new()
+                .set("x1", LEFT)
+                .set("x2", r(width - RIGHT))
+                .set("y1", r(sy(0.0)))
+                .set("y2", r(sy(0.0)))
+                .set("stroke", style::INK)
+                .set("stroke-width", style::HAIRLINE),
+        )
+        .add(
+            style::text("logit", 18.0, TOP + PLOT_H / 2.0, style::SMALL, "middle")
+                .set(
+                    "transform",
+                    format!("rotate(-90 18 {})", r(TOP + PLOT_H / 2.0)),
+                )
+                .set("fill", style::MUTED),
+        );
+    let bar_w = col_w * 0.32;
+    for (i, c) in cols.iter().enumerate() {
+        let x = LEFT + i as f64 * col_w;
+        if c.total {
+            plot = plot.add(
+                Line::new()
+                    .set("x1", r(x))
+                    .set("x2", r(x))
+                    .set("y1", TOP)
+                    .set("y2", r(TOP + PLOT_H))
+                    .set("stroke", style::GRID)
+                    .set("stroke-dasharray", "4 3"),
+            );
+        }
+        for (k, digit) in [t, ru].into_iter().enumerate() {
+            let bx = x + col_w * 0.16 + k as f64 * (bar_w + col_w * 0.04);
+            let (y0, y1) = (sy(c.from[digit]), sy(c.to[digit]));
+            let (top_y, h) = (y0.min(y1), (y1 - y0).abs().max(1.0));
+            let bar = Rectangle::new()
+                .set("x", r(bx))
+                .set("y", r(top_y))
+                .set("width", r(bar_w))
+                .set("height", r(h));
+            plot = plot.add(if k == 0 {
+                bar.set("fill", style::SERIES_A)
+                    .set("fill-opacity", if c.total { 1.0 } else { 0.85 })
+            } else {
+                bar.set("fill", if c.total { "#f6d5c2" } else { style::PAPER })
+                    .set("stroke", style::SERIES_B)
+                    .set("stroke-width", style::STROKE)
+            });
+            // Connector to the next column's start.
+            if i + 2 < cols.len() {
+                plot = plot.add(
+                    Line::new()
+                        .set("x1", r(bx + bar_w))
+                        .set("x2", r(bx + col_w))
+                        .set("y1", r(y1))
+                        .set("y2", r(y1))
+                        .set(
+                            "stroke",
+                            if k == 0 {
+                                style::SERIES_A
+                            } else {
+                                style::SERIES_B
+                            },
+                        )
+                        .set("stroke-width", style::HAIRLINE)
+                        .set("stroke-dasharray", "3 2"),
+                );
+            }
+        }
+        let cx = x + col_w / 2.0;
+        plot = plot
+            .add(
+                style::text(
+                    c.label.0.clone(),
+                    cx,
+                    TOP + PLOT_H + 16.0,
+                    style::SMALL,
+                    "middle",
+                )
+                .set("font-weight", "bold"),
+            )
+            .add(
+                style::text(
+                    c.label.1.clone(),
+                    cx,
+                    TOP + PLOT_H + 30.0,
+                    style::SMALL,
+                    "middle",
+                )
+                .set("fill", style::MUTED),
+            );
+        // The table: what the column adds to each digit, and the lead after it.
+        let lead = lead_of(&c.to);
+        let adds = |v: f64| {
+            if i == 0 || c.total {
+                num(v, d)
+            } else {
+                signed(v, d)
+            }
+        };
+        plot = plot
+            .add(
+                style::text(adds(c.adds[t]), cx, table_y + 14.0, style::SMALL, "middle")
+                    .set("fill", style::SERIES_A),
+            )
+            .add(
+                style::text(adds(c.adds[ru]), cx, table_y + 32.0, style::SMALL, "middle")
+                    .set("fill", style::SERIES_B),
+            )
+            .add(
+                style::text(signed(lead, d), cx, table_y + 50.0, style::SMALL, "middle").set(
+                    "font-weight",
+                    if lead < 0.0 || c.total {
+                        "bold"
+                    } else {
+                        "normal"
+                    },
+                ),
+            );
+    }
+    let row_label = |s: String, y: f64| style::text(s, LEFT - 8.0, y, style::SMALL, "end");
+    plot = plot
+        .add(row_label(format!("adds to {t}"), table_y + 14.0).set("fill", style::SERIES_A))
+        .add(row_label(format!("adds to {ru}"), table_y + 32.0).set("fill", style::SERIES_B))
+        .add(row_label(format!("lead {t} − {ru}"), table_y + 50.0).set("font-weight", "bold"))
+        .add(
+            Line::new()
+                .set("x1", 8)
+                .set("x2", r(width - RIGHT))
+                .set("y1", r(table_y))
+                .set("y2", r(table_y))
+                .set("stroke", style::GRID),
+        );
+
+    // Legend above the plot.
+    let legend = Group::new()
+        .add(
+            Rectangle::new()
+                .set("x", 0)
+                .set("y", 0)
+                .set("width", 14)
+                .set("height", 12)
+                .set("fill", style::SERIES_A),
+        )
+        .add(style::text(
+            format!("logit of {name_t}"),
+            20.0,
+            11.0,
+            style::SMALL,
+            "start",
+        ))
+        .add(
+            Rectangle::new()
+                .set("x", 190)
+                .set("y", 0)
+                .set("width", 14)
+                .set("height", 12)
+                .set("fill", style::PAPER)
+                .set("stroke", style::SERIES_B)
+                .set("stroke-width", style::STROKE),
+        )
+        .add(style::text(
+            format!("logit of {name_r}"),
+            210.0,
+            11.0,
+            style::SMALL,
+            "start",
+        ))
+        .add(
+            style::text(
+                format!(
+                    "top pairs {}; each bar runs from the logit before a step to the logit after it",
+                    steps_ranking(w, a)
+                ),
+                0.0,
+                32.0,
+                style::SMALL,
+                "start",
+            )
+            .set("fill", style::MUTED),
+        );
+    let heading = format!(
+        "Image{truth} read as {}: from b2 through the top {} and the rest to the logits",
+        prediction_name(&a.prediction),
+        pairs(w.steps.len()),
+    );
+    let doc = style::frame(width, height, &title, &description)
+        .add(
+            style::text(heading, 20.0, 24.0, style::FONT_SIZE + 1.0, "start")
+                .set("font-weight", "bold"),
+        )
+        .add(at(legend, 20.0, 38.0))
+        .add(plot);
+    style::figure(id, &title, description, doc)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::figures::testing::assert_sound;
+    use crate::kv::image::{Ranking, analyse};
+    use crate::kv::testnet;
+
+    #[test]
+    fn fixture_waterfall_follows_pair_8_to_the_wrong_digit() {
+        let m = testnet::net();
+        let s = testnet::split(1);
+        let a = analyse(&m, s.image(8), Some(8));
+        let w = a.waterfall(Ranking::Decision, 1);
+        let f = waterfall("wf", &w, &a);
+        assert_sound(&f);
+        assert_eq!(f.to_svg_string(), waterfall("wf", &w, &a).to_svg_string());
+        // Pair 8 votes 2 for 3; pair 11 adds 0.5 to every digit. b2 = 0.
+        assert!(
+            f.description.contains("image of an 8 read as 3"),
+            "{}",
+            f.description
+        );
+        assert!(
+            f.description
+                .contains("brings the lead of 3 over 0 to +2.00")
+        );
+        assert!(
+            f.description
+                .contains("the top 1 pair, ranked by their part in the lead, brings")
+        );
+        assert!(f.description.contains("the other 1 pair adds 0.00"));
+        assert!(
+            f.description
+                .contains("final logits 3: 2.50, 0: 0.50, lead +2.00")
+        );
+        assert!(f.description.contains("ranked by their part in the lead"));
+        let svg = f.to_svg_string();
+        assert!(svg.contains("pair 8") && svg.contains("1 pair\n"));
+        insta::assert_snapshot!("waterfall_fixture", svg);
+    }
+
+    #[test]
+    fn waterfall_on_a_random_net_adds_up() {
+        use rand::SeedableRng;
+        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(11);
+        let m = crate::nn::Mlp::init(40, &mut rng);
+        let img: Vec<u8> = (0..crate::data::PIXELS)
+            .map(|p| if (p / 28).abs_diff(14) < 4 { 180 } else { 0 })
+            .collect();
+        let a = analyse(&m, &img, Some(4));
+        for (r, top) in [
+            (Ranking::Decision, 8),
+            (Ranking::L1, 5),
+            (Ranking::Decision, 0),
+        ] {
+            let w = a.waterfall(r, top);
+            let f = waterfall("wf", &w, &a);
+            assert_sound(&f);
+            let lead = signed(a.logits[a.top] - a.logits[a.runner_up], 2);
+            assert!(
+                f.description.contains(&format!("lead {lead}.")),
+                "{}",
+                f.description
+            );
+            assert!(
+                f.description
+                    .contains(&format!("other {} pairs", a.active - top.min(a.active)))
+            );
+        }
+        assert!(
+            waterfall("wf", &a.waterfall(Ranking::L1, 5), &a)
+                .description
+                .contains("L1 norm")
+        );
+    }
+
+    #[test]
+    fn a_tie_is_drawn_as_a_tie() {
+        let m = testnet::net();
+        // A blank image: nothing fires, b2 = 0, all ten digits tie.
+        let a = analyse(&m, &[0u8; crate::data::PIXELS], None);
+        let w = a.waterfall(Ranking::Decision, 3);
+        let f = waterfall("wf", &w, &a);
+        assert_sound(&f);
+        assert!(
+            f.description.contains("read as a tie of 0, 1"),
+            "{}",
+            f.description
+        );
+        assert!(f.to_svg_string().contains("0 (tied top)"));
+    }
+}

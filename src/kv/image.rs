@@ -124,6 +124,18 @@ pub struct WaterfallStep {
     pub lead: f64,
 }
 
+/// The state after the first `n` pairs of a ranking's order (`n` = 0: b2 alone).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CurvePoint {
+    pub n: usize,
+    /// The prediction of b2 + the first `n` scaled values (ties stay ties).
+    pub prediction: Prediction,
+    /// The final prediction's logit minus the best other logit, after `n`
+    /// pairs: positive while the final prediction is ahead, negative while
+    /// another digit leads, 0 on a tie. At `n` = active it equals `lead`.
+    pub lead: f64,
+}
+
 /// Which ranking orders the pairs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -177,6 +189,32 @@ impl ImageAnalysis {
             .binary_search_by_key(&index, |p| p.pair)
             .ok()
             .map(|i| &self.pairs[i])
+    }
+
+    /// The lead of the final prediction after each prefix of `summary`'s
+    /// order: one point for every N from 0 (b2 alone) to the order's length.
+    /// Flips and settling in `summary` are where this curve's prediction changes.
+    pub fn curve(&self, summary: &FlipSummary) -> Vec<CurvePoint> {
+        let point = |n: usize, logits: &[f64; DIGITS]| {
+            let best_other = (0..DIGITS)
+                .filter(|&d| d != self.top)
+                .map(|d| logits[d])
+                .fold(f64::NEG_INFINITY, f64::max);
+            CurvePoint {
+                n,
+                prediction: Prediction::of(logits),
+                lead: logits[self.top] - best_other,
+            }
+        };
+        let mut logits = self.b2;
+        let mut out = vec![point(0, &logits)];
+        for (i, &p) in summary.order.iter().enumerate() {
+            if let Some(c) = self.pair(p) {
+                add(&mut logits, &c.scaled);
+            }
+            out.push(point(i + 1, &logits));
+        }
+        out
     }
 
     /// The waterfall of the `top` first pairs in ranking `r`.
@@ -522,6 +560,46 @@ mod tests {
             Prediction::of(&[0.0, 2.0, 2.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 1.0]),
             Prediction::Tie(vec![1, 2])
         );
+    }
+
+    #[test]
+    fn curve_follows_the_lead_of_the_final_prediction() {
+        let a = analyse(&tiny(), &image(255, 255), Some(1));
+        // Final prediction 1; b2 alone: digit 1 at 0, digit 3 at 0.1 → lead −0.1.
+        let c = a.curve(&a.by_decision);
+        assert_eq!(c.len(), 3);
+        assert_eq!(c[0].n, 0);
+        assert_eq!(c[0].prediction, Prediction::Unique(3));
+        assert!((c[0].lead + 0.1).abs() < 1e-6);
+        // + pair 0 (2 · v0: 1 → 2, 3 → 0.6): lead 1.4; + pair 1 (same for all): still 1.4.
+        assert_eq!(c[1].prediction, Prediction::Unique(1));
+        assert!((c[1].lead - 1.4).abs() < 1e-6);
+        assert!((c[2].lead - a.lead).abs() < 1e-12);
+        // The curve's predictions change exactly where the summary says it flips.
+        for s in [&a.by_decision, &a.by_l1, &a.random_order, &a.bottom_first] {
+            let c = a.curve(s);
+            let changes: Vec<usize> = (1..c.len())
+                .filter(|&n| c[n].prediction != c[n - 1].prediction)
+                .collect();
+            assert_eq!(changes, s.flips.iter().map(|f| f.n).collect::<Vec<_>>());
+        }
+        // L1 order adds pair 1 first: lead stays −0.1 for N = 1.
+        let l1 = a.curve(&a.by_l1);
+        assert!((l1[1].lead + 0.1).abs() < 1e-6);
+    }
+
+    #[test]
+    fn curve_on_the_fixture_net_starts_at_a_tie() {
+        let m = crate::kv::testnet::net();
+        let s = crate::kv::testnet::split(1);
+        let a = analyse(&m, s.image(7), Some(7));
+        let c = a.curve(&a.by_decision);
+        // b2 = 0: all ten digits tie, lead 0; pair 7 (2 for 7) then pair 11 (0.5 for all).
+        assert_eq!(c[0].prediction, Prediction::Tie((0..10).collect()));
+        assert_eq!(c[0].lead, 0.0);
+        assert_eq!(a.by_decision.order, vec![7, 11]);
+        assert_eq!(c[1].prediction, Prediction::Unique(7));
+        assert_eq!((c[1].lead, c[2].lead), (2.0, 2.0));
     }
 
     #[test]

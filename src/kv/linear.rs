@@ -147,15 +147,78 @@ pub fn key_drift(trained: &Mlp, init: &Mlp) -> KeyDrift {
 
 /// Trained minus initial key of one pair (784 numbers), for a difference image.
 pub fn key_difference(trained: &Mlp, init: &Mlp, pair: usize) -> Option<Vec<f32>> {
-    (pair < trained.hidden() && pair < init.hidden()).then(|| {
-        trained
-            .w1
-            .row(pair)
-            .iter()
-            .zip(init.w1.row(pair).iter())
-            .map(|(a, b)| a - b)
-            .collect()
-    })
+    (pair < trained.hidden() && pair < init.hidden())
+        .then(|| key_delta(&trained.w1.row(pair).to_vec(), &init.w1.row(pair).to_vec()))
+}
+
+/// Trained minus initial weights, element by element (the shorter length).
+pub fn key_delta(trained: &[f32], init: &[f32]) -> Vec<f32> {
+    trained.iter().zip(init).map(|(a, b)| a - b).collect()
+}
+
+/// Histogram of the init → trained key cosines.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CosineHistogram {
+    /// Left edge of the first bin.
+    pub lo: f64,
+    /// Bin width (a round number: 0.01, 0.02, 0.05, 0.1 or 0.2).
+    pub width: f64,
+    /// Pairs per bin; bin b covers [lo + b·width, lo + (b + 1)·width).
+    pub counts: Vec<usize>,
+    pub min: f64,
+    pub max: f64,
+}
+
+/// Most bins a cosine histogram uses.
+pub const COSINE_BINS: usize = 40;
+
+/// Bins the cosines with the narrowest round width that needs at most
+/// [`COSINE_BINS`] bins between the rounded minimum and maximum.
+pub fn cosine_histogram(d: &KeyDrift) -> CosineHistogram {
+    let finite: Vec<f64> = d
+        .cosines
+        .iter()
+        .copied()
+        .filter(|c| c.is_finite())
+        .collect();
+    let min = finite.iter().copied().fold(f64::INFINITY, f64::min);
+    let max = finite.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+    if finite.is_empty() {
+        return CosineHistogram {
+            lo: 0.0,
+            width: 0.1,
+            counts: Vec::new(),
+            min: 0.0,
+            max: 0.0,
+        };
+    }
+    // Bin edges as integer multiples of the width, so they stay exact.
+    let edges = |w: f64| -> (i64, i64) {
+        let a = (min / w).floor() as i64;
+        let b = ((max / w).ceil() as i64).max(a + 1);
+        (a, b)
+    };
+    let width = [0.01, 0.02, 0.05, 0.1, 0.2]
+        .into_iter()
+        .find(|&w| {
+            let (a, b) = edges(w);
+            (b - a) as usize <= COSINE_BINS
+        })
+        .unwrap_or(0.2);
+    let (a, b) = edges(width);
+    let bins = (b - a) as usize;
+    let mut counts = vec![0usize; bins];
+    for c in &finite {
+        let i = ((c / width).floor() as i64 - a).clamp(0, bins as i64 - 1) as usize;
+        counts[i] += 1;
+    }
+    CosineHistogram {
+        lo: a as f64 * width,
+        width,
+        counts,
+        min,
+        max,
+    }
 }
 
 #[cfg(test)]
@@ -219,5 +282,39 @@ mod tests {
         let d = key_drift(&m, &neg);
         assert!((d.cosines[0] + 1.0).abs() < 1e-12);
         assert_eq!(key_difference(&m, &neg, 0).unwrap()[0], 2.0);
+    }
+
+    #[test]
+    fn cosines_are_binned_with_a_round_width() {
+        let d = KeyDrift {
+            cosines: vec![0.612, 0.83, 0.84, 0.97, 0.755],
+            median: 0.83,
+        };
+        let h = cosine_histogram(&d);
+        // 0.61 to 0.97 in 0.01 steps is 36 bins, within the 40 allowed.
+        assert_eq!(h.width, 0.01);
+        assert!((h.lo - 0.61).abs() < 1e-12);
+        assert_eq!(h.counts.len(), 36);
+        assert_eq!(h.counts.iter().sum::<usize>(), 5);
+        assert_eq!(h.counts[0], 1);
+        assert_eq!(h.counts[83 - 61], 1);
+        assert_eq!(h.counts[35], 1);
+        assert_eq!((h.min, h.max), (0.612, 0.97));
+        // −0.95 to 1.00 needs 39 bins of 0.05 (195 of 0.01, 98 of 0.02).
+        let wide = cosine_histogram(&KeyDrift {
+            cosines: vec![-0.95, 0.333, 1.0],
+            median: 0.333,
+        });
+        assert_eq!(wide.width, 0.05);
+        assert_eq!(wide.counts.len(), 39);
+        assert_eq!(wide.counts[0], 1);
+        assert_eq!(wide.counts[25], 1);
+        assert_eq!(wide.counts[38], 1);
+        let empty = cosine_histogram(&KeyDrift {
+            cosines: vec![],
+            median: 0.0,
+        });
+        assert!(empty.counts.is_empty());
+        assert_eq!(key_delta(&[1.0, 2.0], &[0.5, 3.0]), vec![0.5, -1.0]);
     }
 }

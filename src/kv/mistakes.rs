@@ -149,6 +149,58 @@ pub fn mistakes(m: &Mlp, acts: &TestActivations, split: &Split) -> Mistakes {
     }
 }
 
+/// One off-diagonal cell of the confusion matrix.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Confusion {
+    pub label: usize,
+    pub predicted: usize,
+    pub count: usize,
+}
+
+/// The confusion matrix in a few numbers.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ConfusionSummary {
+    /// Images counted: the matrix plus the ties.
+    pub images: usize,
+    pub correct: usize,
+    /// Off-diagonal total (images read as a wrong digit).
+    pub misread: usize,
+    pub ties: usize,
+    /// The largest off-diagonal count (0 when there is no mistake).
+    pub largest: usize,
+    /// The most frequent mistakes, most frequent first (ties by true digit,
+    /// then predicted digit), at most `top`, never a zero count.
+    pub top: Vec<Confusion>,
+}
+
+pub fn confusion_summary(m: &Mistakes, top: usize) -> ConfusionSummary {
+    let mut cells: Vec<Confusion> = (0..DIGITS)
+        .flat_map(|t| (0..DIGITS).map(move |p| (t, p)))
+        .filter(|&(t, p)| t != p && m.confusion[t][p] > 0)
+        .map(|(t, p)| Confusion {
+            label: t,
+            predicted: p,
+            count: m.confusion[t][p],
+        })
+        .collect();
+    cells.sort_by(|a, b| {
+        b.count
+            .cmp(&a.count)
+            .then(a.label.cmp(&b.label))
+            .then(a.predicted.cmp(&b.predicted))
+    });
+    let correct = (0..DIGITS).map(|d| m.confusion[d][d]).sum();
+    let misread = cells.iter().map(|c| c.count).sum();
+    ConfusionSummary {
+        images: correct + misread + m.ties,
+        correct,
+        misread,
+        ties: m.ties,
+        largest: cells.first().map_or(0, |c| c.count),
+        top: cells.into_iter().take(top).collect(),
+    }
+}
+
 /// Euclidean distance of two images with pixels scaled to [0, 1].
 fn distance(a: &[u8], b: &[u8]) -> f64 {
     a.iter()
@@ -204,5 +256,35 @@ mod tests {
         assert!(matches!(first.nearest_correct, Some(8) | Some(18)));
         assert_eq!(first.contrast[0].pair, 12);
         assert!((first.contrast[0].margin_change - 3.0).abs() < 1e-12);
+    }
+
+    #[test]
+    fn the_confusion_summary_counts_and_ranks_mistakes() {
+        let m = net();
+        let s = split(3);
+        let r = mistakes(&m, &activations(&m, &s), &s);
+        // Every 8 is read as 3 (pair 8 votes for 3); the rest are right.
+        let c = confusion_summary(&r, 3);
+        assert_eq!((c.images, c.correct, c.misread, c.ties), (30, 27, 3, 0));
+        assert_eq!(c.largest, 3);
+        assert_eq!(
+            c.top,
+            vec![Confusion {
+                label: 8,
+                predicted: 3,
+                count: 3
+            }]
+        );
+        let mut more = r.clone();
+        more.confusion[4][9] = 3;
+        more.confusion[1][7] = 5;
+        let c = confusion_summary(&more, 2);
+        assert_eq!(
+            c.top
+                .iter()
+                .map(|x| (x.label, x.predicted))
+                .collect::<Vec<_>>(),
+            vec![(1, 7), (4, 9)]
+        );
     }
 }

@@ -11,7 +11,7 @@ pub mod pair;
 pub mod population;
 pub mod select;
 #[cfg(test)]
-mod testnet;
+pub(crate) mod testnet;
 pub mod toy;
 
 use crate::data::Split;

@@ -183,6 +183,89 @@ pub fn votes_vs_fires(m: &Mlp, acts: &TestActivations) -> VotesVsFires {
     }
 }
 
+/// The votes-vs-fires population as a 10 × 10 table of pair counts.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct VotesFiresGrid {
+    /// counts[fires_on][favours]: pairs that fire most on one digit (row)
+    /// and whose value favours a digit (column). Only judged pairs: not
+    /// dead, with a single favoured digit (those behind `agreement`).
+    pub counts: [[usize; DIGITS]; DIGITS],
+    /// Pairs in the table.
+    pub judged: usize,
+    /// Pairs on the diagonal (favoured digit = digit fired on most).
+    pub on_diagonal: usize,
+    /// The diagonal count expected if the two digits were unrelated (same
+    /// row and column totals): Σ_d row_d · column_d / judged.
+    pub chance_on_diagonal: f64,
+    /// Pairs that fire but whose top vote is shared (not in the table).
+    pub no_favourite: usize,
+}
+
+pub fn votes_fires_grid(v: &VotesVsFires) -> VotesFiresGrid {
+    let mut counts = [[0usize; DIGITS]; DIGITS];
+    let mut no_favourite = 0;
+    for p in v.pairs.iter().filter(|p| p.kind != PairKind::Dead) {
+        match (p.favours, p.fires_on) {
+            (Some(f), Some(on)) if f < DIGITS && on < DIGITS => counts[on][f] += 1,
+            (None, _) => no_favourite += 1,
+            _ => {}
+        }
+    }
+    let judged: usize = counts.iter().flatten().sum();
+    let row = |d: usize| counts[d].iter().sum::<usize>() as f64;
+    let col = |d: usize| counts.iter().map(|r| r[d]).sum::<usize>() as f64;
+    VotesFiresGrid {
+        judged,
+        on_diagonal: (0..DIGITS).map(|d| counts[d][d]).sum(),
+        chance_on_diagonal: if judged == 0 {
+            0.0
+        } else {
+            (0..DIGITS).map(|d| row(d) * col(d)).sum::<f64>() / judged as f64
+        },
+        counts,
+        no_favourite,
+    }
+}
+
+/// Selective pairs per digit: how many vote for it, how many fire on it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SelectiveByDigit {
+    /// Selective pairs whose value favours digit d.
+    pub votes_for: [usize; DIGITS],
+    /// Selective pairs that fire most on images of digit d.
+    pub fires_on: [usize; DIGITS],
+    /// Selective pairs that do both for digit d.
+    pub both: [usize; DIGITS],
+    /// All selective pairs.
+    pub selective: usize,
+    /// Selective pairs whose top vote is shared (in no `votes_for` count).
+    pub no_favourite: usize,
+}
+
+pub fn selective_by_digit(v: &VotesVsFires) -> SelectiveByDigit {
+    let mut out = SelectiveByDigit {
+        votes_for: [0; DIGITS],
+        fires_on: [0; DIGITS],
+        both: [0; DIGITS],
+        selective: 0,
+        no_favourite: 0,
+    };
+    for p in v.pairs.iter().filter(|p| p.kind == PairKind::Selective) {
+        out.selective += 1;
+        match p.favours {
+            Some(f) if f < DIGITS => out.votes_for[f] += 1,
+            _ => out.no_favourite += 1,
+        }
+        if let Some(on) = p.fires_on.filter(|&d| d < DIGITS) {
+            out.fires_on[on] += 1;
+            if p.favours == Some(on) {
+                out.both[on] += 1;
+            }
+        }
+    }
+    out
+}
+
 /// (index of the unique largest value, largest minus second largest).
 fn top_margin(v: &[f32; DIGITS]) -> (Option<usize>, f32) {
     let mut order: Vec<usize> = (0..DIGITS).collect();
@@ -523,5 +606,35 @@ mod tests {
             "a constant is fully recovered by refitting b2"
         );
         assert!(refit.refit_b2.is_some());
+    }
+
+    #[test]
+    fn the_votes_fires_grid_and_selective_counts_per_digit() {
+        let m = net();
+        let v = votes_vs_fires(&m, &activations(&m, &split(5)));
+        let g = votes_fires_grid(&v);
+        // Pair 8 fires on 8s and votes for 3: row 8, column 3.
+        assert_eq!(g.counts[8][3], 1);
+        assert_eq!(g.counts[8][8], 0);
+        assert_eq!(g.counts[2][2], 1);
+        // Pair 10 is dead, pair 11 favours nothing: 10 judged, 9 agree.
+        assert_eq!((g.judged, g.on_diagonal, g.no_favourite), (10, 9, 1));
+        assert!((g.on_diagonal as f64 / g.judged as f64 - v.agreement).abs() < 1e-12);
+        // Rows: one pair per digit; columns: two for 3, none for 8, one
+        // otherwise: 8 · 1 + 2 (digit 3) + 0 (digit 8) over 10.
+        assert!(
+            (g.chance_on_diagonal - 1.0).abs() < 1e-12,
+            "{}",
+            g.chance_on_diagonal
+        );
+        let s = selective_by_digit(&v);
+        assert_eq!(s.selective, 10);
+        assert_eq!(s.votes_for[3], 2);
+        assert_eq!(s.votes_for[8], 0);
+        assert_eq!(s.fires_on[8], 1);
+        assert_eq!(s.both[3], 1);
+        assert_eq!(s.both[8], 0);
+        assert_eq!(s.no_favourite, 0);
+        assert_eq!(s.votes_for.iter().sum::<usize>(), 10);
     }
 }

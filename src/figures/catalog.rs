@@ -1,0 +1,375 @@
+//! The catalog: every figure the workshop uses, with stable ids.
+//!
+//! Toy-network figures come from every net in content/nets/ and every named
+//! example in it. MNIST figures come from a few example images named by
+//! selectors (so a retrain does not silently change which image a page talks
+//! about); their ids use the resolved image (`test-3`), so a figure file
+//! name says exactly which image it shows. This module only chooses and
+//! names: the analyses come from `kv`, the drawing from the family modules.
+
+use super::style::Variant;
+use super::{
+    Figure, digits, flips, linear, matrices, mistakes, networks, plane, population, profile,
+    training_curve, waterfall, worked,
+};
+use crate::data::Dataset;
+use crate::kv::image::{ImageAnalysis, Ranking, analyse};
+use crate::kv::pair::{key_times_image, pair_view};
+use crate::kv::population::{KnockoutMode, activations, knockout, votes_vs_fires};
+use crate::kv::select::{Catalog as Images, Selected, Selector};
+use crate::kv::toy::{ToyNet, decompose};
+use crate::nn::Trained;
+use anyhow::{Result, anyhow};
+use std::collections::BTreeMap;
+
+/// An example image of the workshop: its role, and the selector that finds it.
+#[derive(Debug, Clone, Copy)]
+pub struct Example {
+    pub role: &'static str,
+    pub selector: &'static str,
+}
+
+/// The example images every MNIST figure is drawn for. Each selector ends in
+/// a fallback that always matches, so a model without (say) a 4 read as a 2
+/// still gets its figures; the resolved image names the files.
+pub const EXAMPLES: [Example; 5] = [
+    Example {
+        role: "an easy 0",
+        selector: "first(true=0, correct, flips-after<=0.05) | first(true=0, correct) | test:0",
+    },
+    Example {
+        role: "a 1",
+        selector: "first(true=1, correct) | first(true=1) | test:1",
+    },
+    Example {
+        role: "a mistake",
+        selector: "misclassified(true=4, predicted=2) | misclassified() | least-confident()",
+    },
+    Example {
+        role: "the sharpest image",
+        selector: "sharpest(correct) | sharpest()",
+    },
+    Example {
+        role: "the flattest image",
+        selector: "flattest(correct) | flattest()",
+    },
+];
+
+/// The digit whose pairs the knock-out figure removes, and how many.
+pub const KNOCKOUT_DIGIT: usize = 7;
+pub const KNOCKOUT_K: usize = 25;
+/// Pairs drawn as cards / in the waterfall / in the matrix slice.
+const TOP_CARDS: usize = 6;
+const WATERFALL_STEPS: usize = 8;
+const MATRIX_ROWS: usize = 12;
+
+/// What the catalog draws from.
+pub struct Inputs<'a> {
+    pub trained: &'a Trained,
+    pub dataset: &'a Dataset,
+    pub nets: &'a BTreeMap<String, ToyNet>,
+}
+
+/// `x` as an id part: `test:3` → `test-3`.
+fn slug(s: &str) -> String {
+    s.chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_lowercase()
+            } else {
+                '-'
+            }
+        })
+        .collect()
+}
+
+fn suffix(variant: Variant) -> &'static str {
+    match variant {
+        Variant::Screen => "",
+        Variant::Print => "-print",
+    }
+}
+
+/// Every toy-network figure, for every net and every example input.
+pub fn toy_figures(nets: &BTreeMap<String, ToyNet>, variant: Variant) -> Result<Vec<Figure>> {
+    let sfx = suffix(variant);
+    let mut out = Vec::new();
+    for (name, net) in nets {
+        let base = format!("net-{}", slug(name));
+        out.push(networks::network(&base, net, None, None));
+        out.push(networks::layer_view(&format!("{base}-layers"), net));
+        out.push(networks::key_value_view(&format!("{base}-pairs"), net));
+        out.push(matrices::toy_matrix_view(
+            &format!("{base}-matrix{sfx}"),
+            net,
+            0,
+            variant,
+        ));
+        for (example, input) in &net.examples {
+            let dec = decompose(net, input)
+                .map_err(|e| anyhow!("{}: example {example}: {e}", net.source.display()))?;
+            let ex = format!("{base}-{}", slug(example));
+            out.push(networks::network(&ex, net, Some(&dec), None));
+            for pair in 0..net.hidden() {
+                out.push(networks::network(
+                    &format!("{ex}-pair-{}", pair + 1),
+                    net,
+                    Some(&dec),
+                    Some(pair),
+                ));
+                out.push(worked::bracket(
+                    &format!("{ex}-bracket-{}", pair + 1),
+                    net,
+                    &dec,
+                    pair,
+                ));
+            }
+            if net.hidden() == 1 && net.outputs.len() == 1 {
+                out.push(worked::single_neuron(
+                    &format!("{ex}-single-neuron"),
+                    net,
+                    &dec,
+                ));
+            }
+            out.push(worked::layer_by_layer(
+                &format!("{ex}-layer-by-layer"),
+                net,
+                &dec,
+            ));
+            out.push(worked::pair_by_pair(
+                &format!("{ex}-pair-by-pair"),
+                net,
+                &dec,
+            ));
+            if let Some(f) = plane::plane(&format!("{ex}-plane"), net, Some(&dec)) {
+                out.push(f);
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// One resolved example image and its analysis.
+struct Resolved {
+    example: Example,
+    selected: Selected,
+    pixels: Vec<u8>,
+    analysis: ImageAnalysis,
+}
+
+impl Resolved {
+    fn slug(&self) -> String {
+        slug(&self.selected.to_string())
+    }
+
+    fn caption(&self) -> String {
+        match self.analysis.label {
+            Some(l) => format!("{} ({}, a {l})", self.example.role, self.selected),
+            None => format!("{} ({})", self.example.role, self.selected),
+        }
+    }
+}
+
+/// Every MNIST figure: training, the example images, the population.
+pub fn model_figures(inp: &Inputs, variant: Variant) -> Result<Vec<Figure>> {
+    let sfx = suffix(variant);
+    let m = &inp.trained.model;
+    let images = Images::new(m, inp.dataset);
+    let mut resolved = Vec::new();
+    for example in EXAMPLES {
+        let sel = Selector::parse(example.selector)
+            .map_err(|e| anyhow!("internal selector `{}`: {e}", example.selector))?;
+        let selected = images.resolve(&sel).map_err(|e| {
+            anyhow!(
+                "no image for {} (`{}`): {e}",
+                example.role,
+                example.selector
+            )
+        })?;
+        let (pixels, label) = images.image(selected);
+        let analysis = analyse(m, &pixels, label);
+        resolved.push(Resolved {
+            example,
+            selected,
+            pixels,
+            analysis,
+        });
+    }
+
+    let mut out = vec![training_curve::training_curve(&inp.trained.history)];
+    let mut seen = std::collections::BTreeSet::new();
+    for r in &resolved {
+        let s = r.slug();
+        if !seen.insert(s.clone()) {
+            continue; // two roles resolved to the same image
+        }
+        let a = &r.analysis;
+        out.push(digits::digit(
+            &format!("{s}-image"),
+            &r.pixels,
+            a.label,
+            false,
+        ));
+        out.push(digits::digit(
+            &format!("{s}-image-values"),
+            &r.pixels,
+            a.label,
+            true,
+        ));
+        out.push(waterfall::waterfall(
+            &format!("{s}-waterfall"),
+            &a.waterfall(Ranking::Decision, WATERFALL_STEPS),
+            a,
+        ));
+        out.push(flips::flip_curve(&format!("{s}-flips"), a));
+        let top: Vec<usize> = a
+            .by_decision
+            .order
+            .iter()
+            .take(TOP_CARDS)
+            .copied()
+            .collect();
+        let views: Vec<_> = top.iter().filter_map(|&i| pair_view(m, i)).collect();
+        let kti: Vec<_> = top
+            .iter()
+            .filter_map(|&i| key_times_image(m, i, &r.pixels))
+            .collect();
+        if let (Some(v), Some(k)) = (views.first(), kti.first()) {
+            let p = format!("{s}-pair-{}", v.pair);
+            out.push(digits::key_heatmap(&format!("{p}-key{sfx}"), v, variant));
+            out.push(digits::value_cells(&format!("{p}-value{sfx}"), v, variant));
+            out.push(digits::key_times_image(
+                &format!("{p}-key-times-image{sfx}"),
+                k,
+                &r.pixels,
+                v,
+                variant,
+            ));
+            out.push(digits::pair_card(
+                &format!("{p}-card{sfx}"),
+                v,
+                k,
+                &r.pixels,
+                variant,
+            ));
+        }
+        out.push(digits::top_pairs(
+            &format!("{s}-top-pairs{sfx}"),
+            a,
+            &views,
+            &kti,
+            &r.pixels,
+            variant,
+        ));
+        out.push(linear::templates(
+            &format!("{s}-templates{sfx}"),
+            &crate::kv::linear::templates(m, &r.pixels),
+            variant,
+        ));
+    }
+    // Sharp against flat.
+    if let (Some(sharp), Some(flat)) = (
+        resolved.iter().find(|r| r.example.role == EXAMPLES[3].role),
+        resolved.iter().find(|r| r.example.role == EXAMPLES[4].role),
+    ) {
+        out.push(profile::profiles(
+            &format!("profiles-{}-vs-{}", sharp.slug(), flat.slug()),
+            (&sharp.caption(), &sharp.analysis),
+            (&flat.caption(), &flat.analysis),
+        ));
+    }
+
+    // The population.
+    let test = activations(m, &inp.dataset.test);
+    let train = activations(m, &inp.dataset.train);
+    let vf = votes_vs_fires(m, &test);
+    out.push(population::votes_vs_fires("votes-vs-fires", &vf));
+    out.push(population::selective_per_digit("selective-per-digit", &vf));
+    let k = KNOCKOUT_K.min(m.hidden());
+    let runs: Vec<_> = [KnockoutMode::Zero, KnockoutMode::Mean, KnockoutMode::Refit]
+        .into_iter()
+        .map(|mode| knockout(m, &test, Some(&train), KNOCKOUT_DIGIT, k, mode))
+        .collect();
+    out.push(population::knockout_bars(
+        &format!("knockout-{KNOCKOUT_DIGIT}"),
+        &runs,
+    ));
+    let all = crate::kv::mistakes::mistakes(m, &test, &inp.dataset.test);
+    out.push(mistakes::confusion("confusion", &all));
+    if let Some(r) = resolved.iter().find(|r| r.example.role == EXAMPLES[2].role)
+        && let Some(mistake) = all.mistakes.iter().find(|x| x.index == r.selected.index)
+        && let Some(nearest) = mistake.nearest_correct
+    {
+        let views: Vec<_> = mistake
+            .contrast
+            .iter()
+            .filter_map(|d| pair_view(m, d.pair))
+            .collect();
+        out.push(mistakes::mistake_contrast(
+            &format!("{}-contrast", r.slug()),
+            mistake,
+            &r.pixels,
+            inp.dataset.test.image(nearest),
+            &views,
+        ));
+    }
+    let drift = crate::kv::linear::key_drift(m, &inp.trained.init);
+    out.push(linear::drift_histogram("key-drift", &drift));
+    if let Some(r) = resolved.first()
+        && let Some(&pair) = r.analysis.by_decision.order.first()
+        && let (Some(trained), Some(init)) =
+            (pair_view(m, pair), pair_view(&inp.trained.init, pair))
+    {
+        out.push(linear::key_drift(
+            &format!("key-drift-pair-{pair}{sfx}"),
+            &init.key,
+            &trained.key,
+            pair,
+            drift.cosines.get(pair).copied().unwrap_or(0.0),
+            variant,
+        ));
+    }
+    // W1 and W2 as matrices: a slice of the pairs the easy example uses most.
+    if let Some(r) = resolved.first() {
+        let rows: Vec<usize> = r
+            .analysis
+            .by_decision
+            .order
+            .iter()
+            .take(MATRIX_ROWS)
+            .copied()
+            .collect();
+        let w1: Vec<Vec<f64>> = rows
+            .iter()
+            .map(|&i| m.w1.row(i).iter().map(|&w| f64::from(w)).collect())
+            .collect();
+        let w2: Vec<Vec<f64>> = (0..crate::kv::image::DIGITS)
+            .map(|d| rows.iter().map(|&i| f64::from(m.w2[[d, i]])).collect())
+            .collect();
+        let inputs: Vec<String> = (0..crate::data::PIXELS)
+            .map(|p| format!("pixel {p}"))
+            .collect();
+        let outputs: Vec<String> = (0..crate::kv::image::DIGITS)
+            .map(|d| d.to_string())
+            .collect();
+        out.push(matrices::matrix_view(
+            &format!("matrix-{}{sfx}", r.slug()),
+            &w1,
+            &w2,
+            0,
+            &inputs,
+            &outputs,
+            variant,
+        ));
+    }
+    Ok(out)
+}
+
+/// Every figure of the workshop in one variant, sorted by id, ids unique.
+pub fn all(inp: &Inputs, variant: Variant) -> Result<Vec<Figure>> {
+    let mut out = toy_figures(inp.nets, variant)?;
+    out.extend(model_figures(inp, variant)?);
+    out.sort_by(|a, b| a.id.cmp(&b.id));
+    out.dedup_by(|a, b| a.id == b.id);
+    Ok(out)
+}

@@ -1,0 +1,51 @@
+//! Figures as files: `<id>.svg` (and `<id>.png` on request) plus
+//! `figures.json`, the index of ids, titles and descriptions (alt texts) for
+//! reuse in other slides. Used by `kvlens figures` and by the site build.
+
+use super::Figure;
+use crate::output::OutputFile;
+use anyhow::Result;
+use serde::Serialize;
+
+/// Name of the index written beside the figures.
+pub const INDEX: &str = "figures.json";
+/// PNGs are rendered at twice the SVG size (sharp on a projector).
+pub const PNG_SCALE: f32 = 2.0;
+
+#[derive(Serialize)]
+struct IndexEntry<'a> {
+    id: &'a str,
+    title: &'a str,
+    description: &'a str,
+    svg: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    png: Option<String>,
+}
+
+/// The files for `figs` under `prefix` ("" or "figures/").
+pub fn files(figs: &[Figure], prefix: &str, png: bool) -> Result<Vec<OutputFile>> {
+    let mut out = Vec::with_capacity(figs.len() * 2 + 1);
+    let mut index = Vec::with_capacity(figs.len());
+    for f in figs {
+        let mut svg = f.to_svg_string();
+        svg.push('\n');
+        out.push(OutputFile::new(format!("{prefix}{}.svg", f.id), svg));
+        if png {
+            out.push(OutputFile::new(
+                format!("{prefix}{}.png", f.id),
+                crate::raster::png(f, PNG_SCALE)?,
+            ));
+        }
+        index.push(IndexEntry {
+            id: &f.id,
+            title: &f.title,
+            description: &f.description,
+            svg: format!("{}.svg", f.id),
+            png: png.then(|| format!("{}.png", f.id)),
+        });
+    }
+    let mut json = serde_json::to_string_pretty(&index)?;
+    json.push('\n');
+    out.push(OutputFile::new(format!("{prefix}{INDEX}"), json));
+    Ok(out)
+}
