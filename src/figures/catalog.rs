@@ -357,6 +357,7 @@ pub fn model_figures(inp: &Inputs, variant: Variant) -> Result<Vec<Figure>> {
             &w1,
             &w2,
             0,
+            Some(&rows),
             &inputs,
             &outputs,
             variant,

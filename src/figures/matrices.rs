@@ -91,15 +91,24 @@ struct Block {
 
 /// W1 (hidden × inputs) and W2 (outputs × hidden) with pair `highlight`
 /// outlined in both. Works from a 2 × 4 toy net to a 12 × 784 MNIST slice.
+/// `pair_indices`: for a slice of a bigger net, the neuron index of each row
+/// (labels then read "pair 124", "row 124 of W1", as `kvlens explain --pair`
+/// counts); `None` numbers the pairs 1, 2, … as the toy nets do.
+#[allow(clippy::too_many_arguments)]
 pub fn matrix_view(
     id: &str,
     w1: &[Vec<f64>],
     w2: &[Vec<f64>],
     highlight: usize,
+    pair_indices: Option<&[usize]>,
     input_names: &[String],
     output_names: &[String],
     variant: style::Variant,
 ) -> Figure {
+    let numbers: Vec<usize> = match pair_indices {
+        Some(ix) if ix.len() == w1.len() => ix.to_vec(),
+        _ => (1..=w1.len()).collect(),
+    };
     view(
         id,
         "W1 and W2",
@@ -108,6 +117,7 @@ pub fn matrix_view(
         w2,
         None,
         highlight,
+        &numbers,
         input_names,
         output_names,
         variant,
@@ -130,6 +140,7 @@ pub fn toy_matrix_view(
             .collect()
     };
     let (w1, w2) = (to_f(&net.w1), to_f(&net.w2));
+    let numbers: Vec<usize> = (1..=net.hidden()).collect();
     let h = highlight.min(net.hidden().saturating_sub(1));
     let lead = format!(
         "The weights of {} as matrices. Pair {}: key {} is row {} of W1, value {} is column {} of W2.",
@@ -148,6 +159,7 @@ pub fn toy_matrix_view(
         &w2,
         Some((texts(&net.w1), texts(&net.w2))),
         h,
+        &numbers,
         &net.inputs,
         &net.outputs,
         variant,
@@ -163,13 +175,16 @@ fn view(
     w2: &[Vec<f64>],
     texts: CellTexts,
     highlight: usize,
+    numbers: &[usize],
     input_names: &[String],
     output_names: &[String],
     variant: style::Variant,
 ) -> Figure {
     let hidden = w1.len();
     let h = highlight.min(hidden.saturating_sub(1));
-    let pair_names: Vec<String> = (0..hidden).map(|i| format!("pair {}", i + 1)).collect();
+    let pair_names: Vec<String> = numbers.iter().map(|n| format!("pair {n}")).collect();
+    // The number of the outlined pair: its label, row of W1 and column of W2.
+    let n = numbers.get(h).copied().unwrap_or(h + 1);
     let (t1, t2) = match texts {
         Some((a, b)) => (Some(a), Some(b)),
         None => (None, None),
@@ -193,14 +208,9 @@ fn view(
         outline: Outline::Col(h),
     };
     let side_by_side = m1.small() && m2.small();
-    let tag1 = format!("key of pair {}", h + 1);
-    let tag2 = format!("value of pair {}", h + 1);
-    let head = format!(
-        "pair {} = key (row {} of W1) + value (column {} of W2)",
-        h + 1,
-        h + 1,
-        h + 1
-    );
+    let tag1 = format!("key of pair {n}");
+    let tag2 = format!("value of pair {n}");
+    let head = format!("pair {n} = key (row {n} of W1) + value (column {n} of W2)");
     let b1 = block(id, "w1", &m1, variant, &tag1);
     let b2 = block(id, "w2", &m2, variant, &tag2);
     let top = 44.0;
@@ -250,11 +260,11 @@ fn view(
             style::Variant::Print =>
                 "grayscale grids (darker = larger magnitude, sign written or in separate panels)",
         },
-        h + 1,
-        h + 1,
+        n,
+        n,
         style::num(row_min(w1, h), 2),
         style::num(row_max(w1, h), 2),
-        h + 1,
+        n,
         col_text(&m2, h),
         if m1.small() {
             ""
@@ -733,7 +743,7 @@ mod tests {
     fn an_mnist_slice_stays_small_and_sound() {
         let (w1, w2, inputs, outputs) = mnist_like();
         for v in [style::Variant::Screen, style::Variant::Print] {
-            let f = matrix_view("mx", &w1, &w2, 3, &inputs, &outputs, v);
+            let f = matrix_view("mx", &w1, &w2, 3, None, &inputs, &outputs, v);
             assert_sound(&f);
             let s = f.to_svg_string();
             assert!(s.len() < 1_000_000, "{} bytes", s.len());
@@ -754,9 +764,29 @@ mod tests {
             );
             assert_eq!(
                 s,
-                matrix_view("mx", &w1, &w2, 3, &inputs, &outputs, v).to_svg_string()
+                matrix_view("mx", &w1, &w2, 3, None, &inputs, &outputs, v).to_svg_string()
             );
         }
+        // A slice of a bigger net is labelled with the neurons' own indices.
+        let ix: Vec<usize> = (0..12).map(|i| 200 + 3 * i).collect();
+        let f = matrix_view(
+            "mx",
+            &w1,
+            &w2,
+            3,
+            Some(&ix),
+            &inputs,
+            &outputs,
+            style::Variant::Screen,
+        );
+        let s = f.to_svg_string();
+        assert!(
+            s.contains("pair 209 = key (row 209 of W1) + value (column 209 of W2)"),
+            "{}",
+            f.description
+        );
+        assert!(s.contains("\npair 200\n") && !s.contains("\npair 1\n"));
+        assert!(f.description.contains("pair 209"), "{}", f.description);
     }
 
     #[test]
