@@ -9,8 +9,8 @@
 
 use super::style::Variant;
 use super::{
-    Figure, digits, flips, linear, matrices, mistakes, networks, plane, population, profile,
-    training_curve, waterfall, worked,
+    Figure, cards, digits, flips, linear, matrices, mistakes, networks, plane, population, profile,
+    training_curve, waterfall, weight_views, worked,
 };
 use crate::data::Dataset;
 use crate::kv::image::{ImageAnalysis, Ranking, analyse};
@@ -97,8 +97,8 @@ pub fn toy_figures(nets: &BTreeMap<String, ToyNet>, variant: Variant) -> Result<
     for (name, net) in nets {
         let base = format!("net-{}", slug(name));
         out.push(networks::network(&base, net, None, None));
-        out.push(networks::layer_view(&format!("{base}-layers"), net));
-        out.push(networks::key_value_view(&format!("{base}-pairs"), net));
+        out.push(weight_views::layer_view(&format!("{base}-layers"), net));
+        out.push(weight_views::key_value_view(&format!("{base}-pairs"), net));
         out.push(matrices::toy_matrix_view(
             &format!("{base}-matrix{sfx}"),
             net,
@@ -245,7 +245,7 @@ pub fn model_figures(inp: &Inputs, variant: Variant) -> Result<Vec<Figure>> {
                 v,
                 variant,
             ));
-            out.push(digits::pair_card(
+            out.push(cards::pair_card(
                 &format!("{p}-card{sfx}"),
                 v,
                 k,
@@ -253,7 +253,7 @@ pub fn model_figures(inp: &Inputs, variant: Variant) -> Result<Vec<Figure>> {
                 variant,
             ));
         }
-        out.push(digits::top_pairs(
+        out.push(cards::top_pairs(
             &format!("{s}-top-pairs{sfx}"),
             a,
             &views,

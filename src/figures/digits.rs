@@ -1,115 +1,30 @@
 //! One MNIST image and its pairs: the digit itself, a key as a 28×28
-//! heatmap, a value as ten cells, key ⊙ image with its sum written out, a
-//! pair card combining them, and the top pairs of an image as small cards.
+//! heatmap, a value as ten cells, and key ⊙ image with its sum written out;
+//! also the drawn pieces (blocks, signed maps, value rows, the match) that
+//! the pair cards in `cards` are built from.
 //!
-//! Input: `kv::pair::{PairView, KeyTimesImage}` and `kv::image::ImageAnalysis`
-//! (computed elsewhere); output: `Figure`. Digits are drawn in grayscale ink,
-//! weights in the diverging map (screen) or as separate + / − grayscale panels
-//! (print), so nothing depends on hue alone.
+//! Input: `kv::pair::{PairView, KeyTimesImage}` (computed elsewhere); output:
+//! `Figure`. Digits are drawn in grayscale ink, weights in the diverging map
+//! (screen) or as separate + / − grayscale panels (print), so nothing depends
+//! on hue alone.
 
 use super::Figure;
+use super::digitkit::{a_digit, at, places};
 use super::style::{self, Variant, num, r, signed};
 use crate::data::PIXELS;
-use crate::kv::image::{DIGITS, ImageAnalysis, Prediction};
+use crate::kv::image::DIGITS;
 use crate::kv::pair::{KeyTimesImage, PairView};
 use svg::node::element::{Definitions, Group, LinearGradient, Rectangle, Stop};
 
 /// Pixels per side of an MNIST image.
-const SIDE: usize = 28;
-const MARGIN: f64 = 20.0;
+pub(super) const SIDE: usize = 28;
+pub(super) const MARGIN: f64 = 20.0;
 
 /// A drawn piece and its size, placed by its parent with [`at`].
 pub(crate) struct Block {
     pub g: Group,
     pub w: f64,
     pub h: f64,
-}
-
-/// `g` moved to (x, y).
-pub(crate) fn at(g: Group, x: f64, y: f64) -> Group {
-    Group::new()
-        .set("transform", format!("translate({} {})", r(x), r(y)))
-        .add(g)
-}
-
-/// Decimals for numbers on a scale whose largest magnitude is `abs_max`.
-pub(crate) fn places(abs_max: f64) -> usize {
-    if abs_max >= 10.0 {
-        1
-    } else if abs_max >= 1.0 {
-        2
-    } else {
-        3
-    }
-}
-
-/// A prediction for people: "7" or "a tie of 3 and 5".
-pub(crate) fn prediction_name(p: &Prediction) -> String {
-    match p {
-        Prediction::Unique(d) => d.to_string(),
-        Prediction::Tie(ds) => {
-            let names: Vec<String> = ds.iter().map(|d| d.to_string()).collect();
-            match names.split_last() {
-                Some((last, rest)) if !rest.is_empty() => {
-                    format!("a tie of {} and {last}", rest.join(", "))
-                }
-                _ => format!("a tie of {}", names.join(", ")),
-            }
-        }
-    }
-}
-
-/// Round tick values covering [lo, hi]: about `target` steps of 1, 2, 2.5
-/// or 5 × a power of ten, and the decimals their labels need.
-pub(crate) struct Ticks {
-    pub lo: f64,
-    pub hi: f64,
-    pub values: Vec<f64>,
-    pub decimals: usize,
-}
-
-pub(crate) fn nice_ticks(lo: f64, hi: f64, target: usize) -> Ticks {
-    let (lo, hi) = if hi > lo && lo.is_finite() && hi.is_finite() {
-        (lo, hi)
-    } else {
-        (lo.min(0.0) - 1.0, hi.max(0.0) + 1.0)
-    };
-    let raw = (hi - lo) / target.max(1) as f64;
-    let exp = raw.log10().floor();
-    let mag = 10f64.powf(exp);
-    let step = [1.0, 2.0, 2.5, 5.0, 10.0]
-        .into_iter()
-        .map(|m| m * mag)
-        .find(|&st| st >= raw)
-        .unwrap_or(10.0 * mag);
-    let first = (lo / step).floor();
-    let last = (hi / step).ceil();
-    let values: Vec<f64> = (0..=((last - first) as usize))
-        .map(|k| {
-            let v = (first + k as f64) * step;
-            if v.abs() < step * 1e-9 { 0.0 } else { v }
-        })
-        .collect();
-    let mut decimals = if exp < 0.0 { (-exp) as usize } else { 0 };
-    if (step / mag - 2.5).abs() < 1e-9 {
-        decimals += 1;
-    }
-    Ticks {
-        lo: first * step,
-        hi: last * step,
-        values,
-        decimals,
-    }
-}
-
-/// "a 7", "an 8".
-pub(crate) fn a_digit(d: impl std::fmt::Display) -> String {
-    let s = d.to_string();
-    if s.starts_with('8') {
-        format!("an {s}")
-    } else {
-        format!("a {s}")
-    }
 }
 
 /// The 784 pixels (padded with zeros if short) as f64 bytes.
@@ -124,7 +39,7 @@ fn inked(pixels: &[u8]) -> usize {
 }
 
 /// The digit in grayscale ink, `cell` pixels per MNIST pixel.
-fn ink_block(pixels: &[u8], cell: f64) -> Block {
+pub(super) fn ink_block(pixels: &[u8], cell: f64) -> Block {
     let v = pixel_values(pixels);
     Block {
         g: style::grid(&v, SIDE, 0.0, 0.0, cell, |p| {
@@ -136,11 +51,17 @@ fn ink_block(pixels: &[u8], cell: f64) -> Block {
 }
 
 /// Height of the "+ / −" captions above print panels.
-const PANEL_CAPTION: f64 = 16.0;
+pub(super) const PANEL_CAPTION: f64 = 16.0;
 
 /// Signed values on a 28×28 grid: one diverging heatmap (screen), or a
 /// "+ what" and a "− what" grayscale panel side by side (print).
-fn signed_map(values: &[f64], abs_max: f64, cell: f64, variant: Variant, what: &str) -> Block {
+pub(super) fn signed_map(
+    values: &[f64],
+    abs_max: f64,
+    cell: f64,
+    variant: Variant,
+    what: &str,
+) -> Block {
     let side = SIDE as f64 * cell;
     match variant {
         Variant::Screen => Block {
@@ -253,7 +174,7 @@ fn legend(
 /// Ten labelled cells (digit above, signed number inside). `mark`: the
 /// digits outlined (favoured digit, prediction).
 #[allow(clippy::too_many_arguments)]
-fn value_row(
+pub(super) fn value_row(
     values: &[f64; DIGITS],
     abs_max: f64,
     cw: f64,
@@ -328,21 +249,21 @@ fn value_row(
     }
 }
 
-fn abs_max_of(values: &[f64]) -> f64 {
+pub(super) fn abs_max_of(values: &[f64]) -> f64 {
     values.iter().fold(0.0_f64, |m, v| m.max(v.abs()))
 }
 
-fn value_f64(view: &PairView) -> [f64; DIGITS] {
+pub(super) fn value_f64(view: &PairView) -> [f64; DIGITS] {
     std::array::from_fn(|d| f64::from(view.value[d]))
 }
 
-fn key_f64(view: &PairView) -> Vec<f64> {
+pub(super) fn key_f64(view: &PairView) -> Vec<f64> {
     (0..PIXELS)
         .map(|p| f64::from(view.key.get(p).copied().unwrap_or(0.0)))
         .collect()
 }
 
-fn digit_or(d: Option<usize>, none: &str) -> String {
+pub(super) fn digit_or(d: Option<usize>, none: &str) -> String {
     d.map_or(none.to_string(), |d| d.to_string())
 }
 
@@ -575,7 +496,7 @@ fn match_lines(k: &KeyTimesImage) -> [String; 3] {
 }
 
 /// Image ⊙ key = products, with captions; the three panels in one row.
-fn kti_block(
+pub(super) fn kti_block(
     id: &str,
     k: &KeyTimesImage,
     pixels: &[u8],
@@ -692,7 +613,7 @@ fn kti_block(
 }
 
 /// The match lines as a block.
-fn match_block(k: &KeyTimesImage) -> Block {
+pub(super) fn match_block(k: &KeyTimesImage) -> Block {
     let lines = match_lines(k);
     let mut g = Group::new();
     for (i, line) in lines.iter().enumerate() {
@@ -745,399 +666,26 @@ pub fn key_times_image(
     style::figure(id, &title, description, doc)
 }
 
-/// "fires at 3.42" or "silent".
-fn firing(k: &KeyTimesImage) -> String {
-    if k.fires {
-        format!("fires at {}", num(k.activation, 2))
-    } else {
-        "silent".to_string()
-    }
-}
-
-/// 6e. One pair on one image: image ⊙ key = products, the match, the value,
-/// and activation × value (what the pair adds to each logit).
-pub fn pair_card(
-    id: &str,
-    view: &PairView,
-    kti: &KeyTimesImage,
-    pixels: &[u8],
-    variant: Variant,
-) -> Figure {
-    let favours = digit_or(view.favours, "no single digit");
-    let title = format!("Pair {} — {}, favours {favours}", view.pair, firing(kti));
-    let values = value_f64(view);
-    let scaled: [f64; DIGITS] = std::array::from_fn(|d| kti.activation * values[d]);
-    let v_max = abs_max_of(&values);
-    let s_max = abs_max_of(&scaled);
-    let mark: Vec<usize> = view.favours.into_iter().collect();
-    let body = kti_block(id, kti, pixels, view, variant);
-    let sum = match_block(kti);
-    let cw = ((body.w.max(560.0)) / DIGITS as f64).min(64.0);
-    let value = value_row(
-        &values,
-        v_max,
-        cw,
-        34.0,
-        variant,
-        &mark,
-        true,
-        style::FONT_SIZE,
-    );
-    let scaled_row = value_row(
-        &scaled,
-        s_max,
-        cw,
-        34.0,
-        variant,
-        &mark,
-        true,
-        style::FONT_SIZE,
-    );
-    let adds = match view.favours {
-        Some(d) if kti.fires => format!(
-            ", so it adds {} to the logit of {d}",
-            signed(scaled[d], places(s_max))
-        ),
-        _ if !kti.fires => ", so it adds nothing to any logit".to_string(),
-        _ => String::new(),
-    };
-    let description = format!(
-        "Pair {} {} on this image with activation {} (match {} + bias {}); its value favours {favours} by {}{adds}.",
-        view.pair,
-        if kti.fires { "fires" } else { "stays silent" },
-        num(kti.activation, 3),
-        num(kti.sum, 3),
-        num(kti.bias, 3),
-        num(f64::from(view.favour_margin), places(v_max)),
-    );
-    let w = body.w.max(value.w).max(sum.w) + 2.0 * MARGIN;
-    let y_body = 48.0;
-    let y_sum = y_body + body.h + 4.0;
-    let y_value = y_sum + sum.h + 30.0;
-    let y_scaled = y_value + value.h + 34.0;
-    let h = y_scaled + scaled_row.h + 36.0;
-    let scaled_caption = format!(
-        "activation × value = what pair {} adds to each logit ({} × value)",
-        view.pair,
-        num(kti.activation, 3)
-    );
-    let favour_note = match view.favours {
-        Some(d) => format!(
-            "outlined: the favoured digit {d} (by {} over the next)",
-            num(f64::from(view.favour_margin), places(v_max))
-        ),
-        None => "no single favoured digit".to_string(),
-    };
-    let doc = style::frame(w, h, &title, &description)
-        .add(
-            style::text(title.clone(), MARGIN, 28.0, style::LARGE, "start")
-                .set("font-weight", "bold"),
-        )
-        .add(at(body.g, MARGIN, y_body))
-        .add(at(sum.g, MARGIN, y_sum))
-        .add(style::text(
-            format!("value {} (column {} of W2)", view.pair, view.pair),
-            MARGIN,
-            y_value - 8.0,
-            style::FONT_SIZE,
-            "start",
-        ))
-        .add(at(value.g, MARGIN, y_value))
-        .add(style::text(
-            scaled_caption,
-            MARGIN,
-            y_scaled - 8.0,
-            style::FONT_SIZE,
-            "start",
-        ))
-        .add(at(scaled_row.g, MARGIN, y_scaled))
-        .add(
-            style::text(
-                favour_note,
-                MARGIN,
-                y_scaled + scaled_row.h + 20.0,
-                style::SMALL,
-                "start",
-            )
-            .set("fill", style::MUTED),
-        );
-    style::figure(id, &title, description, doc)
-}
-
-/// How a list of pairs was chosen, if it follows one of the analysis' rankings.
-pub(crate) fn ranking_name(pairs: &[usize], a: &ImageAnalysis) -> &'static str {
-    let prefix = |order: &[usize]| order.len() >= pairs.len() && order[..pairs.len()] == pairs[..];
-    if prefix(&a.by_decision.order) {
-        "ranked by their part in the lead"
-    } else if prefix(&a.by_l1.order) {
-        "ranked by the L1 norm of their scaled values"
-    } else {
-        "in the order given"
-    }
-}
-
-/// A card's two small maps: the key, and key ⊙ image, each captioned.
-fn card_maps(view: &PairView, k: &KeyTimesImage, cell: f64, variant: Variant) -> Block {
-    let key = signed_map(
-        &key_f64(view),
-        f64::from(view.key_abs_max),
-        cell,
-        variant,
-        "key",
-    );
-    let prod = signed_map(
-        &k.products,
-        abs_max_of(&k.products),
-        cell,
-        variant,
-        "product",
-    );
-    let gap = 12.0;
-    let cap = 14.0;
-    let g = Group::new()
-        .add(
-            style::text("key", key.w / 2.0, 10.0, style::SMALL, "middle").set("fill", style::MUTED),
-        )
-        .add(
-            style::text(
-                "key ⊙ image",
-                key.w + gap + prod.w / 2.0,
-                10.0,
-                style::SMALL,
-                "middle",
-            )
-            .set("fill", style::MUTED),
-        )
-        .add(at(key.g, 0.0, cap))
-        .add(at(prod.g, key.w + gap, cap));
-    Block {
-        g,
-        w: key.w + gap + prod.w,
-        h: cap + key.h.max(prod.h),
-    }
-}
-
-/// 6f. The top pairs of one image (in the order given) as compact cards:
-/// key and key ⊙ image, activation, what the pair adds to the predicted
-/// digit and the runner-up (and so to the lead), and its whole scaled value
-/// as ten cells on one scale shared by all cards.
-pub fn top_pairs(
-    id: &str,
-    analysis: &ImageAnalysis,
-    views: &[PairView],
-    kti: &[KeyTimesImage],
-    pixels: &[u8],
-    variant: Variant,
-) -> Figure {
-    let (t, ru) = (analysis.top, analysis.runner_up);
-    let cards: Vec<(&PairView, &KeyTimesImage, [f64; DIGITS])> = views
-        .iter()
-        .zip(kti)
-        .map(|(v, k)| {
-            let scaled = analysis.pair(v.pair).map_or([0.0; DIGITS], |c| c.scaled);
-            (v, k, scaled)
-        })
-        .collect();
-    let s_max = cards.iter().fold(0.0_f64, |m, c| m.max(abs_max_of(&c.2)));
-    let d = places(s_max);
-    let cell = match variant {
-        Variant::Screen => 3.0,
-        Variant::Print => 2.5,
-    };
-    let mini_cw = 20.0;
-    let maps_w = match variant {
-        Variant::Screen => 2.0 * SIDE as f64 * cell + 12.0,
-        Variant::Print => 4.0 * SIDE as f64 * cell + 2.0 * (cell * 2.0).max(8.0) + 12.0,
-    };
-    let maps_h = 14.0
-        + SIDE as f64 * cell
-        + if variant == Variant::Print {
-            PANEL_CAPTION
-        } else {
-            0.0
-        };
-    let card_w = maps_w.max(DIGITS as f64 * mini_cw) + 16.0;
-    let text_y = 26.0 + maps_h + 16.0;
-    let mini_y = text_y + 3.0 * 16.0 - 4.0;
-    let card_h = mini_y + 15.0 + 15.0 + 10.0;
-    let gap = 10.0;
-    let cols = (((960.0 - 2.0 * MARGIN + gap) / (card_w + gap)).floor() as usize)
-        .clamp(1, cards.len().max(1));
-    let rows = cards.len().div_ceil(cols).max(1);
-    let header_h = 82.0;
-    let w = (2.0 * MARGIN + cols as f64 * card_w + (cols - 1) as f64 * gap).max(600.0);
-    let h = header_h + rows as f64 * (card_h + gap) + 34.0;
-
-    let prediction = prediction_name(&analysis.prediction);
-    let truth = analysis
-        .label
-        .map_or(String::new(), |l| format!("{}, ", a_digit(l)));
-    let order: Vec<usize> = cards.iter().map(|c| c.0.pair).collect();
-    let ranking = ranking_name(&order, analysis);
-    let title = format!("Top {} pairs of this image", cards.len());
-    let listed: Vec<String> = cards
-        .iter()
-        .map(|(v, k, s)| {
-            format!(
-                "pair {} ({}, {} to {t}, {} to {ru})",
-                v.pair,
-                firing(k),
-                signed(s[t], d),
-                signed(s[ru], d)
-            )
-        })
-        .collect();
-    let description = format!(
-        "The top {} pairs of {truth}read as {prediction} (runner-up {ru}, lead {}), {} of {} active pairs, {ranking}: {}.",
-        cards.len(),
-        num(analysis.lead, 2),
-        cards.len(),
-        analysis.active,
-        listed.join("; ")
-    );
-
-    let thumb = ink_block(pixels, 2.0);
-    let hx = MARGIN + thumb.w + 14.0;
-    let mut doc = style::frame(w, h, &title, &description)
-        .add(at(thumb.g, MARGIN, 12.0))
-        .add(
-            style::text(
-                format!(
-                    "{truth}read as {prediction}; runner-up {ru}, lead {}",
-                    num(analysis.lead, 2)
-                ),
-                hx,
-                30.0,
-                style::LARGE,
-                "start",
-            )
-            .set("font-weight", "bold"),
-        )
-        .add(
-            style::text(
-                format!(
-                    "{} of {} active pairs, {ranking}; each map on its own colour scale",
-                    cards.len(),
-                    analysis.active,
-                ),
-                hx,
-                50.0,
-                style::SMALL,
-                "start",
-            )
-            .set("fill", style::MUTED),
-        )
-        .add(
-            style::text(
-                format!(
-                    "ten cells: activation × value, what the pair adds to each logit (one scale for all cards, up to {})",
-                    num(s_max, d)
-                ),
-                hx,
-                66.0,
-                style::SMALL,
-                "start",
-            )
-            .set("fill", style::MUTED),
-        );
-    for (i, (v, k, s)) in cards.iter().enumerate() {
-        let (col, row) = ((i % cols) as f64, (i / cols) as f64);
-        let x = MARGIN + col * (card_w + gap);
-        let y = header_h + row * (card_h + gap);
-        let maps = card_maps(v, k, cell, variant);
-        let mini = value_row(s, s_max, mini_cw, 15.0, variant, &[t], false, style::SMALL);
-        let favours = digit_or(v.favours, "none");
-        let card = Group::new()
-            .add(
-                Rectangle::new()
-                    .set("width", r(card_w))
-                    .set("height", r(card_h))
-                    .set("rx", 4)
-                    .set("fill", "none")
-                    .set("stroke", style::GRID),
-            )
-            .add(
-                style::text(
-                    format!("#{} · pair {}", i + 1, v.pair),
-                    8.0,
-                    18.0,
-                    style::FONT_SIZE,
-                    "start",
-                )
-                .set("font-weight", "bold"),
-            )
-            .add(at(maps.g, 8.0, 26.0))
-            .add(style::text(
-                format!("{} · favours {favours}", firing(k)),
-                8.0,
-                text_y,
-                style::SMALL,
-                "start",
-            ))
-            .add(style::text(
-                format!(
-                    "to {t}: {} · to {ru}: {}",
-                    signed(s[t], d),
-                    signed(s[ru], d)
-                ),
-                8.0,
-                text_y + 16.0,
-                style::SMALL,
-                "start",
-            ))
-            .add(
-                style::text(
-                    format!("adds {} to the lead of {t}", signed(s[t] - s[ru], d)),
-                    8.0,
-                    text_y + 32.0,
-                    style::SMALL,
-                    "start",
-                )
-                .set("font-weight", "bold"),
-            )
-            .add(at(mini.g, 8.0, mini_y));
-        doc = doc.add(at(card, x, y));
-    }
-    doc = doc.add(
-        style::text(
-            format!(
-                "maps: {}; outlined cell: the predicted digit {t}",
-                match variant {
-                    Variant::Screen => "red = positive, blue = negative",
-                    Variant::Print => "+ and − in separate panels, darker = larger",
-                }
-            ),
-            MARGIN,
-            h - 14.0,
-            style::SMALL,
-            "start",
-        )
-        .set("fill", style::MUTED),
-    );
-    style::figure(id, &title, description, doc)
-}
-
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use super::*;
     use crate::figures::testing::assert_sound;
-    use crate::kv::image::analyse;
     use crate::kv::pair::{key_times_image as kti_of, pair_view};
     use crate::kv::testnet;
 
-    fn fixture(digit: usize) -> (crate::nn::Mlp, Vec<u8>) {
+    pub(crate) fn fixture(digit: usize) -> (crate::nn::Mlp, Vec<u8>) {
         let s = testnet::split(1);
         (testnet::net(), s.image(digit).to_vec())
     }
 
     /// A seeded random net: keys with many positive and negative weights.
-    fn random_net() -> crate::nn::Mlp {
+    pub(crate) fn random_net() -> crate::nn::Mlp {
         use rand::SeedableRng;
         let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(3);
         crate::nn::Mlp::init(16, &mut rng)
     }
 
-    fn stroke_image() -> Vec<u8> {
+    pub(crate) fn stroke_image() -> Vec<u8> {
         (0..PIXELS)
             .map(|p| {
                 if (p % SIDE).abs_diff(p / SIDE) < 3 {
@@ -1149,7 +697,7 @@ mod tests {
             .collect()
     }
 
-    fn twice(f: impl Fn() -> Figure) -> Figure {
+    pub(crate) fn twice(f: impl Fn() -> Figure) -> Figure {
         let a = f();
         assert_eq!(
             a.to_svg_string(),
@@ -1262,94 +810,5 @@ mod tests {
             "{}",
             f.description
         );
-    }
-
-    #[test]
-    fn pair_card_titles_with_activation_and_favour() {
-        let (m, img) = fixture(8);
-        let v = pair_view(&m, 8).unwrap_or_else(|| panic!("pair 8"));
-        let k = kti_of(&m, 8, &img).unwrap_or_else(|| panic!("kti"));
-        for variant in [Variant::Screen, Variant::Print] {
-            let f = twice(|| pair_card("pc", &v, &k, &img, variant));
-            assert_eq!(f.title, "Pair 8 — fires at 1.00, favours 3");
-            assert!(
-                f.description.contains("activation 1.000")
-                    && f.description.contains("adds +2.00 to the logit of 3"),
-                "{}",
-                f.description
-            );
-        }
-        let v = pair_view(&m, 10).unwrap_or_else(|| panic!("pair 10"));
-        let k = kti_of(&m, 10, &img).unwrap_or_else(|| panic!("kti"));
-        let f = twice(|| pair_card("pc", &v, &k, &img, Variant::Screen));
-        assert!(f.title.contains("silent"));
-        assert!(f.description.contains("adds nothing"));
-    }
-
-    #[test]
-    fn top_pairs_lists_the_given_pairs_in_order() {
-        let (m, img) = fixture(8);
-        let a = analyse(&m, &img, Some(8));
-        let order = a.by_decision.order.clone();
-        let views: Vec<PairView> = order.iter().filter_map(|&p| pair_view(&m, p)).collect();
-        let kti: Vec<KeyTimesImage> = order.iter().filter_map(|&p| kti_of(&m, p, &img)).collect();
-        for variant in [Variant::Screen, Variant::Print] {
-            let f = twice(|| top_pairs("tp", &a, &views, &kti, &img, variant));
-            // The fixture misreads the 8 as a 3 (pair 8 votes 3).
-            assert!(
-                f.description.contains("an 8, read as 3"),
-                "{}",
-                f.description
-            );
-            assert!(
-                f.description.contains("pair 8 (fires at 1.00, +2.00 to 3"),
-                "{}",
-                f.description
-            );
-            let s = f.to_svg_string();
-            assert!(
-                s.find("#1 · pair 8").unwrap_or(usize::MAX) < s.find("#2 · pair 11").unwrap_or(0)
-            );
-        }
-        // A random net on a stroke: many pairs, several rows.
-        let m = random_net();
-        let img = stroke_image();
-        let a = analyse(&m, &img, None);
-        let order: Vec<usize> = a.by_decision.order.iter().take(9).copied().collect();
-        let views: Vec<PairView> = order.iter().filter_map(|&p| pair_view(&m, p)).collect();
-        let kti: Vec<KeyTimesImage> = order.iter().filter_map(|&p| kti_of(&m, p, &img)).collect();
-        let f = twice(|| top_pairs("tp", &a, &views, &kti, &img, Variant::Screen));
-        assert!(
-            f.description
-                .contains(&format!("of {} active pairs", a.active))
-        );
-    }
-
-    #[test]
-    fn ticks_are_round() {
-        let t = nice_ticks(-4.9, 8.3, 5);
-        assert_eq!(t.values, vec![-5.0, 0.0, 5.0, 10.0]);
-        assert_eq!((t.lo, t.hi, t.decimals), (-5.0, 10.0, 0));
-        let t = nice_ticks(-1.6, 10.3, 5);
-        assert_eq!(t.values, vec![-2.5, 0.0, 2.5, 5.0, 7.5, 10.0, 12.5]);
-        assert_eq!(t.decimals, 1);
-        let t = nice_ticks(0.0, 0.42, 4);
-        assert_eq!((t.values.len(), t.decimals), (4, 1));
-        assert!((t.hi - 0.6).abs() < 1e-12 && (t.values[1] - 0.2).abs() < 1e-12);
-        let t = nice_ticks(0.0, 0.0, 4);
-        assert!(t.lo < 0.0 && t.hi > 0.0);
-    }
-
-    #[test]
-    fn ties_are_named_as_ties() {
-        assert_eq!(
-            prediction_name(&Prediction::Tie(vec![3, 5])),
-            "a tie of 3 and 5"
-        );
-        assert_eq!(
-            prediction_name(&Prediction::Tie(vec![1, 2, 7])),
-            "a tie of 1, 2 and 7"
-        );
-        assert_eq!(prediction_name(&Prediction::Unique(4)), "4");
     }
 }

@@ -8,7 +8,7 @@
 //! Input: `kv::image::ImageAnalysis` (its `curve` per ranking); output: `Figure`.
 
 use super::Figure;
-use super::digits::{a_digit, at, nice_ticks, prediction_name};
+use super::digitkit::{a_digit, at, nice_ticks, prediction_name};
 use super::style::{self, num, r, signed};
 use crate::kv::image::{CurvePoint, FlipSummary, ImageAnalysis};
 use crate::num::percent;

@@ -7,7 +7,7 @@
 //! grayscale: magnitude as gray plus the sign written in each cell, or, for
 //! large matrices, positive and negative weights in separate panels.
 
-use super::networks::{f, net_phrase, text_width, vec_text};
+use super::toykit::{f, net_phrase, text_width, vec_text};
 use super::{Figure, style};
 use crate::kv::toy::ToyNet;
 use svg::node::element::{Group, Rectangle};

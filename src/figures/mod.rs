@@ -4,12 +4,18 @@
 //! `kv` computed. Every figure carries a `<title>` and a `<desc>` generated
 //! from its data; the same description is the HTML alt text.
 
-// Toy networks (exact decimals): node diagrams, matrices, worked sums, the plane.
+// Toy networks (exact decimals): node diagrams, weight views, matrices,
+// worked sums, the plane, and the drawing kit they share.
 pub mod matrices;
 pub mod networks;
 pub mod plane;
+pub mod toykit;
+pub mod weight_views;
 pub mod worked;
-// One MNIST image: digits, keys, values, pair cards, waterfall, flips, profiles.
+// One MNIST image: digits, keys, values, pair cards, waterfall, flips,
+// profiles, and the small kit they share.
+pub mod cards;
+pub mod digitkit;
 pub mod digits;
 pub mod flips;
 pub mod profile;

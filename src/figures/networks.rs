@@ -1,269 +1,21 @@
 //! Node diagrams of the toy networks (exact decimals): the whole net with
 //! every weight on its edge ([`network`], optionally with the numbers of one
-//! input flowing through it and one pair highlighted), the same weights as
-//! two layers ([`layer_view`]) and as separate key-value pairs
-//! ([`key_value_view`]).
-//!
-//! Also the small drawing kit the other toy-net families share: text width
-//! estimates, weight label boxes placed so they never overlap, arrows, and
-//! the one-sentence phrases descriptions are built from.
+//! input flowing through it and one pair highlighted), and the nodes, edges
+//! and columns it is drawn from, which `weight_views` shares.
 
+use super::toykit::{
+    Bx, Placer, R, f, label_box, label_size, net_phrase, text_width, vec_text, verdict,
+};
 use super::{Figure, style};
 use crate::kv::toy::{Prediction, ToyDecomposition, ToyNet};
 use rust_decimal::Decimal;
-use rust_decimal::prelude::ToPrimitive;
-use svg::node::element::{Circle, Group, Line, Polygon, Rectangle};
+use svg::node::element::{Circle, Group, Line, Rectangle};
 
-/// Node radius.
-pub(super) const R: f64 = 20.0;
-const MARGIN: f64 = 16.0;
+pub(super) const MARGIN: f64 = 16.0;
 /// Opacity of what a highlight pushes into the background.
 const FADED: f64 = 0.16;
 
-// ---------------------------------------------------------------- shared kit
-
-/// Estimated advance width of `s` in DejaVu Sans at `size` px (per-glyph
-/// classes of the real metrics; within a few percent for our labels).
-pub(super) fn text_width(s: &str, size: f64) -> f64 {
-    let em: f64 = s
-        .chars()
-        .map(|c| match c {
-            '0'..='9' => 0.636,
-            '.' | ',' | ':' | ';' | '·' | ' ' | '\'' => 0.3179,
-            '(' | ')' | '[' | ']' => 0.39,
-            '−' | '+' | '=' | '×' | '<' | '>' | '→' | '←' | '≥' | '≤' => 0.838,
-            'i' | 'l' | 'j' | '|' => 0.278,
-            'f' | 't' | 'r' => 0.4,
-            'm' | 'w' => 0.95,
-            'A'..='Z' => 0.72,
-            'a'..='z' => 0.61,
-            _ => 0.75,
-        })
-        .sum();
-    em * size
-}
-
-/// A decimal as `f64` for geometry and colour only (never for numbers shown).
-pub(super) fn f(d: &Decimal) -> f64 {
-    d.to_f64().unwrap_or(0.0)
-}
-
-/// "(1, 0, 0.5)": a vector of exact decimals for display.
-pub(super) fn vec_text(xs: &[Decimal]) -> String {
-    let parts: Vec<String> = xs.iter().map(style::dec).collect();
-    format!("({})", parts.join(", "))
-}
-
-/// "the 2×2-image network from the slides": the net's title as a phrase.
-pub(super) fn net_phrase(net: &ToyNet) -> String {
-    let t = net.title.trim();
-    let lower = ["The ", "A ", "An "]
-        .iter()
-        .any(|p| t.starts_with(p) && t.len() > p.len());
-    if lower {
-        let mut c = t.chars();
-        match c.next() {
-            Some(first) => first.to_lowercase().chain(c).collect(),
-            None => String::new(),
-        }
-    } else {
-        format!("the network “{t}”")
-    }
-}
-
-/// `sep` + "output 1 wins" or `sep` + "a tie between output 1 and output
-/// 2"; empty for a net with a single output (nothing to decide).
-pub(super) fn verdict(net: &ToyNet, p: &Prediction, sep: &str) -> String {
-    if net.outputs.len() <= 1 {
-        String::new()
-    } else {
-        format!("{sep}{}", prediction_text(net, p))
-    }
-}
-
-/// "output 1 wins", "a tie between output 1 and output 2".
-fn prediction_text(net: &ToyNet, p: &Prediction) -> String {
-    let name = |i: &usize| {
-        net.outputs
-            .get(*i)
-            .cloned()
-            .unwrap_or_else(|| format!("output {}", i + 1))
-    };
-    match p {
-        Prediction::Unique(i) => format!("{} wins", name(i)),
-        Prediction::Tie(v) => {
-            let names: Vec<String> = v.iter().map(name).collect();
-            format!("a tie between {}", names.join(" and "))
-        }
-    }
-}
-
-/// An axis-aligned box, for keeping labels apart.
-#[derive(Debug, Clone, Copy)]
-pub(super) struct Bx {
-    pub x0: f64,
-    pub y0: f64,
-    pub x1: f64,
-    pub y1: f64,
-}
-
-impl Bx {
-    pub fn centred(cx: f64, cy: f64, w: f64, h: f64) -> Bx {
-        Bx {
-            x0: cx - w / 2.0,
-            y0: cy - h / 2.0,
-            x1: cx + w / 2.0,
-            y1: cy + h / 2.0,
-        }
-    }
-    fn overlap(&self, o: &Bx, pad: f64) -> f64 {
-        let w = (self.x1.min(o.x1) - self.x0.max(o.x0) + pad).max(0.0);
-        let h = (self.y1.min(o.y1) - self.y0.max(o.y0) + pad).max(0.0);
-        w * h
-    }
-}
-
-/// Greedy label placement: each label goes to the first spot along its
-/// edge that overlaps nothing placed before (nodes, texts, other labels).
-#[derive(Debug, Default)]
-pub(super) struct Placer {
-    taken: Vec<Bx>,
-    /// Edges a label should rather not sit on (it would look like theirs).
-    lines: Vec<((f64, f64), (f64, f64))>,
-}
-
-/// Whether the segment `a`–`b` passes through `bx` (Liang–Barsky).
-fn crosses(a: (f64, f64), b: (f64, f64), bx: &Bx) -> bool {
-    let (dx, dy) = (b.0 - a.0, b.1 - a.1);
-    let (mut t0, mut t1) = (0.0_f64, 1.0_f64);
-    for (p, q) in [
-        (-dx, a.0 - bx.x0),
-        (dx, bx.x1 - a.0),
-        (-dy, a.1 - bx.y0),
-        (dy, bx.y1 - a.1),
-    ] {
-        if p == 0.0 {
-            if q < 0.0 {
-                return false;
-            }
-        } else {
-            let t = q / p;
-            if p < 0.0 {
-                t0 = t0.max(t);
-            } else {
-                t1 = t1.min(t);
-            }
-        }
-    }
-    t0 <= t1
-}
-
-impl Placer {
-    pub fn block(&mut self, b: Bx) {
-        self.taken.push(b);
-    }
-
-    /// Edges other labels should keep off (call before placing labels).
-    pub fn avoid_line(&mut self, a: (f64, f64), b: (f64, f64)) {
-        self.lines.push((a, b));
-    }
-
-    /// Overlaps weigh far more than sitting on a foreign edge.
-    fn cost(&self, b: &Bx, own: ((f64, f64), (f64, f64))) -> f64 {
-        let overlap: f64 = self.taken.iter().map(|t| t.overlap(b, 3.0)).sum();
-        let on_lines = self
-            .lines
-            .iter()
-            .filter(|l| **l != own && crosses(l.0, l.1, b))
-            .count();
-        overlap * 100.0 + on_lines as f64 * 40.0
-    }
-
-    /// Centre of a `w`×`h` label on the segment `a`–`b` (node centres).
-    pub fn on_edge(&mut self, a: (f64, f64), b: (f64, f64), w: f64, h: f64) -> (f64, f64) {
-        const TS: [f64; 13] = [
-            0.5, 0.44, 0.56, 0.38, 0.62, 0.32, 0.68, 0.26, 0.74, 0.2, 0.8, 0.14, 0.86,
-        ];
-        let (dx, dy) = (b.0 - a.0, b.1 - a.1);
-        let len = dx.hypot(dy).max(1e-9);
-        // The part of the edge outside both nodes.
-        let s0 = (R + 4.0) / len;
-        let s1 = 1.0 - s0;
-        let at = |t: f64| {
-            let s = s0 + (s1 - s0) * t;
-            (a.0 + dx * s, a.1 + dy * s)
-        };
-        let mut best = (f64::INFINITY, at(0.5));
-        for t in TS {
-            let p = at(t);
-            let c = self.cost(&Bx::centred(p.0, p.1, w, h), (a, b));
-            if c < best.0 {
-                best = (c, p);
-            }
-            if c == 0.0 {
-                break;
-            }
-        }
-        self.block(Bx::centred(best.1.0, best.1.1, w, h));
-        best.1
-    }
-}
-
-/// A weight (or any short number) in a yellow label box centred at (x, y).
-pub(super) fn label_box(s: &str, x: f64, y: f64, opacity: f64) -> Group {
-    let (w, h) = label_size(s);
-    let mut g = Group::new()
-        .add(
-            Rectangle::new()
-                .set("x", style::r(x - w / 2.0))
-                .set("y", style::r(y - h / 2.0))
-                .set("width", style::r(w))
-                .set("height", style::r(h))
-                .set("rx", 4)
-                .set("fill", style::LABEL_FILL)
-                .set("stroke", style::LABEL_STROKE)
-                .set("stroke-width", style::HAIRLINE),
-        )
-        .add(style::text(s, x, y + 4.5, style::FONT_SIZE, "middle"));
-    if opacity < 1.0 {
-        g = g.set("opacity", opacity);
-    }
-    g
-}
-
-pub(super) fn label_size(s: &str) -> (f64, f64) {
-    (text_width(s, style::FONT_SIZE) + 10.0, 19.0)
-}
-
-/// A straight arrow from `a` to `b` with a filled head.
-pub(super) fn arrow(a: (f64, f64), b: (f64, f64), colour: &str, width: f64) -> Group {
-    let (dx, dy) = (b.0 - a.0, b.1 - a.1);
-    let len = dx.hypot(dy).max(1e-9);
-    let (ux, uy) = (dx / len, dy / len);
-    let head = (4.0 + 2.5 * width).min(len * 0.6);
-    let base = (b.0 - ux * head, b.1 - uy * head);
-    let (px, py) = (-uy * head * 0.45, ux * head * 0.45);
-    let pts = format!(
-        "{},{} {},{} {},{}",
-        style::r(b.0),
-        style::r(b.1),
-        style::r(base.0 + px),
-        style::r(base.1 + py),
-        style::r(base.0 - px),
-        style::r(base.1 - py)
-    );
-    Group::new()
-        .add(
-            Line::new()
-                .set("x1", style::r(a.0))
-                .set("y1", style::r(a.1))
-                .set("x2", style::r(base.0))
-                .set("y2", style::r(base.1))
-                .set("stroke", colour)
-                .set("stroke-width", width),
-        )
-        .add(Polygon::new().set("points", pts).set("fill", colour))
-}
+// ---------------------------------------------------------------- nodes and edges
 
 /// Stroke colour and width of an edge carrying weight `w` (of at most
 /// `max_abs` in its net): sign by colour, size by width, zero thin gray.
@@ -284,7 +36,7 @@ fn edge_style(w: &Decimal, max_abs: f64) -> (&'static str, f64) {
     }
 }
 
-fn max_abs(net: &ToyNet) -> f64 {
+pub(super) fn max_abs(net: &ToyNet) -> f64 {
     net.w1
         .iter()
         .chain(net.w2.iter())
@@ -294,16 +46,16 @@ fn max_abs(net: &ToyNet) -> f64 {
 }
 
 /// One weighted edge between two node centres.
-struct Edge {
-    from: (f64, f64),
-    to: (f64, f64),
-    weight: Decimal,
-    faded: bool,
-    strong: bool,
+pub(super) struct Edge {
+    pub from: (f64, f64),
+    pub to: (f64, f64),
+    pub weight: Decimal,
+    pub faded: bool,
+    pub strong: bool,
 }
 
 /// Draws edges under their labels; the placer already knows the nodes.
-fn draw_edges(edges: &[Edge], scale: f64, placer: &mut Placer) -> (Group, Group) {
+pub(super) fn draw_edges(edges: &[Edge], scale: f64, placer: &mut Placer) -> (Group, Group) {
     let mut lines = Group::new().set("stroke-linecap", "round");
     let mut labels = Group::new();
     // Strong edges get their labels placed first (best spots).
@@ -338,7 +90,7 @@ fn draw_edges(edges: &[Edge], scale: f64, placer: &mut Placer) -> (Group, Group)
 }
 
 /// A node: white (or tinted) circle, optional number inside.
-fn node(
+pub(super) fn node(
     x: f64,
     y: f64,
     fill: &str,
@@ -372,7 +124,7 @@ fn node(
 }
 
 /// Vertical centres of `n` nodes spread over `span` starting at `top`.
-fn column(n: usize, top: f64, span: f64, max_gap: f64) -> Vec<f64> {
+pub(super) fn column(n: usize, top: f64, span: f64, max_gap: f64) -> Vec<f64> {
     if n <= 1 {
         return vec![top + span / 2.0];
     }
@@ -381,12 +133,24 @@ fn column(n: usize, top: f64, span: f64, max_gap: f64) -> Vec<f64> {
     (0..n).map(|i| start + gap * i as f64).collect()
 }
 
-fn muted(s: impl Into<String>, x: f64, y: f64, anchor: &str) -> svg::node::element::Text {
+pub(super) fn muted(
+    s: impl Into<String>,
+    x: f64,
+    y: f64,
+    anchor: &str,
+) -> svg::node::element::Text {
     style::text(s, x, y, style::SMALL, anchor).set("fill", style::MUTED)
 }
 
 /// Text on a white backing, so edges behind it do not cut through.
-fn backed(s: &str, x: f64, y: f64, size: f64, colour: &str, placer: &mut Placer) -> Group {
+pub(super) fn backed(
+    s: &str,
+    x: f64,
+    y: f64,
+    size: f64,
+    colour: &str,
+    placer: &mut Placer,
+) -> Group {
     let w = text_width(s, size) + 6.0;
     let b = Bx::centred(x, y - size * 0.35, w, size + 4.0);
     placer.block(b);
@@ -841,389 +605,11 @@ pub(super) fn diagram(
     }
 }
 
-// ---------------------------------------------------------------- layer / pair views
-
-/// A panel of one bipartite weight layer: left nodes → right nodes.
-struct Bipartite<'a> {
-    left: Vec<(f64, f64)>,
-    right: Vec<(f64, f64)>,
-    /// (left index, right index, weight).
-    weights: Vec<(usize, usize, &'a Decimal)>,
-}
-
-fn draw_bipartite(b: &Bipartite, scale: f64, placer: &mut Placer) -> (Group, Group) {
-    let edges: Vec<Edge> = b
-        .weights
-        .iter()
-        .filter_map(|&(l, r, w)| {
-            Some(Edge {
-                from: *b.left.get(l)?,
-                to: *b.right.get(r)?,
-                weight: *w,
-                faded: false,
-                strong: false,
-            })
-        })
-        .collect();
-    draw_edges(&edges, scale, placer)
-}
-
-fn block_nodes(placer: &mut Placer, pts: &[(f64, f64)]) {
-    for &(x, y) in pts {
-        placer.block(Bx::centred(x, y, 2.0 * R + 4.0, 2.0 * R + 4.0));
-    }
-}
-
-fn plain_nodes(pts: &[(f64, f64)], inside: impl Fn(usize) -> Option<String>) -> Group {
-    let mut g = Group::new();
-    for (k, &(x, y)) in pts.iter().enumerate() {
-        g = g.add(node(
-            x,
-            y,
-            style::PAPER,
-            style::INK,
-            1.5,
-            inside(k).as_deref(),
-            false,
-        ));
-    }
-    g
-}
-
-fn names(g: Group, names: &[String], pts: &[(f64, f64)], left: bool) -> Group {
-    let mut g = g;
-    for (n, &(x, y)) in names.iter().zip(pts) {
-        g = g.add(if left {
-            style::text(n.as_str(), x - R - 8.0, y + 4.5, style::FONT_SIZE, "end")
-        } else {
-            style::text(n.as_str(), x + R + 8.0, y + 4.5, style::FONT_SIZE, "start")
-        });
-    }
-    g
-}
-
-fn widest(xs: &[String]) -> f64 {
-    xs.iter()
-        .map(|s| text_width(s, style::FONT_SIZE))
-        .fold(0.0, f64::max)
-}
-
-/// The weights as two layers: W1 (inputs → hidden) then W2 (hidden →
-/// outputs), the traditional view.
-pub fn layer_view(id: &str, net: &ToyNet) -> Figure {
-    let (n_in, n_h, n_out) = (net.inputs.len(), net.hidden(), net.outputs.len());
-    let scale = max_abs(net);
-    let top = 62.0;
-    let span = ((n_in.max(n_h).max(n_out).saturating_sub(1)) as f64 * 70.0).max(120.0);
-    let x_in = MARGIN + widest(&net.inputs) + 8.0 + R;
-    let x_h1 = x_in + if n_in >= 3 { 220.0 } else { 190.0 };
-    let x_h2 = x_h1 + 120.0;
-    let x_o = x_h2 + 180.0;
-    let col = |n: usize, x: f64| -> Vec<(f64, f64)> {
-        column(n, top, span, 150.0)
-            .into_iter()
-            .map(|y| (x, y))
-            .collect()
-    };
-    let (p_in, p_h1, p_h2, p_o) = (
-        col(n_in, x_in),
-        col(n_h, x_h1),
-        col(n_h, x_h2),
-        col(n_out, x_o),
-    );
-    let mut placer = Placer::default();
-    for pts in [&p_in, &p_h1, &p_h2, &p_o] {
-        block_nodes(&mut placer, pts);
-    }
-    let l1 = Bipartite {
-        left: p_in.clone(),
-        right: p_h1.clone(),
-        weights: net
-            .w1
-            .iter()
-            .enumerate()
-            .flat_map(|(i, k)| k.iter().enumerate().map(move |(j, w)| (j, i, w)))
-            .collect(),
-    };
-    let l2 = Bipartite {
-        left: p_h2.clone(),
-        right: p_o.clone(),
-        weights: net
-            .w2
-            .iter()
-            .enumerate()
-            .flat_map(|(o, row)| row.iter().enumerate().map(move |(i, w)| (i, o, w)))
-            .collect(),
-    };
-    let (e1, t1) = draw_bipartite(&l1, scale, &mut placer);
-    let (e2, t2) = draw_bipartite(&l2, scale, &mut placer);
-    let hidden_no = |k: usize| Some(format!("{}", k + 1));
-    let mut texts = Group::new()
-        .add(
-            style::text(
-                "layer 1: W1",
-                (x_in + x_h1) / 2.0,
-                22.0,
-                style::FONT_SIZE,
-                "middle",
-            )
-            .set("font-weight", "bold"),
-        )
-        .add(muted(
-            "inputs → hidden, ReLU",
-            (x_in + x_h1) / 2.0,
-            38.0,
-            "middle",
-        ))
-        .add(
-            style::text(
-                "layer 2: W2",
-                (x_h2 + x_o) / 2.0,
-                22.0,
-                style::FONT_SIZE,
-                "middle",
-            )
-            .set("font-weight", "bold"),
-        )
-        .add(muted(
-            "hidden → outputs",
-            (x_h2 + x_o) / 2.0,
-            38.0,
-            "middle",
-        ));
-    texts = names(texts, &net.inputs, &p_in, true);
-    texts = names(texts, &net.outputs, &p_o, false);
-    let mut biases = Group::new();
-    for (k, &(x, y)) in p_h1.iter().enumerate() {
-        if let Some(b) = net.b1.get(k).filter(|b| !b.is_zero()) {
-            biases = biases.add(backed(
-                &format!("bias {}", style::dec(b)),
-                x,
-                y - R - 8.0,
-                style::SMALL,
-                style::MUTED,
-                &mut placer,
-            ));
-        }
-    }
-    for (k, &(x, y)) in p_o.iter().enumerate() {
-        if let Some(b) = net.b2.get(k).filter(|b| !b.is_zero()) {
-            biases = biases.add(backed(
-                &format!("bias {}", style::dec(b)),
-                x,
-                y - R - 8.0,
-                style::SMALL,
-                style::MUTED,
-                &mut placer,
-            ));
-        }
-    }
-    let mid = top + span / 2.0;
-    let between = arrow(
-        (x_h1 + R + 22.0, mid),
-        (x_h2 - R - 22.0, mid),
-        style::MUTED,
-        1.5,
-    );
-    let width = x_o + R + 8.0 + widest(&net.outputs) + MARGIN;
-    let height = top + span + R + 46.0;
-    let caption = format!(
-        "the traditional view: all {n_h} hidden neuron{} computed at once (W1), then all outputs (W2)",
-        if n_h == 1 { "" } else { "s" }
-    );
-    let width = width.max(text_width(&caption, style::FONT_SIZE) + 2.0 * MARGIN);
-    let desc = format!(
-        "The weights of {} as two layers. Layer 1, W1 (hidden × inputs): {}; layer 2, W2 (outputs × hidden): {}. The hidden neurons appear twice: as outputs of layer 1 and inputs of layer 2.",
-        net_phrase(net),
-        rows_text(&net.w1),
-        rows_text(&net.w2)
-    );
-    let title = format!("{}: two layers", net.title);
-    let doc = style::frame(width, height, &title, &desc)
-        .add(e1)
-        .add(e2)
-        .add(t1)
-        .add(t2)
-        .add(plain_nodes(&p_in, |_| None))
-        .add(plain_nodes(&p_h1, hidden_no))
-        .add(plain_nodes(&p_h2, hidden_no))
-        .add(plain_nodes(&p_o, |_| None))
-        .add(between)
-        .add(biases)
-        .add(texts)
-        .add(muted(caption, MARGIN, height - 14.0, "start"));
-    style::figure(id, &title, desc, doc)
-}
-
-/// "[[1, 0], [0, 1]]" with exact decimals.
-fn rows_text(m: &[Vec<Decimal>]) -> String {
-    let rows: Vec<String> = m
-        .iter()
-        .map(|r| {
-            format!(
-                "[{}]",
-                r.iter().map(style::dec).collect::<Vec<_>>().join(", ")
-            )
-        })
-        .collect();
-    format!("[{}]", rows.join(", "))
-}
-
-/// Pair `i` alone: its key into one neuron, its value out, at the origin.
-pub(super) fn pair_star(net: &ToyNet, i: usize, flow: Option<&ToyDecomposition>) -> Diagram {
-    let (n_in, n_out) = (net.inputs.len(), net.outputs.len());
-    let scale = max_abs(net);
-    let top = 40.0;
-    let span = ((n_in.max(n_out).saturating_sub(1)) as f64 * 56.0).max(90.0);
-    let in_names: Vec<String> = match flow {
-        Some(d) => net
-            .inputs
-            .iter()
-            .zip(&d.input)
-            .map(|(n, v)| format!("{n} = {}", style::dec(v)))
-            .collect(),
-        None => net.inputs.clone(),
-    };
-    let x_in = MARGIN + widest(&in_names) + 8.0 + R;
-    let x_h = x_in + if n_in >= 3 { 160.0 } else { 130.0 };
-    let x_o = x_h + 120.0;
-    let p_in: Vec<(f64, f64)> = column(n_in, top, span, 100.0)
-        .into_iter()
-        .map(|y| (x_in, y))
-        .collect();
-    let p_h = vec![(x_h, top + span / 2.0)];
-    let p_o: Vec<(f64, f64)> = column(n_out, top, span, 100.0)
-        .into_iter()
-        .map(|y| (x_o, y))
-        .collect();
-    let mut placer = Placer::default();
-    for pts in [&p_in, &p_h, &p_o] {
-        block_nodes(&mut placer, pts);
-    }
-    let key = net.w1.get(i).cloned().unwrap_or_default();
-    let value = net.value(i).unwrap_or_default();
-    let b = Bipartite {
-        left: p_in.clone(),
-        right: p_h.clone(),
-        weights: key.iter().enumerate().map(|(j, w)| (j, 0, w)).collect(),
-    };
-    let v = Bipartite {
-        left: p_h.clone(),
-        right: p_o.clone(),
-        weights: value.iter().enumerate().map(|(o, w)| (0, o, w)).collect(),
-    };
-    let mut texts = Group::new()
-        .add(
-            style::text("key", (x_in + x_h) / 2.0, 16.0, style::FONT_SIZE, "middle")
-                .set("fill", style::MUTED),
-        )
-        .add(
-            style::text("value", (x_h + x_o) / 2.0, 16.0, style::FONT_SIZE, "middle")
-                .set("fill", style::MUTED),
-        );
-    if let Some(bias) = net.b1.get(i).filter(|b| !b.is_zero()) {
-        texts = texts.add(backed(
-            &format!("bias {}", style::dec(bias)),
-            x_h,
-            p_h[0].1 - R - 8.0,
-            style::SMALL,
-            style::MUTED,
-            &mut placer,
-        ));
-    }
-    let (e1, t1) = draw_bipartite(&b, scale, &mut placer);
-    let (e2, t2) = draw_bipartite(&v, scale, &mut placer);
-    texts = names(texts, &in_names, &p_in, true);
-    texts = names(texts, &net.outputs, &p_o, false);
-    let width = x_o + R + 8.0 + widest(&net.outputs) + MARGIN;
-    let group = Group::new()
-        .add(e1)
-        .add(e2)
-        .add(t1)
-        .add(t2)
-        .add(plain_nodes(&p_in, |_| None))
-        .add(plain_nodes(&p_h, |_| Some(format!("{}", i + 1))))
-        .add(plain_nodes(&p_o, |_| None))
-        .add(texts);
-    Diagram {
-        group,
-        width,
-        height: top + span + R + 8.0,
-    }
-}
-
-/// The weights as separate key-value pairs, side by side: each pair's key
-/// into its own neuron and its value out, summed into the outputs.
-pub fn key_value_view(id: &str, net: &ToyNet) -> Figure {
-    let n_h = net.hidden();
-    let stars: Vec<Diagram> = (0..n_h).map(|i| pair_star(net, i, None)).collect();
-    let plus_w = 36.0;
-    let head = 30.0;
-    let cell_w = stars.iter().map(|d| d.width).fold(0.0, f64::max);
-    let cell_h = stars.iter().map(|d| d.height).fold(0.0, f64::max) + head;
-    let per_row = (((960.0 + plus_w) / (cell_w + plus_w)).floor() as usize).clamp(1, n_h.max(1));
-    let rows = n_h.div_ceil(per_row);
-    let width = per_row as f64 * cell_w + (per_row - 1) as f64 * plus_w;
-    let caption = "each hidden neuron is one pair: its key decides how strongly it fires, its value what it adds to the outputs";
-    let width = width.max(text_width(caption, style::SMALL) + 2.0 * MARGIN);
-    let height = rows as f64 * cell_h + 34.0;
-    let desc = format!(
-        "The weights of {} as {} separate key-value pair{}, one per hidden neuron, whose contributions are added up: {}.",
-        net_phrase(net),
-        n_h,
-        if n_h == 1 { "" } else { "s" },
-        (0..n_h)
-            .map(|i| format!(
-                "pair {} key {} value {}",
-                i + 1,
-                net.key(i).map(vec_text).unwrap_or_default(),
-                net.value(i).map(|v| vec_text(&v)).unwrap_or_default()
-            ))
-            .collect::<Vec<_>>()
-            .join("; ")
-    );
-    let title = format!("{}: key-value pairs", net.title);
-    let mut doc = style::frame(width, height, &title, &desc);
-    for (i, d) in stars.into_iter().enumerate() {
-        let (row, colm) = (i / per_row, i % per_row);
-        let x = colm as f64 * (cell_w + plus_w);
-        let y = row as f64 * cell_h;
-        let title_line = format!(
-            "pair {}: key {}, value {}",
-            i + 1,
-            net.key(i).map(vec_text).unwrap_or_default(),
-            net.value(i).map(|v| vec_text(&v)).unwrap_or_default()
-        );
-        doc = doc
-            .add(
-                style::text(title_line, x + MARGIN, y + 22.0, style::FONT_SIZE, "start")
-                    .set("font-weight", "bold"),
-            )
-            .add(d.group.set(
-                "transform",
-                format!("translate({},{})", style::r(x), style::r(y + head)),
-            ));
-        if colm + 1 < per_row && i + 1 < n_h {
-            doc = doc.add(
-                style::text(
-                    "+",
-                    x + cell_w + plus_w / 2.0,
-                    y + head + cell_h / 2.0,
-                    28.0,
-                    "middle",
-                )
-                .set("fill", style::MUTED),
-            );
-        }
-    }
-    doc = doc.add(muted(caption, MARGIN, height - 14.0, "start"));
-    style::figure(id, &title, desc, doc)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::figures::testing::assert_sound;
+    use crate::figures::weight_views::{key_value_view, layer_view};
     use crate::kv::toy::{decompose, load_file};
     use std::path::Path;
 

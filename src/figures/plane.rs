@@ -6,7 +6,7 @@
 //! Outputs are never computed here: each one is `kv::toy::decompose` at a
 //! point with short decimal coordinates inside its region.
 
-use super::networks::{f, net_phrase, text_width, vec_text};
+use super::toykit::{f, net_phrase, text_width, vec_text};
 use super::{Figure, style};
 use crate::kv::toy::{ToyDecomposition, ToyNet, decompose};
 use rust_decimal::Decimal;
@@ -286,7 +286,7 @@ pub fn plane(id: &str, net: &ToyNet, point: Option<&ToyDecomposition>) -> Option
         // The key as an arrow from the origin.
         if a.abs() + b.abs() > 0.0 {
             let (o, t) = (px((0.0, 0.0)), px((*a, *b)));
-            labels = labels.add(super::networks::arrow(o, t, colour, 2.5));
+            labels = labels.add(super::toykit::arrow(o, t, colour, 2.5));
             let s = format!("key {} {}", i + 1, vec_text(&key));
             let right = t.0 >= o.0;
             labels = labels.add(

@@ -7,7 +7,7 @@
 //! Both panels share their scales, so heights and lengths compare directly.
 
 use super::Figure;
-use super::digits::{Ticks, at, nice_ticks, prediction_name};
+use super::digitkit::{Ticks, at, nice_ticks, prediction_name};
 use super::style::{self, num, r};
 use crate::kv::image::ImageAnalysis;
 use crate::num::percent;

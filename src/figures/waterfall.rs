@@ -7,7 +7,7 @@
 //! Input: `kv::image::{Waterfall, ImageAnalysis}`; output: `Figure`.
 
 use super::Figure;
-use super::digits::{a_digit, at, nice_ticks, prediction_name, ranking_name};
+use super::digitkit::{a_digit, at, nice_ticks, prediction_name, ranking_name};
 use super::style::{self, num, r, signed};
 use crate::kv::image::{DIGITS, ImageAnalysis, Prediction, Waterfall};
 use svg::node::element::{Group, Line, Rectangle};

@@ -7,8 +7,8 @@
 //! differ from the input used. Sums are built as [`Shown`] values, the very
 //! strings the figure prints, and the tests add those strings back up.
 
-use super::networks::{self, net_phrase, text_width, vec_text, verdict};
-use super::{Figure, style};
+use super::toykit::{net_phrase, text_width, vec_text, verdict};
+use super::{Figure, networks, style, weight_views};
 use crate::kv::toy::{ToyDecomposition, ToyNet, ToyPair};
 use rust_decimal::Decimal;
 use svg::node::element::{Group, Path};
@@ -733,7 +733,7 @@ pub fn pair_by_pair(id: &str, net: &ToyNet, dec: &ToyDecomposition) -> Figure {
                 ),
                 false,
             ));
-            let diagram = networks::pair_star(net, i, Some(dec));
+            let diagram = weight_views::pair_star(net, i, Some(dec));
             let texts: Vec<String> = lines.iter().map(|l| l.0.clone()).collect();
             let width = diagram.width.max(width_of(&texts) + 2.0 * MARGIN + 12.0);
             Panel {

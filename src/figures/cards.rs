@@ -1,0 +1,446 @@
+//! Pair cards of one MNIST image: one pair in full ([`pair_card`]: image ⊙
+//! key = products, the match, the value and what the pair adds to each
+//! logit) and the top pairs of an image as small cards ([`top_pairs`]).
+//!
+//! Input: `kv::pair::{PairView, KeyTimesImage}` and `kv::image::ImageAnalysis`
+//! (computed elsewhere); output: `Figure`. Built from the pieces in `digits`.
+
+use super::Figure;
+use super::digitkit::{a_digit, at, places, prediction_name, ranking_name};
+use super::digits::{
+    Block, MARGIN, PANEL_CAPTION, SIDE, abs_max_of, digit_or, ink_block, key_f64, kti_block,
+    match_block, signed_map, value_f64, value_row,
+};
+use super::style::{self, Variant, num, r, signed};
+use crate::kv::image::{DIGITS, ImageAnalysis};
+use crate::kv::pair::{KeyTimesImage, PairView};
+use svg::node::element::{Group, Rectangle};
+
+/// "fires at 3.42" or "silent".
+fn firing(k: &KeyTimesImage) -> String {
+    if k.fires {
+        format!("fires at {}", num(k.activation, 2))
+    } else {
+        "silent".to_string()
+    }
+}
+
+/// 6e. One pair on one image: image ⊙ key = products, the match, the value,
+/// and activation × value (what the pair adds to each logit).
+pub fn pair_card(
+    id: &str,
+    view: &PairView,
+    kti: &KeyTimesImage,
+    pixels: &[u8],
+    variant: Variant,
+) -> Figure {
+    let favours = digit_or(view.favours, "no single digit");
+    let title = format!("Pair {} — {}, favours {favours}", view.pair, firing(kti));
+    let values = value_f64(view);
+    let scaled: [f64; DIGITS] = std::array::from_fn(|d| kti.activation * values[d]);
+    let v_max = abs_max_of(&values);
+    let s_max = abs_max_of(&scaled);
+    let mark: Vec<usize> = view.favours.into_iter().collect();
+    let body = kti_block(id, kti, pixels, view, variant);
+    let sum = match_block(kti);
+    let cw = ((body.w.max(560.0)) / DIGITS as f64).min(64.0);
+    let value = value_row(
+        &values,
+        v_max,
+        cw,
+        34.0,
+        variant,
+        &mark,
+        true,
+        style::FONT_SIZE,
+    );
+    let scaled_row = value_row(
+        &scaled,
+        s_max,
+        cw,
+        34.0,
+        variant,
+        &mark,
+        true,
+        style::FONT_SIZE,
+    );
+    let adds = match view.favours {
+        Some(d) if kti.fires => format!(
+            ", so it adds {} to the logit of {d}",
+            signed(scaled[d], places(s_max))
+        ),
+        _ if !kti.fires => ", so it adds nothing to any logit".to_string(),
+        _ => String::new(),
+    };
+    let description = format!(
+        "Pair {} {} on this image with activation {} (match {} + bias {}); its value favours {favours} by {}{adds}.",
+        view.pair,
+        if kti.fires { "fires" } else { "stays silent" },
+        num(kti.activation, 3),
+        num(kti.sum, 3),
+        num(kti.bias, 3),
+        num(f64::from(view.favour_margin), places(v_max)),
+    );
+    let w = body.w.max(value.w).max(sum.w) + 2.0 * MARGIN;
+    let y_body = 48.0;
+    let y_sum = y_body + body.h + 4.0;
+    let y_value = y_sum + sum.h + 30.0;
+    let y_scaled = y_value + value.h + 34.0;
+    let h = y_scaled + scaled_row.h + 36.0;
+    let scaled_caption = format!(
+        "activation × value = what pair {} adds to each logit ({} × value)",
+        view.pair,
+        num(kti.activation, 3)
+    );
+    let favour_note = match view.favours {
+        Some(d) => format!(
+            "outlined: the favoured digit {d} (by {} over the next)",
+            num(f64::from(view.favour_margin), places(v_max))
+        ),
+        None => "no single favoured digit".to_string(),
+    };
+    let doc = style::frame(w, h, &title, &description)
+        .add(
+            style::text(title.clone(), MARGIN, 28.0, style::LARGE, "start")
+                .set("font-weight", "bold"),
+        )
+        .add(at(body.g, MARGIN, y_body))
+        .add(at(sum.g, MARGIN, y_sum))
+        .add(style::text(
+            format!("value {} (column {} of W2)", view.pair, view.pair),
+            MARGIN,
+            y_value - 8.0,
+            style::FONT_SIZE,
+            "start",
+        ))
+        .add(at(value.g, MARGIN, y_value))
+        .add(style::text(
+            scaled_caption,
+            MARGIN,
+            y_scaled - 8.0,
+            style::FONT_SIZE,
+            "start",
+        ))
+        .add(at(scaled_row.g, MARGIN, y_scaled))
+        .add(
+            style::text(
+                favour_note,
+                MARGIN,
+                y_scaled + scaled_row.h + 20.0,
+                style::SMALL,
+                "start",
+            )
+            .set("fill", style::MUTED),
+        );
+    style::figure(id, &title, description, doc)
+}
+
+/// A card's two small maps: the key, and key ⊙ image, each captioned.
+fn card_maps(view: &PairView, k: &KeyTimesImage, cell: f64, variant: Variant) -> Block {
+    let key = signed_map(
+        &key_f64(view),
+        f64::from(view.key_abs_max),
+        cell,
+        variant,
+        "key",
+    );
+    let prod = signed_map(
+        &k.products,
+        abs_max_of(&k.products),
+        cell,
+        variant,
+        "product",
+    );
+    let gap = 12.0;
+    let cap = 14.0;
+    let g = Group::new()
+        .add(
+            style::text("key", key.w / 2.0, 10.0, style::SMALL, "middle").set("fill", style::MUTED),
+        )
+        .add(
+            style::text(
+                "key ⊙ image",
+                key.w + gap + prod.w / 2.0,
+                10.0,
+                style::SMALL,
+                "middle",
+            )
+            .set("fill", style::MUTED),
+        )
+        .add(at(key.g, 0.0, cap))
+        .add(at(prod.g, key.w + gap, cap));
+    Block {
+        g,
+        w: key.w + gap + prod.w,
+        h: cap + key.h.max(prod.h),
+    }
+}
+
+/// 6f. The top pairs of one image (in the order given) as compact cards:
+/// key and key ⊙ image, activation, what the pair adds to the predicted
+/// digit and the runner-up (and so to the lead), and its whole scaled value
+/// as ten cells on one scale shared by all cards.
+pub fn top_pairs(
+    id: &str,
+    analysis: &ImageAnalysis,
+    views: &[PairView],
+    kti: &[KeyTimesImage],
+    pixels: &[u8],
+    variant: Variant,
+) -> Figure {
+    let (t, ru) = (analysis.top, analysis.runner_up);
+    let cards: Vec<(&PairView, &KeyTimesImage, [f64; DIGITS])> = views
+        .iter()
+        .zip(kti)
+        .map(|(v, k)| {
+            let scaled = analysis.pair(v.pair).map_or([0.0; DIGITS], |c| c.scaled);
+            (v, k, scaled)
+        })
+        .collect();
+    let s_max = cards.iter().fold(0.0_f64, |m, c| m.max(abs_max_of(&c.2)));
+    let d = places(s_max);
+    let cell = match variant {
+        Variant::Screen => 3.0,
+        Variant::Print => 2.5,
+    };
+    let mini_cw = 20.0;
+    let maps_w = match variant {
+        Variant::Screen => 2.0 * SIDE as f64 * cell + 12.0,
+        Variant::Print => 4.0 * SIDE as f64 * cell + 2.0 * (cell * 2.0).max(8.0) + 12.0,
+    };
+    let maps_h = 14.0
+        + SIDE as f64 * cell
+        + if variant == Variant::Print {
+            PANEL_CAPTION
+        } else {
+            0.0
+        };
+    let card_w = maps_w.max(DIGITS as f64 * mini_cw) + 16.0;
+    let text_y = 26.0 + maps_h + 16.0;
+    let mini_y = text_y + 3.0 * 16.0 - 4.0;
+    let card_h = mini_y + 15.0 + 15.0 + 10.0;
+    let gap = 10.0;
+    let cols = (((960.0 - 2.0 * MARGIN + gap) / (card_w + gap)).floor() as usize)
+        .clamp(1, cards.len().max(1));
+    let rows = cards.len().div_ceil(cols).max(1);
+    let header_h = 82.0;
+    let w = (2.0 * MARGIN + cols as f64 * card_w + (cols - 1) as f64 * gap).max(600.0);
+    let h = header_h + rows as f64 * (card_h + gap) + 34.0;
+
+    let prediction = prediction_name(&analysis.prediction);
+    let truth = analysis
+        .label
+        .map_or(String::new(), |l| format!("{}, ", a_digit(l)));
+    let order: Vec<usize> = cards.iter().map(|c| c.0.pair).collect();
+    let ranking = ranking_name(&order, analysis);
+    let title = format!("Top {} pairs of this image", cards.len());
+    let listed: Vec<String> = cards
+        .iter()
+        .map(|(v, k, s)| {
+            format!(
+                "pair {} ({}, {} to {t}, {} to {ru})",
+                v.pair,
+                firing(k),
+                signed(s[t], d),
+                signed(s[ru], d)
+            )
+        })
+        .collect();
+    let description = format!(
+        "The top {} pairs of {truth}read as {prediction} (runner-up {ru}, lead {}), {} of {} active pairs, {ranking}: {}.",
+        cards.len(),
+        num(analysis.lead, 2),
+        cards.len(),
+        analysis.active,
+        listed.join("; ")
+    );
+
+    let thumb = ink_block(pixels, 2.0);
+    let hx = MARGIN + thumb.w + 14.0;
+    let mut doc = style::frame(w, h, &title, &description)
+        .add(at(thumb.g, MARGIN, 12.0))
+        .add(
+            style::text(
+                format!(
+                    "{truth}read as {prediction}; runner-up {ru}, lead {}",
+                    num(analysis.lead, 2)
+                ),
+                hx,
+                30.0,
+                style::LARGE,
+                "start",
+            )
+            .set("font-weight", "bold"),
+        )
+        .add(
+            style::text(
+                format!(
+                    "{} of {} active pairs, {ranking}; each map on its own colour scale",
+                    cards.len(),
+                    analysis.active,
+                ),
+                hx,
+                50.0,
+                style::SMALL,
+                "start",
+            )
+            .set("fill", style::MUTED),
+        )
+        .add(
+            style::text(
+                format!(
+                    "ten cells: activation × value, what the pair adds to each logit (one scale for all cards, up to {})",
+                    num(s_max, d)
+                ),
+                hx,
+                66.0,
+                style::SMALL,
+                "start",
+            )
+            .set("fill", style::MUTED),
+        );
+    for (i, (v, k, s)) in cards.iter().enumerate() {
+        let (col, row) = ((i % cols) as f64, (i / cols) as f64);
+        let x = MARGIN + col * (card_w + gap);
+        let y = header_h + row * (card_h + gap);
+        let maps = card_maps(v, k, cell, variant);
+        let mini = value_row(s, s_max, mini_cw, 15.0, variant, &[t], false, style::SMALL);
+        let favours = digit_or(v.favours, "none");
+        let card = Group::new()
+            .add(
+                Rectangle::new()
+                    .set("width", r(card_w))
+                    .set("height", r(card_h))
+                    .set("rx", 4)
+                    .set("fill", "none")
+                    .set("stroke", style::GRID),
+            )
+            .add(
+                style::text(
+                    format!("#{} · pair {}", i + 1, v.pair),
+                    8.0,
+                    18.0,
+                    style::FONT_SIZE,
+                    "start",
+                )
+                .set("font-weight", "bold"),
+            )
+            .add(at(maps.g, 8.0, 26.0))
+            .add(style::text(
+                format!("{} · favours {favours}", firing(k)),
+                8.0,
+                text_y,
+                style::SMALL,
+                "start",
+            ))
+            .add(style::text(
+                format!(
+                    "to {t}: {} · to {ru}: {}",
+                    signed(s[t], d),
+                    signed(s[ru], d)
+                ),
+                8.0,
+                text_y + 16.0,
+                style::SMALL,
+                "start",
+            ))
+            .add(
+                style::text(
+                    format!("adds {} to the lead of {t}", signed(s[t] - s[ru], d)),
+                    8.0,
+                    text_y + 32.0,
+                    style::SMALL,
+                    "start",
+                )
+                .set("font-weight", "bold"),
+            )
+            .add(at(mini.g, 8.0, mini_y));
+        doc = doc.add(at(card, x, y));
+    }
+    doc = doc.add(
+        style::text(
+            format!(
+                "maps: {}; outlined cell: the predicted digit {t}",
+                match variant {
+                    Variant::Screen => "red = positive, blue = negative",
+                    Variant::Print => "+ and − in separate panels, darker = larger",
+                }
+            ),
+            MARGIN,
+            h - 14.0,
+            style::SMALL,
+            "start",
+        )
+        .set("fill", style::MUTED),
+    );
+    style::figure(id, &title, description, doc)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::figures::digits::tests::{fixture, random_net, stroke_image, twice};
+    use crate::kv::image::analyse;
+    use crate::kv::pair::{key_times_image as kti_of, pair_view};
+
+    #[test]
+    fn pair_card_titles_with_activation_and_favour() {
+        let (m, img) = fixture(8);
+        let v = pair_view(&m, 8).unwrap_or_else(|| panic!("pair 8"));
+        let k = kti_of(&m, 8, &img).unwrap_or_else(|| panic!("kti"));
+        for variant in [Variant::Screen, Variant::Print] {
+            let f = twice(|| pair_card("pc", &v, &k, &img, variant));
+            assert_eq!(f.title, "Pair 8 — fires at 1.00, favours 3");
+            assert!(
+                f.description.contains("activation 1.000")
+                    && f.description.contains("adds +2.00 to the logit of 3"),
+                "{}",
+                f.description
+            );
+        }
+        let v = pair_view(&m, 10).unwrap_or_else(|| panic!("pair 10"));
+        let k = kti_of(&m, 10, &img).unwrap_or_else(|| panic!("kti"));
+        let f = twice(|| pair_card("pc", &v, &k, &img, Variant::Screen));
+        assert!(f.title.contains("silent"));
+        assert!(f.description.contains("adds nothing"));
+    }
+
+    #[test]
+    fn top_pairs_lists_the_given_pairs_in_order() {
+        let (m, img) = fixture(8);
+        let a = analyse(&m, &img, Some(8));
+        let order = a.by_decision.order.clone();
+        let views: Vec<PairView> = order.iter().filter_map(|&p| pair_view(&m, p)).collect();
+        let kti: Vec<KeyTimesImage> = order.iter().filter_map(|&p| kti_of(&m, p, &img)).collect();
+        for variant in [Variant::Screen, Variant::Print] {
+            let f = twice(|| top_pairs("tp", &a, &views, &kti, &img, variant));
+            // The fixture misreads the 8 as a 3 (pair 8 votes 3).
+            assert!(
+                f.description.contains("an 8, read as 3"),
+                "{}",
+                f.description
+            );
+            assert!(
+                f.description.contains("pair 8 (fires at 1.00, +2.00 to 3"),
+                "{}",
+                f.description
+            );
+            let s = f.to_svg_string();
+            assert!(
+                s.find("#1 · pair 8").unwrap_or(usize::MAX) < s.find("#2 · pair 11").unwrap_or(0)
+            );
+        }
+        // A random net on a stroke: many pairs, several rows.
+        let m = random_net();
+        let img = stroke_image();
+        let a = analyse(&m, &img, None);
+        let order: Vec<usize> = a.by_decision.order.iter().take(9).copied().collect();
+        let views: Vec<PairView> = order.iter().filter_map(|&p| pair_view(&m, p)).collect();
+        let kti: Vec<KeyTimesImage> = order.iter().filter_map(|&p| kti_of(&m, p, &img)).collect();
+        let f = twice(|| top_pairs("tp", &a, &views, &kti, &img, Variant::Screen));
+        assert!(
+            f.description
+                .contains(&format!("of {} active pairs", a.active))
+        );
+    }
+}
