@@ -243,7 +243,10 @@ pub fn templates(id: &str, t: &Templates, variant: Variant) -> Figure {
             200.0,
             scale,
             if largest > scale {
-                "template weight (beyond: full colour)"
+                match variant {
+                    Variant::Screen => "template weight (beyond: full colour)",
+                    Variant::Print => "template weight (beyond: black or white)",
+                }
             } else {
                 "template weight"
             },
