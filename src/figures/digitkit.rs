@@ -14,16 +14,8 @@ pub(crate) fn at(g: Group, x: f64, y: f64) -> Group {
         .add(g)
 }
 
-/// Decimals for numbers on a scale whose largest magnitude is `abs_max`.
-pub(crate) fn places(abs_max: f64) -> usize {
-    if abs_max >= 10.0 {
-        1
-    } else if abs_max >= 1.0 {
-        2
-    } else {
-        3
-    }
-}
+/// Decimals for a scale (one rule for every figure).
+pub(crate) use super::style::places;
 
 /// A prediction for people: "7" or "a tie of 3 and 5".
 pub(crate) fn prediction_name(p: &Prediction) -> String {

@@ -14,7 +14,7 @@ use super::style::{self, Variant, num, r, signed};
 use crate::data::PIXELS;
 use crate::kv::image::DIGITS;
 use crate::kv::pair::{KeyTimesImage, PairView};
-use svg::node::element::{Definitions, Group, LinearGradient, Rectangle, Stop};
+use svg::node::element::{Group, Rectangle};
 
 /// Pixels per side of an MNIST image.
 pub(super) const SIDE: usize = 28;
@@ -123,51 +123,13 @@ fn legend(
 ) -> Group {
     match variant {
         Variant::Screen => style::diverging_legend(id, x, y, width, abs_max, label),
-        Variant::Print => {
-            let grad_id = format!("{id}-legend");
-            let d = places(abs_max);
-            Group::new()
-                .add(
-                    Definitions::new().add(
-                        LinearGradient::new()
-                            .set("id", grad_id.clone())
-                            .add(
-                                Stop::new()
-                                    .set("offset", "0")
-                                    .set("stop-color", style::PAPER),
-                            )
-                            .add(Stop::new().set("offset", "1").set("stop-color", "#000000")),
-                    ),
-                )
-                .add(
-                    Rectangle::new()
-                        .set("x", r(x))
-                        .set("y", r(y))
-                        .set("width", r(width))
-                        .set("height", 10)
-                        .set("fill", format!("url(#{grad_id})"))
-                        .set("stroke", style::FRAME)
-                        .set("stroke-width", style::HAIRLINE),
-                )
-                .add(style::text("0", x, y + 24.0, style::SMALL, "start"))
-                .add(style::text(
-                    num(abs_max, d),
-                    x + width,
-                    y + 24.0,
-                    style::SMALL,
-                    "end",
-                ))
-                .add(
-                    style::text(
-                        format!("|{label}|"),
-                        x + width / 2.0,
-                        y - 5.0,
-                        style::SMALL,
-                        "middle",
-                    )
-                    .set("fill", style::MUTED),
-                )
-        }
+        Variant::Print => style::colour_bar(
+            id,
+            (x, y, width),
+            &[(0.0, style::PAPER), (1.0, "#000000")],
+            &[(0.0, "0".to_string()), (1.0, num(abs_max, places(abs_max)))],
+            &format!("|{label}|"),
+        ),
     }
 }
 

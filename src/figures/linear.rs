@@ -8,7 +8,7 @@ use super::population::{line, nice_step, rect};
 use super::style::{self, Variant, num, r, text};
 use crate::kv::image::{DIGITS, Prediction};
 use crate::kv::linear::{KeyDrift, Templates, cosine_histogram, key_delta};
-use svg::node::element::{Definitions, Group, LinearGradient, Rectangle, Stop};
+use svg::node::element::Group;
 
 /// Colour of a signed weight. Screen: the diverging blue/white/red map.
 /// Print: a gray ramp that reads without colour, black = most positive
@@ -41,54 +41,13 @@ pub fn weight_legend(
 ) -> Group {
     match variant {
         Variant::Screen => style::diverging_legend(id, x, y, width, abs_max, label),
-        Variant::Print => {
-            let grad_id = format!("{id}-legend");
-            let digits = if abs_max >= 10.0 {
-                1
-            } else if abs_max >= 1.0 {
-                2
-            } else {
-                3
-            };
-            Group::new()
-                .add(
-                    Definitions::new().add(
-                        LinearGradient::new()
-                            .set("id", grad_id.clone())
-                            .add(Stop::new().set("offset", "0").set("stop-color", "#ffffff"))
-                            .add(Stop::new().set("offset", "1").set("stop-color", "#000000")),
-                    ),
-                )
-                .add(
-                    Rectangle::new()
-                        .set("x", r(x))
-                        .set("y", r(y))
-                        .set("width", r(width))
-                        .set("height", 10)
-                        .set("fill", format!("url(#{grad_id})"))
-                        .set("stroke", style::FRAME)
-                        .set("stroke-width", style::HAIRLINE),
-                )
-                .add(text(
-                    num(-abs_max, digits),
-                    x,
-                    y + 24.0,
-                    style::SMALL,
-                    "start",
-                ))
-                .add(text("0", x + width / 2.0, y + 24.0, style::SMALL, "middle"))
-                .add(text(
-                    format!("+{}", crate::num::fixed(abs_max, digits)),
-                    x + width,
-                    y + 24.0,
-                    style::SMALL,
-                    "end",
-                ))
-                .add(
-                    text(label, x + width / 2.0, y - 5.0, style::SMALL, "middle")
-                        .set("fill", style::MUTED),
-                )
-        }
+        Variant::Print => style::colour_bar(
+            id,
+            (x, y, width),
+            &[(0.0, "#ffffff"), (1.0, "#000000")],
+            &style::signed_ticks(abs_max),
+            label,
+        ),
     }
 }
 

@@ -184,24 +184,49 @@ pub fn grid(
     )
 }
 
-/// A horizontal colour bar for the diverging map from `-abs_max` to
-/// `+abs_max`, with its three values written under it. `id` must be unique in
-/// the document (prefix it with the figure id).
-pub fn diverging_legend(id: &str, x: f64, y: f64, width: f64, abs_max: f64, label: &str) -> Group {
-    let grad_id = format!("{id}-legend");
-    let gradient = LinearGradient::new()
-        .set("id", grad_id.clone())
-        .add(Stop::new().set("offset", "0").set("stop-color", NEGATIVE))
-        .add(Stop::new().set("offset", "0.5").set("stop-color", PAPER))
-        .add(Stop::new().set("offset", "1").set("stop-color", POSITIVE));
-    let digits = if abs_max >= 10.0 {
+/// Decimals for numbers on a scale whose largest magnitude is `abs_max`:
+/// 1 from 10 up, 2 from 1 up, 3 below.
+pub fn places(abs_max: f64) -> usize {
+    if abs_max >= 10.0 {
         1
     } else if abs_max >= 1.0 {
         2
     } else {
         3
-    };
-    Group::new()
+    }
+}
+
+/// Ticks `−abs_max`, `0`, `+abs_max` at the start, middle and end of a bar.
+pub fn signed_ticks(abs_max: f64) -> Vec<(f64, String)> {
+    let d = places(abs_max);
+    vec![
+        (0.0, num(-abs_max, d)),
+        (0.5, "0".to_string()),
+        (1.0, format!("+{}", crate::num::fixed(abs_max, d))),
+    ]
+}
+
+/// A horizontal colour bar (the legend of every colour scale): a gradient
+/// through `stops` (offset 0–1, colour), `ticks` (offset 0–1, text) written
+/// under it, `label` above it. `id` must be unique in the document (prefix
+/// it with the figure id).
+pub fn colour_bar(
+    id: &str,
+    (x, y, width): (f64, f64, f64),
+    stops: &[(f64, &str)],
+    ticks: &[(f64, String)],
+    label: &str,
+) -> Group {
+    let grad_id = format!("{id}-legend");
+    let mut gradient = LinearGradient::new().set("id", grad_id.clone());
+    for (offset, colour) in stops {
+        gradient = gradient.add(
+            Stop::new()
+                .set("offset", *offset)
+                .set("stop-color", *colour),
+        );
+    }
+    let mut g = Group::new()
         .add(svg::node::element::Definitions::new().add(gradient))
         .add(
             Rectangle::new()
@@ -212,17 +237,29 @@ pub fn diverging_legend(id: &str, x: f64, y: f64, width: f64, abs_max: f64, labe
                 .set("fill", format!("url(#{grad_id})"))
                 .set("stroke", FRAME)
                 .set("stroke-width", HAIRLINE),
-        )
-        .add(text(num(-abs_max, digits), x, y + 24.0, SMALL, "start"))
-        .add(text("0", x + width / 2.0, y + 24.0, SMALL, "middle"))
-        .add(text(
-            format!("+{}", crate::num::fixed(abs_max, digits)),
-            x + width,
-            y + 24.0,
-            SMALL,
-            "end",
-        ))
-        .add(text(label, x + width / 2.0, y - 5.0, SMALL, "middle").set("fill", MUTED))
+        );
+    for (at, t) in ticks {
+        let anchor = if *at <= 0.0 {
+            "start"
+        } else if *at >= 1.0 {
+            "end"
+        } else {
+            "middle"
+        };
+        g = g.add(text(t.clone(), x + width * at, y + 24.0, SMALL, anchor));
+    }
+    g.add(text(label, x + width / 2.0, y - 5.0, SMALL, "middle").set("fill", MUTED))
+}
+
+/// The legend of the diverging weight map, from `-abs_max` to `+abs_max`.
+pub fn diverging_legend(id: &str, x: f64, y: f64, width: f64, abs_max: f64, label: &str) -> Group {
+    colour_bar(
+        id,
+        (x, y, width),
+        &[(0.0, NEGATIVE), (0.5, PAPER), (1.0, POSITIVE)],
+        &signed_ticks(abs_max),
+        label,
+    )
 }
 
 /// The frame of every figure: size, font, white paper, `<title>` and
