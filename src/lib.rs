@@ -170,13 +170,12 @@ pub fn workshop_figures(
         dataset,
         nets,
     };
-    let mut figs = figures::catalog::all(&inp, Variant::Screen)?;
-    if print {
-        figs.extend(figures::catalog::all(&inp, Variant::Print)?);
-        figs.sort_by(|a, b| a.id.cmp(&b.id));
-        figs.dedup_by(|a, b| a.id == b.id);
-    }
-    Ok(figs)
+    let variants: &[Variant] = if print {
+        &[Variant::Screen, Variant::Print]
+    } else {
+        &[Variant::Screen]
+    };
+    figures::catalog::all(&inp, variants)
 }
 
 /// What `kvlens figures` wrote.

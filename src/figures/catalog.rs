@@ -91,20 +91,21 @@ fn suffix(variant: Variant) -> &'static str {
 }
 
 /// Every toy-network figure, for every net and every example input.
-pub fn toy_figures(nets: &BTreeMap<String, ToyNet>, variant: Variant) -> Result<Vec<Figure>> {
-    let sfx = suffix(variant);
+pub fn toy_figures(nets: &BTreeMap<String, ToyNet>, variants: &[Variant]) -> Result<Vec<Figure>> {
     let mut out = Vec::new();
     for (name, net) in nets {
         let base = format!("net-{}", slug(name));
         out.push(networks::network(&base, net, None, None));
         out.push(weight_views::layer_view(&format!("{base}-layers"), net));
         out.push(weight_views::key_value_view(&format!("{base}-pairs"), net));
-        out.push(matrices::toy_matrix_view(
-            &format!("{base}-matrix{sfx}"),
-            net,
-            0,
-            variant,
-        ));
+        for &variant in variants {
+            out.push(matrices::toy_matrix_view(
+                &format!("{base}-matrix{}", suffix(variant)),
+                net,
+                0,
+                variant,
+            ));
+        }
         for (example, input) in &net.examples {
             let dec = decompose(net, input)
                 .map_err(|e| anyhow!("{}: example {example}: {e}", net.source.display()))?;
@@ -171,8 +172,7 @@ impl Resolved {
 }
 
 /// Every MNIST figure: training, the example images, the population.
-pub fn model_figures(inp: &Inputs, variant: Variant) -> Result<Vec<Figure>> {
-    let sfx = suffix(variant);
+pub fn model_figures(inp: &Inputs, variants: &[Variant]) -> Result<Vec<Figure>> {
     let m = &inp.trained.model;
     let images = Images::new(m, inp.dataset);
     let mut resolved = Vec::new();
@@ -234,38 +234,42 @@ pub fn model_figures(inp: &Inputs, variant: Variant) -> Result<Vec<Figure>> {
             .iter()
             .filter_map(|&i| key_times_image(m, i, &r.pixels))
             .collect();
-        if let (Some(v), Some(k)) = (views.first(), kti.first()) {
-            let p = format!("{s}-pair-{}", v.pair);
-            out.push(digits::key_heatmap(&format!("{p}-key{sfx}"), v, variant));
-            out.push(digits::value_cells(&format!("{p}-value{sfx}"), v, variant));
-            out.push(digits::key_times_image(
-                &format!("{p}-key-times-image{sfx}"),
-                k,
+        let templates = crate::kv::linear::templates(m, &r.pixels);
+        for &variant in variants {
+            let sfx = suffix(variant);
+            if let (Some(v), Some(k)) = (views.first(), kti.first()) {
+                let p = format!("{s}-pair-{}", v.pair);
+                out.push(digits::key_heatmap(&format!("{p}-key{sfx}"), v, variant));
+                out.push(digits::value_cells(&format!("{p}-value{sfx}"), v, variant));
+                out.push(digits::key_times_image(
+                    &format!("{p}-key-times-image{sfx}"),
+                    k,
+                    &r.pixels,
+                    v,
+                    variant,
+                ));
+                out.push(cards::pair_card(
+                    &format!("{p}-card{sfx}"),
+                    v,
+                    k,
+                    &r.pixels,
+                    variant,
+                ));
+            }
+            out.push(cards::top_pairs(
+                &format!("{s}-top-pairs{sfx}"),
+                a,
+                &views,
+                &kti,
                 &r.pixels,
-                v,
                 variant,
             ));
-            out.push(cards::pair_card(
-                &format!("{p}-card{sfx}"),
-                v,
-                k,
-                &r.pixels,
+            out.push(linear::templates(
+                &format!("{s}-templates{sfx}"),
+                &templates,
                 variant,
             ));
         }
-        out.push(cards::top_pairs(
-            &format!("{s}-top-pairs{sfx}"),
-            a,
-            &views,
-            &kti,
-            &r.pixels,
-            variant,
-        ));
-        out.push(linear::templates(
-            &format!("{s}-templates{sfx}"),
-            &crate::kv::linear::templates(m, &r.pixels),
-            variant,
-        ));
     }
     // Sharp against flat.
     if let (Some(sharp), Some(flat)) = (
@@ -320,14 +324,16 @@ pub fn model_figures(inp: &Inputs, variant: Variant) -> Result<Vec<Figure>> {
         && let (Some(trained), Some(init)) =
             (pair_view(m, pair), pair_view(&inp.trained.init, pair))
     {
-        out.push(linear::key_drift(
-            &format!("key-drift-pair-{pair}{sfx}"),
-            &init.key,
-            &trained.key,
-            pair,
-            drift.cosines.get(pair).copied().unwrap_or(0.0),
-            variant,
-        ));
+        for &variant in variants {
+            out.push(linear::key_drift(
+                &format!("key-drift-pair-{pair}{}", suffix(variant)),
+                &init.key,
+                &trained.key,
+                pair,
+                drift.cosines.get(pair).copied().unwrap_or(0.0),
+                variant,
+            ));
+        }
     }
     // W1 and W2 as matrices: a slice of the pairs the easy example uses most.
     if let Some(r) = resolved.first() {
@@ -352,25 +358,31 @@ pub fn model_figures(inp: &Inputs, variant: Variant) -> Result<Vec<Figure>> {
         let outputs: Vec<String> = (0..crate::kv::image::DIGITS)
             .map(|d| d.to_string())
             .collect();
-        out.push(matrices::matrix_view(
-            &format!("matrix-{}{sfx}", r.slug()),
-            &w1,
-            &w2,
-            0,
-            Some(&rows),
-            &inputs,
-            &outputs,
-            variant,
-        ));
+        for &variant in variants {
+            out.push(matrices::matrix_view(
+                &format!("matrix-{}{}", r.slug(), suffix(variant)),
+                &w1,
+                &w2,
+                0,
+                Some(&rows),
+                &inputs,
+                &outputs,
+                variant,
+            ));
+        }
     }
     Ok(out)
 }
 
-/// Every figure of the workshop in one variant, sorted by id, ids unique.
-pub fn all(inp: &Inputs, variant: Variant) -> Result<Vec<Figure>> {
-    let mut out = toy_figures(inp.nets, variant)?;
-    out.extend(model_figures(inp, variant)?);
+/// Every figure of the workshop, sorted by id. Figures whose colours carry
+/// meaning come once per variant (`<id>`, `<id>-print`); the analyses behind
+/// them are computed once.
+pub fn all(inp: &Inputs, variants: &[Variant]) -> Result<Vec<Figure>> {
+    let mut out = toy_figures(inp.nets, variants)?;
+    out.extend(model_figures(inp, variants)?);
     out.sort_by(|a, b| a.id.cmp(&b.id));
-    out.dedup_by(|a, b| a.id == b.id);
+    if let Some(pair) = out.windows(2).find(|w| w[0].id == w[1].id) {
+        anyhow::bail!("internal error: two figures are named {}", pair[0].id);
+    }
     Ok(out)
 }
