@@ -6,7 +6,9 @@
 //! (cached), `Trained → analyses`, `… → Vec<OutputFile>`, one writer to
 //! `public/`. See docs/ARCHITECTURE.md.
 
+pub mod browser;
 pub mod config;
+pub mod content;
 pub mod data;
 pub mod diag;
 pub mod explain;
@@ -14,15 +16,19 @@ pub mod figures;
 pub mod fsx;
 pub mod knockout;
 pub mod kv;
+pub mod markdown;
 pub mod model;
 pub mod nn;
 pub mod num;
 pub mod output;
 pub mod raster;
 pub mod report;
+pub mod shortcode;
+pub mod shortcodes;
 pub mod site;
 pub mod templates;
 pub mod ui;
+pub mod workshop;
 
 use anyhow::{Context, Result};
 use config::Config;
@@ -90,38 +96,52 @@ pub fn train(s: &Session, force: bool) -> Result<model::ModelRun> {
     model::obtain(&s.cache_dir, &cfg.model, &dataset, force, &s.ui)
 }
 
-/// `kvlens build`: data → model → analyses → pages → `public/` (atomically).
-pub fn build(s: &Session) -> Result<report::BuildReport> {
-    let cfg = load_config(&s.root)?;
-    // Templates and toy nets are checked before the expensive stages, so a
-    // typo fails fast.
-    templates::load(&s.root)?;
-    let nets = kv::toy::load_dir(&s.root.join(kv::toy::NETS_DIR))?;
-    let (dataset, _) = load_data(s, &cfg)?;
-    let run = model::obtain(&s.cache_dir, &cfg.model, &dataset, false, &s.ui)?;
-    let model = &run.trained.model;
-    let evaluation = nn::evaluate(model, &dataset.test);
-    let decomposition = kv::check_decomposition(model, &dataset.test);
-    anyhow::ensure!(
-        decomposition.passed,
-        "the key-value decomposition does not add up to the forward pass (largest difference {}); this is a bug in kvlens",
-        decomposition.max_abs_diff
-    );
-    let weights_sha256 = nn::cache::weights_hash(model);
-    let figures = workshop_figures(&run.trained, &dataset, &nets, false)?;
-    let mut files = site::render(&site::SiteInput {
-        root: &s.root,
-        config: &cfg,
-        trained: &run.trained,
-        evaluation: &evaluation,
-        decomposition: &decomposition,
-        weights_sha256: &weights_sha256,
-        train_images_available: dataset.train.len(),
-        figures: &figures,
-    })?;
+/// What a successful build produced, besides the files.
+#[derive(Debug, Clone)]
+pub struct Built {
+    pub report: report::BuildReport,
+    pub external: Vec<site::ExternalLink>,
+}
 
-    let mut resolved = cfg.model.clone();
-    resolved.weight_decay = Some(cfg.model.effective_weight_decay());
+/// Reads the cheap inputs that must be valid before anything expensive
+/// runs: templates and content (a typo fails fast).
+pub fn load_sources(root: &Path) -> Result<(tera::Tera, content::Content)> {
+    let tera = templates::load(root)?;
+    let content = content::load(root)?;
+    Ok((tera, content))
+}
+
+/// `kvlens build`: data → model → analyses → pages → `public/` (atomically).
+pub fn build(s: &Session) -> Result<Built> {
+    let cfg = load_config(&s.root)?;
+    let nets = kv::toy::load_dir(&s.root.join(kv::toy::NETS_DIR))?;
+    let (tera, content) = load_sources(&s.root)?;
+    let prepared = workshop::Prepared::with_config(s, cfg, nets)?;
+    let analyses = workshop::Analyses::new(&prepared)?;
+    let (files, built) = render_site(&s.root, &analyses, &tera, &content)?;
+    output::write_all(&s.public_dir(), &files)?;
+    Ok(built)
+}
+
+/// Renders the whole site in memory: pages, figures, theme and the build
+/// report. `serve` calls this again after an edit with the same analyses.
+pub fn render_site(
+    root: &Path,
+    analyses: &workshop::Analyses,
+    tera: &tera::Tera,
+    content: &content::Content,
+) -> Result<(Vec<output::OutputFile>, Built)> {
+    let p = analyses.p;
+    let model = p.model();
+    let out = site::render(&site::SiteInput {
+        root,
+        analyses,
+        content,
+        tera,
+    })?;
+    let mut files = out.files;
+    let mut resolved = p.config.model.clone();
+    resolved.weight_decay = Some(p.config.model.effective_weight_decay());
     let mut names: Vec<String> = files.iter().map(|f| f.rel_path.clone()).collect();
     names.push(REPORT_FILE.to_string());
     names.sort();
@@ -129,31 +149,40 @@ pub fn build(s: &Session) -> Result<report::BuildReport> {
         report_version: report::REPORT_VERSION,
         kvlens_version: env!("CARGO_PKG_VERSION").to_string(),
         model: report::ModelReport {
-            cache_key: run.key.clone(),
-            weights_sha256,
+            cache_key: p.run.key.clone(),
+            weights_sha256: p.weights_sha256.clone(),
             parameters: model.parameter_count(),
             config: resolved,
         },
         data: report::DataReport {
-            sha256: dataset.hashes.clone(),
-            train_images: dataset.train.len(),
-            test_images: dataset.test.len(),
+            sha256: p.dataset.hashes.clone(),
+            train_images: p.dataset.train.len(),
+            test_images: p.dataset.test.len(),
         },
-        accuracy: report::AccuracyReport::from_evaluation(&evaluation),
-        training: run
+        accuracy: report::AccuracyReport::from_evaluation(&p.evaluation),
+        training: p
+            .run
             .trained
             .history
             .iter()
             .map(report::EpochReport::from)
             .collect(),
-        decomposition,
+        decomposition: p.decomposition.clone(),
+        pages: out.pages,
+        claims: out.claims,
         files: names,
     };
     let mut json = serde_json::to_string_pretty(&report).context("internal error: report")?;
     json.push('\n');
     files.push(output::OutputFile::new(REPORT_FILE, json));
-    output::write_all(&s.public_dir(), &files)?;
-    Ok(report)
+    files.sort_by(|a, b| a.rel_path.cmp(&b.rel_path));
+    Ok((
+        files,
+        Built {
+            report,
+            external: out.external,
+        },
+    ))
 }
 
 /// Every figure the workshop uses (screen variant, plus the print variant of
@@ -220,23 +249,91 @@ pub fn figures(s: &Session, out: &Path, png: bool, print: bool) -> Result<Figure
 /// Name of the build report under `public/`.
 pub const REPORT_FILE: &str = "build-report.json";
 
-/// `kvlens check`: every problem in workshop.toml and the templates.
-pub fn check(root: &Path) -> diag::Diagnostics {
-    let mut out = diag::Diagnostics::default();
-    if let Err(d) = Config::load(root) {
-        out.0.extend(d.0);
-    }
-    if let Err(d) = kv::toy::load_dir(&root.join(kv::toy::NETS_DIR)) {
-        out.0.extend(d.0);
-    }
-    if let Err(e) = templates::load(root) {
-        match e.downcast::<diag::Diagnostics>() {
-            Ok(d) => out.0.extend(d.0),
-            Err(e) => out.push(diag::Diagnostic::new(
-                root.join("templates"),
-                format!("{e:#}"),
-            )),
+/// What `kvlens check` found.
+#[derive(Debug, Default)]
+pub struct CheckReport {
+    pub problems: diag::Diagnostics,
+    /// Links to the web (not fetched: listed so an instructor can test them
+    /// on the venue's network).
+    pub external: Vec<site::ExternalLink>,
+    /// Claims checked against the model.
+    pub claims: usize,
+}
+
+/// `kvlens check`: every problem in workshop.toml, the toy nets, the
+/// templates and the content — shortcodes, selectors, claims, links —
+/// without writing public/. Content is checked against the model (from the
+/// cache, trained if needed); when data or model cannot be had, the content
+/// is still checked statically and that problem is listed too.
+pub fn check(s: &Session) -> CheckReport {
+    let root = &s.root;
+    let mut out = CheckReport::default();
+    let cfg = match Config::load(root) {
+        Ok(c) => Some(c),
+        Err(d) => {
+            out.problems.0.extend(d.0);
+            None
+        }
+    };
+    let nets = match kv::toy::load_dir(&root.join(kv::toy::NETS_DIR)) {
+        Ok(n) => Some(n),
+        Err(d) => {
+            out.problems.0.extend(d.0);
+            None
+        }
+    };
+    let tera = match templates::load(root) {
+        Ok(t) => Some(t),
+        Err(e) => {
+            push_error(&mut out.problems, e, &root.join("templates"));
+            None
+        }
+    };
+    let content = match content::load(root) {
+        Ok(c) => Some(c),
+        Err(d) => {
+            out.problems.0.extend(d.0);
+            None
+        }
+    };
+    let (Some(cfg), Some(nets), Some(content)) = (cfg, nets, content) else {
+        return out;
+    };
+    let statically = |out: &mut CheckReport| {
+        for doc in &content.docs {
+            out.problems
+                .0
+                .extend(shortcodes::expand::expand(doc, None).problems);
+        }
+    };
+    let Some(tera) = tera else {
+        statically(&mut out);
+        return out;
+    };
+    let rendered = workshop::Prepared::with_config(s, cfg, nets).and_then(|prepared| {
+        let analyses = workshop::Analyses::new(&prepared)?;
+        render_site(root, &analyses, &tera, &content)
+    });
+    match rendered {
+        Ok((_, built)) => {
+            out.claims = built.report.claims.len();
+            out.external = built.external;
+        }
+        Err(e) => {
+            let is_content = e.downcast_ref::<diag::Diagnostics>().is_some();
+            push_error(&mut out.problems, e, &root.join(config::FILE_NAME));
+            if !is_content {
+                // No model: the content can still be checked without it.
+                statically(&mut out);
+            }
         }
     }
     out
+}
+
+fn push_error(out: &mut diag::Diagnostics, e: anyhow::Error, file: &Path) {
+    match e.downcast::<diag::Diagnostics>() {
+        Ok(d) => out.0.extend(d.0),
+        Err(e) => out.push(diag::Diagnostic::new(file, format!("{e:#}"))),
+    }
 }

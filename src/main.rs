@@ -56,9 +56,14 @@ enum Command {
         #[arg(long)]
         force: bool,
     },
-    /// Validate workshop.toml and the templates; print every problem found.
+    /// Validate config, toy nets, templates and content; print every problem.
     ///
-    /// Prints nothing and exits 0 when all is well.
+    /// Checks front matter, shortcodes and their arguments, selectors, claims
+    /// (against the cached model; trains it if there is none), links to
+    /// pages, anchors and files, and math, without writing public/. Lists
+    /// the content's links to the web on stdout (they are not fetched).
+    /// Prints nothing else and exits 0 when all is well; exits 1 with every
+    /// problem listed otherwise.
     ///
     /// Example: kvlens check --root my-workshop
     Check,
@@ -204,7 +209,8 @@ fn run(cli: Cli, ui: Ui) -> Result<()> {
     };
     match cli.command {
         Command::Build => {
-            let report = kvlens::build(&session)?;
+            let built = kvlens::build(&session)?;
+            let report = built.report;
             println!(
                 "built {} files into {} (test accuracy {} %, {} pairs)",
                 report.files.len(),
@@ -227,9 +233,18 @@ fn run(cli: Cli, ui: Ui) -> Result<()> {
             );
         }
         Command::Check => {
-            let problems = kvlens::check(&session.root);
-            if !problems.is_empty() {
-                return Err(problems.into());
+            let report = kvlens::check(&session);
+            if !report.external.is_empty() {
+                println!(
+                    "{} links to the web (not fetched; try them on the venue's network):",
+                    report.external.len()
+                );
+                for l in &report.external {
+                    println!("  {}  ({})", l.url, l.at);
+                }
+            }
+            if !report.problems.is_empty() {
+                return Err(report.problems.into());
             }
         }
         Command::Explain {

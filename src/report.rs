@@ -10,7 +10,7 @@ use crate::nn::{EpochStats, Evaluation};
 use serde::Serialize;
 
 /// Bump when fields change meaning or are removed.
-pub const REPORT_VERSION: u32 = 1;
+pub const REPORT_VERSION: u32 = 2;
 
 #[derive(Debug, Clone, Serialize)]
 pub struct BuildReport {
@@ -21,6 +21,10 @@ pub struct BuildReport {
     pub accuracy: AccuracyReport,
     pub training: Vec<EpochReport>,
     pub decomposition: DecompositionCheck,
+    /// Published course pages, in outline order.
+    pub pages: Vec<String>,
+    /// Every claim of the content, checked against this model.
+    pub claims: Vec<crate::shortcodes::expand::ClaimRecord>,
     /// Every file written under public/, sorted (the report itself included).
     pub files: Vec<String>,
 }

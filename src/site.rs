@@ -1,29 +1,279 @@
-//! The site renderer: `&SiteInput` → `Vec<OutputFile>`. For now the page
-//! `index.html` about the trained network, the figure gallery
-//! `figures/index.html` with every figure as `figures/<id>.svg`, and the
-//! theme files.
+//! The site renderer: content pages, the home page, the figure gallery and
+//! the theme, as `Vec<OutputFile>` (one writer puts them on disk).
+//!
+//! Two passes over the content: first every document's shortcodes are
+//! expanded (figures drawn, numbers measured, claims judged) and its heading
+//! ids collected; then each page's markdown is rendered with every link
+//! checked against the whole site (pages, anchors and files) and wrapped in
+//! its Tera template. Every problem of every page is collected before the
+//! build stops, each at the author's `file:line:col`.
 
-use crate::config::Config;
+use crate::content::{Content, Doc, Kind};
+use crate::diag::{Diagnostic, Diagnostics};
 use crate::figures::training_curve::training_curve;
-use crate::kv::DecompositionCheck;
-use crate::nn::{Evaluation, Trained};
+use crate::markdown::{self, Heading, LinkContext, relative, root_of};
 use crate::num::{fixed, grouped, percent};
 use crate::output::OutputFile;
+use crate::shortcodes::expand::{ClaimRecord, Expanded, expand};
+use crate::workshop::Analyses;
 use anyhow::{Context, Result};
 use serde::Serialize;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
-/// Everything the site shows, computed by earlier stages.
-pub struct SiteInput<'a> {
+/// A link from the content to the web (listed by `check`).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct ExternalLink {
+    pub url: String,
+    /// `content/x.md:line:col`.
+    pub at: String,
+}
+
+/// What rendering the site produced.
+pub struct SiteOutput {
+    pub files: Vec<OutputFile>,
+    pub claims: Vec<ClaimRecord>,
+    pub external: Vec<ExternalLink>,
+    /// Published pages (output paths), in outline order.
+    pub pages: Vec<String>,
+}
+
+/// Everything the site is made from.
+pub struct SiteInput<'a, 'b> {
     pub root: &'a Path,
-    pub config: &'a Config,
-    pub trained: &'a Trained,
-    pub evaluation: &'a Evaluation,
-    pub decomposition: &'a DecompositionCheck,
-    pub weights_sha256: &'a str,
-    pub train_images_available: usize,
-    /// Every figure of the workshop (published under `figures/`).
-    pub figures: &'a [crate::figures::Figure],
+    pub analyses: &'a Analyses<'b>,
+    pub content: &'a Content,
+    pub tera: &'a tera::Tera,
+}
+
+/// A link in navigation.
+#[derive(Debug, Clone, Serialize)]
+struct NavLink {
+    title: String,
+    href: String,
+    description: Option<String>,
+    minutes: Option<u32>,
+    /// 1-based position in the outline.
+    number: usize,
+    current: bool,
+}
+
+#[derive(Serialize)]
+struct TocEntry {
+    level: u8,
+    id: String,
+    text: String,
+}
+
+#[derive(Serialize)]
+struct PageContext<'a> {
+    root: String,
+    site_title: String,
+    title: &'a str,
+    description: Option<&'a str>,
+    minutes: Option<u32>,
+    kind: Kind,
+    /// The page's HTML (trusted: rendered by kvlens).
+    content: String,
+    toc: Vec<TocEntry>,
+    prev: Option<NavLink>,
+    next: Option<NavLink>,
+    outline: Vec<NavLink>,
+    /// Position in the outline (None for pages outside it).
+    number: Option<usize>,
+    /// `content/<path>`: where to edit this page.
+    source: String,
+}
+
+/// One document after the first pass.
+struct Prepared<'d> {
+    doc: &'d Doc,
+    expanded: Expanded,
+    ids: BTreeSet<String>,
+}
+
+/// Renders every page of the site, or every problem found.
+pub fn render(input: &SiteInput) -> Result<SiteOutput> {
+    let an = input.analyses;
+    let mut problems = Diagnostics::default();
+    // Pass 1: shortcodes, headings.
+    let prepared: Vec<Prepared> = input
+        .content
+        .docs
+        .iter()
+        .map(|doc| {
+            let expanded = expand(doc, Some(an));
+            let ids = markdown::headings(&expanded.text)
+                .into_iter()
+                .map(|h| h.id)
+                .collect();
+            Prepared { doc, expanded, ids }
+        })
+        .collect();
+    for p in &prepared {
+        problems.0.extend(p.expanded.problems.iter().cloned());
+        if let Some(t) = &p.doc.front.template
+            && input.tera.get_template(t).is_err()
+        {
+            problems.push(
+                Diagnostic::new(
+                    &p.doc.source,
+                    format!("front matter: no template `{t}` in templates/"),
+                )
+                .at_offset(&p.doc.text, p.doc.text.find("template").unwrap_or(0))
+                .with_hint("templates are the *.html files of templates/"),
+            );
+        }
+    }
+    let published: Vec<&Prepared> = prepared.iter().filter(|p| !p.doc.front.draft).collect();
+    // Figures: the catalog (gallery) and every figure a published page shows.
+    let mut figure_ids: BTreeSet<String> = an.catalog_ids().clone();
+    for p in &published {
+        figure_ids.extend(p.expanded.figures.iter().cloned());
+    }
+    let figures: Vec<std::rc::Rc<crate::figures::Figure>> =
+        figure_ids.iter().filter_map(|id| an.figure(id)).collect();
+    let mut files = gallery_files(input, &figures)?;
+    files.extend(theme_files(input.root)?);
+    for a in &input.content.assets {
+        files.push(OutputFile::new(a.rel.clone(), crate::fsx::read(&a.source)?));
+    }
+    let docs_map: BTreeMap<String, (String, BTreeSet<String>)> = prepared
+        .iter()
+        .map(|p| (p.doc.rel.clone(), (p.doc.out_path(), p.ids.clone())))
+        .collect();
+    let mut all_files: BTreeSet<String> = files.iter().map(|f| f.rel_path.clone()).collect();
+    all_files.extend(published.iter().map(|p| p.doc.out_path()));
+    all_files.insert("index.html".to_string());
+    all_files.insert(crate::REPORT_FILE.to_string());
+
+    // The outline: published pages (not the home document), by weight then path.
+    let mut outline_docs: Vec<&Prepared> = published
+        .iter()
+        .copied()
+        .filter(|p| !p.doc.is_home() && p.doc.front.kind == Kind::Page)
+        .collect();
+    outline_docs
+        .sort_by(|a, b| (a.doc.front.weight, &a.doc.rel).cmp(&(b.doc.front.weight, &b.doc.rel)));
+    let outline_for = |from: &str, current: Option<&str>| -> Vec<NavLink> {
+        outline_docs
+            .iter()
+            .enumerate()
+            .map(|(i, p)| nav(p.doc, from, i + 1, current == Some(p.doc.rel.as_str())))
+            .collect()
+    };
+
+    // Pass 2: markdown, links, templates.
+    let mut external = Vec::new();
+    let mut home_html = None;
+    for p in &prepared {
+        let page = p.doc.out_path();
+        let links = LinkContext {
+            page: &page,
+            docs: &docs_map,
+            files: &all_files,
+        };
+        let r = markdown::render(&p.expanded.text, &links);
+        for problem in r.problems {
+            let mut d = p
+                .doc
+                .diag_at(p.expanded.source_offset(problem.at), problem.message);
+            d.hint = problem.hint;
+            problems.push(d);
+        }
+        for (url, at) in r.external {
+            let (line, col) =
+                crate::diag::line_col(&p.doc.text, p.doc.body_start + p.expanded.source_offset(at));
+            external.push(ExternalLink {
+                url,
+                at: format!("{}/{}:{line}:{col}", crate::content::DIR, p.doc.rel),
+            });
+        }
+        if p.doc.front.draft {
+            continue;
+        }
+        if p.doc.is_home() {
+            home_html = Some(r.html);
+            continue;
+        }
+        let position = outline_docs.iter().position(|o| o.doc.rel == p.doc.rel);
+        let neighbour = |i: Option<usize>| {
+            i.and_then(|i| outline_docs.get(i))
+                .map(|o| nav(o.doc, &page, 0, false))
+        };
+        let ctx = PageContext {
+            root: root_of(&page),
+            site_title: an.p.config.site.title.clone(),
+            title: &p.doc.front.title,
+            description: p.doc.front.description.as_deref(),
+            minutes: p.doc.front.minutes,
+            kind: p.doc.front.kind,
+            content: r.html,
+            toc: toc(&r.headings),
+            prev: neighbour(position.and_then(|i| i.checked_sub(1))),
+            next: neighbour(position.map(|i| i + 1)),
+            outline: outline_for(&page, Some(&p.doc.rel)),
+            number: position.map(|i| i + 1),
+            source: format!("{}/{}", crate::content::DIR, p.doc.rel),
+        };
+        let template = p.doc.front.template.as_deref().unwrap_or("page.html");
+        if input.tera.get_template(template).is_err() {
+            continue; // reported above
+        }
+        match crate::templates::render(input.tera, template, &ctx, input.root) {
+            Ok(html) => files.push(OutputFile::new(page, html)),
+            Err(e) => problems.push(
+                Diagnostic::new(
+                    input.root.join("templates").join(template),
+                    format!("{e:#}"),
+                )
+                .with_hint(format!("while rendering {}", p.doc.source.display())),
+            ),
+        }
+    }
+    problems.into_result()?;
+    let home = home_context(input, home_html, outline_for("index.html", None));
+    files.push(OutputFile::new(
+        "index.html",
+        crate::templates::render(input.tera, "index.html", &home, input.root)?,
+    ));
+    external.sort();
+    external.dedup();
+    let mut claims: Vec<ClaimRecord> = prepared
+        .iter()
+        .flat_map(|p| p.expanded.claims.iter().cloned())
+        .collect();
+    claims.sort_by(|a, b| a.at.cmp(&b.at));
+    files.sort_by(|a, b| a.rel_path.cmp(&b.rel_path));
+    Ok(SiteOutput {
+        files,
+        claims,
+        external,
+        pages: outline_docs.iter().map(|p| p.doc.out_path()).collect(),
+    })
+}
+
+fn nav(doc: &Doc, from: &str, number: usize, current: bool) -> NavLink {
+    NavLink {
+        title: doc.front.title.clone(),
+        href: relative(from, &doc.out_path()),
+        description: doc.front.description.clone(),
+        minutes: doc.front.minutes,
+        number,
+        current,
+    }
+}
+
+fn toc(headings: &[Heading]) -> Vec<TocEntry> {
+    headings
+        .iter()
+        .filter(|h| h.level == 2 || h.level == 3)
+        .map(|h| TocEntry {
+            level: h.level,
+            id: h.id.clone(),
+            text: h.text.clone(),
+        })
+        .collect()
 }
 
 #[derive(Serialize)]
@@ -31,6 +281,10 @@ struct IndexContext {
     /// Relative path from the page to the site root ("." here).
     root: String,
     site_title: String,
+    /// The home document's body (content/_index.md), rendered.
+    intro: Option<String>,
+    outline: Vec<NavLink>,
+    total_minutes: u32,
     model: ModelView,
     test_accuracy: String,
     per_digit: Vec<DigitView>,
@@ -74,16 +328,19 @@ struct DecompositionView {
     passed: bool,
 }
 
-pub fn render(input: &SiteInput) -> Result<Vec<OutputFile>> {
-    let tera = crate::templates::load(input.root)?;
-    let m = &input.config.model;
-    let curve = training_curve(&input.trained.history);
-    let ctx = IndexContext {
+fn home_context(input: &SiteInput, intro: Option<String>, outline: Vec<NavLink>) -> IndexContext {
+    let p = input.analyses.p;
+    let m = &p.config.model;
+    let curve = training_curve(&p.run.trained.history);
+    IndexContext {
         root: ".".to_string(),
-        site_title: input.config.site.title.clone(),
+        site_title: p.config.site.title.clone(),
+        intro,
+        total_minutes: outline.iter().filter_map(|n| n.minutes).sum(),
+        outline,
         model: ModelView {
             hidden: m.hidden,
-            parameters: grouped(input.trained.model.parameter_count() as u64),
+            parameters: grouped(p.model().parameter_count() as u64),
             epochs: m.epochs,
             batch_size: m.batch_size,
             learning_rate: format!("{}", m.learning_rate),
@@ -97,15 +354,15 @@ pub fn render(input: &SiteInput) -> Result<Vec<OutputFile>> {
                 crate::config::Loss::Mse => "mean squared error between softmax and one-hot",
             },
             train_images: grouped(m.train_images as u64),
-            train_images_available: grouped(input.train_images_available as u64),
+            train_images_available: grouped(p.dataset.train.len() as u64),
             seed: m.seed,
-            weights_sha256_short: input.weights_sha256.chars().take(12).collect(),
+            weights_sha256_short: p.weights_sha256.chars().take(12).collect(),
         },
-        test_accuracy: percent(input.evaluation.accuracy(), 2),
+        test_accuracy: percent(p.evaluation.accuracy(), 2),
         per_digit: (0..10)
             .map(|d| {
-                let (correct, total) = input.evaluation.per_digit[d];
-                let acc = input.evaluation.digit_accuracy(d);
+                let (correct, total) = p.evaluation.per_digit[d];
+                let acc = p.evaluation.digit_accuracy(d);
                 DigitView {
                     digit: d,
                     accuracy: percent(acc, 2),
@@ -116,20 +373,15 @@ pub fn render(input: &SiteInput) -> Result<Vec<OutputFile>> {
             })
             .collect(),
         decomposition: DecompositionView {
-            images: grouped(input.decomposition.images as u64),
-            pairs: input.decomposition.pairs,
-            max_abs_diff: format!("{:.1e}", input.decomposition.max_abs_diff),
-            passed: input.decomposition.passed,
+            images: grouped(p.decomposition.images as u64),
+            pairs: p.decomposition.pairs,
+            max_abs_diff: format!("{:.1e}", p.decomposition.max_abs_diff),
+            passed: p.decomposition.passed,
         },
         training_curve_svg: curve.to_svg_string(),
         training_curve_alt: curve.description.clone(),
-        figure_count: input.figures.len(),
-    };
-    let html = crate::templates::render(&tera, "index.html", &ctx, input.root)?;
-    let mut files = vec![OutputFile::new("index.html", html)];
-    files.extend(gallery_files(&tera, input)?);
-    files.extend(theme_files(input.root)?);
-    Ok(files)
+        figure_count: input.analyses.catalog_ids().len(),
+    }
 }
 
 #[derive(Serialize)]
@@ -187,8 +439,13 @@ const GROUPS: [Group; 3] = [
 ];
 
 /// `figures/<id>.svg` for every figure and the gallery page `figures/index.html`.
-fn gallery_files(tera: &tera::Tera, input: &SiteInput) -> Result<Vec<OutputFile>> {
-    let mut files = crate::figures::files::files(input.figures, "figures/", false)?;
+fn gallery_files(
+    input: &SiteInput,
+    figures: &[std::rc::Rc<crate::figures::Figure>],
+) -> Result<Vec<OutputFile>> {
+    let owned: Vec<crate::figures::Figure> = figures.iter().map(|f| (**f).clone()).collect();
+    let mut files = crate::figures::files::files(&owned, "figures/", false)?;
+    let catalog = input.analyses.catalog_ids();
     let mut groups: Vec<GalleryGroup> = GROUPS
         .iter()
         .map(|(anchor, title, intro, _)| GalleryGroup {
@@ -198,7 +455,7 @@ fn gallery_files(tera: &tera::Tera, input: &SiteInput) -> Result<Vec<OutputFile>
             figures: Vec::new(),
         })
         .collect();
-    for f in input.figures {
+    for f in figures.iter().filter(|f| catalog.contains(&f.id)) {
         let g = GROUPS
             .iter()
             .position(|g| (g.3)(&f.id))
@@ -212,11 +469,11 @@ fn gallery_files(tera: &tera::Tera, input: &SiteInput) -> Result<Vec<OutputFile>
     groups.retain(|g| !g.figures.is_empty());
     let ctx = GalleryContext {
         root: "..".to_string(),
-        site_title: input.config.site.title.clone(),
-        count: input.figures.len(),
+        site_title: input.analyses.p.config.site.title.clone(),
+        count: catalog.len(),
         groups,
     };
-    let html = crate::templates::render(tera, "figures.html", &ctx, input.root)?;
+    let html = crate::templates::render(input.tera, "figures.html", &ctx, input.root)?;
     files.push(OutputFile::new("figures/index.html", html));
     Ok(files)
 }

@@ -71,7 +71,7 @@ pub struct Inputs<'a> {
 }
 
 /// `x` as an id part: `test:3` → `test-3`.
-fn slug(s: &str) -> String {
+pub fn slug(s: &str) -> String {
     s.chars()
         .map(|c| {
             if c.is_ascii_alphanumeric() {

@@ -1,0 +1,655 @@
+//! The `figure` and `net` shortcodes: a computed figure, by catalog id or
+//! by family name with arguments. Each resolves to a stable figure id (the
+//! catalog's naming: `test-247-waterfall`, `net-exercise-a-pair-by-pair`);
+//! figures the catalog does not have (another image, another pair, another
+//! knock-out) are drawn on first use and published beside the catalog under
+//! `figures/<id>.svg`. The page gets an `<img>` with the figure's
+//! description as alt text, or the SVG inline with `inline=true`.
+
+use super::{Args, Fail};
+use crate::figures::catalog::slug;
+use crate::figures::style::Variant;
+use crate::figures::{Figure, cards, digits, flips, linear, mistakes, population, waterfall};
+use crate::kv::pair::{key_times_image, pair_view};
+use crate::kv::population::KnockoutMode;
+use crate::markdown::escape_attr;
+use crate::shortcode::Call;
+use crate::workshop::{Analyses, Image};
+use std::rc::Rc;
+
+/// What a family is drawn from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Source {
+    /// A toy network (`net`).
+    Toy,
+    /// One MNIST image (`example`).
+    Image,
+    /// One MNIST pair (`pair`, or `example` + `rank`).
+    Pair,
+    /// The trained network and the test set.
+    Population,
+}
+
+/// A family of figures.
+#[derive(Debug, Clone, Copy)]
+pub struct Family {
+    pub name: &'static str,
+    pub source: Source,
+    /// Arguments the family may use (besides `print`, `inline`, `caption`).
+    pub uses: &'static [&'static str],
+    pub summary: &'static str,
+    /// Has a grayscale print variant.
+    pub print: bool,
+}
+
+const fn f(
+    name: &'static str,
+    source: Source,
+    uses: &'static [&'static str],
+    print: bool,
+    summary: &'static str,
+) -> Family {
+    Family {
+        name,
+        source,
+        uses,
+        summary,
+        print,
+    }
+}
+
+/// Every family `figure(name=…)` knows.
+pub const FAMILIES: [Family; 27] = [
+    f(
+        "net",
+        Source::Toy,
+        &["net", "input", "pair"],
+        false,
+        "node diagram; with `input` the numbers flow through; with `pair` one pair is highlighted",
+    ),
+    f(
+        "layers",
+        Source::Toy,
+        &["net"],
+        false,
+        "the usual layer-by-layer view of the weights",
+    ),
+    f(
+        "pairs",
+        Source::Toy,
+        &["net"],
+        false,
+        "the same weights regrouped as key-value pairs",
+    ),
+    f(
+        "matrix",
+        Source::Toy,
+        &["net"],
+        true,
+        "W1 and W2 as matrices, pair 1 outlined",
+    ),
+    f(
+        "bracket",
+        Source::Toy,
+        &["net", "input", "pair"],
+        false,
+        "one pair in bracket notation",
+    ),
+    f(
+        "single-neuron",
+        Source::Toy,
+        &["net", "input"],
+        false,
+        "a one-neuron net worked through",
+    ),
+    f(
+        "layer-by-layer",
+        Source::Toy,
+        &["net", "input"],
+        false,
+        "the forward pass layer by layer, exact decimals",
+    ),
+    f(
+        "pair-by-pair",
+        Source::Toy,
+        &["net", "input"],
+        false,
+        "the same result pair by pair, exact decimals",
+    ),
+    f(
+        "plane",
+        Source::Toy,
+        &["net", "input"],
+        false,
+        "a two-input net on its input plane",
+    ),
+    f("image", Source::Image, &["example"], false, "the digit"),
+    f(
+        "image-values",
+        Source::Image,
+        &["example"],
+        false,
+        "the digit with its pixel values",
+    ),
+    f(
+        "waterfall",
+        Source::Image,
+        &["example", "steps"],
+        false,
+        "the logits built pair by pair, with a labelled rest",
+    ),
+    f(
+        "flips",
+        Source::Image,
+        &["example"],
+        false,
+        "prediction with only the top N pairs, both rankings and both controls",
+    ),
+    f(
+        "top-pairs",
+        Source::Image,
+        &["example"],
+        true,
+        "the image's strongest pairs as cards",
+    ),
+    f(
+        "templates",
+        Source::Image,
+        &["example"],
+        true,
+        "effective pixel templates of the active pairs",
+    ),
+    f(
+        "pair-card",
+        Source::Image,
+        &["example", "pair", "rank"],
+        true,
+        "one pair on one image: key ⊙ image, match, value, vote",
+    ),
+    f(
+        "key-times-image",
+        Source::Image,
+        &["example", "pair", "rank"],
+        true,
+        "key ⊙ image and its sum",
+    ),
+    f(
+        "contrast",
+        Source::Image,
+        &["example"],
+        false,
+        "a misclassified image beside its nearest correct twin",
+    ),
+    f(
+        "key",
+        Source::Pair,
+        &["pair", "example", "rank"],
+        true,
+        "a key as a 28×28 heatmap centred on 0",
+    ),
+    f(
+        "value",
+        Source::Pair,
+        &["pair", "example", "rank"],
+        true,
+        "a value: one vote per digit",
+    ),
+    f(
+        "key-drift",
+        Source::Pair,
+        &["pair", "example", "rank"],
+        true,
+        "a key at initialisation, trained, and the difference",
+    ),
+    f(
+        "training-curve",
+        Source::Population,
+        &[],
+        false,
+        "loss and accuracy per epoch",
+    ),
+    f(
+        "votes-vs-fires",
+        Source::Population,
+        &[],
+        false,
+        "what each pair votes for against what it fires on",
+    ),
+    f(
+        "selective-per-digit",
+        Source::Population,
+        &[],
+        false,
+        "selective pairs per digit",
+    ),
+    f(
+        "confusion",
+        Source::Population,
+        &[],
+        false,
+        "the confusion matrix",
+    ),
+    f(
+        "cosine-histogram",
+        Source::Population,
+        &[],
+        false,
+        "how much of each key is its random start",
+    ),
+    f(
+        "knockout",
+        Source::Population,
+        &["digit", "k"],
+        false,
+        "knock-out of the pairs voting most for `digit` (zero, mean, refit, random control)",
+    ),
+];
+
+/// Arguments every family accepts.
+const COMMON: [&str; 4] = ["name", "print", "inline", "caption"];
+
+pub fn family(name: &str) -> Option<&'static Family> {
+    FAMILIES.iter().find(|f| f.name == name)
+}
+
+/// Static checks: `id` or `name` (not both), a known family, only the
+/// arguments it uses.
+pub fn validate(call: &Call) -> Vec<Fail> {
+    let args = Args(call);
+    let mut out = Vec::new();
+    match (args.str("id"), args.str("name")) {
+        (Some(_), Some(_)) => out.push(Fail::new(call.name_at, "give `id` or `name`, not both")),
+        (None, None) => out.push(
+            Fail::new(call.name_at, "`figure` needs `id` or `name`").hint(
+                "e.g. figure(name=\"waterfall\", example=\"test:0\") or figure(id=\"confusion\")",
+            ),
+        ),
+        (Some(_), None) => {
+            for a in &call.args {
+                if !["id", "inline", "caption"].contains(&a.name.as_str()) {
+                    out.push(Fail::new(a.name_at, format!("with `id`, `{}` has no effect", a.name)).hint("an id names one figure; use `name` and arguments to choose another"));
+                }
+            }
+        }
+        (None, Some(name)) => match family(name) {
+            None => {
+                let hint = match crate::diag::did_you_mean(name, FAMILIES.iter().map(|f| f.name)) {
+                    Some(s) => format!("did you mean `{s}`?"),
+                    None => format!(
+                        "families: {}",
+                        FAMILIES
+                            .iter()
+                            .map(|f| f.name)
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ),
+                };
+                out.push(
+                    Fail::new(args.at("name"), format!("unknown figure family `{name}`"))
+                        .hint(hint),
+                );
+            }
+            Some(fam) => {
+                for a in &call.args {
+                    if !(COMMON.contains(&a.name.as_str()) || fam.uses.contains(&a.name.as_str())) {
+                        out.push(
+                            Fail::new(
+                                a.name_at,
+                                format!("figure family `{name}` does not use `{}`", a.name),
+                            )
+                            .hint(format!("it uses: {}", fam.uses.join(", "))),
+                        );
+                    }
+                }
+                if args.bool("print") == Some(true) && !fam.print {
+                    out.push(Fail::new(
+                        args.at("print"),
+                        format!("`{name}` has no print variant"),
+                    ));
+                }
+                let need = |n: &str| !args.has(n);
+                let missing = match fam.source {
+                    Source::Toy if need("net") => Some("net"),
+                    Source::Image if need("example") => Some("example"),
+                    Source::Pair if need("pair") && (need("example") || need("rank")) => {
+                        Some("pair (or example and rank)")
+                    }
+                    Source::Population if name == "knockout" && need("digit") => Some("digit"),
+                    _ => None,
+                };
+                if let Some(m) = missing {
+                    out.push(Fail::new(
+                        call.name_at,
+                        format!("figure family `{name}` needs `{m}`"),
+                    ));
+                }
+                if (fam.name == "pair-card" || fam.name == "key-times-image")
+                    && need("pair")
+                    && need("rank")
+                {
+                    out.push(Fail::new(
+                        call.name_at,
+                        format!("figure family `{name}` needs `pair` or `rank`"),
+                    ));
+                }
+                if matches!(fam.name, "bracket") && (need("input") || need("pair")) {
+                    out.push(Fail::new(
+                        call.name_at,
+                        "figure family `bracket` needs `input` and `pair`",
+                    ));
+                }
+                if matches!(
+                    fam.name,
+                    "single-neuron" | "layer-by-layer" | "pair-by-pair" | "plane"
+                ) && need("input")
+                {
+                    out.push(Fail::new(
+                        call.name_at,
+                        format!("figure family `{name}` needs `input`"),
+                    ));
+                }
+                if fam.name == "net" && args.has("pair") && need("input") {
+                    out.push(Fail::new(
+                        args.at("pair"),
+                        "highlighting a pair needs an `input` flowing through",
+                    ));
+                }
+            }
+        },
+    }
+    out
+}
+
+/// The `net` shortcode as the figure it stands for.
+pub fn net_figure(call: &Call, an: &Analyses) -> Result<Rc<Figure>, Fail> {
+    let args = Args(call);
+    let name = args.str("name").unwrap_or_default();
+    toy(&args, an, "net", name)
+}
+
+/// The figure of a `figure` call, drawn if needed.
+pub fn resolve(call: &Call, an: &Analyses) -> Result<Rc<Figure>, Fail> {
+    let args = Args(call);
+    if let Some(id) = args.str("id") {
+        return an.figure(id).ok_or_else(|| {
+            let ids = an.catalog_ids();
+            let hint = match crate::diag::did_you_mean(id, ids.iter().map(String::as_str)) {
+                Some(s) => format!("did you mean `{s}`?"),
+                None => "figure ids are listed in the gallery (public/figures/index.html) and in figures.json".to_string(),
+            };
+            Fail::new(args.at("id"), format!("no figure `{id}` in the catalog")).hint(hint)
+        });
+    }
+    let name = args.str("name").unwrap_or_default();
+    let fam = family(name)
+        .ok_or_else(|| Fail::new(args.at("name"), format!("unknown figure family `{name}`")))?;
+    match fam.source {
+        Source::Toy => toy(&args, an, name, args.str("net").unwrap_or_default()),
+        Source::Image | Source::Pair => model_image(&args, an, fam),
+        Source::Population => population(&args, an, name),
+    }
+}
+
+fn variant(args: &Args) -> (Variant, &'static str) {
+    if args.bool("print") == Some(true) {
+        (Variant::Print, "-print")
+    } else {
+        (Variant::Screen, "")
+    }
+}
+
+fn in_catalog(an: &Analyses, id: String, args: &Args) -> Result<Rc<Figure>, Fail> {
+    an.figure(&id).ok_or_else(|| {
+        Fail::new(
+            args.0.name_at,
+            format!("no figure `{id}`: this combination is not drawn"),
+        )
+        .hint("see the gallery (public/figures/index.html) for what exists")
+    })
+}
+
+fn toy(args: &Args, an: &Analyses, family: &str, net_name: &str) -> Result<Rc<Figure>, Fail> {
+    let net =
+        an.p.nets
+            .get(net_name)
+            .ok_or_else(|| super::quantity::unknown_net(args, an))?;
+    let base = format!("net-{}", slug(net_name));
+    let (_, sfx) = variant(args);
+    let with_input = |args: &Args| -> Result<String, Fail> {
+        super::quantity::toy_decomposition(args, net)?;
+        Ok(format!(
+            "{base}-{}",
+            slug(args.str("input").unwrap_or_default())
+        ))
+    };
+    let pair = match args.int("pair") {
+        None => None,
+        Some(p) if p >= 1 && (p as usize) <= net.hidden() => Some(p),
+        Some(p) => {
+            return Err(Fail::new(
+                args.at("pair"),
+                format!("`{net_name}` has pairs 1 to {}, not {p}", net.hidden()),
+            ));
+        }
+    };
+    let id = match family {
+        "net" => match (args.has("input"), pair) {
+            (false, _) => base,
+            (true, None) => with_input(args)?,
+            (true, Some(p)) => format!("{}-pair-{p}", with_input(args)?),
+        },
+        "layers" | "pairs" => format!("{base}-{family}"),
+        "matrix" => format!("{base}-matrix{sfx}"),
+        "bracket" => format!("{}-bracket-{}", with_input(args)?, pair.unwrap_or(1)),
+        other => format!("{}-{other}", with_input(args)?),
+    };
+    in_catalog(an, id, args)
+}
+
+fn image_of(args: &Args, an: &Analyses) -> Result<Rc<Image>, Fail> {
+    an.image(args.str("example").unwrap_or_default())
+        .map_err(|e| {
+            let mut f = Fail::new(
+                args.at("example") + 1 + e.offset,
+                format!("selector: {}", e.message),
+            );
+            f.hint = e.hint;
+            f
+        })
+}
+
+/// The pair of a call: `pair`, or `rank` in the example's decision ranking.
+fn pair_of(args: &Args, an: &Analyses, img: Option<&Image>) -> Result<usize, Fail> {
+    if let Some(p) = args.index("pair", 0..an.model().hidden(), "pair")? {
+        return Ok(p);
+    }
+    let rank = args.int("rank").unwrap_or(1);
+    let img =
+        img.ok_or_else(|| Fail::new(args.0.name_at, "needs `pair`, or `example` and `rank`"))?;
+    let order = &img.analysis.by_decision.order;
+    usize::try_from(rank)
+        .ok()
+        .and_then(|r| r.checked_sub(1))
+        .and_then(|r| order.get(r).copied())
+        .ok_or_else(|| {
+            Fail::new(
+                args.at("rank"),
+                format!(
+                    "rank {rank} is out of range: {} has {} active pairs",
+                    img.selected,
+                    order.len()
+                ),
+            )
+        })
+}
+
+fn model_image(args: &Args, an: &Analyses, fam: &Family) -> Result<Rc<Figure>, Fail> {
+    let m = an.model();
+    let img = if args.has("example") {
+        Some(image_of(args, an)?)
+    } else {
+        None
+    };
+    let (variant, sfx) = variant(args);
+    let internal = |e: String| Fail::new(args.0.name_at, e);
+    if fam.source == Source::Pair {
+        let pair = pair_of(args, an, img.as_deref())?;
+        let view = pair_view(m, pair).ok_or_else(|| internal(format!("no pair {pair}")))?;
+        let id = match fam.name {
+            "key-drift" => format!("key-drift-pair-{pair}{sfx}"),
+            name => format!("pair-{pair}-{name}{sfx}"),
+        };
+        return an
+            .figure_or(&id, || {
+                Ok(match fam.name {
+                    "key" => digits::key_heatmap(&id, &view, variant),
+                    "value" => digits::value_cells(&id, &view, variant),
+                    _ => {
+                        let init =
+                            pair_view(&an.p.run.trained.init, pair).ok_or("no initial weights")?;
+                        let cos = an.drift().cosines.get(pair).copied().unwrap_or(0.0);
+                        linear::key_drift(&id, &init.key, &view.key, pair, cos, variant)
+                    }
+                })
+            })
+            .map_err(internal);
+    }
+    let img = img.ok_or_else(|| internal("needs `example`".into()))?;
+    let s = img.slug();
+    let a = &img.analysis;
+    match fam.name {
+        "image" | "image-values" => {
+            let id = format!("{s}-{}", fam.name);
+            an.figure_or(&id, || Ok(digits::digit(&id, &img.pixels, a.label, fam.name == "image-values")))
+        }
+        "waterfall" => {
+            let steps = args.index("steps", 1..51, "steps")?.unwrap_or(8);
+            let id = if steps == 8 { format!("{s}-waterfall") } else { format!("{s}-waterfall-{steps}") };
+            an.figure_or(&id, || Ok(waterfall::waterfall(&id, &a.waterfall(crate::kv::image::Ranking::Decision, steps), a)))
+        }
+        "flips" => {
+            let id = format!("{s}-flips");
+            an.figure_or(&id, || Ok(flips::flip_curve(&id, a)))
+        }
+        "templates" => {
+            let id = format!("{s}-templates{sfx}");
+            an.figure_or(&id, || Ok(linear::templates(&id, &crate::kv::linear::templates(m, &img.pixels), variant)))
+        }
+        "top-pairs" => {
+            let id = format!("{s}-top-pairs{sfx}");
+            an.figure_or(&id, || {
+                let top: Vec<usize> = a.by_decision.order.iter().take(6).copied().collect();
+                let views: Vec<_> = top.iter().filter_map(|&i| pair_view(m, i)).collect();
+                let kti: Vec<_> = top.iter().filter_map(|&i| key_times_image(m, i, &img.pixels)).collect();
+                Ok(cards::top_pairs(&id, a, &views, &kti, &img.pixels, variant))
+            })
+        }
+        "pair-card" | "key-times-image" => {
+            let pair = pair_of(args, an, Some(&img))?;
+            let id = if fam.name == "pair-card" {
+                format!("{s}-pair-{pair}-card{sfx}")
+            } else {
+                format!("{s}-pair-{pair}-key-times-image{sfx}")
+            };
+            an.figure_or(&id, || {
+                let view = pair_view(m, pair).ok_or("no such pair")?;
+                let kti = key_times_image(m, pair, &img.pixels).ok_or("no such pair")?;
+                Ok(if fam.name == "pair-card" {
+                    cards::pair_card(&id, &view, &kti, &img.pixels, variant)
+                } else {
+                    digits::key_times_image(&id, &kti, &img.pixels, &view, variant)
+                })
+            })
+        }
+        "contrast" => {
+            let id = format!("{s}-contrast");
+            an.figure_or(&id, || {
+                let mistake = an
+                    .mistakes()
+                    .mistakes
+                    .iter()
+                    .find(|x| img.selected.split == crate::kv::select::SplitName::Test && x.index == img.selected.index)
+                    .ok_or_else(|| format!("{} is not a misclassified test image; choose one with misclassified(…)", img.selected))?;
+                let nearest = mistake.nearest_correct.ok_or("it has no correctly classified image of its digit to compare with")?;
+                let views: Vec<_> = mistake.contrast.iter().filter_map(|d| pair_view(m, d.pair)).collect();
+                Ok(mistakes::mistake_contrast(&id, mistake, &img.pixels, an.p.dataset.test.image(nearest), &views))
+            })
+        }
+        other => Err(format!("internal error: figure family `{other}`")),
+    }
+    .map_err(|e| Fail::new(args.at("example"), e))
+}
+
+fn population(args: &Args, an: &Analyses, name: &str) -> Result<Rc<Figure>, Fail> {
+    let id = match name {
+        "cosine-histogram" => "key-drift".to_string(),
+        "knockout" => {
+            let digit = args
+                .index("digit", 0..10, "digit")?
+                .unwrap_or(crate::figures::catalog::KNOCKOUT_DIGIT);
+            let k = args
+                .index("k", 1..an.model().hidden() + 1, "k")?
+                .unwrap_or(crate::figures::catalog::KNOCKOUT_K.min(an.model().hidden()));
+            let id = if k == crate::figures::catalog::KNOCKOUT_K {
+                format!("knockout-{digit}")
+            } else {
+                format!("knockout-{digit}-k{k}")
+            };
+            return an
+                .figure_or(&id, || {
+                    let runs: Vec<_> =
+                        [KnockoutMode::Zero, KnockoutMode::Mean, KnockoutMode::Refit]
+                            .into_iter()
+                            .map(|mode| (*an.knockout(digit, k, mode)).clone())
+                            .collect();
+                    Ok(population::knockout_bars(&id, &runs))
+                })
+                .map_err(|e| Fail::new(args.0.name_at, e));
+        }
+        other => other.to_string(),
+    };
+    in_catalog(an, id, args)
+}
+
+/// `width` and `height` of an SVG's root element.
+fn svg_size(svg: &str) -> Option<(String, String)> {
+    let open = &svg[svg.find("<svg")?..];
+    let open = &open[..open.find('>')?];
+    let attr = |name: &str| -> Option<String> {
+        let at = open.find(&format!(" {name}=\""))? + name.len() + 3;
+        Some(open[at..].split('"').next()?.to_string())
+    };
+    Some((attr("width")?, attr("height")?))
+}
+
+/// The HTML of a figure on a page whose root is `root`.
+pub fn html(fig: &Figure, root: &str, caption: Option<&str>, inline: bool) -> String {
+    let caption = escape_attr(caption.unwrap_or(&fig.title));
+    let body = if inline {
+        // No blank line may end the HTML block early.
+        let svg = fig.to_svg_string();
+        svg.lines()
+            .filter(|l| !l.trim().is_empty())
+            .collect::<Vec<_>>()
+            .join("\n")
+    } else {
+        let size = svg_size(&fig.to_svg_string())
+            .map(|(w, h)| {
+                format!(
+                    " width=\"{}\" height=\"{}\"",
+                    escape_attr(&w),
+                    escape_attr(&h)
+                )
+            })
+            .unwrap_or_default();
+        format!(
+            "<img src=\"{root}/figures/{}.svg\" alt=\"{}\"{size}>",
+            escape_attr(&fig.id),
+            escape_attr(&fig.description)
+        )
+    };
+    format!(
+        "<figure class=\"kv-figure\" id=\"fig-{}\">\n{body}\n<figcaption>{caption}</figcaption>\n</figure>",
+        escape_attr(&fig.id)
+    )
+}

@@ -1,0 +1,554 @@
+//! Shortcodes: what each call found by the scanner (`crate::shortcode`)
+//! means. The table [`SPECS`] names every shortcode and argument with its
+//! type; [`validate`] checks a call against it without the model (so `check`
+//! can report every mistake of every file), and [`expand`] turns a
+//! document's calls into HTML/markdown with the model's numbers.
+//!
+//! - `figure` / `net`: a computed figure (`figure`), a toy network (`net`)
+//! - `value`: one computed number (`quantity`)
+//! - `claim`: a checked sentence: fails the build when the model disagrees
+//! - `calc`: a worked toy-net calculation behind a "show" button (`calc`)
+//!
+//! docs/AUTHORING.md documents every name here; a test keeps the two in step.
+
+pub mod calc;
+pub mod expand;
+pub mod figure;
+pub mod quantity;
+
+use crate::diag::did_you_mean;
+use crate::shortcode::{Call, Value};
+
+/// The type of an argument.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Ty {
+    Str,
+    Int,
+    /// A number (an integer is accepted).
+    Num,
+    Bool,
+    /// A string holding an image selector (parsed when checked).
+    Selector,
+}
+
+impl Ty {
+    pub fn describe(self) -> &'static str {
+        match self {
+            Ty::Str => "a string",
+            Ty::Int => "an integer",
+            Ty::Num => "a number",
+            Ty::Bool => "true or false",
+            Ty::Selector => "an image selector in quotes",
+        }
+    }
+}
+
+/// One argument a shortcode accepts.
+#[derive(Debug, Clone, Copy)]
+pub struct ArgSpec {
+    pub name: &'static str,
+    pub ty: Ty,
+    pub doc: &'static str,
+}
+
+/// One shortcode.
+#[derive(Debug, Clone, Copy)]
+pub struct Spec {
+    pub name: &'static str,
+    /// Written `{% name(…) %}…{% end %}`.
+    pub block: bool,
+    /// Produces block HTML, so it must stand on lines of its own.
+    pub alone: bool,
+    pub summary: &'static str,
+    pub required: &'static [&'static str],
+    pub args: &'static [ArgSpec],
+}
+
+const fn a(name: &'static str, ty: Ty, doc: &'static str) -> ArgSpec {
+    ArgSpec { name, ty, doc }
+}
+
+/// Arguments that pick what is measured (shared by `value` and `claim`).
+const QUANTITY_ARGS: [ArgSpec; 13] = [
+    a("of", Ty::Str, "the quantity (see the list of quantities)"),
+    a("example", Ty::Selector, "the image, by selector"),
+    a(
+        "pair",
+        Ty::Int,
+        "a pair: the hidden neuron's index (0-based) for MNIST, 1, 2, … for a toy net",
+    ),
+    a(
+        "rank",
+        Ty::Int,
+        "a pair by its rank in the image's decision ranking (1 = contributes most)",
+    ),
+    a("digit", Ty::Int, "a digit 0–9"),
+    a(
+        "target",
+        Ty::Int,
+        "knock-outs: the digit whose pairs are removed (default: `digit`)",
+    ),
+    a(
+        "k",
+        Ty::Int,
+        "knock-outs: how many pairs are removed (default 25)",
+    ),
+    a(
+        "mode",
+        Ty::Str,
+        "knock-outs: \"zero\", \"mean\" or \"refit\" (default \"zero\")",
+    ),
+    a(
+        "ranking",
+        Ty::Str,
+        "flip points: \"decision\" (default) or \"l1\"",
+    ),
+    a(
+        "net",
+        Ty::Str,
+        "a toy network of content/nets/ (its file name)",
+    ),
+    a("input", Ty::Str, "a named example input of the toy network"),
+    a(
+        "output",
+        Ty::Str,
+        "a toy network's output, by name (default: the only one)",
+    ),
+    a("digits", Ty::Int, "decimals to show"),
+];
+
+const VALUE_ARGS: [ArgSpec; 14] = {
+    let q = QUANTITY_ARGS;
+    [
+        q[0],
+        q[1],
+        q[2],
+        q[3],
+        q[4],
+        q[5],
+        q[6],
+        q[7],
+        q[8],
+        q[9],
+        q[10],
+        q[11],
+        q[12],
+        a(
+            "format",
+            Ty::Str,
+            "\"percent\" or \"number\" (default: percent for fractions)",
+        ),
+    ]
+};
+
+const CLAIM_ARGS: [ArgSpec; 18] = {
+    let q = QUANTITY_ARGS;
+    [
+        q[0],
+        q[1],
+        q[2],
+        q[3],
+        q[4],
+        q[5],
+        q[6],
+        q[7],
+        q[8],
+        q[9],
+        q[10],
+        q[11],
+        q[12],
+        a("below", Ty::Num, "holds when the quantity is < this"),
+        a("above", Ty::Num, "holds when the quantity is > this"),
+        a("at_most", Ty::Num, "holds when the quantity is ≤ this"),
+        a("at_least", Ty::Num, "holds when the quantity is ≥ this"),
+        a(
+            "equals",
+            Ty::Num,
+            "holds when the quantity is exactly this (counts, digits, exact decimals)",
+        ),
+    ]
+};
+
+/// Every shortcode.
+pub const SPECS: [Spec; 5] = [
+    Spec {
+        name: "figure",
+        block: false,
+        alone: true,
+        summary: "a computed figure: by catalog `id`, or by family `name` with its arguments",
+        required: &[],
+        args: &[
+            a(
+                "id",
+                Ty::Str,
+                "a figure of the catalog (see public/figures/index.html)",
+            ),
+            a(
+                "name",
+                Ty::Str,
+                "a figure family (see the list of families)",
+            ),
+            a("example", Ty::Selector, "the image, by selector"),
+            a(
+                "pair",
+                Ty::Int,
+                "a pair: hidden neuron index (MNIST, 0-based) or 1, 2, … (toy nets)",
+            ),
+            a(
+                "rank",
+                Ty::Int,
+                "a pair by its rank in the image's decision ranking (1 = most)",
+            ),
+            a(
+                "digit",
+                Ty::Int,
+                "knock-out: the digit whose pairs are removed",
+            ),
+            a("k", Ty::Int, "knock-out: how many pairs (default 25)"),
+            a(
+                "steps",
+                Ty::Int,
+                "waterfall: how many pairs are drawn one by one (default 8)",
+            ),
+            a("net", Ty::Str, "a toy network of content/nets/"),
+            a("input", Ty::Str, "a named example input of the toy network"),
+            a(
+                "print",
+                Ty::Bool,
+                "the grayscale print variant (families that have one)",
+            ),
+            a(
+                "inline",
+                Ty::Bool,
+                "inline the SVG in the page instead of linking the file",
+            ),
+            a(
+                "caption",
+                Ty::Str,
+                "caption under the figure (default: the figure's title)",
+            ),
+        ],
+    },
+    Spec {
+        name: "net",
+        block: false,
+        alone: true,
+        summary: "a toy network's node diagram, optionally with an input flowing through and one pair highlighted",
+        required: &["name"],
+        args: &[
+            a(
+                "name",
+                Ty::Str,
+                "the toy network (file name in content/nets/ without .toml)",
+            ),
+            a("input", Ty::Str, "a named example input"),
+            a("pair", Ty::Int, "highlight pair 1, 2, … (needs `input`)"),
+            a("inline", Ty::Bool, "inline the SVG"),
+            a("caption", Ty::Str, "caption (default: the figure's title)"),
+        ],
+    },
+    Spec {
+        name: "value",
+        block: false,
+        alone: false,
+        summary: "one computed number, formatted",
+        required: &["of"],
+        args: &VALUE_ARGS,
+    },
+    Spec {
+        name: "claim",
+        block: false,
+        alone: false,
+        summary: "a checked statement: the build fails here when the model contradicts it; renders nothing",
+        required: &["of"],
+        args: &CLAIM_ARGS,
+    },
+    Spec {
+        name: "calc",
+        block: true,
+        alone: true,
+        summary: "a toy network's worked calculation in exact decimals; the block's markdown is the prompt shown above it",
+        required: &["net", "input"],
+        args: &[
+            a("net", Ty::Str, "the toy network"),
+            a("input", Ty::Str, "a named example input"),
+            a(
+                "method",
+                Ty::Str,
+                "\"pair-by-pair\" (default) or \"layer-by-layer\"",
+            ),
+            a(
+                "reveal",
+                Ty::Bool,
+                "hide the calculation behind a \"Show the calculation\" button (default true)",
+            ),
+        ],
+    },
+];
+
+pub fn spec(name: &str) -> Option<&'static Spec> {
+    SPECS.iter().find(|s| s.name == name)
+}
+
+/// A problem with one call, at a byte offset of the text that was scanned.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Fail {
+    pub at: usize,
+    pub message: String,
+    pub hint: Option<String>,
+}
+
+impl Fail {
+    pub fn new(at: usize, message: impl Into<String>) -> Fail {
+        Fail {
+            at,
+            message: message.into(),
+            hint: None,
+        }
+    }
+    pub fn hint(mut self, hint: impl Into<String>) -> Fail {
+        self.hint = Some(hint.into());
+        self
+    }
+}
+
+/// Checks a call against [`SPECS`]: known name, known arguments, required
+/// ones present, types, selectors that parse, block use.
+pub fn validate(call: &Call) -> Vec<Fail> {
+    let mut out = Vec::new();
+    let Some(spec) = spec(&call.name) else {
+        let mut f = Fail::new(call.name_at, format!("unknown shortcode `{}`", call.name));
+        f.hint = Some(
+            match did_you_mean(&call.name, SPECS.iter().map(|s| s.name)) {
+                Some(s) => format!("did you mean `{s}`?"),
+                None => format!(
+                    "shortcodes are: {}",
+                    SPECS.iter().map(|s| s.name).collect::<Vec<_>>().join(", ")
+                ),
+            },
+        );
+        return vec![f];
+    };
+    if spec.block != call.body.is_some() {
+        let msg = if spec.block {
+            format!(
+                "`{}` is a block: write {{% {}(…) %}} … {{% end %}}",
+                spec.name, spec.name
+            )
+        } else {
+            format!(
+                "`{}` is not a block: write {{{{ {}(…) }}}}",
+                spec.name, spec.name
+            )
+        };
+        out.push(Fail::new(call.name_at, msg));
+    }
+    if spec.alone && !call.alone {
+        out.push(
+            Fail::new(
+                call.name_at,
+                format!("`{}` makes a block of its own", spec.name),
+            )
+            .hint("put it on a line by itself, with nothing else on that line"),
+        );
+    }
+    for arg in &call.args {
+        let Some(a) = spec.args.iter().find(|a| a.name == arg.name) else {
+            let hint = match did_you_mean(&arg.name, spec.args.iter().map(|a| a.name)) {
+                Some(s) => format!("did you mean `{s}`?"),
+                None => format!(
+                    "`{}` takes: {}",
+                    spec.name,
+                    spec.args
+                        .iter()
+                        .map(|a| a.name)
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            };
+            out.push(
+                Fail::new(
+                    arg.name_at,
+                    format!("`{}` has no argument `{}`", spec.name, arg.name),
+                )
+                .hint(hint),
+            );
+            continue;
+        };
+        let ok = matches!(
+            (a.ty, &arg.value),
+            (Ty::Str | Ty::Selector, Value::Str(_))
+                | (Ty::Int, Value::Int(_))
+                | (Ty::Num, Value::Int(_) | Value::Num(_))
+                | (Ty::Bool, Value::Bool(_))
+        );
+        if !ok {
+            out.push(Fail::new(
+                arg.value_at,
+                format!(
+                    "`{}` must be {}, not {}",
+                    arg.name,
+                    a.ty.describe(),
+                    arg.value.kind()
+                ),
+            ));
+            continue;
+        }
+        if let (Ty::Selector, Value::Str(s)) = (a.ty, &arg.value)
+            && let Err(e) = crate::kv::select::Selector::parse(s)
+        {
+            let mut f = Fail::new(
+                arg.value_at + 1 + e.offset,
+                format!("selector: {}", e.message),
+            );
+            f.hint = e.hint;
+            out.push(f);
+        }
+    }
+    for r in spec.required {
+        if call.arg(r).is_none() {
+            out.push(
+                Fail::new(
+                    call.name_at,
+                    format!("`{}` needs the argument `{r}`", spec.name),
+                )
+                .hint(format!("e.g. {r}=\"…\"")),
+            );
+        }
+    }
+    match spec.name {
+        "figure" => out.extend(figure::validate(call)),
+        "value" | "claim" => out.extend(quantity::validate(call)),
+        _ => {}
+    }
+    out
+}
+
+/// Typed access to a call's arguments (after [`validate`]).
+pub struct Args<'c>(pub &'c Call);
+
+impl<'c> Args<'c> {
+    pub fn has(&self, name: &str) -> bool {
+        self.0.arg(name).is_some()
+    }
+    pub fn str(&self, name: &str) -> Option<&'c str> {
+        match self.0.arg(name).map(|a| &a.value) {
+            Some(Value::Str(s)) => Some(s),
+            _ => None,
+        }
+    }
+    pub fn int(&self, name: &str) -> Option<i64> {
+        match self.0.arg(name).map(|a| &a.value) {
+            Some(Value::Int(n)) => Some(*n),
+            _ => None,
+        }
+    }
+    pub fn num(&self, name: &str) -> Option<f64> {
+        match self.0.arg(name).map(|a| &a.value) {
+            Some(Value::Int(n)) => Some(*n as f64),
+            Some(Value::Num(x)) => Some(*x),
+            _ => None,
+        }
+    }
+    pub fn bool(&self, name: &str) -> Option<bool> {
+        match self.0.arg(name).map(|a| &a.value) {
+            Some(Value::Bool(b)) => Some(*b),
+            _ => None,
+        }
+    }
+    /// Offset of an argument's value (or of the name of the call).
+    pub fn at(&self, name: &str) -> usize {
+        self.0.arg(name).map_or(self.0.name_at, |a| a.value_at)
+    }
+    /// A non-negative integer argument that must fit `range`.
+    pub fn index(
+        &self,
+        name: &str,
+        range: std::ops::Range<usize>,
+        what: &str,
+    ) -> Result<Option<usize>, Fail> {
+        match self.int(name) {
+            None => Ok(None),
+            Some(n) if n >= 0 && range.contains(&(n as usize)) => Ok(Some(n as usize)),
+            Some(n) => Err(Fail::new(
+                self.at(name),
+                format!(
+                    "{what} {n} is out of range: {}..={}",
+                    range.start,
+                    range.end.saturating_sub(1)
+                ),
+            )),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::shortcode::{code_ranges, scan};
+
+    fn fails(md: &str) -> Vec<String> {
+        let (calls, errors) = scan(md, &code_ranges(md));
+        assert!(errors.is_empty(), "{errors:?}");
+        calls
+            .iter()
+            .flat_map(validate)
+            .map(|f| match f.hint {
+                Some(h) => format!("{} ({h})", f.message),
+                None => f.message,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn names_arguments_types_and_selectors_are_checked() {
+        assert_eq!(
+            fails("{{ valeu(of=\"hidden\") }}"),
+            ["unknown shortcode `valeu` (did you mean `value`?)"]
+        );
+        assert_eq!(
+            fails("{{ value(of=\"activation\", exmple=\"test:1\", pair=1) }}"),
+            [
+                "`value` has no argument `exmple` (did you mean `example`?)",
+                "`activation` needs `example`"
+            ]
+        );
+        assert_eq!(
+            fails("{{ value(of=\"activation\", example=\"test:1\", pair=\"3\") }}"),
+            ["`pair` must be an integer, not a string"]
+        );
+        assert_eq!(
+            fails("{{ value(example=\"test:1\") }}"),
+            ["`value` needs the argument `of` (e.g. of=\"…\")"]
+        );
+        let f = fails("{{ value(of=\"activation\", example=\"frist(digit=1)\", pair=1) }}");
+        assert_eq!(f.len(), 1);
+        assert!(
+            f[0].starts_with("selector: unknown selector `frist`"),
+            "{f:?}"
+        );
+        assert_eq!(
+            fails("Text {{ figure(id=\"confusion\") }} text"),
+            [
+                "`figure` makes a block of its own (put it on a line by itself, with nothing else on that line)"
+            ]
+        );
+        assert_eq!(
+            fails("{{ calc(net=\"a\", input=\"b\") }}")[0],
+            "`calc` is a block: write {% calc(…) %} … {% end %}"
+        );
+    }
+
+    #[test]
+    fn every_argument_name_is_unique_per_shortcode() {
+        for s in SPECS {
+            let mut names: Vec<_> = s.args.iter().map(|a| a.name).collect();
+            names.sort();
+            names.dedup();
+            assert_eq!(names.len(), s.args.len(), "{}", s.name);
+            for r in s.required {
+                assert!(names.contains(r), "{} requires unknown {r}", s.name);
+            }
+        }
+    }
+}
