@@ -129,10 +129,18 @@ pub struct Content {
 /// Reads `<root>/content`. A missing folder is an empty workshop; every
 /// problem of every file is reported together.
 pub fn load(root: &Path) -> Result<Content, Diagnostics> {
+    let (content, problems) = load_all(root);
+    problems.into_result()?;
+    Ok(content)
+}
+
+/// Like [`load`], but keeps the documents that did parse beside the
+/// problems of those that did not (so `check` can go on checking them).
+pub fn load_all(root: &Path) -> (Content, Diagnostics) {
     let dir = root.join(DIR);
     let mut content = Content::default();
     if !dir.exists() {
-        return Ok(content);
+        return (content, Diagnostics::default());
     }
     let mut problems = Diagnostics::default();
     let walker = walkdir::WalkDir::new(&dir)
@@ -178,8 +186,7 @@ pub fn load(root: &Path) -> Result<Content, Diagnostics> {
             });
         }
     }
-    problems.into_result()?;
-    Ok(content)
+    (content, problems)
 }
 
 fn read_doc(path: &Path, rel: String) -> Result<Doc, Diagnostics> {

@@ -289,13 +289,10 @@ pub fn check(s: &Session) -> CheckReport {
             None
         }
     };
-    let content = match content::load(root) {
-        Ok(c) => Some(c),
-        Err(d) => {
-            out.problems.0.extend(d.0);
-            None
-        }
-    };
+    // Documents that parse are checked even when others do not.
+    let (content, content_problems) = content::load_all(root);
+    out.problems.0.extend(content_problems.0);
+    let content = Some(content);
     let (Some(cfg), Some(nets), Some(content)) = (cfg, nets, content) else {
         return out;
     };

@@ -235,9 +235,11 @@ fn run(cli: Cli, ui: Ui) -> Result<()> {
         Command::Check => {
             let report = kvlens::check(&session);
             if !report.external.is_empty() {
+                let n = report.external.len();
                 println!(
-                    "{} links to the web (not fetched; try them on the venue's network):",
-                    report.external.len()
+                    "{n} link{} to the web (not fetched; try {} on the venue's network):",
+                    if n == 1 { "" } else { "s" },
+                    if n == 1 { "it" } else { "them" }
                 );
                 for l in &report.external {
                     println!("  {}  ({})", l.url, l.at);

@@ -35,6 +35,9 @@ pub fn load(root: &Path) -> Result<Tera> {
     problems.into_result()?;
     let mut tera = Tera::default();
     tera.autoescape_on(vec![".html"]);
+    // Tera's default also escapes `/`, which makes every relative URL read
+    // `..&#x2F;page.html`; `&<>"'` are all HTML needs.
+    tera.set_escape_fn(crate::markdown::escape_attr);
     tera.add_raw_templates(sources)
         .map_err(|e| template_error(&e, &dir))?;
     Ok(tera)

@@ -11,4 +11,5 @@ mod explain;
 mod figures;
 mod idx_hostile;
 mod population;
+mod site;
 mod toy_nets;
