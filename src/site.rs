@@ -443,8 +443,13 @@ fn gallery_files(
     input: &SiteInput,
     figures: &[std::rc::Rc<crate::figures::Figure>],
 ) -> Result<Vec<OutputFile>> {
-    let owned: Vec<crate::figures::Figure> = figures.iter().map(|f| (**f).clone()).collect();
-    let mut files = crate::figures::files::files(&owned, "figures/", false)?;
+    let texts: Vec<std::rc::Rc<str>> = figures.iter().map(|f| input.analyses.svg_text(f)).collect();
+    let pairs: Vec<(&crate::figures::Figure, &str)> = figures
+        .iter()
+        .map(|f| &**f)
+        .zip(texts.iter().map(|t| &**t))
+        .collect();
+    let mut files = crate::figures::files::files_with_text(&pairs, "figures/", false)?;
     let catalog = input.analyses.catalog_ids();
     let mut groups: Vec<GalleryGroup> = GROUPS
         .iter()

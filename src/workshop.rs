@@ -109,6 +109,8 @@ pub struct Analyses<'a> {
     knockouts: RefCell<BTreeMap<(usize, usize, u8), Rc<Knockout>>>,
     /// Every figure drawn so far, by id (the catalog first).
     figures: RefCell<BTreeMap<String, Rc<Figure>>>,
+    /// Their SVG text, serialised once.
+    svg_texts: RefCell<BTreeMap<String, Rc<str>>>,
     catalog_ids: BTreeSet<String>,
 }
 
@@ -132,6 +134,7 @@ impl<'a> Analyses<'a> {
             drift: OnceCell::new(),
             knockouts: RefCell::new(BTreeMap::new()),
             figures: RefCell::new(figures),
+            svg_texts: RefCell::new(BTreeMap::new()),
             catalog_ids,
         })
     }
@@ -221,6 +224,18 @@ impl<'a> Analyses<'a> {
         let f = Rc::new(f);
         self.figures.borrow_mut().insert(id.to_string(), f.clone());
         Ok(f)
+    }
+
+    /// The SVG text of a figure, serialised on first use.
+    pub fn svg_text(&self, fig: &Figure) -> Rc<str> {
+        if let Some(t) = self.svg_texts.borrow().get(&fig.id) {
+            return t.clone();
+        }
+        let t: Rc<str> = Rc::from(fig.to_svg_string());
+        self.svg_texts
+            .borrow_mut()
+            .insert(fig.id.clone(), t.clone());
+        t
     }
 
     /// Ids of the catalog (the gallery), sorted.

@@ -24,10 +24,23 @@ struct IndexEntry<'a> {
 
 /// The files for `figs` under `prefix` ("" or "figures/").
 pub fn files(figs: &[Figure], prefix: &str, png: bool) -> Result<Vec<OutputFile>> {
+    let texts: Vec<String> = figs.iter().map(Figure::to_svg_string).collect();
+    let pairs: Vec<(&Figure, &str)> = figs.iter().zip(texts.iter().map(String::as_str)).collect();
+    files_with_text(&pairs, prefix, png)
+}
+
+/// Like [`files`], for figures whose SVG text is already serialised (the
+/// site keeps it between rebuilds).
+pub fn files_with_text(
+    figs: &[(&Figure, &str)],
+    prefix: &str,
+    png: bool,
+) -> Result<Vec<OutputFile>> {
     let mut out = Vec::with_capacity(figs.len() * 2 + 1);
     let mut index = Vec::with_capacity(figs.len());
-    for f in figs {
-        let mut svg = f.to_svg_string();
+    for (f, text) in figs {
+        let mut svg = String::with_capacity(text.len() + 1);
+        svg.push_str(text);
         svg.push('\n');
         out.push(OutputFile::new(format!("{prefix}{}.svg", f.id), svg));
         if png {

@@ -187,7 +187,8 @@ impl Ctx<'_, '_> {
                     .hint("inline it once; its element ids would clash"));
                 }
                 out.figures.insert(fig.id.clone());
-                let html = figure::html(&fig, self.root, args.str("caption"), inline);
+                let svg = an.svg_text(&fig);
+                let html = figure::html(&fig, &svg, self.root, args.str("caption"), inline);
                 out.generated(at, &format!("\n{html}\n\n"));
             }
             "value" => {

@@ -622,18 +622,17 @@ fn svg_size(svg: &str) -> Option<(String, String)> {
     Some((attr("width")?, attr("height")?))
 }
 
-/// The HTML of a figure on a page whose root is `root`.
-pub fn html(fig: &Figure, root: &str, caption: Option<&str>, inline: bool) -> String {
+/// The HTML of a figure (with its SVG text `svg`) on a page whose root is `root`.
+pub fn html(fig: &Figure, svg: &str, root: &str, caption: Option<&str>, inline: bool) -> String {
     let caption = escape_attr(caption.unwrap_or(&fig.title));
     let body = if inline {
         // No blank line may end the HTML block early.
-        let svg = fig.to_svg_string();
         svg.lines()
             .filter(|l| !l.trim().is_empty())
             .collect::<Vec<_>>()
             .join("\n")
     } else {
-        let size = svg_size(&fig.to_svg_string())
+        let size = svg_size(svg)
             .map(|(w, h)| {
                 format!(
                     " width=\"{}\" height=\"{}\"",
