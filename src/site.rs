@@ -483,36 +483,51 @@ fn gallery_files(
     Ok(files)
 }
 
-/// Every file under `<root>/theme`, copied to `public/theme/` (sorted).
+/// The theme kvlens ships (this repository's `theme/`); a workshop's own
+/// `theme/<path>` replaces the file of the same path or adds to them.
+pub const BUILTIN_THEME: [(&str, &[u8]); 5] = [
+    (
+        "fonts/DejaVuSans-Bold.ttf",
+        include_bytes!("../theme/fonts/DejaVuSans-Bold.ttf"),
+    ),
+    (
+        "fonts/DejaVuSans.ttf",
+        include_bytes!("../theme/fonts/DejaVuSans.ttf"),
+    ),
+    (
+        "fonts/LICENSE-DejaVu.txt",
+        include_bytes!("../theme/fonts/LICENSE-DejaVu.txt"),
+    ),
+    ("site.js", include_bytes!("../theme/site.js")),
+    ("style.css", include_bytes!("../theme/style.css")),
+];
+
+/// The built-in theme overlaid with every file under `<root>/theme`, as
+/// `public/theme/…` (sorted).
 fn theme_files(root: &Path) -> Result<Vec<OutputFile>> {
+    let mut out: BTreeMap<String, Vec<u8>> = BUILTIN_THEME
+        .iter()
+        .map(|(p, b)| (format!("theme/{p}"), b.to_vec()))
+        .collect();
     let dir = root.join("theme");
-    let mut out = Vec::new();
-    if !dir.exists() {
-        return Ok(out);
-    }
-    let mut stack = vec![dir.clone()];
-    while let Some(d) = stack.pop() {
-        let mut entries: Vec<_> = std::fs::read_dir(&d)
-            .with_context(|| format!("cannot read {}", d.display()))?
-            .filter_map(|e| e.ok().map(|e| e.path()))
-            .collect();
-        entries.sort();
-        for p in entries {
-            if p.is_dir() {
-                stack.push(p);
-            } else {
-                let rel = p.strip_prefix(&dir).unwrap_or(&p);
-                let rel: Vec<String> = rel
-                    .components()
-                    .map(|c| c.as_os_str().to_string_lossy().into_owned())
-                    .collect();
-                out.push(OutputFile::new(
-                    format!("theme/{}", rel.join("/")),
-                    crate::fsx::read(&p)?,
-                ));
+    if dir.exists() {
+        for entry in walkdir::WalkDir::new(&dir).sort_by_file_name() {
+            let entry = entry.with_context(|| format!("cannot read {}", dir.display()))?;
+            if !entry.file_type().is_file() {
+                continue;
             }
+            let p = entry.path();
+            let rel: Vec<String> = p
+                .strip_prefix(&dir)
+                .unwrap_or(p)
+                .components()
+                .map(|c| c.as_os_str().to_string_lossy().into_owned())
+                .collect();
+            out.insert(format!("theme/{}", rel.join("/")), crate::fsx::read(p)?);
         }
     }
-    out.sort_by(|a, b| a.rel_path.cmp(&b.rel_path));
-    Ok(out)
+    Ok(out
+        .into_iter()
+        .map(|(rel, bytes)| OutputFile::new(rel, bytes))
+        .collect())
 }

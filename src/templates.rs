@@ -9,17 +9,35 @@ use anyhow::{Context, Result};
 use std::path::Path;
 use tera::Tera;
 
-/// Loads every `*.html` file of `<root>/templates` (names relative to it).
-/// Syntax errors are reported per file with line and column, all at once.
+/// The templates kvlens ships (this repository's `templates/`); a
+/// workshop's own `templates/<name>` replaces the one of the same name.
+pub const BUILTIN: [(&str, &str); 4] = [
+    ("base.html", include_str!("../templates/base.html")),
+    ("figures.html", include_str!("../templates/figures.html")),
+    ("index.html", include_str!("../templates/index.html")),
+    ("page.html", include_str!("../templates/page.html")),
+];
+
+/// Loads the built-in templates, then every `*.html` file of
+/// `<root>/templates` (if the folder exists), which replace built-ins of the
+/// same name. Syntax errors are reported per file with line and column, all
+/// at once.
 pub fn load(root: &Path) -> Result<Tera> {
     let dir = root.join("templates");
-    let mut entries: Vec<_> = std::fs::read_dir(&dir)
-        .with_context(|| format!("cannot read the templates folder {}", dir.display()))?
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|x| x == "html"))
-        .collect();
+    let mut entries: Vec<_> = if dir.exists() {
+        std::fs::read_dir(&dir)
+            .with_context(|| format!("cannot read the templates folder {}", dir.display()))?
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.extension().is_some_and(|x| x == "html"))
+            .collect()
+    } else {
+        Vec::new()
+    };
     entries.sort();
-    let mut sources = Vec::new();
+    let mut sources: std::collections::BTreeMap<String, String> = BUILTIN
+        .iter()
+        .map(|(n, s)| (n.to_string(), s.to_string()))
+        .collect();
     let mut problems = Diagnostics::default();
     for path in entries {
         let name = path
@@ -30,7 +48,7 @@ pub fn load(root: &Path) -> Result<Tera> {
         if let Err(e) = tera::Template::new(&name, None, &src) {
             problems.push(syntax_diagnostic(&e, &path));
         }
-        sources.push((name, src));
+        sources.insert(name, src);
     }
     problems.into_result()?;
     let mut tera = Tera::default();

@@ -365,3 +365,44 @@ fn pages_open_from_file_urls_without_errors_or_requests_outside_the_site() {
         .unwrap();
     assert_eq!(page.console_errors(), Vec::<String>::new());
 }
+
+#[test]
+fn built_in_templates_and_theme_serve_a_bare_workshop_and_one_file_overrides() {
+    let w = course();
+    std::fs::remove_dir_all(w.path().join("templates")).unwrap();
+    std::fs::remove_dir_all(w.path().join("theme")).unwrap();
+    let o = w.run(&["build", "-q"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(read(&w, "keys.html").contains("class=\"prev-next\""));
+    assert!(w.public().join("theme/style.css").is_file());
+    assert!(w.public().join("theme/fonts/DejaVuSans.ttf").is_file());
+    // One template and one theme file of the workshop's own replace the built-ins.
+    std::fs::create_dir_all(w.path().join("templates")).unwrap();
+    std::fs::create_dir_all(w.path().join("theme")).unwrap();
+    w.write(
+        "templates/page.html",
+        "{% extends \"base.html\" %}{% block content %}<h1 class=\"mine\">{{ title }}</h1>{{ content | safe }}{% endblock content %}",
+    );
+    w.write("theme/extra.css", "body { color: red }");
+    let o = w.run(&["build", "-q"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(read(&w, "keys.html").contains("<h1 class=\"mine\">Keys and values</h1>"));
+    assert!(
+        read(&w, "index.html").contains("class=\"course-outline\""),
+        "built-in index"
+    );
+    assert_eq!(read(&w, "theme/extra.css"), "body { color: red }");
+    assert!(w.public().join("theme/site.js").is_file());
+    // A broken override is a diagnostic at its position.
+    w.write(
+        "templates/page.html",
+        "{% extends \"base.html\" %}{% block content %}{{ title }",
+    );
+    let o = w.run(&["check"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).contains("templates/page.html:1:"),
+        "{}",
+        stderr(&o)
+    );
+}
