@@ -39,6 +39,10 @@ pub struct LinkContext<'a> {
     pub docs: &'a BTreeMap<String, (String, BTreeSet<String>)>,
     /// Every file of the built site (output paths).
     pub files: &'a BTreeSet<String>,
+    /// Source paths of draft documents (not published).
+    pub drafts: &'a BTreeSet<String>,
+    /// Whether the page being rendered is itself a draft.
+    pub page_is_draft: bool,
 }
 
 /// The rendered page.
@@ -354,6 +358,12 @@ fn check_link<'a>(
             problem(format!("no page `{path}` in content/"), &hint);
             return dest.clone();
         };
+        if links.drafts.contains(path) && !links.page_is_draft {
+            problem(
+                format!("`{path}` is a draft and is not published"),
+                "publish it (draft = false) or remove the link",
+            );
+        }
         if let Some(a) = anchor
             && !ids.contains(a)
         {
@@ -446,6 +456,8 @@ mod tests {
                 page,
                 docs: &docs,
                 files: &files,
+                drafts: &BTreeSet::new(),
+                page_is_draft: false,
             },
         )
     }

@@ -163,6 +163,11 @@ pub fn render(input: &SiteInput) -> Result<SiteOutput> {
             .collect()
     };
 
+    let drafts: BTreeSet<String> = prepared
+        .iter()
+        .filter(|p| p.doc.front.draft)
+        .map(|p| p.doc.rel.clone())
+        .collect();
     // Pass 2: markdown, links, templates.
     let mut external = Vec::new();
     let mut home_html = None;
@@ -172,6 +177,8 @@ pub fn render(input: &SiteInput) -> Result<SiteOutput> {
             page: &page,
             docs: &docs_map,
             files: &all_files,
+            drafts: &drafts,
+            page_is_draft: p.doc.front.draft,
         };
         let r = markdown::render(&p.expanded.text, &links);
         for problem in r.problems {

@@ -189,7 +189,7 @@ title = "Bad"
 
 {{ claim(of="hidden", equals=17) }}
 
-[gone](@/nope.md) and [no anchor](@/keys.md#nowhere) and $\frac{1}$
+[gone](@/nope.md) and [no anchor](@/keys.md#nowhere) and $\frac{1}$ and [a draft](@/draft.md)
 
 {{ value(of="activation", example="test:5000", pair=1) }}
 "#,
@@ -218,6 +218,7 @@ title = "Bad"
         );
     };
     line_has(10, "math: ");
+    line_has(10, "`draft.md` is a draft and is not published");
     line_has(12, "selector: ");
     assert!(
         err.contains("front.md:3:1: front matter: unknown field `wieght`"),
@@ -404,5 +405,34 @@ fn built_in_templates_and_theme_serve_a_bare_workshop_and_one_file_overrides() {
         stderr(&o).contains("templates/page.html:1:"),
         "{}",
         stderr(&o)
+    );
+}
+
+#[test]
+fn the_authoring_guide_names_every_shortcode_argument_family_and_quantity() {
+    let guide =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/AUTHORING.md"))
+            .unwrap();
+    let mut missing = Vec::new();
+    let mut need = |name: &str, what: &str| {
+        if !guide.contains(&format!("`{name}`")) {
+            missing.push(format!("{what} `{name}`"));
+        }
+    };
+    for spec in kvlens::shortcodes::SPECS {
+        need(spec.name, "shortcode");
+        for a in spec.args {
+            need(a.name, &format!("argument of {}", spec.name));
+        }
+    }
+    for f in kvlens::shortcodes::figure::FAMILIES {
+        need(f.name, "figure family");
+    }
+    for q in kvlens::shortcodes::quantity::QUANTITIES {
+        need(q.name, "quantity");
+    }
+    assert!(
+        missing.is_empty(),
+        "docs/AUTHORING.md does not mention: {missing:?}"
     );
 }

@@ -439,7 +439,18 @@ fn toy(args: &Args, an: &Analyses, family: &str, net_name: &str) -> Result<Rc<Fi
             (true, Some(p)) => format!("{}-pair-{p}", with_input(args)?),
         },
         "layers" | "pairs" => format!("{base}-{family}"),
-        "matrix" => format!("{base}-matrix{sfx}"),
+        "matrix" => {
+            // The catalog has the screen variant; the print one is drawn on demand.
+            let id = format!("{base}-matrix{sfx}");
+            let (variant, _) = variant(args);
+            return an
+                .figure_or(&id, || {
+                    Ok(crate::figures::matrices::toy_matrix_view(
+                        &id, net, 0, variant,
+                    ))
+                })
+                .map_err(|e| Fail::new(args.0.name_at, e));
+        }
         "bracket" => format!("{}-bracket-{}", with_input(args)?, pair.unwrap_or(1)),
         other => format!("{}-{other}", with_input(args)?),
     };

@@ -417,6 +417,10 @@ pub fn validate(call: &Call) -> Vec<Fail> {
         }
     }
     match spec.name {
+        "net" if call.arg("pair").is_some() && call.arg("input").is_none() => out.push(Fail::new(
+            call.arg("pair").map_or(call.name_at, |a| a.name_at),
+            "highlighting a pair needs an `input` flowing through",
+        )),
         "figure" => out.extend(figure::validate(call)),
         "value" | "claim" => out.extend(quantity::validate(call)),
         _ => {}

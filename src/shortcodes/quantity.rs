@@ -534,8 +534,9 @@ fn measure_toy(name: &str, args: &Args, an: &Analyses) -> Result<Measured, Fail>
         return Ok(Measured::Exact(net.b1[i]));
     }
     let dec = toy_decomposition(args, net)?;
+    // Only the logit and a pair's contribution are per output.
     let output = match args.str("output") {
-        None if net.outputs.len() == 1 => 0,
+        None if net.outputs.len() == 1 || !matches!(name, "logit" | "contribution") => 0,
         None => {
             return Err(Fail::new(
                 args.0.name_at,
@@ -767,6 +768,16 @@ mod tests {
         let e = measure(&call(src), &an).unwrap_err();
         assert_eq!(e.message, "unknown mode `gone`");
         assert_eq!(&src[e.at..e.at + 6], "\"gone\"");
+        // Several outputs: the logit needs `output`, an activation does not.
+        let c = call("{{ value(net=\"slides\", input=\"x1\", of=\"logit\") }}");
+        assert!(
+            measure(&c, &an)
+                .unwrap_err()
+                .message
+                .contains("several outputs")
+        );
+        let c = call("{{ value(net=\"slides\", input=\"x1\", of=\"activation\", pair=1) }}");
+        assert!(measure(&c, &an).is_ok());
         let src = "{{ value(net=\"exercise\", input=\"z\", of=\"logit\") }}";
         let e = measure(&call(src), &an).unwrap_err();
         assert_eq!(e.message, "`exercise` has no input `z`");
