@@ -23,6 +23,7 @@ pub mod num;
 pub mod output;
 pub mod raster;
 pub mod report;
+pub mod serve;
 pub mod shortcode;
 pub mod shortcodes;
 pub mod site;

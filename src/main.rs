@@ -45,6 +45,21 @@ enum Command {
     ///
     /// Example: kvlens build --mnist-dir ../shared/mnist
     Build,
+    /// Build, serve the site on 127.0.0.1 and rebuild on every edit.
+    ///
+    /// Watches content/, templates/, theme/ and workshop.toml. A prose edit
+    /// re-renders the pages with the model and analyses kept in memory; a
+    /// change to workshop.toml or a toy net prepares again (retraining only
+    /// when [model] changed). Open pages reload by themselves and keep their
+    /// scroll position; a failed build shows its error over the page and the
+    /// last good site stays served. Ctrl-C stops.
+    ///
+    /// Example: kvlens serve --port 8000
+    Serve {
+        /// Port on 127.0.0.1 (a free one is taken if it is busy; 0 = any).
+        #[arg(long, default_value_t = 1111)]
+        port: u16,
+    },
     /// Train the network (or confirm the cached one) and print per-epoch results.
     ///
     /// Prints loss, train and test accuracy and seconds per epoch. Ctrl-C stops
@@ -219,6 +234,7 @@ fn run(cli: Cli, ui: Ui) -> Result<()> {
                 report.model.config.hidden
             );
         }
+        Command::Serve { port } => kvlens::serve::serve(&session, port)?,
         Command::Train { force } => {
             let run = kvlens::train(&session, force)?;
             let last = run.trained.history.last();

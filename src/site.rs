@@ -492,7 +492,8 @@ fn gallery_files(
 
 /// The theme kvlens ships (this repository's `theme/`); a workshop's own
 /// `theme/<path>` replaces the file of the same path or adds to them.
-pub const BUILTIN_THEME: [(&str, &[u8]); 5] = [
+pub const BUILTIN_THEME: [(&str, &[u8]); 6] = [
+    ("favicon.svg", include_bytes!("../theme/favicon.svg")),
     (
         "fonts/DejaVuSans-Bold.ttf",
         include_bytes!("../theme/fonts/DejaVuSans-Bold.ttf"),

@@ -11,5 +11,6 @@ mod explain;
 mod figures;
 mod idx_hostile;
 mod population;
+mod serve;
 mod site;
 mod toy_nets;

@@ -13,7 +13,7 @@ use std::path::Path;
 
 const HOME: &str = "+++\ntitle = \"Fixture\"\n+++\nA fixture course about **keys** and values.\n";
 
-const KEYS: &str = r#"+++
+pub const KEYS: &str = r#"+++
 title = "Keys and values"
 description = "Every shortcode once."
 weight = 1
@@ -59,7 +59,7 @@ const DRAFT: &str =
 const PIC: &str = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"10\" height=\"10\"><rect width=\"10\" height=\"10\" fill=\"#888\"/></svg>";
 
 /// The fixture workshop with toy nets and the course above.
-fn course() -> Workshop {
+pub fn course() -> Workshop {
     let w = Workshop::new(MODEL);
     let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
     copy_dir(&repo.join("content/nets"), &w.path().join("content/nets"));

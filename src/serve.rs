@@ -1,0 +1,568 @@
+//! `kvlens serve`: build, serve the site on 127.0.0.1, watch the sources,
+//! rebuild what changed and reload the open pages.
+//!
+//! - The model, analyses and drawn figures (`workshop::Prepared` and
+//!   `Analyses`) stay in memory; an edit under `content/` (not `nets/`),
+//!   `templates/` or `theme/` re-renders pages only. A change to
+//!   `workshop.toml` or a toy net prepares again (the model comes from the
+//!   cache, or is retrained with progress in the terminal when `[model]`
+//!   changed).
+//! - Every good build is written to `public/` (atomically, as `build` does)
+//!   and served from memory. A failed build keeps the last good site and
+//!   shows the error as an overlay in the open pages and in the terminal.
+//! - Pages reload through server-sent events; the reload script is injected
+//!   into HTML responses only here, never into `build` output. The page keeps
+//!   its scroll position across reloads.
+//! - Only paths inside the site are served (no `..`, encoded or not).
+//!
+//! Side effects: the only module with a server and a watcher.
+
+use crate::diag::Diagnostics;
+use crate::workshop::{Analyses, Prepared};
+use crate::{Session, content, output};
+use anyhow::{Context, Result};
+use std::collections::BTreeMap;
+use std::io::Write;
+use std::net::{Ipv4Addr, SocketAddr};
+use std::path::{Path, PathBuf};
+use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
+use std::sync::{Arc, Mutex, RwLock};
+use std::time::{Duration, Instant};
+
+/// URL prefix of kvlens's own endpoints (never a file of the site).
+const PREFIX: &str = "/__kvlens/";
+/// How long the watcher waits for more events before it reports (editors
+/// write a file in several steps).
+const DEBOUNCE: Duration = Duration::from_millis(40);
+
+/// What the open pages are told.
+#[derive(Debug, Clone)]
+enum Event {
+    Reload,
+    /// A failed build: the text to show.
+    Error(String),
+}
+
+/// State shared by the builder and the HTTP threads.
+struct Shared {
+    /// The last good site, by path below public/.
+    files: RwLock<Arc<BTreeMap<String, Vec<u8>>>>,
+    /// The current build error, if the last build failed.
+    error: Mutex<Option<String>>,
+    /// One sender per open page.
+    clients: Mutex<Vec<Sender<Event>>>,
+}
+
+impl Shared {
+    fn broadcast(&self, e: &Event) {
+        if let Ok(mut clients) = self.clients.lock() {
+            clients.retain(|c| c.send(e.clone()).is_ok());
+        }
+    }
+}
+
+/// `kvlens serve`: blocks until Ctrl-C.
+pub fn serve(s: &Session, port: u16) -> Result<()> {
+    let shared = Arc::new(Shared {
+        files: RwLock::new(Arc::new(BTreeMap::new())),
+        error: Mutex::new(None),
+        clients: Mutex::new(Vec::new()),
+    });
+    let (server, addr, busy) = bind(port)?;
+    let (tx, rx) = mpsc::channel();
+    let mut debouncer = notify_debouncer_full::new_debouncer(DEBOUNCE, None, tx)
+        .context("cannot start the file watcher")?;
+    debouncer
+        .watch(&s.root, notify::RecursiveMode::Recursive)
+        .with_context(|| format!("cannot watch {}", s.root.display()))?;
+    {
+        let shared = shared.clone();
+        std::thread::spawn(move || http(server, shared));
+    }
+    let mut announced = false;
+    let announce = |announced: &mut bool| {
+        if !*announced {
+            *announced = true;
+            let note = if busy {
+                format!(" (port {port} was busy)")
+            } else {
+                String::new()
+            };
+            println!("serving http://{addr}/{note} — Ctrl-C to stop");
+            let _ = std::io::stdout().flush();
+        }
+    };
+    loop {
+        // The model-keyed part: again after workshop.toml or a toy net changes.
+        let prepared = match Prepared::load(s) {
+            Ok(p) => p,
+            Err(e) => {
+                fail(&shared, &s.root, &e);
+                announce(&mut announced);
+                match wait(s, &rx)? {
+                    Some(_) => continue,
+                    None => return Ok(()),
+                }
+            }
+        };
+        let analyses = match Analyses::new(&prepared) {
+            Ok(a) => a,
+            Err(e) => {
+                fail(&shared, &s.root, &e);
+                announce(&mut announced);
+                match wait(s, &rx)? {
+                    Some(_) => continue,
+                    None => return Ok(()),
+                }
+            }
+        };
+        loop {
+            let t = Instant::now();
+            match rebuild(s, &analyses) {
+                Ok(files) => {
+                    let pages = files.keys().filter(|k| k.ends_with(".html")).count();
+                    let ms = t.elapsed().as_millis();
+                    if let Ok(mut f) = shared.files.write() {
+                        *f = Arc::new(files);
+                    }
+                    if let Ok(mut e) = shared.error.lock() {
+                        *e = None;
+                    }
+                    s.ui.status(&format!("built {pages} HTML pages in {ms} ms"));
+                    shared.broadcast(&Event::Reload);
+                }
+                Err(e) => fail(&shared, &s.root, &e),
+            }
+            announce(&mut announced);
+            match wait(s, &rx)? {
+                None => return Ok(()),
+                Some(Change::Prose) => continue,
+                Some(Change::Model) => break,
+            }
+        }
+    }
+}
+
+/// Binds 127.0.0.1:`port`, or a free port when it is busy (or 0).
+fn bind(port: u16) -> Result<(tiny_http::Server, SocketAddr, bool)> {
+    let loopback = |p: u16| SocketAddr::from((Ipv4Addr::LOCALHOST, p));
+    let (server, busy) = match tiny_http::Server::http(loopback(port)) {
+        Ok(s) => (s, false),
+        Err(_) => (
+            tiny_http::Server::http(loopback(0))
+                .map_err(|e| anyhow::anyhow!("cannot listen on 127.0.0.1: {e}"))?,
+            port != 0,
+        ),
+    };
+    let addr = server
+        .server_addr()
+        .to_ip()
+        .context("the server has no IP address")?;
+    Ok((server, addr, busy))
+}
+
+/// Renders the site from the sources on disk and writes public/.
+fn rebuild(s: &Session, analyses: &Analyses) -> Result<BTreeMap<String, Vec<u8>>> {
+    let (tera, content) = crate::load_sources(&s.root)?;
+    let (files, _) = crate::render_site(&s.root, analyses, &tera, &content)?;
+    output::write_all(&s.public_dir(), &files)?;
+    Ok(files.into_iter().map(|f| (f.rel_path, f.bytes)).collect())
+}
+
+/// Reports a failed build in the terminal and in the open pages.
+fn fail(shared: &Shared, root: &Path, e: &anyhow::Error) {
+    let text = error_text(e, root);
+    eprintln!("error: {text}");
+    if let Ok(mut err) = shared.error.lock() {
+        *err = Some(text.clone());
+    }
+    shared.broadcast(&Event::Error(text));
+}
+
+/// The error as the overlay shows it: every diagnostic with its offending line.
+fn error_text(e: &anyhow::Error, _root: &Path) -> String {
+    let Some(d) = e.downcast_ref::<Diagnostics>() else {
+        let mut out = e.to_string();
+        for cause in e.chain().skip(1) {
+            out.push_str(&format!("\n  caused by: {cause}"));
+        }
+        return out;
+    };
+    let mut out = String::new();
+    for (i, diag) in d.0.iter().enumerate() {
+        if i > 0 {
+            out.push_str("\n\n");
+        }
+        out.push_str(&diag.to_string());
+        if let Some(line) = diag.line
+            && let Ok(text) = std::fs::read_to_string(&diag.file)
+            && let Some(src) = text.lines().nth(line - 1)
+        {
+            out.push_str(&format!("\n  {line} | {src}"));
+            if let Some(col) = diag.col {
+                let pad = " ".repeat(line.to_string().len() + col.saturating_sub(1));
+                out.push_str(&format!("\n  {pad}   ^"));
+            }
+        }
+    }
+    out
+}
+
+/// What a batch of file events asks for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Change {
+    /// Content, templates or theme: re-render.
+    Prose,
+    /// workshop.toml or a toy net: prepare again.
+    Model,
+}
+
+/// Classifies a changed path (relative to the root); `None` if it does not matter.
+fn classify(root: &Path, path: &Path) -> Option<Change> {
+    let rel = path.strip_prefix(root).ok()?;
+    let mut parts = rel.components().map(|c| c.as_os_str().to_string_lossy());
+    let first = parts.next()?;
+    match first.as_ref() {
+        crate::config::FILE_NAME => Some(Change::Model),
+        content::DIR => match parts.next().as_deref() {
+            Some("nets") => Some(Change::Model),
+            Some(_) => Some(Change::Prose),
+            None => None,
+        },
+        "templates" | "theme" => Some(Change::Prose),
+        _ => None,
+    }
+}
+
+/// Waits for a change that matters; `None` on Ctrl-C.
+fn wait(
+    s: &Session,
+    rx: &Receiver<notify_debouncer_full::DebounceEventResult>,
+) -> Result<Option<Change>> {
+    loop {
+        if s.ui.interrupted() {
+            return Ok(None);
+        }
+        match rx.recv_timeout(Duration::from_millis(100)) {
+            Ok(Ok(events)) => {
+                let mut change = None;
+                for e in &events {
+                    if matches!(e.kind, notify::EventKind::Access(_)) {
+                        continue;
+                    }
+                    for p in &e.paths {
+                        match classify(&s.root_abs(), p) {
+                            Some(Change::Model) => change = Some(Change::Model),
+                            Some(Change::Prose) if change.is_none() => change = Some(Change::Prose),
+                            _ => {}
+                        }
+                    }
+                }
+                if let Some(c) = change {
+                    return Ok(Some(c));
+                }
+            }
+            Ok(Err(errors)) => {
+                for e in errors {
+                    eprintln!("warning: file watcher: {e}");
+                }
+            }
+            Err(RecvTimeoutError::Timeout) => {}
+            Err(RecvTimeoutError::Disconnected) => {
+                anyhow::bail!("the file watcher stopped")
+            }
+        }
+    }
+}
+
+/// The HTTP side: files of the last good build, the reload script and the
+/// event stream.
+fn http(server: tiny_http::Server, shared: Arc<Shared>) {
+    for request in server.incoming_requests() {
+        let url = request.url().to_string();
+        if url == format!("{PREFIX}events") {
+            let shared = shared.clone();
+            std::thread::spawn(move || events(request, &shared));
+            continue;
+        }
+        let response = respond(&url, request.method(), &shared);
+        let _ = request.respond(response);
+    }
+}
+
+type Reply = tiny_http::Response<std::io::Cursor<Vec<u8>>>;
+
+fn reply(status: u16, content_type: &str, body: Vec<u8>) -> Reply {
+    let mut r = tiny_http::Response::from_data(body).with_status_code(status);
+    for (k, v) in [
+        ("Content-Type", content_type),
+        ("Cache-Control", "no-store"),
+    ] {
+        if let Ok(h) = tiny_http::Header::from_bytes(k.as_bytes(), v.as_bytes()) {
+            r.add_header(h);
+        }
+    }
+    r
+}
+
+fn respond(url: &str, method: &tiny_http::Method, shared: &Shared) -> Reply {
+    if !matches!(method, tiny_http::Method::Get | tiny_http::Method::Head) {
+        return reply(
+            405,
+            "text/plain; charset=utf-8",
+            b"only GET and HEAD".to_vec(),
+        );
+    }
+    if url == format!("{PREFIX}reload.js") {
+        return reply(
+            200,
+            "text/javascript; charset=utf-8",
+            RELOAD_JS.as_bytes().to_vec(),
+        );
+    }
+    let Some(path) = site_path(url) else {
+        return reply(
+            403,
+            "text/plain; charset=utf-8",
+            b"outside the site".to_vec(),
+        );
+    };
+    let files = match shared.files.read() {
+        Ok(f) => f.clone(),
+        Err(_) => return reply(500, "text/plain; charset=utf-8", Vec::new()),
+    };
+    let found = files.get(&path).map(|b| (path.clone(), b)).or_else(|| {
+        let index = if path.is_empty() {
+            "index.html".to_string()
+        } else {
+            format!("{}/index.html", path.trim_end_matches('/'))
+        };
+        files.get(&index).map(|b| (index, b))
+    });
+    match found {
+        Some((p, bytes)) => {
+            let ct = content_type(&p);
+            if p.ends_with(".html") {
+                reply(200, ct, inject(bytes))
+            } else {
+                reply(200, ct, bytes.clone())
+            }
+        }
+        None => reply(
+            404,
+            "text/html; charset=utf-8",
+            inject(format!("<!DOCTYPE html><title>Not found</title><h1>Not found</h1><p><code>/{}</code> is not a file of the site.</p><p><a href=\"/index.html\">Home</a></p></body>", crate::markdown::escape_attr(&path)).as_bytes()),
+        ),
+    }
+}
+
+/// The path below public/ a URL names, or `None` if it leaves the site
+/// (`..` in any spelling, backslashes, NUL, bad percent-encoding).
+pub fn site_path(url: &str) -> Option<String> {
+    let path = url.split(['?', '#']).next().unwrap_or("");
+    let path = path.strip_prefix('/')?;
+    let decoded = percent_decode(path)?;
+    if decoded.contains('\\') || decoded.contains('\0') {
+        return None;
+    }
+    let mut parts = Vec::new();
+    for seg in decoded.split('/') {
+        match seg {
+            "" | "." => {}
+            ".." => return None,
+            s => parts.push(s),
+        }
+    }
+    let mut out = parts.join("/");
+    if decoded.ends_with('/') && !out.is_empty() {
+        out.push('/');
+    }
+    Some(out)
+}
+
+fn percent_decode(s: &str) -> Option<String> {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' {
+            let hex = std::str::from_utf8(bytes.get(i + 1..i + 3)?).ok()?;
+            out.push(u8::from_str_radix(hex, 16).ok()?);
+            i += 3;
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8(out).ok()
+}
+
+fn content_type(path: &str) -> &'static str {
+    match path.rsplit('.').next().unwrap_or("") {
+        "html" => "text/html; charset=utf-8",
+        "css" => "text/css; charset=utf-8",
+        "js" => "text/javascript; charset=utf-8",
+        "svg" => "image/svg+xml",
+        "png" => "image/png",
+        "jpg" | "jpeg" => "image/jpeg",
+        "gif" => "image/gif",
+        "webp" => "image/webp",
+        "json" => "application/json",
+        "ttf" => "font/ttf",
+        "pdf" => "application/pdf",
+        "txt" => "text/plain; charset=utf-8",
+        _ => "application/octet-stream",
+    }
+}
+
+/// The page with the reload script before `</body>` (or at the end).
+fn inject(html: &[u8]) -> Vec<u8> {
+    let tag = format!("<script src=\"{PREFIX}reload.js\"></script>");
+    let text = String::from_utf8_lossy(html);
+    match text.rfind("</body>") {
+        Some(i) => format!("{}{tag}{}", &text[..i], &text[i..]).into_bytes(),
+        None => format!("{text}{tag}").into_bytes(),
+    }
+}
+
+/// One open page's event stream: the current error at once, then every
+/// reload or error; a comment every 15 s finds closed connections.
+fn events(request: tiny_http::Request, shared: &Shared) {
+    let (tx, rx) = mpsc::channel();
+    if let Ok(mut c) = shared.clients.lock() {
+        c.push(tx);
+    }
+    let mut w = request.into_writer();
+    let head = "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-store\r\nConnection: keep-alive\r\n\r\n";
+    if w.write_all(head.as_bytes()).is_err() {
+        return;
+    }
+    let current = shared.error.lock().ok().and_then(|e| e.clone());
+    let first = match current {
+        Some(text) => sse(&Event::Error(text)),
+        None => ": connected\n\n".to_string(),
+    };
+    if w.write_all(first.as_bytes())
+        .and_then(|_| w.flush())
+        .is_err()
+    {
+        return;
+    }
+    loop {
+        let msg = match rx.recv_timeout(Duration::from_secs(15)) {
+            Ok(e) => sse(&e),
+            Err(RecvTimeoutError::Timeout) => ": ping\n\n".to_string(),
+            Err(RecvTimeoutError::Disconnected) => return,
+        };
+        if w.write_all(msg.as_bytes()).and_then(|_| w.flush()).is_err() {
+            return;
+        }
+    }
+}
+
+fn sse(e: &Event) -> String {
+    match e {
+        Event::Reload => "event: reload\ndata: {}\n\n".to_string(),
+        Event::Error(text) => {
+            let data = serde_json::json!({ "message": text }).to_string();
+            format!("event: failed\ndata: {data}\n\n")
+        }
+    }
+}
+
+/// The script `serve` adds to every page: reload on a good build (keeping
+/// the scroll position), an overlay on a failed one.
+const RELOAD_JS: &str = r#"(function () {
+  "use strict";
+  var KEY = "kvlens-scroll:" + location.pathname;
+  try {
+    var y = sessionStorage.getItem(KEY);
+    if (y !== null) {
+      sessionStorage.removeItem(KEY);
+      var restore = function () { window.scrollTo(0, parseFloat(y) || 0); };
+      if (document.readyState === "complete") { restore(); } else { window.addEventListener("load", restore); }
+    }
+  } catch (e) { /* no storage: start at the top */ }
+  function overlay(text) {
+    var o = document.getElementById("kvlens-overlay");
+    if (!o) {
+      o = document.createElement("div");
+      o.id = "kvlens-overlay";
+      o.setAttribute("role", "alert");
+      o.style.cssText = "position:fixed;inset:0;z-index:2147483647;overflow:auto;background:rgba(20,20,20,.92);color:#fff;padding:2rem;font:14px/1.5 monospace;white-space:pre-wrap";
+      var h = document.createElement("div");
+      h.style.cssText = "font:bold 18px sans-serif;color:#ff8080;margin-bottom:1rem";
+      h.textContent = "kvlens: the build failed — the page shows the last good build";
+      o.appendChild(h);
+      var pre = document.createElement("pre");
+      pre.id = "kvlens-overlay-text";
+      o.appendChild(pre);
+      document.body.appendChild(o);
+    }
+    document.getElementById("kvlens-overlay-text").textContent = text;
+  }
+  var source = new EventSource("/__kvlens/events");
+  source.addEventListener("reload", function () {
+    try { sessionStorage.setItem(KEY, String(window.scrollY)); } catch (e) { /* ignore */ }
+    location.reload();
+  });
+  source.addEventListener("failed", function (e) {
+    try { overlay(JSON.parse(e.data).message); } catch (err) { overlay(String(e.data)); }
+  });
+})();
+"#;
+
+impl Session {
+    /// The root as an absolute path (file events carry absolute paths).
+    pub fn root_abs(&self) -> PathBuf {
+        std::fs::canonicalize(&self.root).unwrap_or_else(|_| self.root.clone())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_stay_inside_the_site() {
+        assert_eq!(site_path("/").as_deref(), Some(""));
+        assert_eq!(site_path("/a/b.html?x=1#y").as_deref(), Some("a/b.html"));
+        assert_eq!(site_path("/figures/").as_deref(), Some("figures/"));
+        assert_eq!(site_path("/a%20b.svg").as_deref(), Some("a b.svg"));
+        for bad in [
+            "/../workshop.toml",
+            "/%2e%2e/workshop.toml",
+            "/%2E%2E%2Fworkshop.toml",
+            "/a/../../x",
+            "/..%5cx",
+            "/%00",
+            "/%zz",
+            "relative",
+        ] {
+            assert_eq!(site_path(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn changes_are_classified() {
+        let root = Path::new("/w");
+        let c = |p: &str| classify(root, Path::new(p));
+        assert_eq!(c("/w/content/a.md"), Some(Change::Prose));
+        assert_eq!(c("/w/templates/page.html"), Some(Change::Prose));
+        assert_eq!(c("/w/theme/style.css"), Some(Change::Prose));
+        assert_eq!(c("/w/content/nets/toy.toml"), Some(Change::Model));
+        assert_eq!(c("/w/workshop.toml"), Some(Change::Model));
+        assert_eq!(c("/w/public/index.html"), None);
+        assert_eq!(c("/w/.public-new-x/index.html"), None);
+        assert_eq!(c("/elsewhere/a.md"), None);
+    }
+
+    #[test]
+    fn the_script_goes_before_the_end_of_the_body() {
+        let out = String::from_utf8(inject(b"<html><body><p>x</p></body></html>")).unwrap();
+        assert_eq!(
+            out,
+            "<html><body><p>x</p><script src=\"/__kvlens/reload.js\"></script></body></html>"
+        );
+    }
+}

@@ -1,0 +1,282 @@
+//! `kvlens serve` through the real binary: pages reload after an edit, a
+//! broken edit shows an overlay and the fix clears it, a prose edit does not
+//! retrain, paths outside the site are refused, only loopback listens, and
+//! Ctrl-C leaves no temporary folders.
+
+use crate::browser::chromium_or_skip;
+use crate::common::Workshop;
+use crate::site::{KEYS, course};
+use kvlens::browser::Browser;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{TcpStream, UdpSocket};
+use std::process::{Child, Stdio};
+use std::sync::mpsc;
+use std::time::Duration;
+
+const TIMEOUT: Duration = Duration::from_secs(10);
+
+struct Server {
+    child: Child,
+    url: String,
+    port: u16,
+    log: std::path::PathBuf,
+}
+
+impl Server {
+    /// `kvlens serve --port 0` on `w`; waits (up to 120 s: the first build
+    /// trains the fixture model) for the URL line.
+    fn start(w: &Workshop) -> Server {
+        let log = w.path().join("serve.log");
+        let mut child = w
+            .cmd()
+            .args(["serve", "--port", "0"])
+            .stdout(Stdio::piped())
+            .stderr(std::fs::File::create(&log).unwrap())
+            .spawn()
+            .unwrap();
+        let stdout = child.stdout.take().unwrap();
+        let (tx, rx) = mpsc::channel();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+                let _ = tx.send(line);
+            }
+        });
+        let line = rx
+            .recv_timeout(Duration::from_secs(120))
+            .expect("serve printed no URL");
+        let url = line
+            .split_whitespace()
+            .find(|t| t.starts_with("http://127.0.0.1:"))
+            .unwrap_or_else(|| panic!("no URL in {line:?}"))
+            .trim_end_matches('/')
+            .to_string();
+        let port = url.rsplit(':').next().unwrap().parse().unwrap();
+        Server {
+            child,
+            url,
+            port,
+            log,
+        }
+    }
+
+    fn log(&self) -> String {
+        std::fs::read_to_string(&self.log).unwrap_or_default()
+    }
+
+    /// Ctrl-C, then the exit status.
+    fn interrupt(mut self) -> std::process::ExitStatus {
+        let pid = self.child.id().to_string();
+        assert!(
+            std::process::Command::new("kill")
+                .args(["-INT", &pid])
+                .status()
+                .unwrap()
+                .success()
+        );
+        for _ in 0..100 {
+            if let Some(s) = self.child.try_wait().unwrap() {
+                return s;
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        let _ = self.child.kill();
+        panic!("serve did not stop on Ctrl-C");
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// A raw HTTP/1.0 GET of `path` exactly as written (no client normalising it).
+fn raw_get(port: u16, path: &str) -> String {
+    let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    s.set_read_timeout(Some(TIMEOUT)).unwrap();
+    write!(s, "GET {path} HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n").unwrap();
+    let mut out = String::new();
+    let _ = s.read_to_string(&mut out);
+    out
+}
+
+/// The status code of a raw HTTP response.
+fn status(response: &str) -> u16 {
+    response
+        .split_whitespace()
+        .nth(1)
+        .and_then(|c| c.parse().ok())
+        .unwrap_or(0)
+}
+
+/// This machine's address on its default route, if it has one besides loopback.
+fn non_loopback_ip() -> Option<std::net::IpAddr> {
+    let s = UdpSocket::bind("0.0.0.0:0").ok()?;
+    s.connect("10.255.255.255:9").ok()?;
+    let ip = s.local_addr().ok()?.ip();
+    (!ip.is_loopback() && !ip.is_unspecified()).then_some(ip)
+}
+
+#[test]
+fn serves_only_the_site_on_loopback_and_stops_cleanly() {
+    let w = course();
+    let server = Server::start(&w);
+    let ok = raw_get(server.port, "/keys.html");
+    assert_eq!(status(&ok), 200, "{ok}");
+    assert!(
+        ok.contains("/__kvlens/reload.js"),
+        "the reload script is injected under serve"
+    );
+    assert!(
+        !std::fs::read_to_string(w.public().join("keys.html"))
+            .unwrap()
+            .contains("__kvlens"),
+        "but never into the files build writes"
+    );
+    for path in [
+        "/../workshop.toml",
+        "/%2e%2e/workshop.toml",
+        "/figures/..%2f..%2fworkshop.toml",
+        "/..%5cworkshop.toml",
+    ] {
+        let r = raw_get(server.port, path);
+        assert_eq!(status(&r), 403, "{path}: {r}");
+        assert!(!r.contains("[model]"), "{path} leaked workshop.toml");
+    }
+    assert_eq!(status(&raw_get(server.port, "/nope.html")), 404);
+    match non_loopback_ip() {
+        Some(ip) => assert!(
+            TcpStream::connect_timeout(&(ip, server.port).into(), Duration::from_secs(2)).is_err(),
+            "serve answered on {ip}"
+        ),
+        None => eprintln!("no non-loopback address on this machine: that check is skipped"),
+    }
+    let status = server.interrupt();
+    assert!(status.success() || status.code() == Some(130), "{status:?}");
+    let leftovers: Vec<_> = std::fs::read_dir(w.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with(".public"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+}
+
+#[test]
+fn an_edit_reloads_the_open_page_a_broken_one_shows_an_overlay_and_the_fix_clears_it() {
+    let Some(chromium) = chromium_or_skip() else {
+        return;
+    };
+    let w = course();
+    let server = Server::start(&w);
+    let mut browser = Browser::launch(&chromium).unwrap();
+    let mut page = browser.new_page().unwrap();
+    page.set_viewport(1000, 700, 1.0).unwrap();
+    page.goto(&format!("{}/keys.html", server.url)).unwrap();
+    page.wait_for(
+        "document.body.innerText.includes('pairs and reads')",
+        TIMEOUT,
+    )
+    .unwrap();
+    // Scroll down; a reload keeps the position.
+    page.eval("window.scrollTo(0, 400)").unwrap();
+    page.eval("window.__before = 'marker'").unwrap();
+    let keys = w.path().join("content/keys.md");
+    std::fs::write(
+        &keys,
+        KEYS.replace("The net has", "Freshly edited: the net has"),
+    )
+    .unwrap();
+    page.wait_for(
+        "document.body.innerText.includes('Freshly edited')",
+        TIMEOUT,
+    )
+    .unwrap_or_else(|e| panic!("{e:#}\nserve log:\n{}", server.log()));
+    assert_eq!(
+        page.eval("window.__before === undefined").unwrap(),
+        serde_json::json!(true),
+        "the page reloaded"
+    );
+    page.wait_for("Math.abs(window.scrollY - 400) < 2", TIMEOUT)
+        .unwrap();
+    // A broken edit: overlay with the position and the offending line.
+    std::fs::write(
+        &keys,
+        KEYS.replace(
+            "The net has",
+            "Broken {{ valeu(of=\"hidden\") }} here: the net has",
+        ),
+    )
+    .unwrap();
+    page.wait_for("!!document.getElementById('kvlens-overlay')", TIMEOUT)
+        .unwrap_or_else(|e| panic!("{e:#}\nserve log:\n{}", server.log()));
+    let text = page
+        .eval("document.getElementById('kvlens-overlay').innerText")
+        .unwrap();
+    let text = text.as_str().unwrap().to_string();
+    assert!(
+        text.contains("keys.md:8:11: unknown shortcode `valeu`"),
+        "{text}"
+    );
+    assert!(text.contains("| Broken {{ valeu"), "{text}");
+    assert!(
+        page.eval("document.body.innerText")
+            .unwrap()
+            .as_str()
+            .unwrap()
+            .contains("Freshly edited"),
+        "the last good page stays"
+    );
+    // The fix clears it.
+    std::fs::write(
+        &keys,
+        KEYS.replace("The net has", "Fixed again: the net has"),
+    )
+    .unwrap();
+    page.wait_for("document.body.innerText.includes('Fixed again') && !document.getElementById('kvlens-overlay')", TIMEOUT)
+        .unwrap();
+    assert_eq!(page.console_errors(), Vec::<String>::new());
+    drop(page);
+    drop(browser);
+    let log = server.log();
+    // The first build trains the fixture model; no edit after it retrains.
+    let after_first = &log[log.find("built ").unwrap()..];
+    assert!(
+        !after_first.contains("training"),
+        "a prose edit retrained:\n{log}"
+    );
+    assert!(log.matches("built ").count() >= 3, "{log}");
+    assert!(
+        log.contains("unknown shortcode `valeu`"),
+        "the terminal shows the error too:\n{log}"
+    );
+}
+
+#[test]
+fn a_model_change_retrains_with_progress_and_rebuilds() {
+    let w = course();
+    let server = Server::start(&w);
+    let toml = std::fs::read_to_string(w.path().join("workshop.toml")).unwrap();
+    w.write("workshop.toml", &toml.replace("epochs = 3", "epochs = 4"));
+    let deadline = std::time::Instant::now() + Duration::from_secs(120);
+    loop {
+        let log = server.log();
+        let retrained = log.matches("training 784-16-10").count() == 2;
+        let rebuilt = log
+            .split_once("epoch   4/4")
+            .is_some_and(|(_, rest)| rest.contains("built "));
+        if retrained && rebuilt {
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "no retrain and rebuild:\n{log}"
+        );
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    let report: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(w.public().join("build-report.json")).unwrap(),
+    )
+    .unwrap();
+    assert_eq!(report["model"]["config"]["epochs"], 4);
+}
