@@ -15,6 +15,9 @@
 //!   its scroll position across reloads.
 //! - Only paths inside the site are served (no `..`, encoded or not).
 //!
+//! - Watched: `workshop.toml` and the `content/`, `templates/` and `theme/`
+//!   folders that exist when serve starts (not `public/`, `target/` …).
+//!
 //! Side effects: the only module with a server and a watcher.
 
 use crate::diag::Diagnostics;
@@ -72,9 +75,20 @@ pub fn serve(s: &Session, port: u16) -> Result<()> {
     let (tx, rx) = mpsc::channel();
     let mut debouncer = notify_debouncer_full::new_debouncer(DEBOUNCE, None, tx)
         .context("cannot start the file watcher")?;
+    // The root itself only for workshop.toml (not recursively: a workshop
+    // in a source checkout has target/ and .git/ beside it), and the three
+    // source folders recursively.
     debouncer
-        .watch(&s.root, notify::RecursiveMode::Recursive)
+        .watch(&s.root, notify::RecursiveMode::NonRecursive)
         .with_context(|| format!("cannot watch {}", s.root.display()))?;
+    for dir in [content::DIR, "templates", "theme"] {
+        let path = s.root.join(dir);
+        if path.is_dir() {
+            debouncer
+                .watch(&path, notify::RecursiveMode::Recursive)
+                .with_context(|| format!("cannot watch {}", path.display()))?;
+        }
+    }
     {
         let shared = shared.clone();
         std::thread::spawn(move || http(server, shared));
