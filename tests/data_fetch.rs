@@ -688,7 +688,7 @@ fn default_mirrors_are_https_urls() {
 
 /// The real MNIST folder from `KVLENS_MNIST_DIR`, or `None` (skip) when unset — except
 /// under `CI=true`, where a missing folder is a failure.
-fn real_mnist_dir(test: &str) -> Option<PathBuf> {
+pub fn real_mnist_dir(test: &str) -> Option<PathBuf> {
     match std::env::var_os("KVLENS_MNIST_DIR") {
         Some(d) if !d.is_empty() => Some(PathBuf::from(d)),
         _ => {

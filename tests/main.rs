@@ -6,6 +6,7 @@ mod browser;
 mod cli;
 mod common;
 mod config_hostile;
+mod course;
 mod data_fetch;
 mod explain;
 mod figures;
