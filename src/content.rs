@@ -163,13 +163,7 @@ pub fn load_all(root: &Path) -> (Content, Diagnostics) {
             continue;
         }
         let path = entry.path();
-        let rel: Vec<String> = path
-            .strip_prefix(&dir)
-            .unwrap_or(path)
-            .components()
-            .map(|c| c.as_os_str().to_string_lossy().into_owned())
-            .collect();
-        let rel = rel.join("/");
+        let rel = crate::fsx::rel_slash(path, &dir);
         let ext = path
             .extension()
             .map(|e| e.to_string_lossy().to_ascii_lowercase())

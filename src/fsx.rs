@@ -43,3 +43,15 @@ pub fn display_rel(path: &Path, base: &Path) -> String {
         .display()
         .to_string()
 }
+
+/// `path` below `base` as a `/`-separated relative path (the form site
+/// paths and content keys use on every platform).
+pub fn rel_slash(path: &Path, base: &Path) -> String {
+    let parts: Vec<String> = path
+        .strip_prefix(base)
+        .unwrap_or(path)
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect();
+    parts.join("/")
+}

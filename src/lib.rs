@@ -53,6 +53,11 @@ impl Session {
     pub fn public_dir(&self) -> PathBuf {
         self.root.join("public")
     }
+
+    /// The root as an absolute path (as file watchers name it).
+    pub fn root_abs(&self) -> PathBuf {
+        std::fs::canonicalize(&self.root).unwrap_or_else(|_| self.root.clone())
+    }
 }
 
 /// The default cache folder: the user cache dir plus `kvlens`.
@@ -192,6 +197,7 @@ pub fn workshop_figures(
     trained: &nn::Trained,
     dataset: &data::Dataset,
     nets: &std::collections::BTreeMap<String, kv::toy::ToyNet>,
+    pop: &kv::memo::Memo,
     print: bool,
 ) -> Result<Vec<figures::Figure>> {
     use figures::style::Variant;
@@ -199,6 +205,7 @@ pub fn workshop_figures(
         trained,
         dataset,
         nets,
+        pop,
     };
     let variants: &[Variant] = if print {
         &[Variant::Screen, Variant::Print]
@@ -237,7 +244,8 @@ pub fn figures(s: &Session, out: &Path, png: bool, print: bool) -> Result<Figure
     }
     let (dataset, _) = load_data(s, &cfg)?;
     let run = model::obtain(&s.cache_dir, &cfg.model, &dataset, false, &s.ui)?;
-    let figs = workshop_figures(&run.trained, &dataset, &nets, print)?;
+    let pop = kv::memo::Memo::new(&run.trained.model, &run.trained.init, &dataset);
+    let figs = workshop_figures(&run.trained, &dataset, &nets, &pop, print)?;
     let files = figures::files::files(&figs, "", png)?;
     output::write_all(out, &files)?;
     Ok(FiguresSummary {
@@ -293,8 +301,7 @@ pub fn check(s: &Session) -> CheckReport {
     // Documents that parse are checked even when others do not.
     let (content, content_problems) = content::load_all(root);
     out.problems.0.extend(content_problems.0);
-    let content = Some(content);
-    let (Some(cfg), Some(nets), Some(content)) = (cfg, nets, content) else {
+    let (Some(cfg), Some(nets)) = (cfg, nets) else {
         return out;
     };
     let statically = |out: &mut CheckReport| {

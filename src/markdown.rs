@@ -43,6 +43,8 @@ pub struct LinkContext<'a> {
     pub drafts: &'a BTreeSet<String>,
     /// Whether the page being rendered is itself a draft.
     pub page_is_draft: bool,
+    /// Heading ids of the page itself (from [`headings`], for `#anchor` links).
+    pub own_ids: &'a BTreeSet<String>,
 }
 
 /// The rendered page.
@@ -130,7 +132,6 @@ fn level_num(l: HeadingLevel) -> u8 {
 /// Renders `md` (already expanded) to HTML, checking links against `links`.
 pub fn render(md: &str, links: &LinkContext) -> Rendered {
     let mut out = Rendered::default();
-    let own_ids: BTreeSet<String> = headings(md).into_iter().map(|h| h.id).collect();
     let math = math_core::LatexToMathML::new(math_core::MathCoreConfig::default()).ok();
     let mut ids = Ids::default();
     let mut events: Vec<Event> = Vec::new();
@@ -144,7 +145,7 @@ pub fn render(md: &str, links: &LinkContext) -> Rendered {
                 title,
                 id,
             }) => {
-                let dest = check_link(&dest_url, false, range.clone(), links, &own_ids, &mut out);
+                let dest = check_link(&dest_url, false, range.clone(), links, &mut out);
                 Event::Start(Tag::Link {
                     link_type,
                     dest_url: dest,
@@ -158,7 +159,7 @@ pub fn render(md: &str, links: &LinkContext) -> Rendered {
                 title,
                 id,
             }) => {
-                let dest = check_link(&dest_url, true, range.clone(), links, &own_ids, &mut out);
+                let dest = check_link(&dest_url, true, range.clone(), links, &mut out);
                 Event::Start(Tag::Image {
                     link_type,
                     dest_url: dest,
@@ -332,7 +333,6 @@ fn check_link<'a>(
     image: bool,
     range: Range<usize>,
     links: &LinkContext,
-    own_ids: &BTreeSet<String>,
     out: &mut Rendered,
 ) -> CowStr<'a> {
     let at = range.start;
@@ -384,7 +384,7 @@ fn check_link<'a>(
         return CowStr::from(href);
     }
     if let Some(a) = url.strip_prefix('#') {
-        if !a.is_empty() && !own_ids.contains(a) {
+        if !a.is_empty() && !links.own_ids.contains(a) {
             problem(
                 format!("no heading `#{a}` on this page"),
                 "anchors are heading ids; see the page's headings",
@@ -458,6 +458,7 @@ mod tests {
                 files: &files,
                 drafts: &BTreeSet::new(),
                 page_is_draft: false,
+                own_ids: &headings(md).into_iter().map(|h| h.id).collect(),
             },
         )
     }

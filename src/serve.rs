@@ -93,67 +93,93 @@ pub fn serve(s: &Session, port: u16) -> Result<()> {
         let shared = shared.clone();
         std::thread::spawn(move || http(server, shared));
     }
-    let mut announced = false;
-    let announce = |announced: &mut bool| {
-        if !*announced {
-            *announced = true;
-            let note = if busy {
-                format!(" (port {port} was busy)")
-            } else {
-                String::new()
-            };
-            println!("serving http://{addr}/{note} — Ctrl-C to stop");
+    let mut ctx = Loop {
+        s,
+        root: s.root_abs(),
+        shared: &shared,
+        rx: &rx,
+        banner: Some(banner(addr, port, busy)),
+    };
+    // The model-keyed part is prepared again after workshop.toml or a toy
+    // net changes; a failure waits for the next edit. `None`: Ctrl-C.
+    loop {
+        let next = match Prepared::load(s) {
+            Ok(prepared) => match Analyses::new(&prepared) {
+                Ok(analyses) => ctx.serve_edits(&analyses)?,
+                Err(e) => ctx.failed(&e)?,
+            },
+            Err(e) => ctx.failed(&e)?,
+        };
+        if next.is_none() {
+            return Ok(());
+        }
+    }
+}
+
+/// The URL line, printed once the first build (good or not) is done.
+fn banner(addr: SocketAddr, port: u16, busy: bool) -> String {
+    let note = if busy {
+        format!(" (port {port} was busy)")
+    } else {
+        String::new()
+    };
+    format!("serving http://{addr}/{note} — Ctrl-C to stop")
+}
+
+/// What the rebuild loop works with.
+struct Loop<'a> {
+    s: &'a Session,
+    /// The root as the watcher names it (absolute).
+    root: PathBuf,
+    shared: &'a Shared,
+    rx: &'a Receiver<notify_debouncer_full::DebounceEventResult>,
+    /// Printed after the first build, then `None`.
+    banner: Option<String>,
+}
+
+impl Loop<'_> {
+    fn announce(&mut self) {
+        if let Some(line) = self.banner.take() {
+            println!("{line}");
             let _ = std::io::stdout().flush();
         }
-    };
-    loop {
-        // The model-keyed part: again after workshop.toml or a toy net changes.
-        let prepared = match Prepared::load(s) {
-            Ok(p) => p,
-            Err(e) => {
-                fail(&shared, &s.root, &e);
-                announce(&mut announced);
-                match wait(s, &rx)? {
-                    Some(_) => continue,
-                    None => return Ok(()),
-                }
-            }
-        };
-        let analyses = match Analyses::new(&prepared) {
-            Ok(a) => a,
-            Err(e) => {
-                fail(&shared, &s.root, &e);
-                announce(&mut announced);
-                match wait(s, &rx)? {
-                    Some(_) => continue,
-                    None => return Ok(()),
-                }
-            }
-        };
+    }
+
+    /// Rebuilds on every prose edit until the model must be prepared again
+    /// (`Some(Change::Model)`) or Ctrl-C (`None`).
+    fn serve_edits(&mut self, analyses: &Analyses) -> Result<Option<Change>> {
         loop {
             let t = Instant::now();
-            match rebuild(s, &analyses) {
+            match rebuild(self.s, analyses) {
                 Ok(files) => {
                     let pages = files.keys().filter(|k| k.ends_with(".html")).count();
                     let ms = t.elapsed().as_millis();
-                    if let Ok(mut f) = shared.files.write() {
+                    if let Ok(mut f) = self.shared.files.write() {
                         *f = Arc::new(files);
                     }
-                    if let Ok(mut e) = shared.error.lock() {
+                    if let Ok(mut e) = self.shared.error.lock() {
                         *e = None;
                     }
-                    s.ui.status(&format!("built {pages} HTML pages in {ms} ms"));
-                    shared.broadcast(&Event::Reload);
+                    self.s
+                        .ui
+                        .status(&format!("built {pages} HTML pages in {ms} ms"));
+                    self.shared.broadcast(&Event::Reload);
                 }
-                Err(e) => fail(&shared, &s.root, &e),
+                Err(e) => fail(self.shared, &e),
             }
-            announce(&mut announced);
-            match wait(s, &rx)? {
-                None => return Ok(()),
+            self.announce();
+            match wait(self.s, &self.root, self.rx)? {
                 Some(Change::Prose) => continue,
-                Some(Change::Model) => break,
+                other => return Ok(other),
             }
         }
+    }
+
+    /// Reports a failure to prepare and waits for the next edit.
+    fn failed(&mut self, e: &anyhow::Error) -> Result<Option<Change>> {
+        fail(self.shared, e);
+        self.announce();
+        wait(self.s, &self.root, self.rx)
     }
 }
 
@@ -184,8 +210,8 @@ fn rebuild(s: &Session, analyses: &Analyses) -> Result<BTreeMap<String, Vec<u8>>
 }
 
 /// Reports a failed build in the terminal and in the open pages.
-fn fail(shared: &Shared, root: &Path, e: &anyhow::Error) {
-    let text = error_text(e, root);
+fn fail(shared: &Shared, e: &anyhow::Error) {
+    let text = error_text(e);
     eprintln!("error: {text}");
     if let Ok(mut err) = shared.error.lock() {
         *err = Some(text.clone());
@@ -194,7 +220,7 @@ fn fail(shared: &Shared, root: &Path, e: &anyhow::Error) {
 }
 
 /// The error as the overlay shows it: every diagnostic with its offending line.
-fn error_text(e: &anyhow::Error, _root: &Path) -> String {
+fn error_text(e: &anyhow::Error) -> String {
     let Some(d) = e.downcast_ref::<Diagnostics>() else {
         let mut out = e.to_string();
         for cause in e.chain().skip(1) {
@@ -251,6 +277,7 @@ fn classify(root: &Path, path: &Path) -> Option<Change> {
 /// Waits for a change that matters; `None` on Ctrl-C.
 fn wait(
     s: &Session,
+    root: &Path,
     rx: &Receiver<notify_debouncer_full::DebounceEventResult>,
 ) -> Result<Option<Change>> {
     loop {
@@ -265,7 +292,7 @@ fn wait(
                         continue;
                     }
                     for p in &e.paths {
-                        match classify(&s.root_abs(), p) {
+                        match classify(root, p) {
                             Some(Change::Model) => change = Some(Change::Model),
                             Some(Change::Prose) if change.is_none() => change = Some(Change::Prose),
                             _ => {}
@@ -525,13 +552,6 @@ const RELOAD_JS: &str = r#"(function () {
   });
 })();
 "#;
-
-impl Session {
-    /// The root as an absolute path (file events carry absolute paths).
-    pub fn root_abs(&self) -> PathBuf {
-        std::fs::canonicalize(&self.root).unwrap_or_else(|_| self.root.clone())
-    }
-}
 
 #[cfg(test)]
 mod tests {

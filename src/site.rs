@@ -86,7 +86,7 @@ struct PageContext<'a> {
 }
 
 /// One document after the first pass.
-struct Prepared<'d> {
+struct Expansion<'d> {
     doc: &'d Doc,
     expanded: Expanded,
     ids: BTreeSet<String>,
@@ -97,7 +97,7 @@ pub fn render(input: &SiteInput) -> Result<SiteOutput> {
     let an = input.analyses;
     let mut problems = Diagnostics::default();
     // Pass 1: shortcodes, headings.
-    let prepared: Vec<Prepared> = input
+    let expansions: Vec<Expansion> = input
         .content
         .docs
         .iter()
@@ -107,10 +107,10 @@ pub fn render(input: &SiteInput) -> Result<SiteOutput> {
                 .into_iter()
                 .map(|h| h.id)
                 .collect();
-            Prepared { doc, expanded, ids }
+            Expansion { doc, expanded, ids }
         })
         .collect();
-    for p in &prepared {
+    for p in &expansions {
         problems.0.extend(p.expanded.problems.iter().cloned());
         if let Some(t) = &p.doc.front.template
             && input.tera.get_template(t).is_err()
@@ -125,7 +125,7 @@ pub fn render(input: &SiteInput) -> Result<SiteOutput> {
             );
         }
     }
-    let published: Vec<&Prepared> = prepared.iter().filter(|p| !p.doc.front.draft).collect();
+    let published: Vec<&Expansion> = expansions.iter().filter(|p| !p.doc.front.draft).collect();
     // Figures: the catalog (gallery) and every figure a published page shows.
     let mut figure_ids: BTreeSet<String> = an.catalog_ids().clone();
     for p in &published {
@@ -138,7 +138,7 @@ pub fn render(input: &SiteInput) -> Result<SiteOutput> {
     for a in &input.content.assets {
         files.push(OutputFile::new(a.rel.clone(), crate::fsx::read(&a.source)?));
     }
-    let docs_map: BTreeMap<String, (String, BTreeSet<String>)> = prepared
+    let docs_map: BTreeMap<String, (String, BTreeSet<String>)> = expansions
         .iter()
         .map(|p| (p.doc.rel.clone(), (p.doc.out_path(), p.ids.clone())))
         .collect();
@@ -148,7 +148,7 @@ pub fn render(input: &SiteInput) -> Result<SiteOutput> {
     all_files.insert(crate::REPORT_FILE.to_string());
 
     // The outline: published pages (not the home document), by weight then path.
-    let mut outline_docs: Vec<&Prepared> = published
+    let mut outline_docs: Vec<&Expansion> = published
         .iter()
         .copied()
         .filter(|p| !p.doc.is_home() && p.doc.front.kind == Kind::Page)
@@ -163,7 +163,7 @@ pub fn render(input: &SiteInput) -> Result<SiteOutput> {
             .collect()
     };
 
-    let drafts: BTreeSet<String> = prepared
+    let drafts: BTreeSet<String> = expansions
         .iter()
         .filter(|p| p.doc.front.draft)
         .map(|p| p.doc.rel.clone())
@@ -171,7 +171,7 @@ pub fn render(input: &SiteInput) -> Result<SiteOutput> {
     // Pass 2: markdown, links, templates.
     let mut external = Vec::new();
     let mut home_html = None;
-    for p in &prepared {
+    for p in &expansions {
         let page = p.doc.out_path();
         let links = LinkContext {
             page: &page,
@@ -179,6 +179,7 @@ pub fn render(input: &SiteInput) -> Result<SiteOutput> {
             files: &all_files,
             drafts: &drafts,
             page_is_draft: p.doc.front.draft,
+            own_ids: &p.ids,
         };
         let r = markdown::render(&p.expanded.text, &links);
         for problem in r.problems {
@@ -246,7 +247,7 @@ pub fn render(input: &SiteInput) -> Result<SiteOutput> {
     ));
     external.sort();
     external.dedup();
-    let mut claims: Vec<ClaimRecord> = prepared
+    let mut claims: Vec<ClaimRecord> = expansions
         .iter()
         .flat_map(|p| p.expanded.claims.iter().cloned())
         .collect();
@@ -525,13 +526,8 @@ fn theme_files(root: &Path) -> Result<Vec<OutputFile>> {
                 continue;
             }
             let p = entry.path();
-            let rel: Vec<String> = p
-                .strip_prefix(&dir)
-                .unwrap_or(p)
-                .components()
-                .map(|c| c.as_os_str().to_string_lossy().into_owned())
-                .collect();
-            out.insert(format!("theme/{}", rel.join("/")), crate::fsx::read(p)?);
+            let rel = crate::fsx::rel_slash(p, &dir);
+            out.insert(format!("theme/{rel}"), crate::fsx::read(p)?);
         }
     }
     Ok(out

@@ -5,8 +5,8 @@
 //!   evaluation and the decomposition check. `serve` keeps it in memory until
 //!   `[model]` changes.
 //! - [`Analyses`]: everything derived from it on demand and memoised —
-//!   selector resolution, per-image analyses, test/train activations,
-//!   knock-outs, the figure catalog and every figure drawn for a shortcode.
+//!   selector resolution, per-image analyses, the population analyses
+//!   (`kv::memo::Memo`: activations, knock-outs, mistakes …), the figure catalog and every figure drawn for a shortcode.
 //!   A prose edit re-renders pages from the same `Analyses` without
 //!   recomputing any of it.
 //!
@@ -16,18 +16,14 @@ use crate::config::Config;
 use crate::data::Dataset;
 use crate::figures::Figure;
 use crate::kv::image::{ImageAnalysis, analyse};
-use crate::kv::linear::{KeyDrift, key_drift};
-use crate::kv::mistakes::{Mistakes, mistakes};
-use crate::kv::population::{
-    Knockout, KnockoutMode, TestActivations, VotesVsFires, activations, knockout, votes_vs_fires,
-};
+use crate::kv::memo::Memo;
 use crate::kv::select::{Catalog as Images, Selected, Selector};
 use crate::kv::toy::ToyNet;
 use crate::kv::{DecompositionCheck, check_decomposition};
 use crate::nn::{Evaluation, Mlp, evaluate};
 use crate::{Session, model};
 use anyhow::Result;
-use std::cell::{OnceCell, RefCell};
+use std::cell::RefCell;
 use std::collections::{BTreeMap, BTreeSet};
 use std::rc::Rc;
 
@@ -101,12 +97,8 @@ pub struct Analyses<'a> {
     pub p: &'a Prepared,
     images: Images<'a>,
     by_image: RefCell<BTreeMap<String, Rc<Image>>>,
-    test: OnceCell<TestActivations>,
-    train: OnceCell<TestActivations>,
-    votes: OnceCell<VotesVsFires>,
-    mistakes: OnceCell<Mistakes>,
-    drift: OnceCell<KeyDrift>,
-    knockouts: RefCell<BTreeMap<(usize, usize, u8), Rc<Knockout>>>,
+    /// Population analyses, shared with the figure catalog.
+    pub pop: Memo<'a>,
     /// Every figure drawn so far, by id (the catalog first).
     figures: RefCell<BTreeMap<String, Rc<Figure>>>,
     /// Their SVG text, serialised once.
@@ -117,7 +109,8 @@ pub struct Analyses<'a> {
 impl<'a> Analyses<'a> {
     /// Draws the figure catalog (screen variant) and gets ready for the rest.
     pub fn new(p: &'a Prepared) -> Result<Analyses<'a>> {
-        let catalog = crate::workshop_figures(&p.run.trained, &p.dataset, &p.nets, false)?;
+        let pop = Memo::new(p.model(), &p.run.trained.init, &p.dataset);
+        let catalog = crate::workshop_figures(&p.run.trained, &p.dataset, &p.nets, &pop, false)?;
         let catalog_ids = catalog.iter().map(|f| f.id.clone()).collect();
         let figures = catalog
             .into_iter()
@@ -127,12 +120,7 @@ impl<'a> Analyses<'a> {
             p,
             images: Images::new(p.model(), &p.dataset),
             by_image: RefCell::new(BTreeMap::new()),
-            test: OnceCell::new(),
-            train: OnceCell::new(),
-            votes: OnceCell::new(),
-            mistakes: OnceCell::new(),
-            drift: OnceCell::new(),
-            knockouts: RefCell::new(BTreeMap::new()),
+            pop,
             figures: RefCell::new(figures),
             svg_texts: RefCell::new(BTreeMap::new()),
             catalog_ids,
@@ -161,43 +149,6 @@ impl<'a> Analyses<'a> {
         });
         self.by_image.borrow_mut().insert(key, img.clone());
         Ok(img)
-    }
-
-    pub fn test(&self) -> &TestActivations {
-        self.test
-            .get_or_init(|| activations(self.model(), &self.p.dataset.test))
-    }
-
-    pub fn train(&self) -> &TestActivations {
-        self.train
-            .get_or_init(|| activations(self.model(), &self.p.dataset.train))
-    }
-
-    pub fn votes(&self) -> &VotesVsFires {
-        self.votes
-            .get_or_init(|| votes_vs_fires(self.model(), self.test()))
-    }
-
-    pub fn mistakes(&self) -> &Mistakes {
-        self.mistakes
-            .get_or_init(|| mistakes(self.model(), self.test(), &self.p.dataset.test))
-    }
-
-    pub fn drift(&self) -> &KeyDrift {
-        self.drift
-            .get_or_init(|| key_drift(self.model(), &self.p.run.trained.init))
-    }
-
-    /// The knock-out of the `k` pairs voting most for `digit` (with its control).
-    pub fn knockout(&self, digit: usize, k: usize, mode: KnockoutMode) -> Rc<Knockout> {
-        let key = (digit, k, mode as u8);
-        if let Some(r) = self.knockouts.borrow().get(&key) {
-            return r.clone();
-        }
-        let train = (mode == KnockoutMode::Refit).then(|| self.train());
-        let r = Rc::new(knockout(self.model(), self.test(), train, digit, k, mode));
-        self.knockouts.borrow_mut().insert(key, r.clone());
-        r
     }
 
     /// A figure by id, if drawn.

@@ -212,12 +212,7 @@ fn a_failed_build_leaves_the_previous_site_intact() {
     w.write("workshop.toml", &toml.replace("epochs = 3", "epochs = 0"));
     assert_eq!(w.run(&["build"]).status.code(), Some(1));
     assert_same_tree(&tree(&w.public()), &before, "after a failed build");
-    let leftovers: Vec<_> = std::fs::read_dir(w.path())
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .filter(|n| n.starts_with(".public"))
-        .collect();
-    assert!(leftovers.is_empty(), "{leftovers:?}");
+    w.assert_no_temp_dirs();
 }
 
 #[test]

@@ -115,6 +115,17 @@ impl Workshop {
         std::fs::write(self.path().join(rel), text).unwrap();
     }
 
+    /// Asserts no `.public-*` build folder is left beside public/.
+    #[track_caller]
+    pub fn assert_no_temp_dirs(&self) {
+        let leftovers: Vec<_> = std::fs::read_dir(self.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|n| n.starts_with(".public"))
+            .collect();
+        assert!(leftovers.is_empty(), "{leftovers:?}");
+    }
+
     pub fn model_files(&self) -> Vec<PathBuf> {
         let dir = self.cache.path().join("models");
         let mut v: Vec<PathBuf> = match std::fs::read_dir(&dir) {

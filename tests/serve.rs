@@ -154,12 +154,7 @@ fn serves_only_the_site_on_loopback_and_stops_cleanly() {
     }
     let status = server.interrupt();
     assert!(status.success() || status.code() == Some(130), "{status:?}");
-    let leftovers: Vec<_> = std::fs::read_dir(w.path())
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .filter(|n| n.starts_with(".public"))
-        .collect();
-    assert!(leftovers.is_empty(), "{leftovers:?}");
+    w.assert_no_temp_dirs();
 }
 
 #[test]

@@ -421,7 +421,7 @@ fn the_authoring_guide_names_every_shortcode_argument_family_and_quantity() {
     };
     for spec in kvlens::shortcodes::SPECS {
         need(spec.name, "shortcode");
-        for a in spec.args {
+        for a in spec.args() {
             need(a.name, &format!("argument of {}", spec.name));
         }
     }

@@ -44,26 +44,11 @@ pub fn pair_card(
     let body = kti_block(id, kti, pixels, view, variant);
     let sum = match_block(kti);
     let cw = ((body.w.max(560.0)) / DIGITS as f64).min(64.0);
-    let value = value_row(
-        &values,
-        v_max,
-        cw,
-        34.0,
-        variant,
-        &mark,
-        true,
-        style::FONT_SIZE,
-    );
-    let scaled_row = value_row(
-        &scaled,
-        s_max,
-        cw,
-        34.0,
-        variant,
-        &mark,
-        true,
-        style::FONT_SIZE,
-    );
+    let row = |v: &[f64; DIGITS], max: f64| {
+        value_row(v, max, cw, 34.0, variant, &mark, true, style::FONT_SIZE)
+    };
+    let value = row(&values, v_max);
+    let scaled_row = row(&scaled, s_max);
     let adds = match view.favours {
         Some(d) if kti.fires => format!(
             ", so it adds {} to the logit of {d}",

@@ -15,7 +15,7 @@ use super::{
 use crate::data::Dataset;
 use crate::kv::image::{ImageAnalysis, Ranking, analyse};
 use crate::kv::pair::{key_times_image, pair_view};
-use crate::kv::population::{KnockoutMode, activations, knockout, votes_vs_fires};
+use crate::kv::population::KnockoutMode;
 use crate::kv::select::{Catalog as Images, Selected, Selector};
 use crate::kv::toy::{ToyNet, decompose};
 use crate::nn::Trained;
@@ -68,6 +68,8 @@ pub struct Inputs<'a> {
     pub trained: &'a Trained,
     pub dataset: &'a Dataset,
     pub nets: &'a BTreeMap<String, ToyNet>,
+    /// Population analyses (shared with the content's shortcodes).
+    pub pop: &'a crate::kv::memo::Memo<'a>,
 }
 
 /// `x` as an id part: `test:3` → `test-3`.
@@ -284,22 +286,20 @@ pub fn model_figures(inp: &Inputs, variants: &[Variant]) -> Result<Vec<Figure>> 
     }
 
     // The population.
-    let test = activations(m, &inp.dataset.test);
-    let train = activations(m, &inp.dataset.train);
-    let vf = votes_vs_fires(m, &test);
-    out.push(population::votes_vs_fires("votes-vs-fires", &vf));
-    out.push(population::selective_per_digit("selective-per-digit", &vf));
+    let vf = inp.pop.votes();
+    out.push(population::votes_vs_fires("votes-vs-fires", vf));
+    out.push(population::selective_per_digit("selective-per-digit", vf));
     let k = KNOCKOUT_K.min(m.hidden());
     let runs: Vec<_> = [KnockoutMode::Zero, KnockoutMode::Mean, KnockoutMode::Refit]
         .into_iter()
-        .map(|mode| knockout(m, &test, Some(&train), KNOCKOUT_DIGIT, k, mode))
+        .map(|mode| (*inp.pop.knockout(KNOCKOUT_DIGIT, k, mode)).clone())
         .collect();
     out.push(population::knockout_bars(
         &format!("knockout-{KNOCKOUT_DIGIT}"),
         &runs,
     ));
-    let all = crate::kv::mistakes::mistakes(m, &test, &inp.dataset.test);
-    out.push(mistakes::confusion("confusion", &all));
+    let all = inp.pop.mistakes();
+    out.push(mistakes::confusion("confusion", all));
     if let Some(r) = resolved.iter().find(|r| r.example.role == EXAMPLES[2].role)
         && let Some(mistake) = all.mistakes.iter().find(|x| x.index == r.selected.index)
         && let Some(nearest) = mistake.nearest_correct
@@ -317,8 +317,8 @@ pub fn model_figures(inp: &Inputs, variants: &[Variant]) -> Result<Vec<Figure>> 
             &views,
         ));
     }
-    let drift = crate::kv::linear::key_drift(m, &inp.trained.init);
-    out.push(linear::drift_histogram("key-drift", &drift));
+    let drift = inp.pop.drift();
+    out.push(linear::drift_histogram("key-drift", drift));
     if let Some(r) = resolved.first()
         && let Some(&pair) = r.analysis.by_decision.order.first()
         && let (Some(trained), Some(init)) =

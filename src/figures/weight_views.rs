@@ -125,39 +125,18 @@ pub fn layer_view(id: &str, net: &ToyNet) -> Figure {
     let (e1, t1) = draw_bipartite(&l1, scale, &mut placer);
     let (e2, t2) = draw_bipartite(&l2, scale, &mut placer);
     let hidden_no = |k: usize| Some(format!("{}", k + 1));
-    let mut texts = Group::new()
-        .add(
-            style::text(
-                "layer 1: W1",
-                (x_in + x_h1) / 2.0,
-                22.0,
-                style::FONT_SIZE,
-                "middle",
-            )
-            .set("font-weight", "bold"),
-        )
-        .add(muted(
-            "inputs → hidden, ReLU",
-            (x_in + x_h1) / 2.0,
-            38.0,
-            "middle",
-        ))
-        .add(
-            style::text(
-                "layer 2: W2",
-                (x_h2 + x_o) / 2.0,
-                22.0,
-                style::FONT_SIZE,
-                "middle",
-            )
-            .set("font-weight", "bold"),
-        )
-        .add(muted(
-            "hidden → outputs",
-            (x_h2 + x_o) / 2.0,
-            38.0,
-            "middle",
-        ));
+    // A bold layer name over a muted line saying what it connects.
+    let heading = |g: Group, name: &str, what: &str, x: f64| {
+        g.add(style::text(name, x, 22.0, style::FONT_SIZE, "middle").set("font-weight", "bold"))
+            .add(muted(what, x, 38.0, "middle"))
+    };
+    let mut texts = heading(
+        Group::new(),
+        "layer 1: W1",
+        "inputs → hidden, ReLU",
+        (x_in + x_h1) / 2.0,
+    );
+    texts = heading(texts, "layer 2: W2", "hidden → outputs", (x_h2 + x_o) / 2.0);
     texts = names(texts, &net.inputs, &p_in, true);
     texts = names(texts, &net.outputs, &p_o, false);
     let mut biases = Group::new();

@@ -6,6 +6,7 @@
 pub mod claims;
 pub mod image;
 pub mod linear;
+pub mod memo;
 pub mod mistakes;
 pub mod pair;
 pub mod population;

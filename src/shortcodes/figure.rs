@@ -518,7 +518,7 @@ fn model_image(args: &Args, an: &Analyses, fam: &Family) -> Result<Rc<Figure>, F
                     _ => {
                         let init =
                             pair_view(&an.p.run.trained.init, pair).ok_or("no initial weights")?;
-                        let cos = an.drift().cosines.get(pair).copied().unwrap_or(0.0);
+                        let cos = an.pop.drift().cosines.get(pair).copied().unwrap_or(0.0);
                         linear::key_drift(&id, &init.key, &view.key, pair, cos, variant)
                     }
                 })
@@ -576,6 +576,7 @@ fn model_image(args: &Args, an: &Analyses, fam: &Family) -> Result<Rc<Figure>, F
             let id = format!("{s}-contrast");
             an.figure_or(&id, || {
                 let mistake = an
+                    .pop
                     .mistakes()
                     .mistakes
                     .iter()
@@ -611,7 +612,7 @@ fn population(args: &Args, an: &Analyses, name: &str) -> Result<Rc<Figure>, Fail
                     let runs: Vec<_> =
                         [KnockoutMode::Zero, KnockoutMode::Mean, KnockoutMode::Refit]
                             .into_iter()
-                            .map(|mode| (*an.knockout(digit, k, mode)).clone())
+                            .map(|mode| (*an.pop.knockout(digit, k, mode)).clone())
                             .collect();
                     Ok(population::knockout_bars(&id, &runs))
                 })

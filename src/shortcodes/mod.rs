@@ -61,7 +61,15 @@ pub struct Spec {
     pub alone: bool,
     pub summary: &'static str,
     pub required: &'static [&'static str],
-    pub args: &'static [ArgSpec],
+    /// Its arguments, in groups (`value` and `claim` share the quantity ones).
+    pub groups: &'static [&'static [ArgSpec]],
+}
+
+impl Spec {
+    /// Every argument the shortcode takes.
+    pub fn args(&self) -> impl Iterator<Item = &'static ArgSpec> + Clone {
+        self.groups.iter().flat_map(|g| g.iter())
+    }
 }
 
 const fn a(name: &'static str, ty: Ty, doc: &'static str) -> ArgSpec {
@@ -117,57 +125,23 @@ const QUANTITY_ARGS: [ArgSpec; 13] = [
     a("digits", Ty::Int, "decimals to show"),
 ];
 
-const VALUE_ARGS: [ArgSpec; 14] = {
-    let q = QUANTITY_ARGS;
-    [
-        q[0],
-        q[1],
-        q[2],
-        q[3],
-        q[4],
-        q[5],
-        q[6],
-        q[7],
-        q[8],
-        q[9],
-        q[10],
-        q[11],
-        q[12],
-        a(
-            "format",
-            Ty::Str,
-            "\"percent\" or \"number\" (default: percent for fractions)",
-        ),
-    ]
-};
+const FORMAT_ARGS: [ArgSpec; 1] = [a(
+    "format",
+    Ty::Str,
+    "\"percent\" or \"number\" (default: percent for fractions)",
+)];
 
-const CLAIM_ARGS: [ArgSpec; 18] = {
-    let q = QUANTITY_ARGS;
-    [
-        q[0],
-        q[1],
-        q[2],
-        q[3],
-        q[4],
-        q[5],
-        q[6],
-        q[7],
-        q[8],
-        q[9],
-        q[10],
-        q[11],
-        q[12],
-        a("below", Ty::Num, "holds when the quantity is < this"),
-        a("above", Ty::Num, "holds when the quantity is > this"),
-        a("at_most", Ty::Num, "holds when the quantity is ≤ this"),
-        a("at_least", Ty::Num, "holds when the quantity is ≥ this"),
-        a(
-            "equals",
-            Ty::Num,
-            "holds when the quantity is exactly this (counts, digits, exact decimals)",
-        ),
-    ]
-};
+const COMPARISON_ARGS: [ArgSpec; 5] = [
+    a("below", Ty::Num, "holds when the quantity is < this"),
+    a("above", Ty::Num, "holds when the quantity is > this"),
+    a("at_most", Ty::Num, "holds when the quantity is ≤ this"),
+    a("at_least", Ty::Num, "holds when the quantity is ≥ this"),
+    a(
+        "equals",
+        Ty::Num,
+        "holds when the quantity is exactly this (counts, digits, exact decimals)",
+    ),
+];
 
 /// Every shortcode.
 pub const SPECS: [Spec; 5] = [
@@ -177,7 +151,7 @@ pub const SPECS: [Spec; 5] = [
         alone: true,
         summary: "a computed figure: by catalog `id`, or by family `name` with its arguments",
         required: &[],
-        args: &[
+        groups: &[&[
             a(
                 "id",
                 Ty::Str,
@@ -227,7 +201,7 @@ pub const SPECS: [Spec; 5] = [
                 Ty::Str,
                 "caption under the figure (default: the figure's title)",
             ),
-        ],
+        ]],
     },
     Spec {
         name: "net",
@@ -235,7 +209,7 @@ pub const SPECS: [Spec; 5] = [
         alone: true,
         summary: "a toy network's node diagram, optionally with an input flowing through and one pair highlighted",
         required: &["name"],
-        args: &[
+        groups: &[&[
             a(
                 "name",
                 Ty::Str,
@@ -245,7 +219,7 @@ pub const SPECS: [Spec; 5] = [
             a("pair", Ty::Int, "highlight pair 1, 2, … (needs `input`)"),
             a("inline", Ty::Bool, "inline the SVG"),
             a("caption", Ty::Str, "caption (default: the figure's title)"),
-        ],
+        ]],
     },
     Spec {
         name: "value",
@@ -253,7 +227,7 @@ pub const SPECS: [Spec; 5] = [
         alone: false,
         summary: "one computed number, formatted",
         required: &["of"],
-        args: &VALUE_ARGS,
+        groups: &[&QUANTITY_ARGS, &FORMAT_ARGS],
     },
     Spec {
         name: "claim",
@@ -261,7 +235,7 @@ pub const SPECS: [Spec; 5] = [
         alone: false,
         summary: "a checked statement: the build fails here when the model contradicts it; renders nothing",
         required: &["of"],
-        args: &CLAIM_ARGS,
+        groups: &[&QUANTITY_ARGS, &COMPARISON_ARGS],
     },
     Spec {
         name: "calc",
@@ -269,7 +243,7 @@ pub const SPECS: [Spec; 5] = [
         alone: true,
         summary: "a toy network's worked calculation in exact decimals; the block's markdown is the prompt shown above it",
         required: &["net", "input"],
-        args: &[
+        groups: &[&[
             a("net", Ty::Str, "the toy network"),
             a("input", Ty::Str, "a named example input"),
             a(
@@ -282,7 +256,7 @@ pub const SPECS: [Spec; 5] = [
                 Ty::Bool,
                 "hide the calculation behind a \"Show the calculation\" button (default true)",
             ),
-        ],
+        ]],
     },
 ];
 
@@ -353,17 +327,13 @@ pub fn validate(call: &Call) -> Vec<Fail> {
         );
     }
     for arg in &call.args {
-        let Some(a) = spec.args.iter().find(|a| a.name == arg.name) else {
-            let hint = match did_you_mean(&arg.name, spec.args.iter().map(|a| a.name)) {
+        let Some(a) = spec.args().find(|a| a.name == arg.name) else {
+            let hint = match did_you_mean(&arg.name, spec.args().map(|a| a.name)) {
                 Some(s) => format!("did you mean `{s}`?"),
                 None => format!(
                     "`{}` takes: {}",
                     spec.name,
-                    spec.args
-                        .iter()
-                        .map(|a| a.name)
-                        .collect::<Vec<_>>()
-                        .join(", ")
+                    spec.args().map(|a| a.name).collect::<Vec<_>>().join(", ")
                 ),
             };
             out.push(
@@ -546,10 +516,10 @@ mod tests {
     #[test]
     fn every_argument_name_is_unique_per_shortcode() {
         for s in SPECS {
-            let mut names: Vec<_> = s.args.iter().map(|a| a.name).collect();
+            let mut names: Vec<_> = s.args().map(|a| a.name).collect();
             names.sort();
             names.dedup();
-            assert_eq!(names.len(), s.args.len(), "{}", s.name);
+            assert_eq!(names.len(), s.args().count(), "{}", s.name);
             for r in s.required {
                 assert!(names.contains(r), "{} requires unknown {r}", s.name);
             }

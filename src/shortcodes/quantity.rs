@@ -42,7 +42,7 @@ const fn t(name: &'static str, needs: &'static [&'static str], summary: &'static
 }
 
 /// Every quantity.
-pub const QUANTITIES: [QSpec; 39] = [
+pub const QUANTITIES: [QSpec; 40] = [
     q(
         "test-accuracy",
         &[],
@@ -194,6 +194,11 @@ pub const QUANTITIES: [QSpec; 39] = [
         &["net", "input"],
         "a toy network's output (`output`, default the only one)",
     ),
+    t(
+        "prediction",
+        &["net", "input"],
+        "a toy network's predicted output",
+    ),
 ];
 
 /// The quantity a call names (MNIST or toy, by the presence of `net`).
@@ -201,20 +206,7 @@ pub fn qspec(call: &Call) -> Option<&'static QSpec> {
     let args = Args(call);
     let name = args.str("of")?;
     let toy = args.has("net");
-    QUANTITIES
-        .iter()
-        .find(|s| s.name == name && s.toy == toy)
-        .or_else(|| toy_prediction(name, toy))
-}
-
-/// `prediction` exists for toy nets too; it has its own entry below the table.
-fn toy_prediction(name: &str, toy: bool) -> Option<&'static QSpec> {
-    const P: QSpec = t(
-        "prediction",
-        &["net", "input"],
-        "a toy network's predicted output",
-    );
-    (toy && name == "prediction").then_some(&P)
+    QUANTITIES.iter().find(|s| s.name == name && s.toy == toy)
 }
 
 const COMPARISONS: [&str; 5] = ["below", "above", "at_most", "at_least", "equals"];
@@ -371,11 +363,11 @@ pub fn measure(call: &Call, an: &Analyses) -> Result<Measured, Fail> {
         "epochs" => Measured::Count(p.run.trained.history.len()),
         "train-images" => Measured::Count(p.config.model.train_images.min(p.dataset.train.len())),
         "test-images" => Measured::Count(p.dataset.test.len()),
-        "mistakes" => Measured::Count(an.mistakes().mistakes.len()),
-        "agreement" => Measured::Fraction(an.votes().agreement),
-        "selective-pairs" => Measured::Count(an.votes().selective),
-        "dead-pairs" => Measured::Count(an.votes().dead),
-        "median-key-cosine" => Measured::Number(an.drift().median),
+        "mistakes" => Measured::Count(an.pop.mistakes().mistakes.len()),
+        "agreement" => Measured::Fraction(an.pop.votes().agreement),
+        "selective-pairs" => Measured::Count(an.pop.votes().selective),
+        "dead-pairs" => Measured::Count(an.pop.votes().dead),
+        "median-key-cosine" => Measured::Number(an.pop.drift().median),
         "knockout-accuracy" | "knockout-control-accuracy" => {
             let d = need_digit()?;
             let target = args.index("target", 0..DIGITS, "target")?.unwrap_or(d);
@@ -393,7 +385,7 @@ pub fn measure(call: &Call, an: &Analyses) -> Result<Measured, Fail> {
                     );
                 }
             };
-            let r = an.knockout(target, k, mode);
+            let r = an.pop.knockout(target, k, mode);
             let effect = if spec.name == "knockout-accuracy" {
                 &r.targeted
             } else {
@@ -403,7 +395,7 @@ pub fn measure(call: &Call, an: &Analyses) -> Result<Measured, Fail> {
         }
         "favours" | "firing-rate" | "fires-on" => {
             let i = pair_index.ok_or_else(|| Fail::new(call.name_at, "needs `pair`"))?;
-            let prof = &an.votes().pairs[i];
+            let prof = &an.pop.votes().pairs[i];
             match spec.name {
                 "favours" => digit_or_tie(prof.favours),
                 "fires-on" => digit_or_tie(prof.fires_on),
