@@ -139,29 +139,20 @@ pub fn layer_view(id: &str, net: &ToyNet) -> Figure {
     texts = heading(texts, "layer 2: W2", "hidden → outputs", (x_h2 + x_o) / 2.0);
     texts = names(texts, &net.inputs, &p_in, true);
     texts = names(texts, &net.outputs, &p_o, false);
+    // Non-zero biases above their neurons: b1 on the hidden, b2 on the outputs.
     let mut biases = Group::new();
-    for (k, &(x, y)) in p_h1.iter().enumerate() {
-        if let Some(b) = net.b1.get(k).filter(|b| !b.is_zero()) {
-            biases = biases.add(backed(
-                &format!("bias {}", style::dec(b)),
-                x,
-                y - R - 8.0,
-                style::SMALL,
-                style::MUTED,
-                &mut placer,
-            ));
-        }
-    }
-    for (k, &(x, y)) in p_o.iter().enumerate() {
-        if let Some(b) = net.b2.get(k).filter(|b| !b.is_zero()) {
-            biases = biases.add(backed(
-                &format!("bias {}", style::dec(b)),
-                x,
-                y - R - 8.0,
-                style::SMALL,
-                style::MUTED,
-                &mut placer,
-            ));
+    for (bs, pts) in [(&net.b1, &p_h1), (&net.b2, &p_o)] {
+        for (b, &(x, y)) in bs.iter().zip(pts.iter()) {
+            if !b.is_zero() {
+                biases = biases.add(backed(
+                    &format!("bias {}", style::dec(b)),
+                    x,
+                    y - R - 8.0,
+                    style::SMALL,
+                    style::MUTED,
+                    &mut placer,
+                ));
+            }
         }
     }
     let mid = top + span / 2.0;
