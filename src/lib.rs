@@ -10,6 +10,7 @@ pub mod browser;
 pub mod config;
 pub mod content;
 pub mod data;
+pub mod deck;
 pub mod diag;
 pub mod explain;
 pub mod figures;
@@ -21,6 +22,7 @@ pub mod model;
 pub mod nn;
 pub mod num;
 pub mod output;
+pub mod print;
 pub mod raster;
 pub mod report;
 pub mod serve;
@@ -47,6 +49,8 @@ pub struct Session {
     /// `KVLENS_MNIST_DIR`.
     pub mnist_env: Option<PathBuf>,
     pub ui: ui::Ui,
+    /// `--track N`: decks are built to fit N minutes (None: the full deck).
+    pub track: Option<u32>,
 }
 
 impl Session {
@@ -107,6 +111,17 @@ pub fn train(s: &Session, force: bool) -> Result<model::ModelRun> {
 pub struct Built {
     pub report: report::BuildReport,
     pub external: Vec<site::ExternalLink>,
+    /// Things the author should know that did not stop the build.
+    pub warnings: Vec<String>,
+}
+
+/// What `kvlens build` makes besides the site.
+#[derive(Debug, Clone, Default)]
+pub struct BuildOptions {
+    /// Print every deck to PDF under `public/print/` with Chromium.
+    pub pdf: bool,
+    /// `--chromium`: the browser to print with (else found on the PATH).
+    pub chromium: Option<PathBuf>,
 }
 
 /// Reads the cheap inputs that must be valid before anything expensive
@@ -118,15 +133,45 @@ pub fn load_sources(root: &Path) -> Result<(tera::Tera, content::Content)> {
 }
 
 /// `kvlens build`: data → model → analyses → pages → `public/` (atomically).
-pub fn build(s: &Session) -> Result<Built> {
+pub fn build(s: &Session, opts: &BuildOptions) -> Result<Built> {
     let cfg = load_config(&s.root)?;
     let nets = kv::toy::load_dir(&s.root.join(kv::toy::NETS_DIR))?;
+    // Fail before the expensive part when no browser can print.
+    let chromium = match opts.pdf {
+        true => Some(browser::find_chromium(opts.chromium.as_deref())?),
+        false => None,
+    };
     let (tera, content) = load_sources(&s.root)?;
     let prepared = workshop::Prepared::with_config(s, cfg, nets)?;
     let analyses = workshop::Analyses::new(&prepared)?;
-    let (files, built) = render_site(&s.root, &analyses, &tera, &content)?;
+    let (mut files, mut built) = render_site(&s.root, &analyses, &tera, &content, s.track)?;
+    if let Some(chromium) = chromium {
+        let pdfs = print::deck_pdfs(
+            &files,
+            &built.report.decks,
+            &chromium,
+            analyses.p.config.site.base_url.as_deref(),
+            &s.ui,
+        )?;
+        files.retain(|f| f.rel_path != REPORT_FILE);
+        built
+            .report
+            .files
+            .extend(pdfs.iter().map(|f| f.rel_path.clone()));
+        built.report.files.sort();
+        files.extend(pdfs);
+        files.push(report_file(&built.report)?);
+        files.sort_by(|a, b| a.rel_path.cmp(&b.rel_path));
+    }
     output::write_all(&s.public_dir(), &files)?;
     Ok(built)
+}
+
+/// The build report as `public/build-report.json`.
+fn report_file(report: &report::BuildReport) -> Result<output::OutputFile> {
+    let mut json = serde_json::to_string_pretty(report).context("internal error: report")?;
+    json.push('\n');
+    Ok(output::OutputFile::new(REPORT_FILE, json))
 }
 
 /// Renders the whole site in memory: pages, figures, theme and the build
@@ -136,6 +181,7 @@ pub fn render_site(
     analyses: &workshop::Analyses,
     tera: &tera::Tera,
     content: &content::Content,
+    track: Option<u32>,
 ) -> Result<(Vec<output::OutputFile>, Built)> {
     let p = analyses.p;
     let model = p.model();
@@ -144,6 +190,7 @@ pub fn render_site(
         analyses,
         content,
         tera,
+        track,
     })?;
     let mut files = out.files;
     let mut resolved = p.config.model.clone();
@@ -175,18 +222,18 @@ pub fn render_site(
             .collect(),
         decomposition: p.decomposition.clone(),
         pages: out.pages,
+        decks: out.decks,
         claims: out.claims,
         files: names,
     };
-    let mut json = serde_json::to_string_pretty(&report).context("internal error: report")?;
-    json.push('\n');
-    files.push(output::OutputFile::new(REPORT_FILE, json));
+    files.push(report_file(&report)?);
     files.sort_by(|a, b| a.rel_path.cmp(&b.rel_path));
     Ok((
         files,
         Built {
             report,
             external: out.external,
+            warnings: out.warnings,
         },
     ))
 }
@@ -267,6 +314,7 @@ pub struct CheckReport {
     pub external: Vec<site::ExternalLink>,
     /// Claims checked against the model.
     pub claims: usize,
+    pub warnings: Vec<String>,
 }
 
 /// `kvlens check`: every problem in workshop.toml, the toy nets, the
@@ -317,12 +365,13 @@ pub fn check(s: &Session) -> CheckReport {
     };
     let rendered = workshop::Prepared::with_config(s, cfg, nets).and_then(|prepared| {
         let analyses = workshop::Analyses::new(&prepared)?;
-        render_site(root, &analyses, &tera, &content)
+        render_site(root, &analyses, &tera, &content, s.track)
     });
     match rendered {
         Ok((_, built)) => {
             out.claims = built.report.claims.len();
             out.external = built.external;
+            out.warnings = built.warnings;
         }
         Err(e) => {
             let is_content = e.downcast_ref::<diag::Diagnostics>().is_some();

@@ -44,7 +44,21 @@ enum Command {
     /// bytes. public/ is replaced only when the whole build succeeds.
     ///
     /// Example: kvlens build --mnist-dir ../shared/mnist
-    Build,
+    Build {
+        /// Build the decks for a talk of this many minutes: the full deck
+        /// when it fits, else without the parts marked track="long"; fails
+        /// when even that plans more minutes.
+        #[arg(long, value_name = "MINUTES")]
+        track: Option<u32>,
+        /// Also print every deck to PDF with Chromium: public/print/<deck>.pdf
+        /// (one slide per page), <deck>-notes.pdf and <deck>-handout.pdf.
+        #[arg(long)]
+        pdf: bool,
+        /// The Chromium (or Chrome) to print with; default: found on the PATH
+        /// or $KVLENS_CHROMIUM.
+        #[arg(long, value_name = "PATH", requires = "pdf")]
+        chromium: Option<PathBuf>,
+    },
     /// Build, serve the site on 127.0.0.1 and rebuild on every edit.
     ///
     /// Watches content/, templates/, theme/ and workshop.toml. A prose edit
@@ -59,6 +73,9 @@ enum Command {
         /// Port on 127.0.0.1 (a free one is taken if it is busy; 0 = any).
         #[arg(long, default_value_t = 1111)]
         port: u16,
+        /// As for build: decks fit this many minutes.
+        #[arg(long, value_name = "MINUTES")]
+        track: Option<u32>,
     },
     /// Train the network (or confirm the cached one) and print per-epoch results.
     ///
@@ -81,7 +98,11 @@ enum Command {
     /// problem listed otherwise.
     ///
     /// Example: kvlens check --root my-workshop
-    Check,
+    Check {
+        /// As for build: check that the decks fit this many minutes.
+        #[arg(long, value_name = "MINUTES")]
+        track: Option<u32>,
+    },
     /// Take one image's prediction apart, pair by pair.
     ///
     /// SELECTOR names the image: `test:247`, `train:12`, `first(digit=0, correct)`,
@@ -221,10 +242,19 @@ fn run(cli: Cli, ui: Ui) -> Result<()> {
             .filter(|v| !v.is_empty())
             .map(PathBuf::from),
         ui,
+        track: match cli.command {
+            Command::Build { track, .. }
+            | Command::Serve { track, .. }
+            | Command::Check { track } => track,
+            _ => None,
+        },
     };
     match cli.command {
-        Command::Build => {
-            let built = kvlens::build(&session)?;
+        Command::Build { pdf, chromium, .. } => {
+            let built = kvlens::build(&session, &kvlens::BuildOptions { pdf, chromium })?;
+            for w in &built.warnings {
+                eprintln!("warning: {w}");
+            }
             let report = built.report;
             println!(
                 "built {} files into {} (test accuracy {} %, {} pairs)",
@@ -234,7 +264,7 @@ fn run(cli: Cli, ui: Ui) -> Result<()> {
                 report.model.config.hidden
             );
         }
-        Command::Serve { port } => kvlens::serve::serve(&session, port)?,
+        Command::Serve { port, .. } => kvlens::serve::serve(&session, port)?,
         Command::Train { force } => {
             let run = kvlens::train(&session, force)?;
             let last = run.trained.history.last();
@@ -248,8 +278,11 @@ fn run(cli: Cli, ui: Ui) -> Result<()> {
                 last.map_or("?".to_string(), |e| num::percent(e.test_accuracy, 2))
             );
         }
-        Command::Check => {
+        Command::Check { .. } => {
             let report = kvlens::check(&session);
+            for w in &report.warnings {
+                eprintln!("warning: {w}");
+            }
             if !report.external.is_empty() {
                 let n = report.external.len();
                 println!(

@@ -55,6 +55,19 @@ pub struct Rendered {
     /// Links to the web: (URL, byte offset).
     pub external: Vec<(String, usize)>,
     pub problems: Vec<Problem>,
+    /// Slide breaks ([`render_slides`] only); each is a `\0` in `html`.
+    pub breaks: Vec<SlideBreak>,
+}
+
+/// Where a deck's next slide starts: a top-level `#` heading or `---`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct SlideBreak {
+    /// Byte offset in the rendered text.
+    pub at: usize,
+    /// The heading's id and plain text (None after `---`).
+    pub heading: Option<(String, String)>,
+    /// Classes written on the heading (`# Title {.columns}`).
+    pub classes: Vec<String>,
 }
 
 fn options() -> Options {
@@ -131,7 +144,24 @@ fn level_num(l: HeadingLevel) -> u8 {
 
 /// Renders `md` (already expanded) to HTML, checking links against `links`.
 pub fn render(md: &str, links: &LinkContext) -> Rendered {
+    render_with(md, links, false)
+}
+
+/// Renders a deck: as [`render`], but every top-level level-1 heading and
+/// every top-level `---` starts a slide. A `\0` marks each break in the HTML
+/// (text cannot hold one: CommonMark turns NUL into U+FFFD), `breaks` says
+/// what started it; the `---` itself is not drawn, and a slide heading keeps
+/// its id for the slide (the `<h1>` gets none, and no anchor link).
+pub fn render_slides(md: &str, links: &LinkContext) -> Rendered {
+    render_with(md, links, true)
+}
+
+fn render_with(md: &str, links: &LinkContext, slides: bool) -> Rendered {
     let mut out = Rendered::default();
+    // Nesting of containers (quotes, lists, footnotes): breaks only at 0.
+    let mut depth = 0usize;
+    // Whether the heading being read starts a slide.
+    let mut slide_heading = false;
     let math = math_core::LatexToMathML::new(math_core::MathCoreConfig::default()).ok();
     let mut ids = Ids::default();
     let mut events: Vec<Event> = Vec::new();
@@ -182,7 +212,43 @@ pub fn render(md: &str, links: &LinkContext) -> Rendered {
             other => other,
         };
         match event {
-            Event::Start(Tag::Heading { level, id, .. }) => {
+            Event::Start(Tag::BlockQuote(_) | Tag::List(_) | Tag::FootnoteDefinition(_)) => {
+                depth += 1;
+                events.push(event);
+            }
+            Event::End(TagEnd::BlockQuote(_) | TagEnd::List(_) | TagEnd::FootnoteDefinition) => {
+                depth = depth.saturating_sub(1);
+                events.push(event);
+            }
+            Event::Rule if slides && depth == 0 => {
+                events.push(Event::Html(CowStr::from("\0")));
+                out.breaks.push(SlideBreak {
+                    at: range.start,
+                    ..SlideBreak::default()
+                });
+            }
+            Event::Start(Tag::Heading {
+                level,
+                id,
+                classes,
+                attrs,
+            }) => {
+                slide_heading = slides && depth == 0 && level == HeadingLevel::H1;
+                if slide_heading {
+                    if let Some((k, _)) = attrs.first() {
+                        out.problems.push(Problem {
+                            at: range.start,
+                            message: format!("a slide heading takes {{#id}} and {{.class}} only, not `{k}`"),
+                            hint: Some("set a slide's track with {{ slide(track=\"long\") }} on a line after the heading".into()),
+                        });
+                    }
+                    events.push(Event::Html(CowStr::from("\0")));
+                    out.breaks.push(SlideBreak {
+                        at: range.start,
+                        heading: None,
+                        classes: classes.iter().map(|c| c.to_string()).collect(),
+                    });
+                }
                 heading = Some((level, id.map(|s| s.to_string()), Vec::new(), String::new()));
             }
             Event::End(TagEnd::Heading(_)) => {
@@ -192,9 +258,17 @@ pub fn render(md: &str, links: &LinkContext) -> Rendered {
                     pulldown_cmark::html::push_html(&mut inner_html, inner.into_iter());
                     let n = level_num(level);
                     let esc = escape_attr(&id);
-                    events.push(Event::Html(CowStr::from(format!(
-                        "<h{n} id=\"{esc}\">{inner_html}<a class=\"anchor\" href=\"#{esc}\" aria-label=\"Link to this section\">#</a></h{n}>\n"
-                    ))));
+                    events.push(Event::Html(CowStr::from(if slide_heading {
+                        format!("<h1>{inner_html}</h1>\n")
+                    } else {
+                        format!(
+                            "<h{n} id=\"{esc}\">{inner_html}<a class=\"anchor\" href=\"#{esc}\" aria-label=\"Link to this section\">#</a></h{n}>\n"
+                        )
+                    })));
+                    if slide_heading && let Some(b) = out.breaks.last_mut() {
+                        b.heading = Some((id.clone(), text.clone()));
+                    }
+                    slide_heading = false;
                     out.headings.push(Heading { level: n, id, text });
                 }
             }

@@ -10,7 +10,7 @@ use crate::nn::{EpochStats, Evaluation};
 use serde::Serialize;
 
 /// Bump when fields change meaning or are removed.
-pub const REPORT_VERSION: u32 = 2;
+pub const REPORT_VERSION: u32 = 3;
 
 #[derive(Debug, Clone, Serialize)]
 pub struct BuildReport {
@@ -23,6 +23,8 @@ pub struct BuildReport {
     pub decomposition: DecompositionCheck,
     /// Published course pages, in outline order.
     pub pages: Vec<String>,
+    /// Published slide decks, with their timed sections.
+    pub decks: Vec<DeckReport>,
     /// Every claim of the content, checked against this model.
     pub claims: Vec<crate::shortcodes::expand::ClaimRecord>,
     /// Every file written under public/, sorted (the report itself included).
@@ -102,4 +104,18 @@ impl AccuracyReport {
                 .collect(),
         }
     }
+}
+
+/// One slide deck as built.
+#[derive(Debug, Clone, Serialize)]
+pub struct DeckReport {
+    /// Output path (`deck.html`).
+    pub page: String,
+    pub slides: usize,
+    /// "90-minute track" when built with `--track 90`.
+    pub track: Option<String>,
+    /// Whether the track left out the deck's long parts.
+    pub shortened: bool,
+    pub planned_minutes: u32,
+    pub sections: Vec<crate::deck::Section>,
 }

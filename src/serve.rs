@@ -204,7 +204,10 @@ fn bind(port: u16) -> Result<(tiny_http::Server, SocketAddr, bool)> {
 /// Renders the site from the sources on disk and writes public/.
 fn rebuild(s: &Session, analyses: &Analyses) -> Result<BTreeMap<String, Vec<u8>>> {
     let (tera, content) = crate::load_sources(&s.root)?;
-    let (files, _) = crate::render_site(&s.root, analyses, &tera, &content)?;
+    let (files, built) = crate::render_site(&s.root, analyses, &tera, &content, s.track)?;
+    for w in &built.warnings {
+        eprintln!("warning: {w}");
+    }
     output::write_all(&s.public_dir(), &files)?;
     Ok(files.into_iter().map(|f| (f.rel_path, f.bytes)).collect())
 }

@@ -36,6 +36,9 @@ pub struct SiteOutput {
     pub external: Vec<ExternalLink>,
     /// Published pages (output paths), in outline order.
     pub pages: Vec<String>,
+    pub decks: Vec<crate::report::DeckReport>,
+    /// Things the author should know that do not stop the build.
+    pub warnings: Vec<String>,
 }
 
 /// Everything the site is made from.
@@ -44,6 +47,8 @@ pub struct SiteInput<'a, 'b> {
     pub analyses: &'a Analyses<'b>,
     pub content: &'a Content,
     pub tera: &'a tera::Tera,
+    /// `--track N`: the minutes a deck must fit in.
+    pub track: Option<u32>,
 }
 
 /// A link in navigation.
@@ -83,6 +88,37 @@ struct PageContext<'a> {
     number: Option<usize>,
     /// `content/<path>`: where to edit this page.
     source: String,
+}
+
+#[derive(Serialize)]
+struct DeckContext<'a> {
+    root: String,
+    site_title: String,
+    title: &'a str,
+    description: Option<&'a str>,
+    paper: crate::config::Paper,
+    deck: &'a crate::deck::Deck,
+    /// The deck's timing for deck.js (JSON, safe inside `<script>`).
+    data_json: String,
+}
+
+/// What deck.js reads from `<script id="deck-data">`.
+#[derive(Serialize)]
+struct DeckData<'a> {
+    title: &'a str,
+    sections: &'a [crate::deck::Section],
+    planned_minutes: u32,
+    track: Option<&'a str>,
+}
+
+/// A deck on the home page.
+#[derive(Debug, Clone, Serialize)]
+struct DeckLink {
+    title: String,
+    href: String,
+    description: Option<String>,
+    slides: usize,
+    minutes: u32,
 }
 
 /// One document after the first pass.
@@ -171,6 +207,9 @@ pub fn render(input: &SiteInput) -> Result<SiteOutput> {
     // Pass 2: markdown, links, templates.
     let mut external = Vec::new();
     let mut home_html = None;
+    let mut decks = Vec::new();
+    let mut deck_links = Vec::new();
+    let mut warnings = Vec::new();
     for p in &expansions {
         let page = p.doc.out_path();
         let links = LinkContext {
@@ -181,7 +220,12 @@ pub fn render(input: &SiteInput) -> Result<SiteOutput> {
             page_is_draft: p.doc.front.draft,
             own_ids: &p.ids,
         };
-        let r = markdown::render(&p.expanded.text, &links);
+        let is_deck = p.doc.front.kind == Kind::Deck;
+        let r = if is_deck {
+            markdown::render_slides(&p.expanded.text, &links)
+        } else {
+            markdown::render(&p.expanded.text, &links)
+        };
         for problem in r.problems {
             let mut d = p
                 .doc
@@ -202,6 +246,34 @@ pub fn render(input: &SiteInput) -> Result<SiteOutput> {
         }
         if p.doc.is_home() {
             home_html = Some(r.html);
+            continue;
+        }
+        if is_deck {
+            match crate::deck::build(p.doc, &p.expanded, &r.html, &r.breaks, input.track) {
+                Ok((deck, w)) => {
+                    warnings.extend(w);
+                    match render_deck(input, p.doc, &page, &deck) {
+                        Ok(html) => files.push(OutputFile::new(page.clone(), html)),
+                        Err(e) => problems.push(e),
+                    }
+                    deck_links.push(DeckLink {
+                        title: p.doc.front.title.clone(),
+                        href: page.clone(),
+                        description: p.doc.front.description.clone(),
+                        slides: deck.slides.len(),
+                        minutes: deck.planned_minutes,
+                    });
+                    decks.push(crate::report::DeckReport {
+                        page,
+                        slides: deck.slides.len(),
+                        track: deck.track,
+                        shortened: deck.shortened,
+                        planned_minutes: deck.planned_minutes,
+                        sections: deck.sections,
+                    });
+                }
+                Err(ds) => problems.0.extend(ds),
+            }
             continue;
         }
         let position = outline_docs.iter().position(|o| o.doc.rel == p.doc.rel);
@@ -240,7 +312,8 @@ pub fn render(input: &SiteInput) -> Result<SiteOutput> {
         }
     }
     problems.into_result()?;
-    let home = home_context(input, home_html, outline_for("index.html", None));
+    let mut home = home_context(input, home_html, outline_for("index.html", None));
+    home.decks = deck_links;
     files.push(OutputFile::new(
         "index.html",
         crate::templates::render(input.tera, "index.html", &home, input.root)?,
@@ -258,6 +331,43 @@ pub fn render(input: &SiteInput) -> Result<SiteOutput> {
         claims,
         external,
         pages: outline_docs.iter().map(|p| p.doc.out_path()).collect(),
+        decks,
+        warnings,
+    })
+}
+
+/// A deck's page from `templates/deck.html` (or the document's template).
+fn render_deck(
+    input: &SiteInput,
+    doc: &Doc,
+    page: &str,
+    deck: &crate::deck::Deck,
+) -> std::result::Result<String, Diagnostic> {
+    let data = DeckData {
+        title: &doc.front.title,
+        sections: &deck.sections,
+        planned_minutes: deck.planned_minutes,
+        track: deck.track.as_deref(),
+    };
+    let json = serde_json::to_string(&data)
+        .unwrap_or_default()
+        .replace("</", "<\\/");
+    let ctx = DeckContext {
+        root: root_of(page),
+        site_title: input.analyses.p.config.site.title.clone(),
+        title: &doc.front.title,
+        description: doc.front.description.as_deref(),
+        paper: input.analyses.p.config.site.paper,
+        deck,
+        data_json: json,
+    };
+    let template = doc.front.template.as_deref().unwrap_or("deck.html");
+    crate::templates::render(input.tera, template, &ctx, input.root).map_err(|e| {
+        Diagnostic::new(
+            input.root.join("templates").join(template),
+            format!("{e:#}"),
+        )
+        .with_hint(format!("while rendering {}", doc.source.display()))
     })
 }
 
@@ -300,6 +410,8 @@ struct IndexContext {
     training_curve_svg: String,
     training_curve_alt: String,
     figure_count: usize,
+    /// Slide decks (filled in after the pages).
+    decks: Vec<DeckLink>,
 }
 
 #[derive(Serialize)]
@@ -389,6 +501,7 @@ fn home_context(input: &SiteInput, intro: Option<String>, outline: Vec<NavLink>)
         training_curve_svg: curve.to_svg_string(),
         training_curve_alt: curve.description.clone(),
         figure_count: input.analyses.catalog_ids().len(),
+        decks: Vec::new(),
     }
 }
 
@@ -493,7 +606,9 @@ fn gallery_files(
 
 /// The theme kvlens ships (this repository's `theme/`); a workshop's own
 /// `theme/<path>` replaces the file of the same path or adds to them.
-pub const BUILTIN_THEME: [(&str, &[u8]); 6] = [
+pub const BUILTIN_THEME: [(&str, &[u8]); 8] = [
+    ("deck.css", include_bytes!("../theme/deck.css")),
+    ("deck.js", include_bytes!("../theme/deck.js")),
     ("favicon.svg", include_bytes!("../theme/favicon.svg")),
     (
         "fonts/DejaVuSans-Bold.ttf",

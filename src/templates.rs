@@ -11,8 +11,9 @@ use tera::Tera;
 
 /// The templates kvlens ships (this repository's `templates/`); a
 /// workshop's own `templates/<name>` replaces the one of the same name.
-pub const BUILTIN: [(&str, &str); 4] = [
+pub const BUILTIN: [(&str, &str); 5] = [
     ("base.html", include_str!("../templates/base.html")),
+    ("deck.html", include_str!("../templates/deck.html")),
     ("figures.html", include_str!("../templates/figures.html")),
     ("index.html", include_str!("../templates/index.html")),
     ("page.html", include_str!("../templates/page.html")),

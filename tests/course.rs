@@ -51,7 +51,7 @@ fn kvlens(root: &Path, cache: &Path, mnist: &Path, args: &[&str]) -> std::proces
 }
 
 /// axe-core's script, or `None` (skip) when absent and CI is not `true`.
-fn axe_or_skip() -> Option<String> {
+pub fn axe_or_skip() -> Option<String> {
     match std::env::var_os("KVLENS_AXE_JS").map(PathBuf::from) {
         Some(p) if p.is_file() => Some(std::fs::read_to_string(p).unwrap()),
         _ => {

@@ -8,6 +8,7 @@ mod common;
 mod config_hostile;
 mod course;
 mod data_fetch;
+mod deck;
 mod explain;
 mod figures;
 mod idx_hostile;

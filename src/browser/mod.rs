@@ -230,6 +230,14 @@ impl Drop for Process {
     }
 }
 
+/// A page's session and target, to drive it again with [`Browser::page`]
+/// after driving another.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PageId {
+    session: String,
+    target_id: String,
+}
+
 /// A running headless Chromium and the one DevTools websocket to it.
 /// Dropping it closes the browser (`Browser.close`, then a kill if it has not
 /// exited within a few seconds), so no Chromium processes are left behind.
@@ -333,6 +341,59 @@ impl Browser {
             session,
             target_id,
         })
+    }
+
+    /// Attaches to an existing target (a window a page opened) with a
+    /// flattened session and the same domains as [`Browser::new_page`].
+    fn attach(&mut self, target_id: String) -> Result<PageId> {
+        let attached = self.send(
+            "Target.attachToTarget",
+            json!({ "targetId": target_id, "flatten": true }),
+            None,
+        )?;
+        let session = str_field(&attached, "sessionId", "Target.attachToTarget")?;
+        for domain in ["Page", "Runtime", "Log", "Network"] {
+            self.send(&format!("{domain}.enable"), json!({}), Some(&session))?;
+        }
+        Ok(PageId { session, target_id })
+    }
+
+    /// Waits up to `timeout` for a page whose URL contains `needle` that is
+    /// not attached yet (e.g. a window opened by `window.open`), and
+    /// attaches to it.
+    pub fn wait_for_page(&mut self, needle: &str, timeout: Duration) -> Result<PageId> {
+        let deadline = Instant::now() + timeout;
+        loop {
+            let targets = self.send("Target.getTargets", json!({}), None)?;
+            let found = targets["targetInfos"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .find(|t| {
+                    t["type"] == "page"
+                        && t["attached"] == false
+                        && t["url"].as_str().is_some_and(|u| u.contains(needle))
+                })
+                .and_then(|t| t["targetId"].as_str().map(str::to_string));
+            if let Some(target_id) = found {
+                return self.attach(target_id);
+            }
+            anyhow::ensure!(
+                Instant::now() < deadline,
+                "no window with `{needle}` in its URL opened within {:.1} s",
+                timeout.as_secs_f64()
+            );
+            self.drain(Duration::from_millis(100))?;
+        }
+    }
+
+    /// Drives a page attached earlier again.
+    pub fn page(&mut self, id: &PageId) -> Page<'_> {
+        Page {
+            browser: self,
+            session: id.session.clone(),
+            target_id: id.target_id.clone(),
+        }
     }
 
     /// Sends a command (to the browser, or to a page when `session` is set)

@@ -12,6 +12,14 @@ pub struct Page<'a> {
 }
 
 impl Page<'_> {
+    /// This page's ids, to come back to it with [`Browser::page`].
+    pub fn id(&self) -> PageId {
+        PageId {
+            session: self.session.clone(),
+            target_id: self.target_id.clone(),
+        }
+    }
+
     /// The CDP session id of this page.
     pub fn session_id(&self) -> &str {
         &self.session

@@ -321,7 +321,7 @@ pub fn key_heatmap(id: &str, view: &PairView, variant: Variant) -> Figure {
     let x0 = (w - map.w) / 2.0;
     let top = 44.0;
     let legend_y = top + map.h + 26.0;
-    let h = legend_y + 56.0;
+    let h = legend_y + 72.0;
     let doc = style::frame(w, h, &title, &description)
         .add(
             style::text(
@@ -343,17 +343,25 @@ pub fn key_heatmap(id: &str, view: &PairView, variant: Variant) -> Figure {
             abs_max,
             "weight",
         ))
+        // Two lines: one would be wider than the picture.
         .add(
             style::text(
                 format!(
-                    "{} positive, {} negative weights, from {} to {}",
-                    view.positive_weights,
-                    view.negative_weights,
-                    num(kmin, 3),
-                    signed(kmax, 3)
+                    "{} positive, {} negative weights,",
+                    view.positive_weights, view.negative_weights,
                 ),
                 w / 2.0,
                 legend_y + 46.0,
+                style::SMALL,
+                "middle",
+            )
+            .set("fill", style::MUTED),
+        )
+        .add(
+            style::text(
+                format!("from {} to {}", num(kmin, 3), signed(kmax, 3)),
+                w / 2.0,
+                legend_y + 62.0,
                 style::SMALL,
                 "middle",
             )

@@ -26,6 +26,32 @@ pub struct ClaimRecord {
     pub holds: bool,
 }
 
+/// A deck directive (`section`, `slide`, `qr`) at an offset of the
+/// expanded text; `crate::deck` gives it to the slide it falls in.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DeckMark {
+    /// Offset in the expanded text.
+    pub at: usize,
+    /// Offset in the body (for diagnostics).
+    pub src: usize,
+    pub kind: MarkKind,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum MarkKind {
+    Section {
+        minutes: u32,
+        title: Option<String>,
+        track: Option<String>,
+    },
+    Slide {
+        classes: Vec<String>,
+        track: Option<String>,
+    },
+    /// A QR code; `drawn` is false when `[site] base_url` is not set.
+    Qr { drawn: bool },
+}
+
 /// One piece of the expanded text.
 #[derive(Debug, Clone)]
 struct Seg {
@@ -45,6 +71,8 @@ pub struct Expanded {
     /// Ids of the figures the page shows.
     pub figures: BTreeSet<String>,
     pub claims: Vec<ClaimRecord>,
+    /// Deck directives, in order.
+    pub marks: Vec<DeckMark>,
     pub problems: Vec<Diagnostic>,
 }
 
@@ -71,6 +99,14 @@ impl Expanded {
         self.text.push_str(&body[range]);
     }
 
+    fn mark(&mut self, src: usize, kind: MarkKind) {
+        self.marks.push(DeckMark {
+            at: self.text.len(),
+            src,
+            kind,
+        });
+    }
+
     fn generated(&mut self, src: usize, text: &str) {
         self.segs.push(Seg {
             out: self.text.len(),
@@ -92,6 +128,7 @@ pub fn expand(doc: &Doc, an: Option<&Analyses>) -> Expanded {
         an,
         root: &root,
         inlined: BTreeSet::new(),
+        shown: Default::default(),
     };
     ctx.expand_range(body, 0..body.len(), &skip, &mut out, false);
     out
@@ -102,6 +139,8 @@ struct Ctx<'a, 'b> {
     an: Option<&'a Analyses<'b>>,
     root: &'a str,
     inlined: BTreeSet<String>,
+    /// How often each figure was shown so far on this page.
+    shown: std::collections::BTreeMap<String, usize>,
 }
 
 impl Ctx<'_, '_> {
@@ -147,6 +186,27 @@ impl Ctx<'_, '_> {
                 }
                 continue;
             }
+            if super::DECK_ONLY.contains(&call.name.as_str())
+                && self.doc.front.kind != crate::content::Kind::Deck
+            {
+                self.fail(
+                    out,
+                    Fail::new(
+                        call.name_at,
+                        format!("`{}` belongs in a slide deck", call.name),
+                    )
+                    .hint("set kind = \"deck\" in the front matter, or remove it"),
+                );
+                continue;
+            }
+            if matches!(
+                call.name.as_str(),
+                "notes" | "fragment" | "section" | "slide"
+            ) {
+                // Deck directives need no model: a static check reads them too.
+                self.directive(&call, body, skip, out);
+                continue;
+            }
             let Some(an) = self.an else {
                 // Static check: still look inside a block's body.
                 if let Some(b) = call.body.clone() {
@@ -159,6 +219,52 @@ impl Ctx<'_, '_> {
             }
         }
         out.verbatim(body, last..range.end);
+    }
+
+    /// `notes`, `fragment`, `section`, `slide`: markup and deck marks.
+    fn directive(&mut self, call: &Call, body: &str, skip: &[Range<usize>], out: &mut Expanded) {
+        let args = Args(call);
+        let at = call.range.start;
+        match call.name.as_str() {
+            "notes" | "fragment" => {
+                let class = match (call.name.as_str(), args.bool("items")) {
+                    ("notes", _) => "<aside class=\"notes\">",
+                    (_, Some(true)) => "<div class=\"fragment-items\">",
+                    _ => "<div class=\"fragment\">",
+                };
+                let close = if call.name == "notes" {
+                    "</aside>"
+                } else {
+                    "</div>"
+                };
+                out.generated(at, &format!("\n{class}\n\n"));
+                if let Some(b) = call.body.clone() {
+                    self.expand_range(body, b, skip, out, true);
+                }
+                out.generated(call.range.end, &format!("\n\n{close}\n\n"));
+            }
+            "section" => out.mark(
+                at,
+                MarkKind::Section {
+                    minutes: args.int("minutes").unwrap_or(0).clamp(0, 1000) as u32,
+                    title: args.str("title").map(str::to_string),
+                    track: args.str("track").map(str::to_string),
+                },
+            ),
+            "slide" => out.mark(
+                at,
+                MarkKind::Slide {
+                    classes: args
+                        .str("class")
+                        .unwrap_or_default()
+                        .split_whitespace()
+                        .map(str::to_string)
+                        .collect(),
+                    track: args.str("track").map(str::to_string),
+                },
+            ),
+            _ => {}
+        }
     }
 
     fn evaluate(
@@ -188,7 +294,15 @@ impl Ctx<'_, '_> {
                 }
                 out.figures.insert(fig.id.clone());
                 let svg = an.svg_text(&fig);
-                let html = figure::html(&fig, &svg, self.root, args.str("caption"), inline);
+                // A figure shown twice gets `fig-<id>-2` the second time.
+                let n = self.shown.entry(fig.id.clone()).or_insert(0);
+                *n += 1;
+                let anchor = match *n {
+                    1 => format!("fig-{}", fig.id),
+                    n => format!("fig-{}-{n}", fig.id),
+                };
+                let html =
+                    figure::html(&fig, &svg, self.root, args.str("caption"), inline, &anchor);
                 out.generated(at, &format!("\n{html}\n\n"));
             }
             "value" => {
@@ -219,6 +333,14 @@ impl Ctx<'_, '_> {
                 }
                 out.generated(call.range.end, &format!("\n\n{close}\n\n"));
             }
+            "qr" => match &an.p.config.site.base_url {
+                Some(url) => {
+                    out.mark(at, MarkKind::Qr { drawn: true });
+                    let html = crate::deck::qr_html(url).map_err(|e| Fail::new(call.name_at, e))?;
+                    out.generated(at, &format!("\n{html}\n\n"));
+                }
+                None => out.mark(at, MarkKind::Qr { drawn: false }),
+            },
             other => {
                 return Err(Fail::new(
                     call.name_at,

@@ -634,8 +634,16 @@ fn svg_size(svg: &str) -> Option<(String, String)> {
     Some((attr("width")?, attr("height")?))
 }
 
-/// The HTML of a figure (with its SVG text `svg`) on a page whose root is `root`.
-pub fn html(fig: &Figure, svg: &str, root: &str, caption: Option<&str>, inline: bool) -> String {
+/// The HTML of a figure (with its SVG text `svg`) on a page whose root is
+/// `root`; `anchor` is the `<figure>` element's id.
+pub fn html(
+    fig: &Figure,
+    svg: &str,
+    root: &str,
+    caption: Option<&str>,
+    inline: bool,
+    anchor: &str,
+) -> String {
     let caption = escape_attr(caption.unwrap_or(&fig.title));
     let body = if inline {
         // No blank line may end the HTML block early.
@@ -660,7 +668,7 @@ pub fn html(fig: &Figure, svg: &str, root: &str, caption: Option<&str>, inline: 
         )
     };
     format!(
-        "<figure class=\"kv-figure\" id=\"fig-{}\">\n{body}\n<figcaption>{caption}</figcaption>\n</figure>",
-        escape_attr(&fig.id)
+        "<figure class=\"kv-figure\" id=\"{}\">\n{body}\n<figcaption>{caption}</figcaption>\n</figure>",
+        escape_attr(anchor)
     )
 }

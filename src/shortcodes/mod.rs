@@ -8,6 +8,8 @@
 //! - `value`: one computed number (`quantity`)
 //! - `claim`: a checked sentence: fails the build when the model disagrees
 //! - `calc`: a worked toy-net calculation behind a "show" button (`calc`)
+//! - decks only: `section`, `slide`, `notes`, `fragment`, `qr` (read by
+//!   `crate::deck`)
 //!
 //! docs/AUTHORING.md documents every name here; a test keeps the two in step.
 
@@ -144,7 +146,7 @@ const COMPARISON_ARGS: [ArgSpec; 5] = [
 ];
 
 /// Every shortcode.
-pub const SPECS: [Spec; 5] = [
+pub const SPECS: [Spec; 10] = [
     Spec {
         name: "figure",
         block: false,
@@ -258,7 +260,80 @@ pub const SPECS: [Spec; 5] = [
             ),
         ]],
     },
+    Spec {
+        name: "section",
+        block: false,
+        alone: true,
+        summary: "decks: starts a section of the talk at this slide, with its planned minutes",
+        required: &["minutes"],
+        groups: &[&[
+            a("minutes", Ty::Int, "planned minutes for the section"),
+            a(
+                "title",
+                Ty::Str,
+                "the section's name (default: the slide's heading)",
+            ),
+            a(
+                "track",
+                Ty::Str,
+                "\"long\": only in the full deck; \"short\": only when `--track` has to leave out the long parts",
+            ),
+        ]],
+    },
+    Spec {
+        name: "slide",
+        block: false,
+        alone: true,
+        summary: "decks: options of the slide it stands in",
+        required: &[],
+        groups: &[&[
+            a(
+                "class",
+                Ty::Str,
+                "classes of the slide, space separated: title, columns, figure, center, no-title",
+            ),
+            a(
+                "track",
+                Ty::Str,
+                "\"long\" or \"short\", as for `section`, for this slide only",
+            ),
+        ]],
+    },
+    Spec {
+        name: "notes",
+        block: true,
+        alone: true,
+        summary: "decks: speaker notes of the slide (shown in the presenter view and the notes print)",
+        required: &[],
+        groups: &[],
+    },
+    Spec {
+        name: "fragment",
+        block: true,
+        alone: true,
+        summary: "decks: content revealed on the next key press (fully shown in print)",
+        required: &[],
+        groups: &[&[a(
+            "items",
+            Ty::Bool,
+            "reveal the items of the list inside one by one",
+        )]],
+    },
+    Spec {
+        name: "qr",
+        block: false,
+        alone: true,
+        summary: "decks: a QR code of `[site] base_url` with the address under it (without base_url its slide is left out, with a warning)",
+        required: &[],
+        groups: &[],
+    },
 ];
+
+/// Shortcodes that only mean something in a deck (`kind = "deck"`).
+pub const DECK_ONLY: [&str; 5] = ["section", "slide", "notes", "fragment", "qr"];
+
+/// The values of `track`.
+pub const TRACKS: [&str; 2] = ["long", "short"];
 
 pub fn spec(name: &str) -> Option<&'static Spec> {
     SPECS.iter().find(|s| s.name == name)
@@ -393,6 +468,26 @@ pub fn validate(call: &Call) -> Vec<Fail> {
         )),
         "figure" => out.extend(figure::validate(call)),
         "value" | "claim" => out.extend(quantity::validate(call)),
+        "section" | "slide" => {
+            if let Some(arg) = call.arg("track")
+                && let Value::Str(t) = &arg.value
+                && !TRACKS.contains(&t.as_str())
+            {
+                out.push(
+                    Fail::new(arg.value_at, format!("unknown track `{t}`"))
+                        .hint("track is \"long\" (full deck only) or \"short\" (short track only)"),
+                );
+            }
+            if let Some(arg) = call.arg("minutes")
+                && let Value::Int(m) = arg.value
+                && !(0..=1000).contains(&m)
+            {
+                out.push(Fail::new(
+                    arg.value_at,
+                    format!("`minutes` must be between 0 and 1000, not {m}"),
+                ));
+            }
+        }
         _ => {}
     }
     out

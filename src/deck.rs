@@ -1,0 +1,418 @@
+//! The slide deck: a `kind = "deck"` document cut into slides, grouped into
+//! timed sections, trimmed to a track, and handed to `templates/deck.html`.
+//!
+//! A slide starts at every top-level `#` heading and `---`
+//! ([`crate::markdown::render_slides`]). The shortcodes `section`, `slide`
+//! and `qr` leave marks in the expanded text ([`DeckMark`]); each belongs to
+//! the slide whose text holds it. Tracks: `--track N` keeps the full deck
+//! when its planned minutes fit in N, else leaves out what is marked
+//! `track = "long"` (and keeps what is marked "short"), and fails when even
+//! that does not fit. Without `--track` the full deck is built.
+//!
+//! Stage: (document, expansion, rendered HTML) → [`Deck`]; no I/O.
+
+use crate::content::Doc;
+use crate::diag::Diagnostic;
+use crate::markdown::{SlideBreak, escape_attr};
+use crate::shortcodes::expand::{DeckMark, Expanded, MarkKind};
+use serde::Serialize;
+
+/// One slide as the template sees it.
+#[derive(Debug, Clone, Serialize)]
+pub struct Slide {
+    /// The slide's id: its heading's id, or `slide-N` (N in the full deck).
+    pub id: String,
+    /// 1-based position in the built deck.
+    pub number: usize,
+    pub title: String,
+    /// Classes, space separated (without `slide`).
+    pub classes: String,
+    /// Index into [`Deck::sections`], if the slide is in a section.
+    pub section: Option<usize>,
+    /// The slide's HTML (notes and fragments included, as markup).
+    pub html: String,
+}
+
+/// A timed part of the talk.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Section {
+    pub title: String,
+    pub minutes: u32,
+    /// Index of its first slide in the built deck.
+    pub first: usize,
+    /// Number of its slides in the built deck.
+    pub slides: usize,
+}
+
+/// A deck ready for its template.
+#[derive(Debug, Clone, Serialize)]
+pub struct Deck {
+    pub slides: Vec<Slide>,
+    pub sections: Vec<Section>,
+    /// Sum of the sections' minutes.
+    pub planned_minutes: u32,
+    /// "90-minute track", or None for the full deck.
+    pub track: Option<String>,
+    /// Whether `--track` had to leave out the long parts.
+    pub shortened: bool,
+}
+
+/// A slide before tracks are applied.
+struct Raw {
+    id: String,
+    title: String,
+    classes: Vec<String>,
+    track: Option<String>,
+    section: Option<usize>,
+    html: String,
+    /// A QR slide whose code could not be drawn (no base_url).
+    qr_missing: bool,
+}
+
+struct RawSection {
+    title: Option<String>,
+    minutes: u32,
+    track: Option<String>,
+}
+
+/// Cuts a rendered deck (`html` with a `\0` at each of its `breaks`) into slides and applies the track `budget`
+/// (minutes). Returns the deck and warnings, or every problem found.
+pub fn build(
+    doc: &Doc,
+    expanded: &Expanded,
+    html: &str,
+    breaks: &[SlideBreak],
+    budget: Option<u32>,
+) -> Result<(Deck, Vec<String>), Vec<Diagnostic>> {
+    let mut problems = Vec::new();
+    let mut warnings = Vec::new();
+    let chunks: Vec<&str> = html.split('\0').collect();
+    let starts: Vec<usize> = std::iter::once(0)
+        .chain(breaks.iter().map(|b| b.at))
+        .collect();
+    let text_len = expanded.text.len();
+    let mut raws: Vec<Raw> = Vec::new();
+    let mut sections: Vec<RawSection> = Vec::new();
+    for (i, chunk) in chunks.iter().enumerate() {
+        let start = starts.get(i).copied().unwrap_or(text_len);
+        let end = starts.get(i + 1).copied().unwrap_or(text_len);
+        let marks: Vec<&DeckMark> = expanded
+            .marks
+            .iter()
+            .filter(|m| m.at >= start && m.at < end)
+            .collect();
+        let brk: Option<&SlideBreak> = i.checked_sub(1).and_then(|j| breaks.get(j));
+        if brk.is_none() && chunk.trim().is_empty() && marks.is_empty() {
+            continue; // nothing before the first slide
+        }
+        let (id, title) = match brk.and_then(|b| b.heading.clone()) {
+            Some((id, title)) => (id, title),
+            None => (format!("slide-{}", raws.len() + 1), String::new()),
+        };
+        let mut raw = Raw {
+            id,
+            title,
+            classes: brk.map(|b| b.classes.clone()).unwrap_or_default(),
+            track: None,
+            section: raws.last().and_then(|r| r.section),
+            html: chunk.trim().to_string(),
+            qr_missing: false,
+        };
+        let mut seen_section = false;
+        let mut seen_slide = false;
+        for m in marks {
+            match &m.kind {
+                MarkKind::Section {
+                    minutes,
+                    title,
+                    track,
+                } => {
+                    if seen_section {
+                        problems.push(doc.diag_at(m.src, "a second `section` in one slide").with_hint(
+                            "a section starts at a slide: start a new slide with a `#` heading before it",
+                        ));
+                    }
+                    seen_section = true;
+                    sections.push(RawSection {
+                        title: title.clone(),
+                        minutes: *minutes,
+                        track: track.clone(),
+                    });
+                    raw.section = Some(sections.len() - 1);
+                }
+                MarkKind::Slide { classes, track } => {
+                    if seen_slide {
+                        problems.push(
+                            doc.diag_at(m.src, "a second `slide` in one slide")
+                                .with_hint("give all its options in one `slide(…)`"),
+                        );
+                    }
+                    seen_slide = true;
+                    raw.classes.extend(classes.iter().cloned());
+                    raw.track = track.clone();
+                }
+                MarkKind::Qr { drawn: false } => {
+                    raw.qr_missing = true;
+                    let (line, _) = crate::diag::line_col(&doc.text, doc.body_start + m.src);
+                    warnings.push(format!(
+                        "{}:{line}: the QR slide is left out: set base_url in [site] of workshop.toml (e.g. base_url = \"https://example.org/workshop/\")",
+                        doc.source.display()
+                    ));
+                }
+                MarkKind::Qr { drawn: true } => {}
+            }
+        }
+        raws.push(raw);
+    }
+    if !problems.is_empty() {
+        return Err(problems);
+    }
+    let keeps = |r: &Raw, short: bool| {
+        let tags = [
+            r.track.as_deref(),
+            r.section.and_then(|s| sections[s].track.as_deref()),
+        ];
+        let excluded = if short { "long" } else { "short" };
+        !r.qr_missing && !tags.contains(&Some(excluded))
+    };
+    let planned = |short: bool| -> (u32, Vec<(String, u32)>) {
+        let mut used: Vec<usize> = raws
+            .iter()
+            .filter(|r| keeps(r, short))
+            .filter_map(|r| r.section)
+            .collect();
+        used.dedup();
+        let parts: Vec<(String, u32)> = used
+            .iter()
+            .map(|&s| (section_title(&sections[s], &raws, s), sections[s].minutes))
+            .collect();
+        (parts.iter().map(|p| p.1).sum(), parts)
+    };
+    let (full_total, _) = planned(false);
+    let shortened = matches!(budget, Some(b) if full_total > b);
+    if let Some(b) = budget
+        && shortened
+    {
+        let (total, parts) = planned(true);
+        if total > b {
+            let list = parts
+                .iter()
+                .map(|(t, m)| format!("{t} {m}"))
+                .collect::<Vec<_>>()
+                .join(", ");
+            return Err(vec![
+                Diagnostic::new(
+                    &doc.source,
+                    format!(
+                        "the {b}-minute track plans {total} minutes even without the long parts ({list})"
+                    ),
+                )
+                .with_hint(
+                    "mark more sections or slides track=\"long\", or plan fewer minutes in section(minutes=…)",
+                ),
+            ]);
+        }
+    }
+    let kept: Vec<&Raw> = raws.iter().filter(|r| keeps(r, shortened)).collect();
+    let mut deck_sections: Vec<Section> = Vec::new();
+    let mut index_of: std::collections::BTreeMap<usize, usize> = Default::default();
+    let count = kept.len();
+    let mut slides = Vec::with_capacity(count);
+    for (i, r) in kept.iter().enumerate() {
+        let section = r.section.map(|s| {
+            *index_of.entry(s).or_insert_with(|| {
+                deck_sections.push(Section {
+                    title: section_title(&sections[s], &raws, s),
+                    minutes: sections[s].minutes,
+                    first: i,
+                    slides: 0,
+                });
+                deck_sections.len() - 1
+            })
+        });
+        if let Some(s) = section {
+            deck_sections[s].slides += 1;
+        }
+        let mut classes = r.classes.clone();
+        classes.dedup();
+        slides.push(Slide {
+            id: r.id.clone(),
+            number: i + 1,
+            title: if r.title.is_empty() {
+                format!("Slide {}", i + 1)
+            } else {
+                r.title.clone()
+            },
+            classes: classes.join(" "),
+            section,
+            html: r.html.clone(),
+        });
+    }
+    let planned_minutes = deck_sections.iter().map(|s| s.minutes).sum();
+    Ok((
+        Deck {
+            slides,
+            sections: deck_sections,
+            planned_minutes,
+            track: budget.map(|b| format!("{b}-minute track")),
+            shortened,
+        },
+        warnings,
+    ))
+}
+
+/// A section's title: as given, else the heading of its first slide.
+fn section_title(s: &RawSection, raws: &[Raw], index: usize) -> String {
+    s.title.clone().unwrap_or_else(|| {
+        raws.iter()
+            .find(|r| r.section == Some(index))
+            .map(|r| r.title.clone())
+            .filter(|t| !t.is_empty())
+            .unwrap_or_else(|| format!("Part {}", index + 1))
+    })
+}
+
+/// The QR code of `url` as inline SVG in a figure, with the address
+/// written under it (and linked).
+pub fn qr_html(url: &str) -> Result<String, String> {
+    let code = qrcode::QrCode::with_error_correction_level(url.as_bytes(), qrcode::EcLevel::M)
+        .map_err(|e| format!("cannot draw a QR code of {url}: {e}"))?;
+    let svg = code
+        .render::<qrcode::render::svg::Color>()
+        .min_dimensions(320, 320)
+        .quiet_zone(true)
+        .dark_color(qrcode::render::svg::Color("#000000"))
+        .light_color(qrcode::render::svg::Color("#ffffff"))
+        .build();
+    // Inline: drop the XML declaration; name the picture for screen readers.
+    let svg = match svg.find("<svg") {
+        Some(i) => &svg[i..],
+        None => svg.as_str(),
+    };
+    let label = escape_attr(&format!("QR code of {url}"));
+    let svg = svg.replacen(
+        "<svg",
+        &format!("<svg role=\"img\" aria-label=\"{label}\" class=\"qr-code\""),
+        1,
+    );
+    let esc = escape_attr(url);
+    Ok(format!(
+        "<figure class=\"qr\">\n{svg}\n<figcaption><a href=\"{esc}\">{esc}</a></figcaption>\n</figure>"
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::{BTreeMap, BTreeSet};
+    use std::path::Path;
+
+    fn deck(body: &str, budget: Option<u32>) -> Result<(Deck, Vec<String>), Vec<Diagnostic>> {
+        let text = format!("+++\ntitle = \"D\"\nkind = \"deck\"\n+++\n{body}");
+        let doc = crate::content::parse(Path::new("content/d.md"), "d.md".into(), text).unwrap();
+        let expanded = crate::shortcodes::expand::expand(&doc, None);
+        let docs = BTreeMap::new();
+        let files = BTreeSet::new();
+        let drafts = BTreeSet::new();
+        let own = BTreeSet::new();
+        let links = crate::markdown::LinkContext {
+            page: "d.html",
+            docs: &docs,
+            files: &files,
+            drafts: &drafts,
+            page_is_draft: false,
+            own_ids: &own,
+        };
+        let r = crate::markdown::render_slides(&expanded.text, &links);
+        assert!(r.problems.is_empty(), "{:?}", r.problems);
+        build(&doc, &expanded, &r.html, &r.breaks, budget)
+    }
+
+    const TALK: &str = "# Hello {.title}\n\nWelcome.\n\n# Part one\n{{ section(minutes=30) }}\n\nText.\n\n---\n\nMore, no heading.\n\n# Extra\n{{ slide(track=\"long\", class=\"columns\") }}\n\nOnly in the full deck.\n\n# Part two\n{{ section(minutes=50, title=\"Deep\", track=\"long\") }}\n\n- a\n\n  # not a slide (in a list)\n\n# Wrap-up\n{{ section(minutes=20) }}\n\n# Summary instead\n{{ section(minutes=5, track=\"short\") }}\n";
+
+    #[test]
+    fn slides_split_at_headings_and_rules_and_take_their_marks() {
+        let (d, warnings) = deck(TALK, None).unwrap();
+        assert!(warnings.is_empty());
+        let ids: Vec<&str> = d.slides.iter().map(|s| s.id.as_str()).collect();
+        assert_eq!(
+            ids,
+            [
+                "hello", "part-one", "slide-3", "extra", "part-two", "wrap-up"
+            ]
+        );
+        assert_eq!(d.slides[0].classes, "title");
+        assert_eq!(d.slides[3].classes, "columns");
+        assert_eq!(
+            d.slides[2].section,
+            Some(0),
+            "a --- slide stays in its section"
+        );
+        assert!(d.slides[4].html.contains("not a slide"));
+        let titles: Vec<(&str, u32, usize, usize)> = d
+            .sections
+            .iter()
+            .map(|s| (s.title.as_str(), s.minutes, s.first, s.slides))
+            .collect();
+        assert_eq!(
+            titles,
+            [
+                ("Part one", 30, 1, 3),
+                ("Deep", 50, 4, 1),
+                ("Wrap-up", 20, 5, 1)
+            ]
+        );
+        assert_eq!(d.planned_minutes, 100);
+        assert!(!d.shortened && d.track.is_none());
+    }
+
+    #[test]
+    fn a_track_leaves_out_long_parts_only_when_the_full_deck_does_not_fit() {
+        let (full, _) = deck(TALK, Some(100)).unwrap();
+        assert_eq!(full.slides.len(), 6, "100 minutes fit the full deck");
+        assert!(!full.shortened);
+        let (short, _) = deck(TALK, Some(60)).unwrap();
+        assert!(short.shortened);
+        let ids: Vec<&str> = short.slides.iter().map(|s| s.id.as_str()).collect();
+        assert_eq!(
+            ids,
+            ["hello", "part-one", "slide-3", "wrap-up", "summary-instead"]
+        );
+        assert_eq!(short.planned_minutes, 55);
+        assert_eq!(short.track.as_deref(), Some("60-minute track"));
+        let numbers: Vec<usize> = short.slides.iter().map(|s| s.number).collect();
+        assert_eq!(numbers, [1, 2, 3, 4, 5]);
+        let err = deck(TALK, Some(40)).unwrap_err();
+        assert!(
+            err[0]
+                .message
+                .contains("the 40-minute track plans 55 minutes")
+                && err[0]
+                    .message
+                    .contains("Part one 30, Wrap-up 20, Summary instead 5"),
+            "{}",
+            err[0].message
+        );
+    }
+
+    #[test]
+    fn two_sections_in_one_slide_is_an_error_at_the_second() {
+        let err = deck(
+            "# A\n{{ section(minutes=3) }}\n{{ section(minutes=4) }}\n",
+            None,
+        )
+        .unwrap_err();
+        assert_eq!(err[0].line, Some(7));
+        assert!(err[0].message.contains("second `section`"));
+    }
+
+    #[test]
+    fn the_qr_code_is_an_svg_that_names_its_address() {
+        let html = qr_html("https://example.org/w/").unwrap();
+        assert!(html.starts_with("<figure class=\"qr\">\n<svg role=\"img\""));
+        assert!(html.contains("aria-label=\"QR code of https://example.org/w/\""));
+        assert!(html.contains(">https://example.org/w/</a>"));
+        assert!(!html.contains("<?xml"));
+        assert_eq!(html, qr_html("https://example.org/w/").unwrap());
+    }
+}

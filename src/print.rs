@@ -1,0 +1,143 @@
+//! Printing: every deck to PDF with headless Chromium (`kvlens build --pdf`).
+//!
+//! The rendered site is written to a temporary folder, each deck is opened
+//! there from `file://` in the three print layouts of `theme/deck.js`
+//! (slides, slides with notes, handout) and printed with the CSS page size
+//! and backgrounds. The PDFs join the site's files under `print/`, so
+//! `public/` is still replaced in one step. A slide that does not fit its
+//! page shows up as an extra page, and the build fails saying so.
+//!
+//! Chromium stamps the time of printing into each PDF; the stamps are set
+//! to a fixed date (same length, so the cross-reference offsets hold).
+//! Links into the site point at `[site] base_url` (or are dropped), never at
+//! the temporary folder. So the same site prints to the same bytes.
+
+use crate::browser::{Browser, file_url, pdf_page_count};
+use crate::output::OutputFile;
+use crate::report::DeckReport;
+use anyhow::{Context, Result};
+use std::path::Path;
+use std::time::Duration;
+
+/// The print layouts: file name suffix and the query deck.js reads.
+pub const LAYOUTS: [(&str, &str); 3] = [
+    ("", ""),
+    ("-notes", "?print=notes"),
+    ("-handout", "?print=handout"),
+];
+
+/// How long a deck may take to be ready for printing.
+const READY_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// The PDFs of every deck: `print/<deck>.pdf`, `-notes.pdf`, `-handout.pdf`.
+pub fn deck_pdfs(
+    files: &[OutputFile],
+    decks: &[DeckReport],
+    chromium: &Path,
+    base_url: Option<&str>,
+    ui: &crate::ui::Ui,
+) -> Result<Vec<OutputFile>> {
+    if decks.is_empty() {
+        return Ok(Vec::new());
+    }
+    let staging = tempfile::Builder::new()
+        .prefix("kvlens-print-")
+        .tempdir()
+        .context("cannot create a temporary folder to print from")?;
+    let site = staging.path().join("site");
+    crate::output::write_all(&site, files)?;
+    let mut browser = Browser::launch(chromium)?;
+    let mut page = browser.new_page()?;
+    let mut out = Vec::new();
+    for deck in decks {
+        let stem = deck.page.strip_suffix(".html").unwrap_or(&deck.page);
+        for (suffix, query) in LAYOUTS {
+            let name = format!("print/{stem}{suffix}.pdf");
+            ui.status(&format!("printing {name}"));
+            page.goto(&format!("{}{query}", file_url(&site.join(&deck.page))))?;
+            page.wait_for(
+                "document.documentElement.dataset.ready === '1' && document.fonts.status === 'loaded'",
+                READY_TIMEOUT,
+            )
+            .with_context(|| format!("{} did not get ready to print", deck.page))?;
+            page.eval(&links_for_print(&file_url(&site), base_url))?;
+            let pdf = fixed_dates(page.print_to_pdf()?);
+            if suffix.is_empty() {
+                let pages = pdf_page_count(&pdf);
+                anyhow::ensure!(
+                    pages == deck.slides,
+                    "{name} has {pages} pages for {} slides: a slide is taller than its page (look for one with too much on it)",
+                    deck.slides
+                );
+            }
+            out.push(OutputFile::new(name, pdf));
+        }
+    }
+    Ok(out)
+}
+
+/// A script that points the page's links into the site at `base_url` (or
+/// drops them without one): printed from the temporary folder they would
+/// name a `file://` path that exists only while printing, and the bytes
+/// would change from build to build.
+fn links_for_print(site_url: &str, base_url: Option<&str>) -> String {
+    let site =
+        serde_json::to_string(&format!("{}/", site_url.trim_end_matches('/'))).unwrap_or_default();
+    let base = serde_json::to_string(base_url.unwrap_or("")).unwrap_or_default();
+    format!(
+        "(() => {{ const site = {site}, base = {base}; \
+         for (const a of document.querySelectorAll('a[href]')) {{ \
+           if (!a.href.startsWith('file:')) continue; \
+           if (base && a.href.startsWith(site)) a.href = new URL(a.href.slice(site.length), base).href; \
+           else a.removeAttribute('href'); }} }})()"
+    )
+}
+
+/// Sets every PDF date `(D:YYYYMMDDHHmmSS…)` to 2000-01-01 00:00:00 of the
+/// same length, so cross-reference offsets stay valid.
+pub fn fixed_dates(mut pdf: Vec<u8>) -> Vec<u8> {
+    const KEY: &[u8] = b"(D:";
+    const FIXED: &[u8] = b"20000101000000";
+    let mut i = 0;
+    while i + KEY.len() + FIXED.len() <= pdf.len() {
+        if &pdf[i..i + KEY.len()] == KEY {
+            let start = i + KEY.len();
+            let digits = pdf[start..]
+                .iter()
+                .take(FIXED.len())
+                .take_while(|b| b.is_ascii_digit())
+                .count();
+            pdf[start..start + digits].copy_from_slice(&FIXED[..digits]);
+            // The time zone keeps its length; its numbers become zeros.
+            let mut j = start + digits;
+            while j < pdf.len() && pdf[j] != b')' {
+                if pdf[j].is_ascii_digit() {
+                    pdf[j] = b'0';
+                }
+                j += 1;
+            }
+            i = j;
+        } else {
+            i += 1;
+        }
+    }
+    pdf
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_are_fixed_in_place() {
+        let pdf =
+            b"<</CreationDate (D:20261124215959+01'00') /ModDate (D:2026112421)>> (D:x)".to_vec();
+        let n = pdf.len();
+        let fixed = fixed_dates(pdf);
+        assert_eq!(fixed.len(), n);
+        assert_eq!(
+            String::from_utf8(fixed).unwrap(),
+            "<</CreationDate (D:20000101000000+00'00') /ModDate (D:2000010100)>> (D:x)"
+        );
+    }
+}
