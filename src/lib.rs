@@ -15,6 +15,7 @@ pub mod diag;
 pub mod explain;
 pub mod figures;
 pub mod fsx;
+pub mod httpd;
 pub mod knockout;
 pub mod kv;
 pub mod markdown;

@@ -21,12 +21,13 @@
 //! Side effects: the only module with a server and a watcher.
 
 use crate::diag::Diagnostics;
+use crate::httpd::{Reply, Request};
 use crate::workshop::{Analyses, Prepared};
 use crate::{Session, content, output};
 use anyhow::{Context, Result};
 use std::collections::BTreeMap;
 use std::io::Write;
-use std::net::{Ipv4Addr, SocketAddr};
+use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
 use std::sync::{Arc, Mutex, RwLock};
@@ -71,7 +72,7 @@ pub fn serve(s: &Session, port: u16) -> Result<()> {
         error: Mutex::new(None),
         clients: Mutex::new(Vec::new()),
     });
-    let (server, addr, busy) = bind(port)?;
+    let (listener, addr, busy) = crate::httpd::bind(port)?;
     let (tx, rx) = mpsc::channel();
     let mut debouncer = notify_debouncer_full::new_debouncer(DEBOUNCE, None, tx)
         .context("cannot start the file watcher")?;
@@ -91,7 +92,7 @@ pub fn serve(s: &Session, port: u16) -> Result<()> {
     }
     {
         let shared = shared.clone();
-        std::thread::spawn(move || http(server, shared));
+        std::thread::spawn(move || crate::httpd::run(listener, move |r| handle(r, &shared)));
     }
     let mut ctx = Loop {
         s,
@@ -181,24 +182,6 @@ impl Loop<'_> {
         self.announce();
         wait(self.s, &self.root, self.rx)
     }
-}
-
-/// Binds 127.0.0.1:`port`, or a free port when it is busy (or 0).
-fn bind(port: u16) -> Result<(tiny_http::Server, SocketAddr, bool)> {
-    let loopback = |p: u16| SocketAddr::from((Ipv4Addr::LOCALHOST, p));
-    let (server, busy) = match tiny_http::Server::http(loopback(port)) {
-        Ok(s) => (s, false),
-        Err(_) => (
-            tiny_http::Server::http(loopback(0))
-                .map_err(|e| anyhow::anyhow!("cannot listen on 127.0.0.1: {e}"))?,
-            port != 0,
-        ),
-    };
-    let addr = server
-        .server_addr()
-        .to_ip()
-        .context("the server has no IP address")?;
-    Ok((server, addr, busy))
 }
 
 /// Renders the site from the sources on disk and writes public/.
@@ -319,53 +302,34 @@ fn wait(
     }
 }
 
-/// The HTTP side: files of the last good build, the reload script and the
-/// event stream.
-fn http(server: tiny_http::Server, shared: Arc<Shared>) {
-    for request in server.incoming_requests() {
-        let url = request.url().to_string();
-        if url == format!("{PREFIX}events") {
-            let shared = shared.clone();
-            std::thread::spawn(move || events(request, &shared));
-            continue;
-        }
-        let response = respond(&url, request.method(), &shared);
-        let _ = request.respond(response);
+/// One request: the event stream, or a file of the last good build, or the
+/// reload script.
+fn handle(request: Request, shared: &Shared) {
+    if request.target == format!("{PREFIX}events") {
+        events(request, shared);
+    } else {
+        let reply = respond(&request.target, &request.method, shared);
+        request.respond(reply);
     }
 }
 
-type Reply = tiny_http::Response<std::io::Cursor<Vec<u8>>>;
-
-fn reply(status: u16, content_type: &str, body: Vec<u8>) -> Reply {
-    let mut r = tiny_http::Response::from_data(body).with_status_code(status);
-    for (k, v) in [
-        ("Content-Type", content_type),
-        ("Cache-Control", "no-store"),
-    ] {
-        if let Ok(h) = tiny_http::Header::from_bytes(k.as_bytes(), v.as_bytes()) {
-            r.add_header(h);
-        }
-    }
-    r
-}
-
-fn respond(url: &str, method: &tiny_http::Method, shared: &Shared) -> Reply {
-    if !matches!(method, tiny_http::Method::Get | tiny_http::Method::Head) {
-        return reply(
+fn respond(url: &str, method: &str, shared: &Shared) -> Reply {
+    if !matches!(method, "GET" | "HEAD") {
+        return Reply::new(
             405,
             "text/plain; charset=utf-8",
             b"only GET and HEAD".to_vec(),
         );
     }
     if url == format!("{PREFIX}reload.js") {
-        return reply(
+        return Reply::new(
             200,
             "text/javascript; charset=utf-8",
             RELOAD_JS.as_bytes().to_vec(),
         );
     }
     let Some(path) = site_path(url) else {
-        return reply(
+        return Reply::new(
             403,
             "text/plain; charset=utf-8",
             b"outside the site".to_vec(),
@@ -373,7 +337,7 @@ fn respond(url: &str, method: &tiny_http::Method, shared: &Shared) -> Reply {
     };
     let files = match shared.files.read() {
         Ok(f) => f.clone(),
-        Err(_) => return reply(500, "text/plain; charset=utf-8", Vec::new()),
+        Err(_) => return Reply::new(500, "text/plain; charset=utf-8", Vec::new()),
     };
     let found = files.get(&path).map(|b| (path.clone(), b)).or_else(|| {
         let index = if path.is_empty() {
@@ -387,12 +351,12 @@ fn respond(url: &str, method: &tiny_http::Method, shared: &Shared) -> Reply {
         Some((p, bytes)) => {
             let ct = content_type(&p);
             if p.ends_with(".html") {
-                reply(200, ct, inject(bytes))
+                Reply::new(200, ct, inject(bytes))
             } else {
-                reply(200, ct, bytes.clone())
+                Reply::new(200, ct, bytes.clone())
             }
         }
-        None => reply(
+        None => Reply::new(
             404,
             "text/html; charset=utf-8",
             inject(format!("<!DOCTYPE html><title>Not found</title><h1>Not found</h1><p><code>/{}</code> is not a file of the site.</p><p><a href=\"/index.html\">Home</a></p></body>", crate::markdown::escape_attr(&path)).as_bytes()),
@@ -471,15 +435,13 @@ fn inject(html: &[u8]) -> Vec<u8> {
 
 /// One open page's event stream: the current error at once, then every
 /// reload or error; a comment every 15 s finds closed connections.
-fn events(request: tiny_http::Request, shared: &Shared) {
+fn events(request: Request, shared: &Shared) {
+    let Ok(mut w) = request.into_stream("text/event-stream") else {
+        return;
+    };
     let (tx, rx) = mpsc::channel();
     if let Ok(mut c) = shared.clients.lock() {
         c.push(tx);
-    }
-    let mut w = request.into_writer();
-    let head = "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-store\r\nConnection: keep-alive\r\n\r\n";
-    if w.write_all(head.as_bytes()).is_err() {
-        return;
     }
     let current = shared.error.lock().ok().and_then(|e| e.clone());
     let first = match current {

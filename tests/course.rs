@@ -3,7 +3,8 @@
 //! build and check succeeds, so every selector resolves and every claim
 //! holds; then every page of the 256-wide build opens in Chromium without a
 //! console error or a request outside the site, and axe-core finds no
-//! serious or critical accessibility violation. Runs when KVLENS_MNIST_DIR
+//! serious or critical accessibility violation; the deck (and its presenter
+//! view) too, with no slide's content larger than the slide. Runs when KVLENS_MNIST_DIR
 //! is set (always under CI=true); the audit needs axe-core
 //! (`KVLENS_AXE_JS=/path/to/axe.min.js`, installed by .ci/run).
 
@@ -112,8 +113,18 @@ fn the_course_builds_at_three_widths_and_every_page_passes_the_browser_audit() {
         .iter()
         .map(|p| p.as_str().unwrap().to_string())
         .collect();
+    let decks: Vec<String> = report["decks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["page"].as_str().unwrap().to_string())
+        .collect();
+    assert!(!decks.is_empty(), "the workshop has a deck");
     pages.push("index.html".into());
     pages.push("figures/index.html".into());
+    pages.extend(decks.iter().cloned());
+    // The presenter view is a page of its own for the audit.
+    pages.extend(decks.iter().map(|d| format!("{d}?presenter")));
     let site = file_url(&public);
     let mut browser = Browser::launch(&chromium).unwrap();
     let mut problems = Vec::new();
@@ -121,12 +132,25 @@ fn the_course_builds_at_three_widths_and_every_page_passes_the_browser_audit() {
         // A fresh tab per page: console errors and requests are its own.
         let mut page = browser.new_page().unwrap();
         page.set_viewport(1280, 900, 1.0).unwrap();
-        page.goto(&file_url(&public.join(rel))).unwrap();
+        let (file, query) = rel.split_once('?').unwrap_or((rel, ""));
+        let url = file_url(&public.join(file));
+        page.goto(&if query.is_empty() {
+            url
+        } else {
+            format!("{url}?{query}")
+        })
+        .unwrap();
         page.wait_for(
-            "document.readyState === 'complete'",
+            "document.readyState === 'complete' && (!document.documentElement.classList.contains('kvdeck') || document.documentElement.dataset.ready === '1')",
             std::time::Duration::from_secs(10),
         )
         .unwrap();
+        if decks.contains(rel) {
+            // Every slide fits its 1280×720 box, fully revealed.
+            for s in crate::deck::overfull_slides(&mut page) {
+                problems.push(format!("{rel}: slide {s} is overfull"));
+            }
+        }
         for e in page.console_errors() {
             problems.push(format!("{rel}: console: {e}"));
         }

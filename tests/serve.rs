@@ -275,3 +275,41 @@ fn a_model_change_retrains_with_progress_and_rebuilds() {
     .unwrap();
     assert_eq!(report["model"]["config"]["epochs"], 4);
 }
+
+#[test]
+fn a_deck_under_serve_reloads_after_an_edit_on_the_same_slide() {
+    let Some(chromium) = chromium_or_skip() else {
+        return;
+    };
+    let w = crate::deck::talk(None);
+    let server = Server::start(&w);
+    let mut browser = Browser::launch(&chromium).unwrap();
+    let mut page = browser.new_page().unwrap();
+    page.set_viewport(1280, 720, 1.0).unwrap();
+    // Every image of the deck loads: the page finishes loading (a server
+    // that starved a connection left one image pending for ever).
+    page.goto(&format!("{}/deck.html#slide-5", server.url))
+        .unwrap_or_else(|e| panic!("{e:#}\nserve log:\n{}", server.log()));
+    page.wait_for(
+        "document.documentElement.dataset.ready === '1' && window.kvDeck.state().index === 3",
+        TIMEOUT,
+    )
+    .unwrap();
+    std::fs::write(
+        w.path().join("content/deck.md"),
+        crate::deck::DECK.replace("A slide without a heading", "An edited slide"),
+    )
+    .unwrap();
+    page.wait_for(
+        "!!document.getElementById('slide-5') && document.getElementById('slide-5').textContent.includes('An edited slide') \
+         && document.documentElement.dataset.ready === '1'",
+        TIMEOUT,
+    )
+    .unwrap_or_else(|e| panic!("{e:#}\nserve log:\n{}", server.log()));
+    assert_eq!(
+        page.eval("window.kvDeck.state().index").unwrap(),
+        serde_json::json!(3),
+        "the reload keeps the slide"
+    );
+    assert_eq!(page.console_errors(), Vec::<String>::new());
+}
