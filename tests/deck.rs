@@ -487,6 +487,51 @@ fn the_deck_runs_by_keyboard_and_the_presenter_window_follows_both_ways() {
     }
     let mut a = browser.page(&audience);
     wait_at(&mut a, 5, 0);
+    // A reloaded slides window finds its presenter again.
+    a.send("Page.reload", json!({})).unwrap();
+    std::thread::sleep(Duration::from_millis(300));
+    ready(&mut a);
+    wait_at(&mut a, 5, 0);
+    a.wait_for("window.kvDeck.state().connected", Duration::from_secs(5))
+        .unwrap();
+    a.press("ArrowRight").unwrap();
+    wait_at(&mut a, 6, 0);
+    let mut p = browser.page(&presenter);
+    wait_at(&mut p, 6, 0);
+    // The presenter's timer starts, pauses and resets.
+    p.eval("document.querySelector('.presenter-toggle').click()")
+        .unwrap();
+    p.wait_for(
+        "document.querySelector('.presenter-elapsed').textContent !== '0:00'",
+        Duration::from_secs(5),
+    )
+    .unwrap();
+    p.eval("document.querySelector('.presenter-reset').click()")
+        .unwrap();
+    p.wait_for(
+        "document.querySelector('.presenter-elapsed').textContent === '0:00'",
+        Duration::from_secs(5),
+    )
+    .unwrap();
+    // A swipe to the right goes back a slide.
+    let mut a = browser.page(&audience);
+    for (kind, x) in [
+        ("touchStart", 300.0),
+        ("touchMove", 900.0),
+        ("touchEnd", 900.0),
+    ] {
+        let points = if kind == "touchEnd" {
+            json!([])
+        } else {
+            json!([{ "x": x, "y": 360.0 }])
+        };
+        a.send(
+            "Input.dispatchTouchEvent",
+            json!({ "type": kind, "touchPoints": points }),
+        )
+        .unwrap();
+    }
+    wait_at(&mut a, 5, 0);
     for e in a.console_errors() {
         problems.push(format!("deck console: {e}"));
     }

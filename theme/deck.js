@@ -14,6 +14,7 @@
 
   var W = 1280, H = 720;              // slide size in CSS px
   var SWIPE = 50;                      // px a swipe must travel
+  var PING = 1000;                     // ms between the presenter's pings (reconnects a reloaded slides window)
   var PAPER = { a4: { name: "A4", w: 210, h: 297 }, letter: { name: "letter", w: 215.9, h: 279.4 } }; // portrait, mm
   var PRINT_MARGIN = 12;               // mm on every side
   var HANDOUT_GAP = 8;                 // mm between the handout's columns (deck.css)
@@ -378,10 +379,16 @@
   /* The state both windows share; sent after every local change. */
   function send() { post({ kvlens: "deck", slide: cur, fragment: shown, blank: blank }); }
 
-  /* file:// origins are opaque, so trust the sender window, not the origin. */
+  /* file:// origins are opaque, so trust the sender window, not the origin.
+     A slides window that was reloaded has lost its handle to the presenter:
+     it takes the window that greets it (hello on opening, a ping every
+     PING ms) as its presenter again. */
   function onMessage(e) {
     var d = e.data;
-    if (!peer || e.source !== peer || !d || d.kvlens !== "deck") { return; }
+    if (!d || d.kvlens !== "deck") { return; }
+    if (!ui && !connected() && (d.hello || d.ping) && e.source && e.source !== window) { peer = e.source; }
+    if (!peer || e.source !== peer) { return; }
+    if (d.ping) { return; }
     if (d.hello) { send(); return; }
     if (typeof d.slide === "number") { show(d.slide, d.fragment, { remote: true }); }
     if (typeof d.blank === "boolean" && d.blank !== blank) { setBlank(d.blank, true); }
@@ -751,6 +758,7 @@
     if (ui) {
       post({ kvlens: "deck", hello: true });
       window.setInterval(renderTimes, 500);
+      window.setInterval(function () { post({ kvlens: "deck", ping: true }); }, PING);
     }
     whenLoaded(ready);
   }
