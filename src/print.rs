@@ -4,8 +4,9 @@
 //! there from `file://` in the three print layouts of `theme/deck.js`
 //! (slides, slides with notes, handout) and printed with the CSS page size
 //! and backgrounds. The PDFs join the site's files under `print/`, so
-//! `public/` is still replaced in one step. A slide that does not fit its
-//! page shows up as an extra page, and the build fails saying so.
+//! `public/` is still replaced in one step. Before printing, every slide is
+//! measured fully revealed: one whose content does not fit fails the build,
+//! named; the slides PDF must then have exactly one page per slide.
 //!
 //! Chromium stamps the time of printing into each PDF; the stamps are set
 //! to a fixed date (same length, so the cross-reference offsets hold).
@@ -25,6 +26,15 @@ pub const LAYOUTS: [(&str, &str); 3] = [
     ("-notes", "?print=notes"),
     ("-handout", "?print=handout"),
 ];
+
+/// Every slide whose content, fully revealed, is larger than the slide
+/// (`id (w×h)`), as a JSON array.
+const OVERFULL_JS: &str = "(() => { const out = []; const n = window.kvDeck.state().count; \
+  for (let i = 0; i < n; i++) { window.kvDeck.go(i, Infinity); \
+    const s = document.querySelectorAll('.slide')[i], c = s.querySelector('.slide-content'); \
+    if (c.scrollHeight > c.clientHeight + 2 || c.scrollWidth > c.clientWidth + 2) \
+      out.push('slide ' + s.id + ' (' + c.scrollWidth + '×' + c.scrollHeight + ')'); } \
+  return out; })()";
 
 /// How long a deck may take to be ready for printing.
 const READY_TIMEOUT: Duration = Duration::from_secs(30);
@@ -61,6 +71,20 @@ pub fn deck_pdfs(
             )
             .with_context(|| format!("{} did not get ready to print", deck.page))?;
             page.eval(&links_for_print(&file_url(&site), base_url))?;
+            if suffix.is_empty() {
+                let overfull = page.eval(OVERFULL_JS)?;
+                let overfull: Vec<&str> = overfull
+                    .as_array()
+                    .map(|a| a.iter().filter_map(|v| v.as_str()).collect())
+                    .unwrap_or_default();
+                anyhow::ensure!(
+                    overfull.is_empty(),
+                    "{}: {} does not fit its 1280×720 slide (content size in CSS px); shorten it or split it with `---`",
+                    deck.page,
+                    overfull.join(", ")
+                );
+                page.eval("window.kvDeck.go(0, 0)")?;
+            }
             let pdf = fixed_dates(page.print_to_pdf()?);
             if suffix.is_empty() {
                 let pages = pdf_page_count(&pdf);

@@ -616,6 +616,25 @@ fn build_pdf_prints_one_page_per_slide_and_the_same_bytes_twice() {
     ]);
     assert!(o.status.success(), "{}", stderr(&o));
     crate::common::assert_same_tree(&first, &tree(&w.public()), "two --pdf builds");
+    // A slide too full to fit fails the print, naming the slide.
+    let long =
+        "\n# Far too long\n\n".to_string() + &"A line of text that fills the slide.\n\n".repeat(40);
+    w.write("content/deck.md", &(DECK.to_string() + &long));
+    let o = w.run(&[
+        "build",
+        "-q",
+        "--pdf",
+        "--chromium",
+        chromium.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).contains("deck.html: slide far-too-long (")
+            && stderr(&o).contains("does not fit its 1280×720 slide"),
+        "{}",
+        stderr(&o)
+    );
+    assert_eq!(tree(&w.public()), first);
     // Without Chromium, --pdf fails before building and public/ stays.
     let o = w.run(&[
         "build",
