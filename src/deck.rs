@@ -75,8 +75,9 @@ struct RawSection {
     track: Option<String>,
 }
 
-/// Cuts a rendered deck (`html` with a `\0` at each of its `breaks`) into slides and applies the track `budget`
-/// (minutes). Returns the deck and warnings, or every problem found.
+/// Cuts a rendered deck (`html` with a `\0` at each of its `breaks`) into
+/// slides and applies the track `budget` (minutes). Returns the deck and
+/// warnings, or every problem found.
 pub fn build(
     doc: &Doc,
     expanded: &Expanded,
@@ -148,7 +149,11 @@ pub fn build(
                         );
                     }
                     seen_slide = true;
-                    raw.classes.extend(classes.iter().cloned());
+                    for c in classes {
+                        if !raw.classes.contains(c) {
+                            raw.classes.push(c.clone());
+                        }
+                    }
                     raw.track = track.clone();
                 }
                 MarkKind::Qr { drawn: false } => {
@@ -233,8 +238,6 @@ pub fn build(
         if let Some(s) = section {
             deck_sections[s].slides += 1;
         }
-        let mut classes = r.classes.clone();
-        classes.dedup();
         slides.push(Slide {
             id: r.id.clone(),
             number: i + 1,
@@ -243,7 +246,7 @@ pub fn build(
             } else {
                 r.title.clone()
             },
-            classes: classes.join(" "),
+            classes: r.classes.join(" "),
             section,
             html: r.html.clone(),
         });

@@ -13,7 +13,7 @@
 //! Links into the site point at `[site] base_url` (or are dropped), never at
 //! the temporary folder. So the same site prints to the same bytes.
 
-use crate::browser::{Browser, file_url, pdf_page_count};
+use crate::browser::{Browser, Page, file_url, pdf_page_count};
 use crate::output::OutputFile;
 use crate::report::DeckReport;
 use anyhow::{Context, Result};
@@ -26,15 +26,6 @@ pub const LAYOUTS: [(&str, &str); 3] = [
     ("-notes", "?print=notes"),
     ("-handout", "?print=handout"),
 ];
-
-/// Every slide whose content, fully revealed, is larger than the slide
-/// (`id (w×h)`), as a JSON array.
-const OVERFULL_JS: &str = "(() => { const out = []; const n = window.kvDeck.state().count; \
-  for (let i = 0; i < n; i++) { window.kvDeck.go(i, Infinity); \
-    const s = document.querySelectorAll('.slide')[i], c = s.querySelector('.slide-content'); \
-    if (c.scrollHeight > c.clientHeight + 2 || c.scrollWidth > c.clientWidth + 2) \
-      out.push('slide ' + s.id + ' (' + c.scrollWidth + '×' + c.scrollHeight + ')'); } \
-  return out; })()";
 
 /// How long a deck may take to be ready for printing.
 const READY_TIMEOUT: Duration = Duration::from_secs(30);
@@ -72,18 +63,13 @@ pub fn deck_pdfs(
             .with_context(|| format!("{} did not get ready to print", deck.page))?;
             page.eval(&links_for_print(&file_url(&site), base_url))?;
             if suffix.is_empty() {
-                let overfull = page.eval(OVERFULL_JS)?;
-                let overfull: Vec<&str> = overfull
-                    .as_array()
-                    .map(|a| a.iter().filter_map(|v| v.as_str()).collect())
-                    .unwrap_or_default();
+                let overfull = overfull_slides(&mut page)?;
                 anyhow::ensure!(
                     overfull.is_empty(),
                     "{}: {} does not fit its 1280×720 slide (content size in CSS px); shorten it or split it with `---`",
                     deck.page,
                     overfull.join(", ")
                 );
-                page.eval("window.kvDeck.go(0, 0)")?;
             }
             let pdf = fixed_dates(page.print_to_pdf()?);
             if suffix.is_empty() {
@@ -98,6 +84,26 @@ pub fn deck_pdfs(
         }
     }
     Ok(out)
+}
+
+/// The slides of the deck open in `page` whose content, fully revealed, is
+/// larger than the slide: `slide <id> (<w>×<h>)` each. Leaves the deck on
+/// its first slide.
+pub fn overfull_slides(page: &mut Page) -> Result<Vec<String>> {
+    let found = page.eval(
+        "(() => { const out = []; const n = window.kvDeck.state().count; \
+         for (let i = 0; i < n; i++) { window.kvDeck.go(i, Infinity); \
+           const s = document.querySelectorAll('.slide')[i], c = s.querySelector('.slide-content'); \
+           if (c.scrollHeight > c.clientHeight + 2 || c.scrollWidth > c.clientWidth + 2) \
+             out.push('slide ' + s.id + ' (' + c.scrollWidth + '×' + c.scrollHeight + ')'); } \
+         window.kvDeck.go(0, 0); return out; })()",
+    )?;
+    Ok(found
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|v| v.as_str().map(str::to_string))
+        .collect())
 }
 
 /// A script that points the page's links into the site at `base_url` (or

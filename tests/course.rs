@@ -11,7 +11,7 @@
 use crate::browser::chromium_or_skip;
 use crate::common::{copy_dir, stderr};
 use crate::data_fetch::real_mnist_dir;
-use kvlens::browser::{Browser, file_url};
+use kvlens::browser::{Browser, Page, file_url};
 use std::path::{Path, PathBuf};
 
 /// A copy of the repository's workshop with another `[model]`.
@@ -64,6 +64,25 @@ pub fn axe_or_skip() -> Option<String> {
             None
         }
     }
+}
+
+/// axe-core's serious and critical violations on the page (`what: …`
+/// each), when axe is available.
+pub fn axe_violations(page: &mut Page, axe: &Option<String>, what: &str) -> Vec<String> {
+    let Some(axe) = axe else { return Vec::new() };
+    page.eval(axe).unwrap();
+    // preload: false — axe would fetch the stylesheets with XHR, which file:// forbids.
+    page.eval(
+        "axe.run(document, { preload: false, resultTypes: ['violations'] }).then(r => r.violations \
+         .filter(v => v.impact === 'serious' || v.impact === 'critical') \
+         .map(v => v.id + ' (' + v.impact + '): ' + v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(' | ')))",
+    )
+    .unwrap()
+    .as_array()
+    .unwrap()
+    .iter()
+    .map(|v| format!("{what}: {}", v.as_str().unwrap()))
+    .collect()
 }
 
 #[test]
@@ -147,8 +166,8 @@ fn the_course_builds_at_three_widths_and_every_page_passes_the_browser_audit() {
         .unwrap();
         if decks.contains(rel) {
             // Every slide fits its 1280×720 box, fully revealed.
-            for s in crate::deck::overfull_slides(&mut page) {
-                problems.push(format!("{rel}: slide {s} is overfull"));
+            for s in kvlens::print::overfull_slides(&mut page).unwrap() {
+                problems.push(format!("{rel}: {s} is overfull"));
             }
         }
         for e in page.console_errors() {
@@ -159,20 +178,7 @@ fn the_course_builds_at_three_widths_and_every_page_passes_the_browser_audit() {
                 problems.push(format!("{rel}: request outside the site: {r}"));
             }
         }
-        if let Some(axe) = &axe {
-            page.eval(axe).unwrap();
-            // preload: false — axe would fetch the stylesheets with XHR, which file:// forbids.
-            let found = page
-                .eval(
-                    "axe.run(document, { preload: false, resultTypes: ['violations'] }).then(r => r.violations \
-                     .filter(v => v.impact === 'serious' || v.impact === 'critical') \
-                     .map(v => v.id + ' (' + v.impact + '): ' + v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(' | ')))",
-                )
-                .unwrap();
-            for v in found.as_array().unwrap() {
-                problems.push(format!("{rel}: axe: {}", v.as_str().unwrap()));
-            }
-        }
+        problems.extend(axe_violations(&mut page, &axe, &format!("{rel}: axe")));
     }
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }

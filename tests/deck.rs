@@ -8,6 +8,7 @@
 
 use crate::browser::chromium_or_skip;
 use crate::common::{MODEL, Workshop, copy_dir, stderr, tree};
+use crate::course::axe_violations;
 use kvlens::browser::{Browser, file_url};
 use serde_json::{Value, json};
 use std::path::Path;
@@ -289,44 +290,6 @@ fn wait_at(page: &mut kvlens::browser::Page, index: usize, fragment: usize) {
     }
 }
 
-/// axe-core's serious and critical violations on the page, if axe is available.
-fn axe(page: &mut kvlens::browser::Page, axe: &Option<String>, what: &str) -> Vec<String> {
-    let Some(axe) = axe else { return Vec::new() };
-    page.eval(axe).unwrap();
-    page.eval(
-        "axe.run(document, { preload: false, resultTypes: ['violations'] }).then(r => r.violations \
-         .filter(v => v.impact === 'serious' || v.impact === 'critical') \
-         .map(v => v.id + ' (' + v.impact + '): ' + v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(' | ')))",
-    )
-    .unwrap()
-    .as_array()
-    .unwrap()
-    .iter()
-    .map(|v| format!("{what}: {}", v.as_str().unwrap()))
-    .collect()
-}
-
-/// Slides whose content is taller or wider than the slide (checked fully revealed).
-pub fn overfull_slides(page: &mut kvlens::browser::Page) -> Vec<String> {
-    let found = page
-        .eval(
-            "(() => { const out = []; const n = window.kvDeck.state().count; \
-             for (let i = 0; i < n; i++) { window.kvDeck.go(i, 1000); \
-               const s = document.querySelectorAll('.slide')[i]; \
-               const c = s.querySelector('.slide-content'); \
-               if (c.scrollHeight > c.clientHeight + 2 || c.scrollWidth > c.clientWidth + 2) \
-                 out.push(s.id + ' (' + c.scrollWidth + 'x' + c.scrollHeight + ' in ' + c.clientWidth + 'x' + c.clientHeight + ')'); } \
-             window.kvDeck.go(0, 0); return out; })()",
-        )
-        .unwrap();
-    found
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|v| v.as_str().unwrap().to_string())
-        .collect()
-}
-
 #[test]
 fn the_deck_runs_by_keyboard_and_the_presenter_window_follows_both_ways() {
     let Some(chromium) = chromium_or_skip() else {
@@ -439,8 +402,8 @@ fn the_deck_runs_by_keyboard_and_the_presenter_window_follows_both_ways() {
     page.wait_for("!window.kvDeck.state().zoom", Duration::from_secs(5))
         .unwrap();
     page.screenshot_png(&shots.join("deck-slide.png")).unwrap();
-    let mut problems = overfull_slides(&mut page);
-    problems.extend(axe(&mut page, &axe_js, "deck"));
+    let mut problems = kvlens::print::overfull_slides(&mut page).unwrap();
+    problems.extend(axe_violations(&mut page, &axe_js, "deck"));
 
     // The presenter window: opened by `s`, kept in step both ways.
     page.eval("window.kvDeck.go(1, 1)").unwrap();
@@ -476,7 +439,7 @@ fn the_deck_runs_by_keyboard_and_the_presenter_window_follows_both_ways() {
     p.press("ArrowLeft").unwrap();
     wait_at(&mut p, 5, 0);
     p.screenshot_png(&shots.join("deck-presenter.png")).unwrap();
-    problems.extend(axe(&mut p, &axe_js, "presenter"));
+    problems.extend(axe_violations(&mut p, &axe_js, "presenter"));
     for e in p.console_errors() {
         problems.push(format!("presenter console: {e}"));
     }
@@ -555,19 +518,22 @@ fn pdfinfo_pages(pdf: &Path) -> Option<usize> {
         .map(|n| n.trim().parse().unwrap())
 }
 
+/// `kvlens build -q --pdf` with this Chromium.
+fn build_pdf(w: &Workshop, chromium: &Path) -> std::process::Output {
+    w.cmd()
+        .args(["build", "-q", "--pdf", "--chromium"])
+        .arg(chromium)
+        .output()
+        .unwrap()
+}
+
 #[test]
 fn build_pdf_prints_one_page_per_slide_and_the_same_bytes_twice() {
     let Some(chromium) = chromium_or_skip() else {
         return;
     };
     let w = talk(None);
-    let o = w.run(&[
-        "build",
-        "-q",
-        "--pdf",
-        "--chromium",
-        chromium.to_str().unwrap(),
-    ]);
+    let o = build_pdf(&w, &chromium);
     assert!(o.status.success(), "{}", stderr(&o));
     let slides = report(&w)["decks"][0]["slides"].as_u64().unwrap() as usize;
     let print = w.public().join("print");
@@ -607,26 +573,14 @@ fn build_pdf_prints_one_page_per_slide_and_the_same_bytes_twice() {
         .status();
     // The same site prints to the same bytes.
     let first = tree(&w.public());
-    let o = w.run(&[
-        "build",
-        "-q",
-        "--pdf",
-        "--chromium",
-        chromium.to_str().unwrap(),
-    ]);
+    let o = build_pdf(&w, &chromium);
     assert!(o.status.success(), "{}", stderr(&o));
     crate::common::assert_same_tree(&first, &tree(&w.public()), "two --pdf builds");
     // A slide too full to fit fails the print, naming the slide.
     let long =
         "\n# Far too long\n\n".to_string() + &"A line of text that fills the slide.\n\n".repeat(40);
     w.write("content/deck.md", &(DECK.to_string() + &long));
-    let o = w.run(&[
-        "build",
-        "-q",
-        "--pdf",
-        "--chromium",
-        chromium.to_str().unwrap(),
-    ]);
+    let o = build_pdf(&w, &chromium);
     assert_eq!(o.status.code(), Some(1));
     assert!(
         stderr(&o).contains("deck.html: slide far-too-long (")

@@ -327,24 +327,13 @@ impl Browser {
     pub fn new_page(&mut self) -> Result<Page<'_>> {
         let created = self.send("Target.createTarget", json!({ "url": "about:blank" }), None)?;
         let target_id = str_field(&created, "targetId", "Target.createTarget")?;
-        let attached = self.send(
-            "Target.attachToTarget",
-            json!({ "targetId": target_id, "flatten": true }),
-            None,
-        )?;
-        let session = str_field(&attached, "sessionId", "Target.attachToTarget")?;
-        for domain in ["Page", "Runtime", "Log", "Network"] {
-            self.send(&format!("{domain}.enable"), json!({}), Some(&session))?;
-        }
-        Ok(Page {
-            browser: self,
-            session,
-            target_id,
-        })
+        let id = self.attach(target_id)?;
+        Ok(self.page(&id))
     }
 
-    /// Attaches to an existing target (a window a page opened) with a
-    /// flattened session and the same domains as [`Browser::new_page`].
+    /// Attaches to a target (a new tab, or a window a page opened) with a
+    /// flattened session and enables the `Page`, `Runtime`, `Log` and
+    /// `Network` domains.
     fn attach(&mut self, target_id: String) -> Result<PageId> {
         let attached = self.send(
             "Target.attachToTarget",
