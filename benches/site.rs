@@ -29,6 +29,7 @@ fn rebuild(c: &mut Criterion) {
         mnist_env: Some(PathBuf::from(mnist)),
         ui: Ui::silent(),
         track: None,
+        variants: None,
     };
     let t = Instant::now();
     let prepared = Prepared::load(&session).unwrap();
@@ -36,7 +37,7 @@ fn rebuild(c: &mut Criterion) {
     let t = Instant::now();
     let analyses = Analyses::new(&prepared).unwrap();
     let (tera, content) = load_sources(&root).unwrap();
-    let (files, _) = render_site(&root, &analyses, &tera, &content, None).unwrap();
+    let (files, _) = render_site(&root, &analyses, &tera, &content, None, None).unwrap();
     let first = t.elapsed();
     let bytes: usize = files.iter().map(|f| f.bytes.len()).sum();
     eprintln!(
@@ -54,14 +55,14 @@ fn rebuild(c: &mut Criterion) {
     g.bench_function("rebuild with model and analyses in memory", |b| {
         b.iter(|| {
             let (tera, content) = load_sources(&root).unwrap();
-            let (files, _) = render_site(&root, &analyses, &tera, &content, None).unwrap();
+            let (files, _) = render_site(&root, &analyses, &tera, &content, None, None).unwrap();
             output::write_all(&public, &files).unwrap();
         })
     });
     g.bench_function("render only (no disk writes)", |b| {
         b.iter(|| {
             let (tera, content) = load_sources(&root).unwrap();
-            render_site(&root, &analyses, &tera, &content, None).unwrap()
+            render_site(&root, &analyses, &tera, &content, None, None).unwrap()
         })
     });
     g.finish();

@@ -18,6 +18,36 @@ pub struct Config {
     pub site: SiteConfig,
     pub model: ModelConfig,
     pub data: DataConfig,
+    pub sheets: SheetsConfig,
+}
+
+/// The most variants a sheet may have.
+pub const MAX_VARIANTS: u32 = 50;
+
+/// The seed of the sheets' variants when `[sheets] seed` is not set.
+pub const DEFAULT_SHEET_SEED: u64 = 1;
+
+/// Exercise sheets: variants and answer keys.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct SheetsConfig {
+    /// Variants per sheet (a sheet's front matter or `--variants` overrides).
+    pub variants: u32,
+    /// Seeds the drawn numbers: same seed, same variants.
+    pub seed: u64,
+    /// Publish the answer keys and the TA table in `public/instructor/`
+    /// (otherwise they go to `instructor/` beside `public/`).
+    pub publish_keys: bool,
+}
+
+impl Default for SheetsConfig {
+    fn default() -> Self {
+        SheetsConfig {
+            variants: 1,
+            seed: DEFAULT_SHEET_SEED,
+            publish_keys: false,
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
@@ -224,6 +254,16 @@ impl Config {
         }
         if self.site.title.trim().is_empty() {
             bad(&["site", "title"], "must not be empty".to_string(), "");
+        }
+        if !(1..=MAX_VARIANTS).contains(&self.sheets.variants) {
+            bad(
+                &["sheets", "variants"],
+                format!(
+                    "must be between 1 and {MAX_VARIANTS}, got {}",
+                    self.sheets.variants
+                ),
+                "one variant per seat row is plenty; the TA table lists them all",
+            );
         }
         if let Some(url) = &self.site.base_url
             && !(url.starts_with("https://") || url.starts_with("http://") || url.starts_with('/'))

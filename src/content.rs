@@ -57,10 +57,13 @@ pub struct FrontMatter {
     /// A template of `templates/` to use instead of the kind's default.
     #[serde(default)]
     pub template: Option<String>,
+    /// Sheets: how many variants (overrides `[sheets] variants`).
+    #[serde(default)]
+    pub variants: Option<u32>,
 }
 
 /// Names of the front matter keys (for suggestions).
-const KEYS: [&str; 7] = [
+const KEYS: [&str; 8] = [
     "title",
     "description",
     "weight",
@@ -68,6 +71,7 @@ const KEYS: [&str; 7] = [
     "draft",
     "minutes",
     "template",
+    "variants",
 ];
 
 /// One markdown document.

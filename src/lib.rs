@@ -27,6 +27,7 @@ pub mod print;
 pub mod raster;
 pub mod report;
 pub mod serve;
+pub mod sheets;
 pub mod shortcode;
 pub mod shortcodes;
 pub mod site;
@@ -52,6 +53,8 @@ pub struct Session {
     pub ui: ui::Ui,
     /// `--track N`: decks are built to fit N minutes (None: the full deck).
     pub track: Option<u32>,
+    /// `--variants N`: variants of every exercise sheet (None: as configured).
+    pub variants: Option<u32>,
 }
 
 impl Session {
@@ -114,6 +117,9 @@ pub struct Built {
     pub external: Vec<site::ExternalLink>,
     /// Things the author should know that did not stop the build.
     pub warnings: Vec<String>,
+    /// Answer keys and the TA table (`instructor/…`), written beside
+    /// `public/` unless `[sheets] publish_keys` put them in it.
+    pub instructor: Vec<output::OutputFile>,
 }
 
 /// What `kvlens build` makes besides the site.
@@ -145,7 +151,8 @@ pub fn build(s: &Session, opts: &BuildOptions) -> Result<Built> {
     let (tera, content) = load_sources(&s.root)?;
     let prepared = workshop::Prepared::with_config(s, cfg, nets)?;
     let analyses = workshop::Analyses::new(&prepared)?;
-    let (mut files, mut built) = render_site(&s.root, &analyses, &tera, &content, s.track)?;
+    let (mut files, mut built) =
+        render_site(&s.root, &analyses, &tera, &content, s.track, s.variants)?;
     if let Some(chromium) = chromium {
         let pdfs = print::deck_pdfs(
             &files,
@@ -154,18 +161,51 @@ pub fn build(s: &Session, opts: &BuildOptions) -> Result<Built> {
             analyses.p.config.site.base_url.as_deref(),
             &s.ui,
         )?;
+        let sheet_pdfs = print::sheet_pdfs(
+            &files,
+            &built.instructor,
+            &built.report.sheets,
+            built.report.ta_table.as_deref(),
+            analyses.p.config.site.paper,
+            &chromium,
+            analyses.p.config.site.base_url.as_deref(),
+            &s.ui,
+        )?;
         files.retain(|f| f.rel_path != REPORT_FILE);
-        built
-            .report
-            .files
-            .extend(pdfs.iter().map(|f| f.rel_path.clone()));
+        built.report.files.extend(
+            pdfs.iter()
+                .chain(&sheet_pdfs.public)
+                .map(|f| f.rel_path.clone()),
+        );
         built.report.files.sort();
         files.extend(pdfs);
+        files.extend(sheet_pdfs.public);
+        built.instructor.extend(sheet_pdfs.instructor);
         files.push(report_file(&built.report)?);
         files.sort_by(|a, b| a.rel_path.cmp(&b.rel_path));
     }
+    write_instructor(s, &analyses.p.config, &built.instructor)?;
     output::write_all(&s.public_dir(), &files)?;
     Ok(built)
+}
+
+/// Writes the answer keys and the TA table to `<root>/instructor/` (when
+/// they are not published), replacing it in one step like `public/`.
+pub fn write_instructor(s: &Session, cfg: &Config, files: &[output::OutputFile]) -> Result<()> {
+    if cfg.sheets.publish_keys || files.is_empty() {
+        return Ok(());
+    }
+    let prefix = format!("{}/", sheets::pages::INSTRUCTOR_DIR);
+    let inner: Vec<output::OutputFile> = files
+        .iter()
+        .map(|f| {
+            output::OutputFile::new(
+                f.rel_path.strip_prefix(&prefix).unwrap_or(&f.rel_path),
+                f.bytes.clone(),
+            )
+        })
+        .collect();
+    output::write_all(&s.root.join(sheets::pages::INSTRUCTOR_DIR), &inner)
 }
 
 /// The build report as `public/build-report.json`.
@@ -183,6 +223,7 @@ pub fn render_site(
     tera: &tera::Tera,
     content: &content::Content,
     track: Option<u32>,
+    variants: Option<u32>,
 ) -> Result<(Vec<output::OutputFile>, Built)> {
     let p = analyses.p;
     let model = p.model();
@@ -192,6 +233,7 @@ pub fn render_site(
         content,
         tera,
         track,
+        variants,
     })?;
     let mut files = out.files;
     let mut resolved = p.config.model.clone();
@@ -224,6 +266,8 @@ pub fn render_site(
         decomposition: p.decomposition.clone(),
         pages: out.pages,
         decks: out.decks,
+        sheets: out.sheets,
+        ta_table: out.ta_table,
         claims: out.claims,
         files: names,
     };
@@ -235,6 +279,7 @@ pub fn render_site(
             report,
             external: out.external,
             warnings: out.warnings,
+            instructor: out.instructor,
         },
     ))
 }
@@ -366,7 +411,7 @@ pub fn check(s: &Session) -> CheckReport {
     };
     let rendered = workshop::Prepared::with_config(s, cfg, nets).and_then(|prepared| {
         let analyses = workshop::Analyses::new(&prepared)?;
-        render_site(root, &analyses, &tera, &content, s.track)
+        render_site(root, &analyses, &tera, &content, s.track, s.variants)
     });
     match rendered {
         Ok((_, built)) => {

@@ -50,8 +50,15 @@ enum Command {
         /// when even that plans more minutes.
         #[arg(long, value_name = "MINUTES")]
         track: Option<u32>,
-        /// Also print every deck to PDF with Chromium: public/print/<deck>.pdf
-        /// (one slide per page), <deck>-notes.pdf and <deck>-handout.pdf.
+        /// Make N numbered variants of every exercise sheet (seeded by
+        /// [sheets] seed: same seed, same variants), each with its own
+        /// answer key, and the TA table listing every variant's answers.
+        #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=50))]
+        variants: Option<u32>,
+        /// Also print with Chromium: every deck to public/print/<deck>.pdf
+        /// (one slide per page), <deck>-notes.pdf and <deck>-handout.pdf;
+        /// every sheet variant to public/print/sheets/…; the keys and the
+        /// TA table to instructor/print/ (public/print/ when published).
         #[arg(long)]
         pdf: bool,
         /// The Chromium (or Chrome) to print with; default: found on the PATH
@@ -76,6 +83,9 @@ enum Command {
         /// As for build: decks fit this many minutes.
         #[arg(long, value_name = "MINUTES")]
         track: Option<u32>,
+        /// As for build: variants of every exercise sheet.
+        #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=50))]
+        variants: Option<u32>,
     },
     /// Train the network (or confirm the cached one) and print per-epoch results.
     ///
@@ -102,6 +112,9 @@ enum Command {
         /// As for build: check that the decks fit this many minutes.
         #[arg(long, value_name = "MINUTES")]
         track: Option<u32>,
+        /// As for build: check this many variants of every exercise sheet.
+        #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=50))]
+        variants: Option<u32>,
     },
     /// Take one image's prediction apart, pair by pair.
     ///
@@ -245,7 +258,13 @@ fn run(cli: Cli, ui: Ui) -> Result<()> {
         track: match cli.command {
             Command::Build { track, .. }
             | Command::Serve { track, .. }
-            | Command::Check { track } => track,
+            | Command::Check { track, .. } => track,
+            _ => None,
+        },
+        variants: match cli.command {
+            Command::Build { variants, .. }
+            | Command::Serve { variants, .. }
+            | Command::Check { variants, .. } => variants,
             _ => None,
         },
     };

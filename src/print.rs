@@ -86,6 +86,140 @@ pub fn deck_pdfs(
     Ok(out)
 }
 
+/// What printing the sheets made: PDFs for `public/print/` and for the
+/// instructor's folder (`instructor/print/`, or `public/instructor/print/`
+/// when keys are published; paths include `instructor/`).
+#[derive(Debug, Default)]
+pub struct SheetPdfs {
+    pub public: Vec<OutputFile>,
+    pub instructor: Vec<OutputFile>,
+}
+
+/// The printable height and width of a page in CSS px (96 per inch): the
+/// paper less the margins of `sheets::pages::page_css` (17 mm top and
+/// bottom, 15 mm left and right).
+pub fn printable_px(paper: crate::config::Paper) -> (f64, f64) {
+    let (w_mm, h_mm) = match paper {
+        crate::config::Paper::A4 => (210.0, 297.0),
+        crate::config::Paper::Letter => (215.9, 279.4),
+    };
+    let px = |mm: f64| mm / 25.4 * 96.0;
+    (px(w_mm - 30.0), px(h_mm - 34.0))
+}
+
+/// Every sheet variant (`print/sheets/…pdf`), every key and the TA table
+/// (`instructor/print/…pdf`). Before printing, each exercise of the
+/// learner's sheets is measured in print layout: one taller than a page
+/// fails the build, named, because it would break across pages.
+#[allow(clippy::too_many_arguments)]
+pub fn sheet_pdfs(
+    files: &[OutputFile],
+    instructor: &[OutputFile],
+    sheets: &[crate::sheets::pages::SheetReport],
+    ta_table: Option<&str>,
+    paper: crate::config::Paper,
+    chromium: &Path,
+    base_url: Option<&str>,
+    ui: &crate::ui::Ui,
+) -> Result<SheetPdfs> {
+    let mut out = SheetPdfs::default();
+    if sheets.is_empty() {
+        return Ok(out);
+    }
+    let staging = tempfile::Builder::new()
+        .prefix("kvlens-print-")
+        .tempdir()
+        .context("cannot create a temporary folder to print from")?;
+    // Keys kept beside public/ link into it as `../public/…`: the same
+    // layout here.
+    let site = staging.path().join("public");
+    crate::output::write_all(&site, files)?;
+    let published = files.iter().any(|f| f.rel_path.starts_with("instructor/"));
+    if !published && !instructor.is_empty() {
+        let inner: Vec<OutputFile> = instructor
+            .iter()
+            .map(|f| {
+                OutputFile::new(
+                    f.rel_path
+                        .strip_prefix("instructor/")
+                        .unwrap_or(&f.rel_path),
+                    f.bytes.clone(),
+                )
+            })
+            .collect();
+        crate::output::write_all(&staging.path().join("instructor"), &inner)?;
+    }
+    let on_disk = |rel: &str| -> std::path::PathBuf {
+        if published {
+            site.join(rel)
+        } else if let Some(inner) = rel.strip_prefix("instructor/") {
+            staging.path().join("instructor").join(inner)
+        } else {
+            site.join(rel)
+        }
+    };
+    let (width, height) = printable_px(paper);
+    let mut browser = Browser::launch(chromium)?;
+    let mut page = browser.new_page()?;
+    page.send(
+        "Emulation.setEmulatedMedia",
+        serde_json::json!({ "media": "print" }),
+    )?;
+    page.set_viewport(width.round() as u32, height.round() as u32, 1.0)?;
+    let mut jobs: Vec<(String, bool)> = Vec::new(); // (page, is learner's sheet)
+    for s in sheets {
+        jobs.extend(s.pages.iter().map(|p| (p.clone(), true)));
+        jobs.extend(s.keys.iter().map(|k| (k.clone(), false)));
+    }
+    if let Some(ta) = ta_table {
+        jobs.push((ta.to_string(), false));
+    }
+    for (rel, learner) in jobs {
+        let stem = rel.strip_suffix(".html").unwrap_or(&rel);
+        let name = match stem.strip_prefix("instructor/") {
+            Some(inner) => format!("instructor/print/{inner}.pdf"),
+            None => format!("print/{stem}.pdf"),
+        };
+        ui.status(&format!("printing {name}"));
+        page.goto(&file_url(&on_disk(&rel)))?;
+        page.wait_for(
+            "document.readyState === 'complete' && document.fonts.status === 'loaded'",
+            READY_TIMEOUT,
+        )
+        .with_context(|| format!("{rel} did not get ready to print"))?;
+        if learner {
+            let tall = page.eval(&format!(
+                "(() => {{ const out = []; for (const s of document.querySelectorAll('section.exercise')) {{                    const h = s.getBoundingClientRect().height;                    if (h > {height}) out.push(s.querySelector('h2').textContent.trim() + ' (' + Math.round(h) + ' px)'); }}                  return out; }})()"
+            ))?;
+            let tall: Vec<String> = tall
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(|v| v.as_str().map(str::to_string))
+                .collect();
+            anyhow::ensure!(
+                tall.is_empty(),
+                "{rel}: {} taller than a printed page ({} px of {}): it would break across pages; shorten it (a smaller `space`, a shorter question)",
+                tall.join(", "),
+                height.round(),
+                match paper {
+                    crate::config::Paper::A4 => "A4",
+                    crate::config::Paper::Letter => "Letter",
+                }
+            );
+        }
+        let site_url = file_url(&site);
+        page.eval(&links_for_print(&site_url, base_url))?;
+        let pdf = fixed_dates(page.print_to_pdf()?);
+        match name.strip_prefix("instructor/") {
+            Some(_) if published => out.public.push(OutputFile::new(name, pdf)),
+            Some(_) => out.instructor.push(OutputFile::new(name, pdf)),
+            None => out.public.push(OutputFile::new(name, pdf)),
+        }
+    }
+    Ok(out)
+}
+
 /// The slides of the deck open in `page` whose content, fully revealed, is
 /// larger than the slide: `slide <id> (<w>×<h>)` each. Leaves the deck on
 /// its first slide.

@@ -10,7 +10,7 @@ use crate::nn::{EpochStats, Evaluation};
 use serde::Serialize;
 
 /// Bump when fields change meaning or are removed.
-pub const REPORT_VERSION: u32 = 3;
+pub const REPORT_VERSION: u32 = 4;
 
 #[derive(Debug, Clone, Serialize)]
 pub struct BuildReport {
@@ -25,6 +25,11 @@ pub struct BuildReport {
     pub pages: Vec<String>,
     /// Published slide decks, with their timed sections.
     pub decks: Vec<DeckReport>,
+    /// Exercise sheets: variants, exercises, every variant's final answers,
+    /// and where the keys went.
+    pub sheets: Vec<crate::sheets::pages::SheetReport>,
+    /// The TA table (None without sheets), relative to where it is written.
+    pub ta_table: Option<String>,
     /// Every claim of the content, checked against this model.
     pub claims: Vec<crate::shortcodes::expand::ClaimRecord>,
     /// Every file written under public/, sorted (the report itself included).
@@ -118,4 +123,18 @@ pub struct DeckReport {
     pub shortened: bool,
     pub planned_minutes: u32,
     pub sections: Vec<crate::deck::Section>,
+}
+
+/// A sheet on the home page.
+#[derive(Debug, Clone, Serialize)]
+pub struct SheetLink {
+    pub title: String,
+    pub href: String,
+    pub description: Option<String>,
+    pub exercises: usize,
+    pub minutes: u32,
+    /// Every variant's page (output paths).
+    pub variants: Vec<String>,
+    /// The keys, when published.
+    pub keys: Option<Vec<String>>,
 }

@@ -187,10 +187,12 @@ impl Loop<'_> {
 /// Renders the site from the sources on disk and writes public/.
 fn rebuild(s: &Session, analyses: &Analyses) -> Result<BTreeMap<String, Vec<u8>>> {
     let (tera, content) = crate::load_sources(&s.root)?;
-    let (files, built) = crate::render_site(&s.root, analyses, &tera, &content, s.track)?;
+    let (files, built) =
+        crate::render_site(&s.root, analyses, &tera, &content, s.track, s.variants)?;
     for w in &built.warnings {
         eprintln!("warning: {w}");
     }
+    crate::write_instructor(s, &analyses.p.config, &built.instructor)?;
     output::write_all(&s.public_dir(), &files)?;
     Ok(files.into_iter().map(|f| (f.rel_path, f.bytes)).collect())
 }

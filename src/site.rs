@@ -37,6 +37,11 @@ pub struct SiteOutput {
     /// Published pages (output paths), in outline order.
     pub pages: Vec<String>,
     pub decks: Vec<crate::report::DeckReport>,
+    pub sheets: Vec<crate::sheets::pages::SheetReport>,
+    /// Answer keys and the TA table (`instructor/…`): in `files` too when
+    /// `[sheets] publish_keys`, else only here (written beside `public/`).
+    pub instructor: Vec<OutputFile>,
+    pub ta_table: Option<String>,
     /// Things the author should know that do not stop the build.
     pub warnings: Vec<String>,
 }
@@ -49,6 +54,8 @@ pub struct SiteInput<'a, 'b> {
     pub tera: &'a tera::Tera,
     /// `--track N`: the minutes a deck must fit in.
     pub track: Option<u32>,
+    /// `--variants N`: variants of every sheet.
+    pub variants: Option<u32>,
 }
 
 /// A link in navigation.
@@ -182,6 +189,24 @@ pub fn render(input: &SiteInput) -> Result<SiteOutput> {
     all_files.extend(published.iter().map(|p| p.doc.out_path()));
     all_files.insert("index.html".to_string());
     all_files.insert(crate::REPORT_FILE.to_string());
+    let publish_keys = an.p.config.sheets.publish_keys;
+    for p in &published {
+        if p.doc.front.kind != Kind::Sheet {
+            continue;
+        }
+        let n =
+            crate::sheets::pages::variants_of(p.doc, input.variants, an.p.config.sheets.variants)
+                .unwrap_or(1);
+        for (sheet, key) in crate::sheets::pages::page_paths(p.doc, n) {
+            all_files.insert(sheet);
+            if publish_keys {
+                all_files.insert(key);
+            }
+        }
+        if publish_keys {
+            all_files.insert(crate::sheets::pages::TA_PAGE.to_string());
+        }
+    }
 
     // The outline: published pages (not the home document), by weight then path.
     let mut outline_docs: Vec<&Expansion> = published
@@ -210,6 +235,19 @@ pub fn render(input: &SiteInput) -> Result<SiteOutput> {
     let mut decks = Vec::new();
     let mut deck_links = Vec::new();
     let mut warnings = Vec::new();
+    let mut sheets = Vec::new();
+    let mut sheet_links = Vec::new();
+    let mut ta = Vec::new();
+    let mut instructor = Vec::new();
+    let sheet_input = crate::sheets::pages::SheetInput {
+        root: input.root,
+        an,
+        tera: input.tera,
+        docs: &docs_map,
+        files: &all_files,
+        drafts: &drafts,
+        variants_flag: input.variants,
+    };
     for p in &expansions {
         let page = p.doc.out_path();
         let links = LinkContext {
@@ -221,6 +259,22 @@ pub fn render(input: &SiteInput) -> Result<SiteOutput> {
             own_ids: &p.ids,
         };
         let is_deck = p.doc.front.kind == Kind::Deck;
+        if p.doc.front.kind == Kind::Sheet {
+            if p.doc.front.draft || !p.expanded.problems.is_empty() {
+                continue; // drafts are checked in pass 1; problems reported there
+            }
+            match crate::sheets::pages::render(&sheet_input, p.doc, &p.expanded) {
+                Ok(out) => {
+                    files.extend(out.public);
+                    instructor.extend(out.instructor);
+                    sheets.push(out.report);
+                    sheet_links.push(out.links);
+                    ta.push(out.ta);
+                }
+                Err(ds) => problems.0.extend(ds),
+            }
+            continue;
+        }
         let r = if is_deck {
             markdown::render_slides(&p.expanded.text, &links)
         } else {
@@ -312,8 +366,22 @@ pub fn render(input: &SiteInput) -> Result<SiteOutput> {
         }
     }
     problems.into_result()?;
+    let ta_table = if ta.is_empty() {
+        None
+    } else {
+        instructor.push(crate::sheets::pages::ta_page(
+            input.root, an, input.tera, &ta,
+        )?);
+        Some(crate::sheets::pages::TA_PAGE.to_string())
+    };
+    instructor.sort_by(|a, b| a.rel_path.cmp(&b.rel_path));
+    if publish_keys {
+        files.extend(instructor.iter().cloned());
+    }
     let mut home = home_context(input, home_html, outline_for("index.html", None));
     home.decks = deck_links;
+    home.sheets = sheet_links;
+    home.ta_table = ta_table.clone().filter(|_| publish_keys);
     files.push(OutputFile::new(
         "index.html",
         crate::templates::render(input.tera, "index.html", &home, input.root)?,
@@ -332,6 +400,9 @@ pub fn render(input: &SiteInput) -> Result<SiteOutput> {
         external,
         pages: outline_docs.iter().map(|p| p.doc.out_path()).collect(),
         decks,
+        sheets,
+        instructor,
+        ta_table,
         warnings,
     })
 }
@@ -412,6 +483,10 @@ struct IndexContext {
     figure_count: usize,
     /// Slide decks (filled in after the pages).
     decks: Vec<DeckLink>,
+    /// Exercise sheets.
+    sheets: Vec<crate::report::SheetLink>,
+    /// The TA table, when keys are published.
+    ta_table: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -502,6 +577,8 @@ fn home_context(input: &SiteInput, intro: Option<String>, outline: Vec<NavLink>)
         training_curve_alt: curve.description.clone(),
         figure_count: input.analyses.catalog_ids().len(),
         decks: Vec::new(),
+        sheets: Vec::new(),
+        ta_table: None,
     }
 }
 
@@ -606,7 +683,7 @@ fn gallery_files(
 
 /// The theme kvlens ships (this repository's `theme/`); a workshop's own
 /// `theme/<path>` replaces the file of the same path or adds to them.
-pub const BUILTIN_THEME: [(&str, &[u8]); 8] = [
+pub const BUILTIN_THEME: [(&str, &[u8]); 9] = [
     ("deck.css", include_bytes!("../theme/deck.css")),
     ("deck.js", include_bytes!("../theme/deck.js")),
     ("favicon.svg", include_bytes!("../theme/favicon.svg")),
@@ -622,6 +699,7 @@ pub const BUILTIN_THEME: [(&str, &[u8]); 8] = [
         "fonts/LICENSE-DejaVu.txt",
         include_bytes!("../theme/fonts/LICENSE-DejaVu.txt"),
     ),
+    ("sheet.css", include_bytes!("../theme/sheet.css")),
     ("site.js", include_bytes!("../theme/site.js")),
     ("style.css", include_bytes!("../theme/style.css")),
 ];

@@ -11,12 +11,14 @@ use tera::Tera;
 
 /// The templates kvlens ships (this repository's `templates/`); a
 /// workshop's own `templates/<name>` replaces the one of the same name.
-pub const BUILTIN: [(&str, &str); 5] = [
+pub const BUILTIN: [(&str, &str); 7] = [
     ("base.html", include_str!("../templates/base.html")),
     ("deck.html", include_str!("../templates/deck.html")),
     ("figures.html", include_str!("../templates/figures.html")),
     ("index.html", include_str!("../templates/index.html")),
     ("page.html", include_str!("../templates/page.html")),
+    ("sheet.html", include_str!("../templates/sheet.html")),
+    ("ta.html", include_str!("../templates/ta.html")),
 ];
 
 /// Loads the built-in templates, then every `*.html` file of

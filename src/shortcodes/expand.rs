@@ -73,6 +73,8 @@ pub struct Expanded {
     pub claims: Vec<ClaimRecord>,
     /// Deck directives, in order.
     pub marks: Vec<DeckMark>,
+    /// Exercises of a sheet, in order.
+    pub exercises: Vec<crate::sheets::ExerciseRecord>,
     pub problems: Vec<Diagnostic>,
 }
 
@@ -117,18 +119,37 @@ impl Expanded {
     }
 }
 
-/// Expands `doc`'s body. `an` = None only validates.
+/// Expands `doc`'s body. `an` = None only validates. A sheet's exercises
+/// are expanded as variant 1 of the learner's sheet.
 pub fn expand(doc: &Doc, an: Option<&Analyses>) -> Expanded {
+    expand_sheet(
+        doc,
+        an,
+        &crate::sheets::SheetCtx::default(),
+        &doc.out_path(),
+    )
+}
+
+/// Expands `doc` for one variant and mode of a sheet, as the page `page`
+/// (an output path: figures and links are relative to it).
+pub fn expand_sheet(
+    doc: &Doc,
+    an: Option<&Analyses>,
+    sheet: &crate::sheets::SheetCtx,
+    page: &str,
+) -> Expanded {
     let body = doc.body();
     let skip = code_ranges(body);
     let mut out = Expanded::default();
-    let root = crate::markdown::root_of(&doc.out_path());
+    let root = crate::markdown::root_of(page);
     let mut ctx = Ctx {
         doc,
         an,
         root: &root,
         inlined: BTreeSet::new(),
         shown: Default::default(),
+        sheet: *sheet,
+        exercises: Vec::new(),
     };
     ctx.expand_range(body, 0..body.len(), &skip, &mut out, false);
     out
@@ -141,6 +162,10 @@ struct Ctx<'a, 'b> {
     inlined: BTreeSet<String>,
     /// How often each figure was shown so far on this page.
     shown: std::collections::BTreeMap<String, usize>,
+    /// Which variant and mode a sheet is expanded for.
+    sheet: crate::sheets::SheetCtx,
+    /// The exercises so far, with their numbers.
+    exercises: Vec<(crate::sheets::spec::ExSpec, usize)>,
 }
 
 impl Ctx<'_, '_> {
@@ -199,6 +224,49 @@ impl Ctx<'_, '_> {
                 );
                 continue;
             }
+            if call.name == "exercise" && self.doc.front.kind != crate::content::Kind::Sheet {
+                self.fail(
+                    out,
+                    Fail::new(call.name_at, "`exercise` belongs in an exercise sheet")
+                        .hint("set kind = \"sheet\" in the front matter, or remove it"),
+                );
+                continue;
+            }
+            if call.name == "exercise" {
+                let parts = match call
+                    .body
+                    .clone()
+                    .map(|b| crate::sheets::spec::split_body(body, b))
+                {
+                    Some(Ok(p)) => p,
+                    Some(Err(f)) => {
+                        self.fail(out, f);
+                        continue;
+                    }
+                    None => continue,
+                };
+                match self.an {
+                    Some(an) => {
+                        if let Err(f) = self.exercise(&call, an, body, skip, out, &parts) {
+                            self.fail(out, f);
+                        }
+                    }
+                    None => {
+                        for r in [
+                            Some(parts.question),
+                            parts.hint,
+                            parts.stretch,
+                            parts.discussion,
+                        ]
+                        .into_iter()
+                        .flatten()
+                        {
+                            self.expand_range(body, r, skip, out, true);
+                        }
+                    }
+                }
+                continue;
+            }
             if matches!(
                 call.name.as_str(),
                 "notes" | "fragment" | "section" | "slide"
@@ -219,6 +287,56 @@ impl Ctx<'_, '_> {
             }
         }
         out.verbatim(body, last..range.end);
+    }
+
+    /// An exercise of a sheet: the question, the given numbers and answer
+    /// boxes (or, in the key, the answer), hint, stretch and discussion.
+    fn exercise(
+        &mut self,
+        call: &Call,
+        an: &Analyses,
+        body: &str,
+        skip: &[Range<usize>],
+        out: &mut Expanded,
+        parts: &crate::sheets::spec::BodyParts,
+    ) -> Result<(), Fail> {
+        let number = self.exercises.len() + 1;
+        let (r, spec) = crate::sheets::exercise(
+            &Args(call),
+            an,
+            self.doc,
+            &self.sheet,
+            number,
+            &self.exercises,
+        )?;
+        self.exercises.push((spec, number));
+        let at = call.range.start;
+        out.generated(at, &format!("\n{}\n\n", r.open));
+        self.expand_range(body, parts.question.clone(), skip, out, true);
+        out.generated(at, &format!("\n\n{}\n\n", r.after_question));
+        let key = self.sheet.mode == crate::sheets::Mode::Key;
+        for (range, class, label, shown) in [
+            (&parts.hint, "exercise-hint", "Hint.", true),
+            (&parts.stretch, "exercise-stretch", "Stretch.", true),
+            (
+                &parts.discussion,
+                "exercise-discussion key-note",
+                "For the debrief.",
+                key,
+            ),
+        ] {
+            if let (Some(range), true) = (range, shown) {
+                out.generated(
+                    range.start,
+                    &format!("\n<aside class=\"{class}\">\n\n**{label}** "),
+                );
+                self.expand_range(body, range.clone(), skip, out, true);
+                out.generated(range.end, "\n\n</aside>\n\n");
+            }
+        }
+        out.generated(call.range.end, &format!("\n{}\n\n", r.close));
+        out.exercises.push(r.record);
+        Ok(())
     }
 
     /// `notes`, `fragment`, `section`, `slide`: markup and deck marks.

@@ -10,6 +10,7 @@
 //! - `calc`: a worked toy-net calculation behind a "show" button (`calc`)
 //! - decks only: `section`, `slide`, `notes`, `fragment`, `qr` (read by
 //!   `crate::deck`)
+//! - sheets only: `exercise` (evaluated by `crate::sheets`)
 //!
 //! docs/AUTHORING.md documents every name here; a test keeps the two in step.
 
@@ -146,7 +147,7 @@ const COMPARISON_ARGS: [ArgSpec; 5] = [
 ];
 
 /// Every shortcode.
-pub const SPECS: [Spec; 10] = [
+pub const SPECS: [Spec; 11] = [
     Spec {
         name: "figure",
         block: false,
@@ -327,6 +328,108 @@ pub const SPECS: [Spec; 10] = [
         required: &[],
         groups: &[],
     },
+    Spec {
+        name: "exercise",
+        block: true,
+        alone: true,
+        summary: "sheets: an exercise with its given numbers, answer boxes and answer key; the block's markdown is the question, with optional `Hint:`, `Stretch:` and `Discussion:` (key only) paragraphs",
+        required: &["type"],
+        groups: &[&EXERCISE_ARGS],
+    },
+];
+
+/// Arguments of `exercise` (which of them each type takes: `crate::sheets::spec::TYPES`).
+const EXERCISE_ARGS: [ArgSpec; 18] = [
+    a(
+        "type",
+        Ty::Str,
+        "neuron, layer-by-layer, pair-by-pair, toy-image, design-key, design-win, rank-digits or remove-pair",
+    ),
+    a(
+        "title",
+        Ty::Str,
+        "the exercise's title (default: one per type)",
+    ),
+    a(
+        "minutes",
+        Ty::Int,
+        "planned minutes (default: one per type)",
+    ),
+    a(
+        "space",
+        Ty::Str,
+        "working space under the answer boxes: \"boxes\" (none), \"lines N\" or \"grid RxC\"",
+    ),
+    a(
+        "expect",
+        Ty::Str,
+        "variant 1's final answers as the TA table shows them; the build fails if they differ",
+    ),
+    a(
+        "net",
+        Ty::Str,
+        "toy exercises: a toy network of content/nets/",
+    ),
+    a(
+        "inputs",
+        Ty::Str,
+        "toy exercises: the net's example inputs to work, space separated (default: all)",
+    ),
+    a(
+        "range",
+        Ty::Str,
+        "toy exercises: variants 2, 3, … draw weights (and biases) from this range, e.g. \"-2..2\"",
+    ),
+    a(
+        "input_range",
+        Ty::Str,
+        "toy exercises: the range inputs are drawn from (default: `range`)",
+    ),
+    a(
+        "decimals",
+        Ty::Int,
+        "decimals of drawn numbers: 0, 1 (default) or 2",
+    ),
+    a(
+        "tie",
+        Ty::Bool,
+        "the exercise is about a tie: an input must tie (otherwise ties are refused)",
+    ),
+    a(
+        "pixels",
+        Ty::Str,
+        "design-key: the inputs that must all be inked for the key to fire, e.g. \"a d\"",
+    ),
+    a(
+        "output",
+        Ty::Str,
+        "design-win: the output asked about, by name",
+    ),
+    a(
+        "pair",
+        Ty::Int,
+        "rank-digits: the MNIST pair (hidden neuron, 0-based) of variant 1 (default: chosen)",
+    ),
+    a(
+        "examples",
+        Ty::Str,
+        "rank-digits: variant 1's three images, selectors separated by `;` (default: chosen)",
+    ),
+    a(
+        "example",
+        Ty::Selector,
+        "remove-pair: variant 1's image (default: chosen)",
+    ),
+    a(
+        "top",
+        Ty::Int,
+        "remove-pair: how many top pairs are printed (2–8, default 5)",
+    ),
+    a(
+        "remove",
+        Ty::Int,
+        "remove-pair: which of them is removed, by rank (default 1 in variant 1)",
+    ),
 ];
 
 /// Shortcodes that only mean something in a deck (`kind = "deck"`).
@@ -468,6 +571,11 @@ pub fn validate(call: &Call) -> Vec<Fail> {
         )),
         "figure" => out.extend(figure::validate(call)),
         "value" | "claim" => out.extend(quantity::validate(call)),
+        "exercise" => {
+            if let Err(fails) = crate::sheets::spec::read(&Args(call)) {
+                out.extend(fails);
+            }
+        }
         "section" | "slide" => {
             if let Some(arg) = call.arg("track")
                 && let Value::Str(t) = &arg.value
