@@ -507,7 +507,7 @@ fn the_deck_runs_by_keyboard_and_the_presenter_window_follows_both_ways() {
 }
 
 /// `pdfinfo`'s page count, when poppler-utils is installed.
-fn pdfinfo_pages(pdf: &Path) -> Option<usize> {
+pub fn pdfinfo_pages(pdf: &Path) -> Option<usize> {
     let o = std::process::Command::new("pdfinfo")
         .arg(pdf)
         .output()

@@ -14,5 +14,6 @@ mod figures;
 mod idx_hostile;
 mod population;
 mod serve;
+mod sheets;
 mod site;
 mod toy_nets;

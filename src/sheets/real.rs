@@ -16,6 +16,18 @@ use rust_decimal::Decimal;
 
 const LETTERS: [&str; 3] = ["A", "B", "C"];
 
+/// A printed digit: (selector, pixels, label).
+type Printed = (String, Vec<u8>, Option<u8>);
+
+/// One image as a batch of one for the model (pixel values ÷ 255).
+fn batch(pixels: &[u8]) -> ndarray::Array2<f32> {
+    let mut x = ndarray::Array2::zeros((1, pixels.len()));
+    for (dst, &p) in x.iter_mut().zip(pixels) {
+        *dst = f32::from(p) / 255.0;
+    }
+    x
+}
+
 /// A change with its sign: `+1.25`, `−0.5`, `0`.
 fn signed(d: Decimal) -> String {
     if d > Decimal::ZERO {
@@ -80,7 +92,7 @@ fn rank_digits(
     let hidden = model.hidden();
     let test = &an.p.dataset.test;
     // (pair, [(split index or selector text, pixels, label)])
-    let (pair, images): (usize, Vec<(String, Vec<u8>, Option<u8>)>) = if variant == 1
+    let (pair, images): (usize, Vec<Printed>) = if variant == 1
         && spec.pair.is_some()
         && !spec.examples.is_empty()
     {
@@ -189,14 +201,7 @@ fn rank_digits(
     // Independent: the batched forward pass's activations give the ranking.
     let fwd: Vec<f64> = images
         .iter()
-        .map(|(_, pixels, _)| {
-            let x = ndarray::Array2::from_shape_vec(
-                (1, pixels.len()),
-                pixels.iter().map(|&p| f32::from(p) / 255.0).collect(),
-            )
-            .expect("784 pixels");
-            f64::from(model.forward(x.view()).hidden[[0, pair]])
-        })
+        .map(|(_, pixels, _)| f64::from(model.forward(batch(pixels).view()).hidden[[0, pair]]))
         .collect();
     let rank = |vals: &[f64]| -> String {
         let mut idx: Vec<usize> = (0..vals.len()).collect();
@@ -431,12 +436,7 @@ fn remove_pair(
     // Independent: the model's own scores without pair p (forward pass with
     // the hidden unit zeroed), compared within the rounding of the printed
     // numbers (activation and value to 0.005 each).
-    let x = ndarray::Array2::from_shape_vec(
-        (1, img.pixels.len()),
-        img.pixels.iter().map(|&v| f32::from(v) / 255.0).collect(),
-    )
-    .expect("784 pixels");
-    let mut hidden = model.forward(x.view()).hidden;
+    let mut hidden = model.forward(batch(&img.pixels).view()).hidden;
     hidden[[0, p]] = 0.0;
     let model_after = model.logits_from_hidden(&hidden);
     let model_change: Vec<f64> = (0..DIGITS)

@@ -422,7 +422,11 @@ pub fn split_body(body: &str, range: std::ops::Range<usize>) -> Result<BodyParts
     for line in body[range.clone()].split_inclusive('\n') {
         let trimmed = line.trim_start();
         if after_blank && let Some(label) = LABELS.iter().find(|l| trimmed.starts_with(**l)) {
-            let text = pos + (line.len() - trimmed.len()) + label.len();
+            let after = &trimmed[label.len()..];
+            let text = pos
+                + (line.len() - trimmed.len())
+                + label.len()
+                + (after.len() - after.trim_start_matches([' ', '\t']).len());
             if starts.iter().any(|s| s.2 == *label) {
                 return Err(Fail::new(
                     pos + (line.len() - trimmed.len()),
@@ -489,14 +493,14 @@ mod tests {
         let body = "Compute it.\n\nHint: weights first.\n\nStretch: and then?\nmore\n";
         let p = split_body(body, 0..body.len()).unwrap();
         assert_eq!(&body[p.question.clone()], "Compute it.\n\n");
-        assert_eq!(&body[p.hint.unwrap()], " weights first.\n\n");
-        assert_eq!(&body[p.stretch.unwrap()], " and then?\nmore\n");
+        assert_eq!(&body[p.hint.unwrap()], "weights first.\n\n");
+        assert_eq!(&body[p.stretch.unwrap()], "and then?\nmore\n");
         assert!(p.discussion.is_none());
         // A label inside a paragraph is text.
         let body = "Compute it.\nHint: not a label\n";
         assert!(split_body(body, 0..body.len()).unwrap().hint.is_none());
         let body = "Q\n\nHint: a\n\nHint: b\n";
         let e = split_body(body, 0..body.len()).unwrap_err();
-        assert_eq!(e.at, 11);
+        assert_eq!(e.at, 12);
     }
 }
