@@ -144,6 +144,16 @@ fn the_course_builds_at_three_widths_and_every_page_passes_the_browser_audit() {
     pages.extend(decks.iter().cloned());
     // The presenter view is a page of its own for the audit.
     pages.extend(decks.iter().map(|d| format!("{d}?presenter")));
+    // The exercise sheets (every variant built).
+    let sheets: Vec<String> = report["sheets"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|s| s["pages"].as_array().unwrap().iter())
+        .map(|p| p.as_str().unwrap().to_string())
+        .collect();
+    assert!(sheets.len() >= 2, "the workshop has its two sheets");
+    pages.extend(sheets);
     let site = file_url(&public);
     let mut browser = Browser::launch(&chromium).unwrap();
     let mut problems = Vec::new();

@@ -288,13 +288,13 @@ fn html(
             };
             if key {
                 after.push_str(&format!(
-                    " <span class=\"box-label\">{}</span> <span class=\"{class} filled\">{}</span>",
+                    " <span class=\"box-pair\"><span class=\"box-label\">{}</span> <span class=\"{class} filled\">{}</span></span>",
                     escape_attr(&b.label),
                     escape_attr(&b.answer)
                 ));
             } else {
                 after.push_str(&format!(
-                    " <span class=\"box-label\">{}</span> <span class=\"{class}\" role=\"img\" aria-label=\"answer box: {}\"></span>",
+                    " <span class=\"box-pair\"><span class=\"box-label\">{}</span> <span class=\"{class}\" role=\"img\" aria-label=\"answer box: {}\"></span></span>",
                     escape_attr(&b.label),
                     escape_attr(&b.label)
                 ));
