@@ -71,7 +71,7 @@ pub fn deck_pdfs(
                     overfull.join(", ")
                 );
             }
-            let pdf = fixed_dates(page.print_to_pdf()?);
+            let pdf = fixed_node_ids(fixed_dates(page.print_to_pdf()?));
             if suffix.is_empty() {
                 let pages = pdf_page_count(&pdf);
                 anyhow::ensure!(
@@ -210,7 +210,7 @@ pub fn sheet_pdfs(
         }
         let site_url = file_url(&site);
         page.eval(&links_for_print(&site_url, base_url))?;
-        let pdf = fixed_dates(page.print_to_pdf()?);
+        let pdf = fixed_node_ids(fixed_dates(page.print_to_pdf()?));
         match name.strip_prefix("instructor/") {
             Some(_) if published => out.public.push(OutputFile::new(name, pdf)),
             Some(_) => out.instructor.push(OutputFile::new(name, pdf)),
@@ -257,6 +257,48 @@ fn links_for_print(site_url: &str, base_url: Option<&str>) -> String {
     )
 }
 
+/// Renumbers the structure element ids of a tagged PDF, `(node00012363)`:
+/// Chromium numbers them with a counter of the browser process, so they
+/// change with whatever it did before. The distinct ids are replaced in
+/// order (so the sorted ID tree stays sorted) by 0, 1, 2, … of the same
+/// width, and the bytes no longer depend on the browser's history.
+pub fn fixed_node_ids(mut pdf: Vec<u8>) -> Vec<u8> {
+    const KEY: &[u8] = b"(node";
+    let mut found: Vec<(usize, usize, u64)> = Vec::new(); // (start of digits, len, value)
+    let mut i = 0;
+    while i + KEY.len() < pdf.len() {
+        if &pdf[i..i + KEY.len()] == KEY {
+            let start = i + KEY.len();
+            let len = pdf[start..]
+                .iter()
+                .take_while(|b| b.is_ascii_digit())
+                .count();
+            if len > 0 && pdf.get(start + len) == Some(&b')') {
+                let v = std::str::from_utf8(&pdf[start..start + len])
+                    .ok()
+                    .and_then(|t| t.parse::<u64>().ok());
+                if let Some(v) = v {
+                    found.push((start, len, v));
+                }
+            }
+            i = start + len;
+        } else {
+            i += 1;
+        }
+    }
+    let mut distinct: Vec<u64> = found.iter().map(|f| f.2).collect();
+    distinct.sort_unstable();
+    distinct.dedup();
+    for (start, len, v) in found {
+        let rank = distinct.binary_search(&v).unwrap_or(0);
+        let text = format!("{rank:0len$}");
+        if text.len() == len {
+            pdf[start..start + len].copy_from_slice(text.as_bytes());
+        }
+    }
+    pdf
+}
+
 /// Sets every PDF date `(D:YYYYMMDDHHmmSS…)` to 2000-01-01 00:00:00 of the
 /// same length, so cross-reference offsets stay valid.
 pub fn fixed_dates(mut pdf: Vec<u8>) -> Vec<u8> {
@@ -291,6 +333,16 @@ pub fn fixed_dates(mut pdf: Vec<u8>) -> Vec<u8> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn node_ids_are_renumbered_in_order() {
+        let pdf = b"/ID (node00012363)>> /K [(node00012365) (node00012363)] /Names [(node00012363) 1 0 R (node00012365) 2 0 R] (node1x)".to_vec();
+        let fixed = String::from_utf8(fixed_node_ids(pdf)).unwrap();
+        assert_eq!(
+            fixed,
+            "/ID (node00000000)>> /K [(node00000001) (node00000000)] /Names [(node00000000) 1 0 R (node00000001) 2 0 R] (node1x)"
+        );
+    }
 
     #[test]
     fn dates_are_fixed_in_place() {
