@@ -289,7 +289,8 @@ fn bad_exercise_blocks_are_reported_at_their_line_and_column() {
 {% exercise(type=\"neuron\", net=\"single-neuron\", range=\"2 to 3\") %}\nQ\n{% end %}\n\n\
 {% exercise(type=\"design-key\", net=\"slides\") %}\nQ\n{% end %}\n\n\
 {% exercise(type=\"neuron\", net=\"single-neuro\") %}\nQ\n\nHint: a\n\nHint: b\n{% end %}\n\n\
-{% exercise(type=\"toy-image\", net=\"slides\", inputs=\"x1 x3\") %}\nQ\n{% end %}\n",
+{% exercise(type=\"toy-image\", net=\"slides\", inputs=\"x1 x3\") %}\nQ\n{% end %}\n\n\
+{% exercise(type=\"rank-digits\", pair=3) %}\nQ\n{% end %}\n",
     );
     w.write("content/page.md", "+++\ntitle = \"P\"\n+++\n{% exercise(type=\"neuron\", net=\"single-neuron\") %}\nQ\n{% end %}\n");
     let o = w.run(&["check"]);
@@ -302,6 +303,7 @@ fn bad_exercise_blocks_are_reported_at_their_line_and_column() {
         "content/sheets/bad.md:13:4: a `design-key` exercise needs `pixels`",
         "content/sheets/bad.md:22:1: a second `Hint:` paragraph in this exercise",
         "content/page.md:4:4: `exercise` belongs in an exercise sheet",
+        "content/sheets/bad.md:29:38: `pair` fixes variant 1 only together with `examples`",
     ] {
         assert!(e.contains(want), "missing {want:?} in:\n{e}");
     }

@@ -364,6 +364,20 @@ pub fn read(args: &Args) -> Result<ExSpec, Vec<Fail>> {
             None
         }
     };
+    if args.has("pair") != args.has("examples") {
+        let (given, missing) = if args.has("pair") {
+            ("pair", "examples")
+        } else {
+            ("examples", "pair")
+        };
+        fails.push(
+            Fail::new(
+                args.at(given),
+                format!("`{given}` fixes variant 1 only together with `{missing}`"),
+            )
+            .hint("give both (the key and its three digits), or neither to let kvlens choose"),
+        );
+    }
     let pixels = words("pixels");
     if args.has("pixels") && pixels.len() < 2 {
         fails.push(
