@@ -104,6 +104,9 @@ pub struct Analyses<'a> {
     /// Their SVG text, serialised once.
     svg_texts: RefCell<BTreeMap<String, Rc<str>>>,
     catalog_ids: BTreeSet<String>,
+    /// Exercises of sheets computed so far (a sheet and its key share them;
+    /// `serve` keeps them between prose edits), by `crate::sheets` key.
+    pub(crate) exercises: RefCell<BTreeMap<String, Rc<crate::sheets::Instance>>>,
 }
 
 impl<'a> Analyses<'a> {
@@ -124,6 +127,7 @@ impl<'a> Analyses<'a> {
             figures: RefCell::new(figures),
             svg_texts: RefCell::new(BTreeMap::new()),
             catalog_ids,
+            exercises: RefCell::new(BTreeMap::new()),
         })
     }
 

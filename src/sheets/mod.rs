@@ -175,48 +175,30 @@ pub fn exercise(
     earlier: &[(ExSpec, usize)],
 ) -> Result<(Rendered, ExSpec), Fail> {
     let spec = spec::read(args).map_err(|mut f| f.remove(0))?;
-    let seed_text = ctx.seed.to_string();
-    let inst = match spec.ty {
-        ExType::RankDigits | ExType::RemovePair => {
-            let seed = seed_of(&[&seed_text, &doc.rel, spec.type_name, &number.to_string()]);
-            real::instance(&spec, args, an, ctx.variant, seed, number)?
-        }
-        _ => {
-            let net = toy::resolve_net(&spec, args, &an.p.nets)?;
-            toy::check_pixels(&spec, args, net)?;
-            let base = toy::written(&spec, args, net)?;
-            // Exercises on the same net, inputs and range draw the same numbers.
-            let group = match spec.ty {
-                ExType::Neuron => "neuron",
-                ExType::ToyImage => "image",
-                _ => "net",
-            };
-            let seed = seed_of(&[
-                &seed_text,
-                &doc.rel,
-                group,
-                &net.name,
-                &spec.inputs.join(" "),
-                &format!("{:?}|{:?}|{}", spec.range, spec.input_range, spec.decimals),
-            ]);
-            let mut spec_v = spec.clone();
-            if spec.ty == ExType::DesignKey {
-                spec_v.pixels = toy::design_pixels(&spec, net, ctx.variant, seed);
-            }
-            let givens = toy::givens(&spec_v, args, &base, seed, ctx.variant)?;
-            let given = &givens[ctx.variant as usize - 1];
-            let twin = (spec.ty == ExType::Pairs)
-                .then(|| {
-                    earlier.iter().find(|(e, _)| {
-                        e.ty == ExType::Layers
-                            && e.net == spec.net
-                            && e.inputs == spec.inputs
-                            && e.range == spec.range
-                    })
-                })
-                .flatten()
-                .map(|(_, n)| *n);
-            toy::instance(&spec_v, given, number, twin).map_err(|e| Fail::new(args.0.name_at, e))?
+    let twin = (spec.ty == ExType::Pairs)
+        .then(|| {
+            earlier.iter().find(|(e, _)| {
+                e.ty == ExType::Layers
+                    && e.net == spec.net
+                    && e.inputs == spec.inputs
+                    && e.range == spec.range
+            })
+        })
+        .flatten()
+        .map(|(_, n)| *n);
+    // The learner's sheet and the key of a variant are the same instance.
+    let call_text = doc.body().get(args.0.range.clone()).unwrap_or_default();
+    let memo_key = format!(
+        "{}\u{0}{number}\u{0}{}\u{0}{}\u{0}{twin:?}\u{0}{call_text}",
+        doc.rel, ctx.variant, ctx.seed
+    );
+    let cached = an.exercises.borrow().get(&memo_key).cloned();
+    let inst = match cached {
+        Some(inst) => inst,
+        None => {
+            let inst = std::rc::Rc::new(instance(&spec, args, an, doc, ctx, number, twin)?);
+            an.exercises.borrow_mut().insert(memo_key, inst.clone());
+            inst
         }
     };
     if let Err(problems) = key::verify(&inst.key, &inst.expected) {
@@ -251,6 +233,51 @@ pub fn exercise(
         at: args.0.range.start,
     };
     Ok((html(&spec, &inst, ctx, number, record), spec))
+}
+
+/// Computes one exercise of one variant (not yet verified).
+fn instance(
+    spec: &ExSpec,
+    args: &Args,
+    an: &Analyses,
+    doc: &crate::content::Doc,
+    ctx: &SheetCtx,
+    number: usize,
+    twin: Option<usize>,
+) -> Result<Instance, Fail> {
+    let seed_text = ctx.seed.to_string();
+    match spec.ty {
+        ExType::RankDigits | ExType::RemovePair => {
+            let seed = seed_of(&[&seed_text, &doc.rel, spec.type_name, &number.to_string()]);
+            real::instance(spec, args, an, ctx.variant, seed, number)
+        }
+        _ => {
+            let net = toy::resolve_net(spec, args, &an.p.nets)?;
+            toy::check_pixels(spec, args, net)?;
+            let base = toy::written(spec, args, net)?;
+            // Exercises on the same net, inputs and range draw the same numbers.
+            let group = match spec.ty {
+                ExType::Neuron => "neuron",
+                ExType::ToyImage => "image",
+                _ => "net",
+            };
+            let seed = seed_of(&[
+                &seed_text,
+                &doc.rel,
+                group,
+                &net.name,
+                &spec.inputs.join(" "),
+                &format!("{:?}|{:?}|{}", spec.range, spec.input_range, spec.decimals),
+            ]);
+            let mut spec_v = spec.clone();
+            if spec.ty == ExType::DesignKey {
+                spec_v.pixels = toy::design_pixels(spec, net, ctx.variant, seed);
+            }
+            let givens = toy::givens(&spec_v, args, &base, seed, ctx.variant)?;
+            let given = &givens[ctx.variant as usize - 1];
+            toy::instance(&spec_v, given, number, twin).map_err(|e| Fail::new(args.0.name_at, e))
+        }
+    }
 }
 
 fn normalise(s: &str) -> String {
