@@ -68,6 +68,16 @@ pub enum Paper {
     Letter,
 }
 
+impl Paper {
+    /// The paper's name for people: "A4", "Letter".
+    pub fn label(self) -> &'static str {
+        match self {
+            Paper::A4 => "A4",
+            Paper::Letter => "Letter",
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Optimizer {

@@ -153,59 +153,62 @@ pub fn build(s: &Session, opts: &BuildOptions) -> Result<Built> {
     let analyses = workshop::Analyses::new(&prepared)?;
     let (mut files, mut built) =
         render_site(&s.root, &analyses, &tera, &content, s.track, s.variants)?;
+    let cfg = &analyses.p.config;
     if let Some(chromium) = chromium {
-        let pdfs = print::deck_pdfs(
-            &files,
-            &built.report.decks,
+        // Print from a copy laid out like the workshop, then add the PDFs.
+        let stage = tempfile::Builder::new()
+            .prefix("kvlens-print-")
+            .tempdir()
+            .context("cannot create a temporary folder to print from")?;
+        write_outputs(stage.path(), cfg, &files, &built.instructor)?;
+        let pdfs = print::print_all(
+            stage.path(),
+            &built.report,
+            cfg.sheets.publish_keys,
+            cfg.site.paper,
             &chromium,
-            analyses.p.config.site.base_url.as_deref(),
-            &s.ui,
-        )?;
-        let sheet_pdfs = print::sheet_pdfs(
-            &files,
-            &built.instructor,
-            &built.report.sheets,
-            built.report.ta_table.as_deref(),
-            analyses.p.config.site.paper,
-            &chromium,
-            analyses.p.config.site.base_url.as_deref(),
+            cfg.site.base_url.as_deref(),
             &s.ui,
         )?;
         files.retain(|f| f.rel_path != REPORT_FILE);
-        built.report.files.extend(
-            pdfs.iter()
-                .chain(&sheet_pdfs.public)
-                .map(|f| f.rel_path.clone()),
-        );
+        built
+            .report
+            .files
+            .extend(pdfs.public.iter().map(|f| f.rel_path.clone()));
         built.report.files.sort();
-        files.extend(pdfs);
-        files.extend(sheet_pdfs.public);
-        built.instructor.extend(sheet_pdfs.instructor);
+        files.extend(pdfs.public);
+        built.instructor.extend(pdfs.instructor);
         files.push(report_file(&built.report)?);
         files.sort_by(|a, b| a.rel_path.cmp(&b.rel_path));
     }
-    write_instructor(s, &analyses.p.config, &built.instructor)?;
-    output::write_all(&s.public_dir(), &files)?;
+    write_outputs(&s.root, cfg, &files, &built.instructor)?;
     Ok(built)
 }
 
-/// Writes the answer keys and the TA table to `<root>/instructor/` (when
-/// they are not published), replacing it in one step like `public/`.
-pub fn write_instructor(s: &Session, cfg: &Config, files: &[output::OutputFile]) -> Result<()> {
-    if cfg.sheets.publish_keys || files.is_empty() {
-        return Ok(());
+/// Writes a build under `root`: the site to `public/` and, unless
+/// `[sheets] publish_keys` put them in the site, the answer keys and the TA
+/// table (`instructor/…` files) to `instructor/`. Each folder is replaced
+/// in one step.
+pub fn write_outputs(
+    root: &Path,
+    cfg: &Config,
+    files: &[output::OutputFile],
+    instructor: &[output::OutputFile],
+) -> Result<()> {
+    if !cfg.sheets.publish_keys && !instructor.is_empty() {
+        let prefix = format!("{}/", sheets::pages::INSTRUCTOR_DIR);
+        let inner: Vec<output::OutputFile> = instructor
+            .iter()
+            .map(|f| {
+                output::OutputFile::new(
+                    f.rel_path.strip_prefix(&prefix).unwrap_or(&f.rel_path),
+                    f.bytes.clone(),
+                )
+            })
+            .collect();
+        output::write_all(&root.join(sheets::pages::INSTRUCTOR_DIR), &inner)?;
     }
-    let prefix = format!("{}/", sheets::pages::INSTRUCTOR_DIR);
-    let inner: Vec<output::OutputFile> = files
-        .iter()
-        .map(|f| {
-            output::OutputFile::new(
-                f.rel_path.strip_prefix(&prefix).unwrap_or(&f.rel_path),
-                f.bytes.clone(),
-            )
-        })
-        .collect();
-    output::write_all(&s.root.join(sheets::pages::INSTRUCTOR_DIR), &inner)
+    output::write_all(&root.join("public"), files)
 }
 
 /// The build report as `public/build-report.json`.

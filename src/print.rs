@@ -1,6 +1,9 @@
-//! Printing: every deck to PDF with headless Chromium (`kvlens build --pdf`).
+//! Printing with headless Chromium (`kvlens build --pdf`): every deck, and
+//! every exercise sheet variant, answer key and the TA table.
 //!
-//! The rendered site is written to a temporary folder, each deck is opened
+//! The build is written to a temporary folder (laid out as the workshop:
+//! `public/` and `instructor/`) and printed from there with one browser.
+//! Each deck is opened
 //! there from `file://` in the three print layouts of `theme/deck.js`
 //! (slides, slides with notes, handout) and printed with the CSS page size
 //! and backgrounds. The PDFs join the site's files under `print/`, so
@@ -14,8 +17,9 @@
 //! the temporary folder. So the same site prints to the same bytes.
 
 use crate::browser::{Browser, Page, file_url, pdf_page_count};
+use crate::config::Paper;
 use crate::output::OutputFile;
-use crate::report::DeckReport;
+use crate::report::{BuildReport, DeckReport};
 use anyhow::{Context, Result};
 use std::path::Path;
 use std::time::Duration;
@@ -30,78 +34,109 @@ pub const LAYOUTS: [(&str, &str); 3] = [
 /// How long a deck may take to be ready for printing.
 const READY_TIMEOUT: Duration = Duration::from_secs(30);
 
-/// The PDFs of every deck: `print/<deck>.pdf`, `-notes.pdf`, `-handout.pdf`.
-pub fn deck_pdfs(
-    files: &[OutputFile],
-    decks: &[DeckReport],
+/// What `build --pdf` printed: PDFs for `public/` and for the instructor's
+/// folder (paths start with `instructor/print/`; they are in `public` when
+/// the keys are published).
+#[derive(Debug, Default)]
+pub struct Pdfs {
+    pub public: Vec<OutputFile>,
+    pub instructor: Vec<OutputFile>,
+}
+
+/// Prints every deck, sheet variant, key and the TA table of a build laid
+/// out under `root` as `crate::write_outputs` writes it (`public/`, and
+/// `instructor/` beside it), with one browser.
+pub fn print_all(
+    root: &Path,
+    report: &BuildReport,
+    publish_keys: bool,
+    paper: Paper,
     chromium: &Path,
     base_url: Option<&str>,
     ui: &crate::ui::Ui,
-) -> Result<Vec<OutputFile>> {
-    if decks.is_empty() {
-        return Ok(Vec::new());
+) -> Result<Pdfs> {
+    let mut out = Pdfs::default();
+    if report.decks.is_empty() && report.sheets.is_empty() {
+        return Ok(out);
     }
-    let staging = tempfile::Builder::new()
-        .prefix("kvlens-print-")
-        .tempdir()
-        .context("cannot create a temporary folder to print from")?;
-    let site = staging.path().join("site");
-    crate::output::write_all(&site, files)?;
     let mut browser = Browser::launch(chromium)?;
-    let mut page = browser.new_page()?;
-    let mut out = Vec::new();
-    for deck in decks {
-        let stem = deck.page.strip_suffix(".html").unwrap_or(&deck.page);
-        for (suffix, query) in LAYOUTS {
-            let name = format!("print/{stem}{suffix}.pdf");
-            ui.status(&format!("printing {name}"));
-            page.goto(&format!("{}{query}", file_url(&site.join(&deck.page))))?;
-            page.wait_for(
-                "document.documentElement.dataset.ready === '1' && document.fonts.status === 'loaded'",
-                READY_TIMEOUT,
-            )
-            .with_context(|| format!("{} did not get ready to print", deck.page))?;
-            page.eval(&links_for_print(&file_url(&site), base_url))?;
-            if suffix.is_empty() {
-                let overfull = overfull_slides(&mut page)?;
-                anyhow::ensure!(
-                    overfull.is_empty(),
-                    "{}: {} does not fit its 1280×720 slide (content size in CSS px); shorten it or split it with `---`",
-                    deck.page,
-                    overfull.join(", ")
-                );
-            }
-            let pdf = fixed_node_ids(fixed_dates(page.print_to_pdf()?));
-            if suffix.is_empty() {
-                let pages = pdf_page_count(&pdf);
-                anyhow::ensure!(
-                    pages == deck.slides,
-                    "{name} has {pages} pages for {} slides: a slide is taller than its page (look for one with too much on it)",
-                    deck.slides
-                );
-            }
-            out.push(OutputFile::new(name, pdf));
+    let links = links_for_print(&file_url(&root.join("public")), base_url);
+    if !report.decks.is_empty() {
+        let mut page = browser.new_page()?;
+        for deck in &report.decks {
+            out.public
+                .extend(print_deck(&mut page, root, deck, &links, ui)?);
         }
+    }
+    if !report.sheets.is_empty() {
+        let mut page = browser.new_page()?;
+        print_sheets(
+            &mut page,
+            root,
+            report,
+            publish_keys,
+            paper,
+            &links,
+            ui,
+            &mut out,
+        )?;
     }
     Ok(out)
 }
 
-/// What printing the sheets made: PDFs for `public/print/` and for the
-/// instructor's folder (`instructor/print/`, or `public/instructor/print/`
-/// when keys are published; paths include `instructor/`).
-#[derive(Debug, Default)]
-pub struct SheetPdfs {
-    pub public: Vec<OutputFile>,
-    pub instructor: Vec<OutputFile>,
+/// A deck's PDFs: `print/<deck>.pdf`, `-notes.pdf`, `-handout.pdf`.
+fn print_deck(
+    page: &mut Page,
+    root: &Path,
+    deck: &DeckReport,
+    links: &str,
+    ui: &crate::ui::Ui,
+) -> Result<Vec<OutputFile>> {
+    let stem = deck.page.strip_suffix(".html").unwrap_or(&deck.page);
+    let mut out = Vec::new();
+    for (suffix, query) in LAYOUTS {
+        let name = format!("print/{stem}{suffix}.pdf");
+        ui.status(&format!("printing {name}"));
+        page.goto(&format!(
+            "{}{query}",
+            file_url(&root.join("public").join(&deck.page))
+        ))?;
+        page.wait_for(
+            "document.documentElement.dataset.ready === '1' && document.fonts.status === 'loaded'",
+            READY_TIMEOUT,
+        )
+        .with_context(|| format!("{} did not get ready to print", deck.page))?;
+        page.eval(links)?;
+        if suffix.is_empty() {
+            let overfull = overfull_slides(page)?;
+            anyhow::ensure!(
+                overfull.is_empty(),
+                "{}: {} does not fit its 1280×720 slide (content size in CSS px); shorten it or split it with `---`",
+                deck.page,
+                overfull.join(", ")
+            );
+        }
+        let pdf = fixed_node_ids(fixed_dates(page.print_to_pdf()?));
+        if suffix.is_empty() {
+            let pages = pdf_page_count(&pdf);
+            anyhow::ensure!(
+                pages == deck.slides,
+                "{name} has {pages} pages for {} slides: a slide is taller than its page (look for one with too much on it)",
+                deck.slides
+            );
+        }
+        out.push(OutputFile::new(name, pdf));
+    }
+    Ok(out)
 }
 
 /// The printable height and width of a page in CSS px (96 per inch): the
 /// paper less the margins of `sheets::pages::page_css` (17 mm top and
 /// bottom, 15 mm left and right).
-pub fn printable_px(paper: crate::config::Paper) -> (f64, f64) {
+pub fn printable_px(paper: Paper) -> (f64, f64) {
     let (w_mm, h_mm) = match paper {
-        crate::config::Paper::A4 => (210.0, 297.0),
-        crate::config::Paper::Letter => (215.9, 279.4),
+        Paper::A4 => (210.0, 297.0),
+        Paper::Letter => (215.9, 279.4),
     };
     let px = |mm: f64| mm / 25.4 * 96.0;
     (px(w_mm - 30.0), px(h_mm - 34.0))
@@ -112,76 +147,42 @@ pub fn printable_px(paper: crate::config::Paper) -> (f64, f64) {
 /// learner's sheets is measured in print layout: one taller than a page
 /// fails the build, named, because it would break across pages.
 #[allow(clippy::too_many_arguments)]
-pub fn sheet_pdfs(
-    files: &[OutputFile],
-    instructor: &[OutputFile],
-    sheets: &[crate::sheets::pages::SheetReport],
-    ta_table: Option<&str>,
-    paper: crate::config::Paper,
-    chromium: &Path,
-    base_url: Option<&str>,
+fn print_sheets(
+    page: &mut Page,
+    root: &Path,
+    report: &BuildReport,
+    publish_keys: bool,
+    paper: Paper,
+    links: &str,
     ui: &crate::ui::Ui,
-) -> Result<SheetPdfs> {
-    let mut out = SheetPdfs::default();
-    if sheets.is_empty() {
-        return Ok(out);
-    }
-    let staging = tempfile::Builder::new()
-        .prefix("kvlens-print-")
-        .tempdir()
-        .context("cannot create a temporary folder to print from")?;
-    // Keys kept beside public/ link into it as `../public/…`: the same
-    // layout here.
-    let site = staging.path().join("public");
-    crate::output::write_all(&site, files)?;
-    let published = files.iter().any(|f| f.rel_path.starts_with("instructor/"));
-    if !published && !instructor.is_empty() {
-        let inner: Vec<OutputFile> = instructor
-            .iter()
-            .map(|f| {
-                OutputFile::new(
-                    f.rel_path
-                        .strip_prefix("instructor/")
-                        .unwrap_or(&f.rel_path),
-                    f.bytes.clone(),
-                )
-            })
-            .collect();
-        crate::output::write_all(&staging.path().join("instructor"), &inner)?;
-    }
-    let on_disk = |rel: &str| -> std::path::PathBuf {
-        if published {
-            site.join(rel)
-        } else if let Some(inner) = rel.strip_prefix("instructor/") {
-            staging.path().join("instructor").join(inner)
-        } else {
-            site.join(rel)
-        }
+    out: &mut Pdfs,
+) -> Result<()> {
+    // Keys kept beside public/ are at <root>/instructor/…, published ones
+    // at <root>/public/instructor/….
+    let on_disk = |rel: &str| match rel.starts_with("instructor/") && !publish_keys {
+        true => root.join(rel),
+        false => root.join("public").join(rel),
     };
     let (width, height) = printable_px(paper);
-    let mut browser = Browser::launch(chromium)?;
-    let mut page = browser.new_page()?;
     page.send(
         "Emulation.setEmulatedMedia",
         serde_json::json!({ "media": "print" }),
     )?;
     page.set_viewport(width.round() as u32, height.round() as u32, 1.0)?;
-    let mut jobs: Vec<(String, bool)> = Vec::new(); // (page, is learner's sheet)
-    for s in sheets {
-        jobs.extend(s.pages.iter().map(|p| (p.clone(), true)));
-        jobs.extend(s.keys.iter().map(|k| (k.clone(), false)));
+    let mut jobs: Vec<(&str, bool)> = Vec::new(); // (page, is a learner's sheet)
+    for s in &report.sheets {
+        jobs.extend(s.pages.iter().map(|p| (p.as_str(), true)));
+        jobs.extend(s.keys.iter().map(|k| (k.as_str(), false)));
     }
-    if let Some(ta) = ta_table {
-        jobs.push((ta.to_string(), false));
-    }
+    jobs.extend(report.ta_table.as_deref().map(|ta| (ta, false)));
     for (rel, learner) in jobs {
-        let stem = rel.strip_suffix(".html").unwrap_or(&rel);
-        let name = match stem.strip_prefix("instructor/") {
-            Some(inner) => format!("instructor/print/{inner}.pdf"),
-            None => format!("print/{stem}.pdf"),
+        let stem = rel.strip_suffix(".html").unwrap_or(rel);
+        let (name, instructor) = match stem.strip_prefix("instructor/") {
+            Some(inner) => (format!("instructor/print/{inner}.pdf"), !publish_keys),
+            None => (format!("print/{stem}.pdf"), false),
         };
         ui.status(&format!("printing {name}"));
-        page.goto(&file_url(&on_disk(&rel)))?;
+        page.goto(&file_url(&on_disk(rel)))?;
         page.wait_for(
             "document.readyState === 'complete' && document.fonts.status === 'loaded'",
             READY_TIMEOUT,
@@ -189,7 +190,10 @@ pub fn sheet_pdfs(
         .with_context(|| format!("{rel} did not get ready to print"))?;
         if learner {
             let tall = page.eval(&format!(
-                "(() => {{ const out = []; for (const s of document.querySelectorAll('section.exercise')) {{                    const h = s.getBoundingClientRect().height;                    if (h > {height}) out.push(s.querySelector('h2').textContent.trim() + ' (' + Math.round(h) + ' px)'); }}                  return out; }})()"
+                "(() => {{ const out = []; for (const s of document.querySelectorAll('section.exercise')) {{ \
+                   const h = s.getBoundingClientRect().height; \
+                   if (h > {height}) out.push(s.querySelector('h2').textContent.trim() + ' (' + Math.round(h) + ' px)'); }} \
+                 return out; }})()"
             ))?;
             let tall: Vec<String> = tall
                 .as_array()
@@ -202,22 +206,17 @@ pub fn sheet_pdfs(
                 "{rel}: {} taller than a printed page ({} px of {}): it would break across pages; shorten it (a smaller `space`, a shorter question)",
                 tall.join(", "),
                 height.round(),
-                match paper {
-                    crate::config::Paper::A4 => "A4",
-                    crate::config::Paper::Letter => "Letter",
-                }
+                paper.label()
             );
         }
-        let site_url = file_url(&site);
-        page.eval(&links_for_print(&site_url, base_url))?;
-        let pdf = fixed_node_ids(fixed_dates(page.print_to_pdf()?));
-        match name.strip_prefix("instructor/") {
-            Some(_) if published => out.public.push(OutputFile::new(name, pdf)),
-            Some(_) => out.instructor.push(OutputFile::new(name, pdf)),
-            None => out.public.push(OutputFile::new(name, pdf)),
+        page.eval(links)?;
+        let pdf = OutputFile::new(name, fixed_node_ids(fixed_dates(page.print_to_pdf()?)));
+        match instructor {
+            true => out.instructor.push(pdf),
+            false => out.public.push(pdf),
         }
     }
-    Ok(out)
+    Ok(())
 }
 
 /// The slides of the deck open in `page` whose content, fully revealed, is

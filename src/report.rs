@@ -124,17 +124,3 @@ pub struct DeckReport {
     pub planned_minutes: u32,
     pub sections: Vec<crate::deck::Section>,
 }
-
-/// A sheet on the home page.
-#[derive(Debug, Clone, Serialize)]
-pub struct SheetLink {
-    pub title: String,
-    pub href: String,
-    pub description: Option<String>,
-    pub exercises: usize,
-    pub minutes: u32,
-    /// Every variant's page (output paths).
-    pub variants: Vec<String>,
-    /// The keys, when published.
-    pub keys: Option<Vec<String>>,
-}

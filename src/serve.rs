@@ -23,7 +23,7 @@
 use crate::diag::Diagnostics;
 use crate::httpd::{Reply, Request};
 use crate::workshop::{Analyses, Prepared};
-use crate::{Session, content, output};
+use crate::{Session, content};
 use anyhow::{Context, Result};
 use std::collections::BTreeMap;
 use std::io::Write;
@@ -192,8 +192,7 @@ fn rebuild(s: &Session, analyses: &Analyses) -> Result<BTreeMap<String, Vec<u8>>
     for w in &built.warnings {
         eprintln!("warning: {w}");
     }
-    crate::write_instructor(s, &analyses.p.config, &built.instructor)?;
-    output::write_all(&s.public_dir(), &files)?;
+    crate::write_outputs(&s.root, &analyses.p.config, &files, &built.instructor)?;
     Ok(files.into_iter().map(|f| (f.rel_path, f.bytes)).collect())
 }
 

@@ -236,7 +236,6 @@ pub fn render(input: &SiteInput) -> Result<SiteOutput> {
     let mut deck_links = Vec::new();
     let mut warnings = Vec::new();
     let mut sheets = Vec::new();
-    let mut sheet_links = Vec::new();
     let mut ta = Vec::new();
     let mut instructor = Vec::new();
     let sheet_input = crate::sheets::pages::SheetInput {
@@ -268,7 +267,6 @@ pub fn render(input: &SiteInput) -> Result<SiteOutput> {
                     files.extend(out.public);
                     instructor.extend(out.instructor);
                     sheets.push(out.report);
-                    sheet_links.push(out.links);
                     ta.push(out.ta);
                 }
                 Err(ds) => problems.0.extend(ds),
@@ -380,7 +378,7 @@ pub fn render(input: &SiteInput) -> Result<SiteOutput> {
     }
     let mut home = home_context(input, home_html, outline_for("index.html", None));
     home.decks = deck_links;
-    home.sheets = sheet_links;
+    home.sheets = sheets.clone();
     home.ta_table = ta_table.clone().filter(|_| publish_keys);
     files.push(OutputFile::new(
         "index.html",
@@ -483,8 +481,8 @@ struct IndexContext {
     figure_count: usize,
     /// Slide decks (filled in after the pages).
     decks: Vec<DeckLink>,
-    /// Exercise sheets.
-    sheets: Vec<crate::report::SheetLink>,
+    /// Exercise sheets (their report: pages, keys, exercises).
+    sheets: Vec<crate::sheets::pages::SheetReport>,
     /// The TA table, when keys are published.
     ta_table: Option<String>,
 }

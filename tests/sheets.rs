@@ -54,6 +54,10 @@ kind = "sheet"
 {% exercise(type="remove-pair", top=3, example="test:0", space="boxes") %}
 Take one pair away.
 {% end %}
+
+{% exercise(type="remove-pair", top=3, space="boxes") %}
+The image is chosen by kvlens.
+{% end %}
 "#;
 
 fn sheets_workshop() -> Workshop {
@@ -247,6 +251,19 @@ fn variants_are_seeded_distinct_and_each_has_an_inactive_pair() {
     assert_ne!(
         given_numbers(&read(&w.public().join("sheets/toy-v2.html"))),
         givens[1]
+    );
+    // A drawn real exercise: the sheet and its key show the same image.
+    let images = |html: &str| -> Vec<String> {
+        html.split("The image (")
+            .skip(1)
+            .map(|s| s[..s.find(')').unwrap()].to_string())
+            .collect()
+    };
+    let sheet = images(&read(&w.public().join("sheets/real.html")));
+    assert_eq!(sheet.len(), 2, "{sheet:?}");
+    assert_eq!(
+        sheet,
+        images(&read(&w.path().join("instructor/sheets/real-key.html")))
     );
 }
 

@@ -40,21 +40,34 @@ pub enum Mode {
 pub struct SheetCtx {
     /// 1-based.
     pub variant: u32,
-    pub variants: u32,
     pub mode: Mode,
     /// `[sheets] seed`.
     pub seed: u64,
 }
 
-impl Default for SheetCtx {
-    fn default() -> Self {
+impl SheetCtx {
+    /// Variant 1 of the learner's sheet, as the site's first pass expands
+    /// it (with the configured seed: real exercises draw even in variant 1).
+    pub fn first(an: Option<&Analyses>) -> SheetCtx {
         SheetCtx {
             variant: 1,
-            variants: 1,
             mode: Mode::Sheet,
-            seed: crate::config::DEFAULT_SHEET_SEED,
+            seed: an.map_or(crate::config::DEFAULT_SHEET_SEED, |a| {
+                a.p.config.sheets.seed
+            }),
         }
     }
+}
+
+/// How wide an answer box is drawn.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum BoxSize {
+    #[default]
+    Normal,
+    /// A vector or a sentence.
+    Wide,
+    /// A short number (a row of ten of them must fit a line).
+    Narrow,
 }
 
 /// One answer box: its label and (for the key) its answer.
@@ -62,9 +75,7 @@ impl Default for SheetCtx {
 pub struct AnswerBox {
     pub label: String,
     pub answer: String,
-    pub wide: bool,
-    /// A short number (a row of ten of them must fit a line).
-    pub narrow: bool,
+    pub size: BoxSize,
 }
 
 impl AnswerBox {
@@ -72,19 +83,18 @@ impl AnswerBox {
         AnswerBox {
             label: label.into(),
             answer: answer.into(),
-            wide: false,
-            narrow: false,
+            size: BoxSize::Normal,
         }
     }
     pub fn wide(label: impl Into<String>, answer: impl Into<String>) -> AnswerBox {
         AnswerBox {
-            wide: true,
+            size: BoxSize::Wide,
             ..AnswerBox::new(label, answer)
         }
     }
     pub fn narrow(label: impl Into<String>, answer: impl Into<String>) -> AnswerBox {
         AnswerBox {
-            narrow: true,
+            size: BoxSize::Narrow,
             ..AnswerBox::new(label, answer)
         }
     }
@@ -140,8 +150,6 @@ pub struct ExerciseRecord {
     pub teaches: Teaches,
     pub toy: bool,
     pub fingerprint: String,
-    /// Offset of the block in the body.
-    pub at: usize,
 }
 
 /// A 32-byte seed from text (SHA-256), so every draw depends only on the
@@ -230,7 +238,6 @@ pub fn exercise(
         teaches: inst.teaches,
         toy: inst.toy,
         fingerprint: inst.fingerprint.clone(),
-        at: args.0.range.start,
     };
     Ok((html(&spec, &inst, ctx, number, record), spec))
 }
@@ -308,10 +315,10 @@ fn html(
     for p in &inst.parts {
         after.push_str(&format!("<li><span class=\"part-text\">{}</span>", p.text));
         for b in &p.boxes {
-            let class = match (b.wide, b.narrow) {
-                (true, _) => "answer-box wide",
-                (_, true) => "answer-box narrow",
-                _ => "answer-box",
+            let class = match b.size {
+                BoxSize::Normal => "answer-box",
+                BoxSize::Wide => "answer-box wide",
+                BoxSize::Narrow => "answer-box narrow",
             };
             if key {
                 after.push_str(&format!(

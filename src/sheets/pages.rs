@@ -180,7 +180,7 @@ struct SheetContext<'a> {
 #[derive(Debug, Clone, Serialize)]
 pub struct TaRow {
     pub variant: u32,
-    pub sheet_href: Option<String>,
+    pub sheet_href: String,
     pub key_href: String,
     pub answers: Vec<String>,
 }
@@ -207,6 +207,7 @@ pub struct SheetReport {
     /// The learner's sheet (variant 1).
     pub page: String,
     pub title: String,
+    pub description: Option<String>,
     pub variants: u32,
     pub exercises: Vec<ExerciseReport>,
     pub minutes: u32,
@@ -233,7 +234,6 @@ pub struct SheetPages {
     pub instructor: Vec<OutputFile>,
     pub ta: TaSheet,
     pub report: SheetReport,
-    pub links: crate::report::SheetLink,
 }
 
 /// Everything a sheet's pages need from the site.
@@ -245,13 +245,6 @@ pub struct SheetInput<'a, 'b> {
     pub files: &'a BTreeSet<String>,
     pub drafts: &'a BTreeSet<String>,
     pub variants_flag: Option<u32>,
-}
-
-fn paper_name(p: crate::config::Paper) -> &'static str {
-    match p {
-        crate::config::Paper::A4 => "A4",
-        crate::config::Paper::Letter => "Letter",
-    }
 }
 
 /// Renders a sheet's pages. `first` is the site's own expansion (variant 1
@@ -280,7 +273,6 @@ pub fn render(
         for mode in [Mode::Sheet, Mode::Key] {
             let ctx = SheetCtx {
                 variant: v,
-                variants,
                 mode,
                 seed: cfg.sheets.seed,
             };
@@ -350,7 +342,7 @@ pub fn render(
                 minutes,
                 variant: v,
                 variants,
-                paper: paper_name(cfg.site.paper),
+                paper: cfg.site.paper.label(),
                 variant_links: (1..=variants)
                     .zip(&paths)
                     .map(|(n, (s, k))| VariantLink {
@@ -433,7 +425,7 @@ pub fn render(
         answers.push(records.iter().map(|r| r.short.clone()).collect());
         rows.push(TaRow {
             variant: v,
-            sheet_href: Some(crate::markdown::relative(TA_PAGE, sheet_page)),
+            sheet_href: crate::markdown::relative(TA_PAGE, sheet_page),
             key_href: crate::markdown::relative(TA_PAGE, key_page),
             answers: records.iter().map(|r| r.short.clone()).collect(),
         });
@@ -445,6 +437,7 @@ pub fn render(
     let report = SheetReport {
         page: doc.out_path(),
         title: doc.front.title.clone(),
+        description: doc.front.description.clone(),
         variants,
         exercises: exercises_of_v1
             .iter()
@@ -464,15 +457,6 @@ pub fn render(
         keys: paths.iter().map(|p| p.1.clone()).collect(),
         keys_published: published,
     };
-    let links = crate::report::SheetLink {
-        title: doc.front.title.clone(),
-        href: doc.out_path(),
-        description: doc.front.description.clone(),
-        exercises: exercises_of_v1.len(),
-        minutes,
-        variants: paths.iter().map(|p| p.0.clone()).collect(),
-        keys: published.then(|| paths.iter().map(|p| p.1.clone()).collect()),
-    };
     Ok(SheetPages {
         public,
         instructor,
@@ -490,7 +474,6 @@ pub fn render(
             rows,
         },
         report,
-        links,
     })
 }
 
@@ -535,7 +518,7 @@ pub fn ta_page(
         root: root_of(TA_PAGE),
         site_title: cfg.site.title.clone(),
         title: "TA table",
-        paper: paper_name(cfg.site.paper),
+        paper: cfg.site.paper.label(),
         page_css: page_css(
             cfg.site.paper,
             "TA table: final answers of every variant",

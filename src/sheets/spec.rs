@@ -308,12 +308,7 @@ pub fn read(args: &Args) -> Result<ExSpec, Vec<Fail>> {
             let sel = part.trim();
             if !sel.is_empty() {
                 if let Err(e) = crate::kv::select::Selector::parse(sel) {
-                    let mut f = Fail::new(
-                        base + offset + lead + e.offset,
-                        format!("selector: {}", e.message),
-                    );
-                    f.hint = e.hint;
-                    fails.push(f);
+                    fails.push(Fail::selector(e, base + offset + lead));
                 }
                 examples.push((sel.to_string(), base + offset + lead));
             }
@@ -331,16 +326,6 @@ pub fn read(args: &Args) -> Result<ExSpec, Vec<Fail>> {
                 .hint("three selectors separated by `;`, e.g. \"test:0; test:1; test:2\""),
             );
         }
-    }
-    if let Some(sel) = args.str("example")
-        && let Err(e) = crate::kv::select::Selector::parse(sel)
-    {
-        let mut f = Fail::new(
-            args.at("example") + 1 + e.offset,
-            format!("selector: {}", e.message),
-        );
-        f.hint = e.hint;
-        fails.push(f);
     }
     let top = match args.int("top") {
         None => 5,

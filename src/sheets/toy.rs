@@ -5,7 +5,7 @@
 use super::key::{Expr, Key, n, vector};
 use super::spec::{DecRange, ExSpec, ExType};
 use super::{AnswerBox, Instance, Part, Teaches};
-use crate::kv::toy::{Prediction, ToyDecomposition, ToyNet, decompose};
+use crate::kv::toy::{Prediction, ToyDecomposition, ToyNet, ToyPair, decompose, predict};
 use crate::markdown::escape_attr;
 use crate::shortcodes::{Args, Fail};
 use rand::RngExt;
@@ -415,15 +415,15 @@ fn slips(
     given: &Given,
     decs: &[ToyDecomposition],
     key: &mut Key,
-    answer: impl Fn(&ToyDecomposition, &[Decimal]) -> String,
+    answer: impl Fn(&[Decimal]) -> String,
 ) {
+    let has_bias = given
+        .net
+        .b1
+        .iter()
+        .chain(&given.net.b2)
+        .any(|b| !b.is_zero());
     for (kind, why) in SLIPS {
-        let has_bias = given
-            .net
-            .b1
-            .iter()
-            .chain(&given.net.b2)
-            .any(|b| !b.is_zero());
         if kind == SlipKind::NoBias && !has_bias {
             continue;
         }
@@ -435,12 +435,7 @@ fn slips(
             };
             applies = true;
             if out != dec.logits {
-                let label = if given.inputs.len() > 1 {
-                    format!("{name}: ")
-                } else {
-                    String::new()
-                };
-                wrong.push(format!("{label}{}", answer(dec, &out)));
+                wrong.push(format!("{}{}", label_prefix(given, name), answer(&out)));
             }
         }
         if !applies {
@@ -520,9 +515,18 @@ fn output_word(net: &ToyNet, o: usize) -> String {
     escape_attr(&net.outputs[o])
 }
 
-/// The prediction in words: `output 1`, or `tie: output 1 = output 2`.
-fn prediction_text(net: &ToyNet, dec: &ToyDecomposition) -> String {
-    match &dec.prediction {
+/// `"name: "` before a label when the exercise works several inputs.
+fn label_prefix(given: &Given, name: &str) -> String {
+    if given.inputs.len() > 1 {
+        format!("{name}: ")
+    } else {
+        String::new()
+    }
+}
+
+/// The prediction in words: `output 1`, or `tie (output 1 = output 2)`.
+fn prediction_text(net: &ToyNet, prediction: &Prediction) -> String {
+    match prediction {
         Prediction::Unique(o) => net.outputs[*o].clone(),
         Prediction::Tie(os) => format!(
             "tie ({})",
@@ -632,7 +636,7 @@ fn neuron(given: &Given, decs: &[ToyDecomposition], number: usize) -> Result<Ins
             ],
         });
     }
-    slips(given, decs, &mut key, |_, out| n(&out[0]));
+    slips(given, decs, &mut key, |out| n(&out[0]));
     Ok(Instance {
         given_html,
         parts,
@@ -717,26 +721,82 @@ fn outputs_answer(net: &ToyNet, out: &[Decimal]) -> String {
     }
 }
 
+/// The drawing of a net with its weights and inputs as tables.
+fn net_given_html(given: &Given, number: usize) -> String {
+    let fig = crate::figures::networks::network(&format!("ex{number}-net"), &given.net, None, None);
+    format!(
+        "{}\n{}\n{}",
+        figure_html(&fig, ""),
+        weights_tables(&given.net),
+        inputs_table(given)
+    )
+}
+
+/// One pair's steps on input `x`: its match, its activation, and
+/// activation × value for each output.
+fn pair_steps(
+    key: &mut Key,
+    net: &ToyNet,
+    p: &ToyPair,
+    x: &[Decimal],
+    pre: &str,
+) -> Result<(Decimal, Decimal, Vec<Decimal>), String> {
+    let i = p.index + 1;
+    let z = key.step(
+        format!("{pre}pair {i}: match, key · input"),
+        Expr::Dot {
+            terms: p.key.iter().copied().zip(x.iter().copied()).collect(),
+            plus: (!p.bias.is_zero()).then_some(p.bias),
+        },
+    )?;
+    let a = key.step(format!("{pre}pair {i}: activation"), Expr::Relu(z))?;
+    let mut scaled = Vec::new();
+    for (o, v) in p.value.iter().enumerate() {
+        let label = if net.outputs.len() > 1 {
+            format!("{pre}pair {i}: activation × value, {}", net.outputs[o])
+        } else {
+            format!("{pre}pair {i}: activation × value")
+        };
+        scaled.push(key.step(label, Expr::Mul(a, *v))?);
+    }
+    Ok((z, a, scaled))
+}
+
+/// Each output as b2 plus every pair's scaled value.
+fn output_sums(
+    key: &mut Key,
+    net: &ToyNet,
+    scaled: &[Vec<Decimal>],
+    pre: &str,
+) -> Result<Vec<Decimal>, String> {
+    let mut outs = Vec::new();
+    for (o, b2) in net.b2.iter().enumerate() {
+        let mut terms: Vec<Decimal> = scaled.iter().map(|s| s[o]).collect();
+        if !b2.is_zero() {
+            terms.insert(0, *b2);
+        }
+        outs.push(key.step(format!("{pre}sum for {}", net.outputs[o]), Expr::Sum(terms))?);
+    }
+    Ok(outs)
+}
+
+/// The final answer's label: the input's name, or "output" for one input.
+fn final_label(given: &Given, name: &str) -> String {
+    if given.inputs.len() > 1 {
+        name.to_string()
+    } else {
+        "output".to_string()
+    }
+}
+
 /// Type 2: the net layer by layer.
 fn layers(given: &Given, decs: &[ToyDecomposition], number: usize) -> Result<Instance, String> {
     let net = &given.net;
     let mut key = Key::default();
     let mut parts = Vec::new();
     let mut expected = Vec::new();
-    let fig = crate::figures::networks::network(&format!("ex{number}-net"), net, None, None);
-    let given_html = format!(
-        "{}\n{}\n{}",
-        figure_html(&fig, ""),
-        weights_tables(net),
-        inputs_table(given)
-    );
-    let multi = given.inputs.len() > 1;
     for ((name, x), dec) in given.inputs.iter().zip(decs) {
-        let pre = if multi {
-            format!("{name}: ")
-        } else {
-            String::new()
-        };
+        let pre = label_prefix(given, name);
         let mut boxes = Vec::new();
         let mut h = Vec::new();
         for (i, (row, b)) in net.w1.iter().zip(&net.b1).enumerate() {
@@ -764,11 +824,7 @@ fn layers(given: &Given, decs: &[ToyDecomposition], number: usize) -> Result<Ins
             boxes.push(AnswerBox::new(net.outputs[o].clone(), n(&y)));
             outs.push(y);
         }
-        let label = if multi {
-            name.clone()
-        } else {
-            "output".to_string()
-        };
+        let label = final_label(given, name);
         key.fin(label.clone(), outputs_answer(net, &outs));
         expected.push((label, outputs_answer(net, &dec.logits)));
         parts.push(Part {
@@ -780,9 +836,9 @@ fn layers(given: &Given, decs: &[ToyDecomposition], number: usize) -> Result<Ins
             boxes,
         });
     }
-    slips(given, decs, &mut key, |_, out| outputs_answer(net, out));
+    slips(given, decs, &mut key, |out| outputs_answer(net, out));
     Ok(Instance {
-        given_html,
+        given_html: net_given_html(given, number),
         parts,
         key,
         expected,
@@ -802,57 +858,22 @@ fn pairs(
     let mut key = Key::default();
     let mut parts = Vec::new();
     let mut expected = Vec::new();
-    let fig = crate::figures::networks::network(&format!("ex{number}-net"), net, None, None);
-    let given_html = format!(
-        "{}\n{}\n{}",
-        figure_html(&fig, ""),
-        weights_tables(net),
-        inputs_table(given)
-    );
-    let multi = given.inputs.len() > 1;
     for ((name, x), dec) in given.inputs.iter().zip(decs) {
-        let pre = if multi {
-            format!("{name}: ")
-        } else {
-            String::new()
-        };
+        let pre = label_prefix(given, name);
         let mut scaled_all = Vec::new();
-        for (i, p) in dec.pairs.iter().enumerate() {
-            let z = key.step(
-                format!("{pre}pair {}: match, key · input", i + 1),
-                Expr::Dot {
-                    terms: p.key.iter().copied().zip(x.iter().copied()).collect(),
-                    plus: (!p.bias.is_zero()).then_some(p.bias),
-                },
-            )?;
-            let a = key.step(format!("{pre}pair {}: activation", i + 1), Expr::Relu(z))?;
-            let mut scaled = Vec::new();
-            for (o, v) in p.value.iter().enumerate() {
-                let label = if net.outputs.len() > 1 {
-                    format!(
-                        "{pre}pair {}: activation × value, {}",
-                        i + 1,
-                        net.outputs[o]
-                    )
-                } else {
-                    format!("{pre}pair {}: activation × value", i + 1)
-                };
-                scaled.push(key.step(label, Expr::Mul(a, *v))?);
-            }
+        for p in &dec.pairs {
+            let (z, a, scaled) = pair_steps(&mut key, net, p, x, &pre)?;
+            let intro = if p.index == 0 {
+                format!(
+                    "Input <em>{}</em> ({}). ",
+                    escape_attr(name),
+                    input_words(net, x)
+                )
+            } else {
+                String::new()
+            };
             parts.push(Part {
-                text: format!(
-                    "{}Pair {}:",
-                    if i == 0 {
-                        format!(
-                            "Input <em>{}</em> ({}). ",
-                            escape_attr(name),
-                            input_words(net, x)
-                        )
-                    } else {
-                        String::new()
-                    },
-                    i + 1
-                ),
+                text: format!("{intro}Pair {}:", p.index + 1),
                 boxes: vec![
                     AnswerBox::wide("key", vector(&p.key)),
                     AnswerBox::new("match", n(&z)),
@@ -863,14 +884,7 @@ fn pairs(
             });
             scaled_all.push(scaled);
         }
-        let mut outs = Vec::new();
-        for (o, b2) in net.b2.iter().enumerate() {
-            let mut terms: Vec<Decimal> = scaled_all.iter().map(|s| s[o]).collect();
-            if !b2.is_zero() {
-                terms.insert(0, *b2);
-            }
-            outs.push(key.step(format!("{pre}sum for {}", net.outputs[o]), Expr::Sum(terms))?);
-        }
+        let outs = output_sums(&mut key, net, &scaled_all, &pre)?;
         parts.push(Part {
             text: "Add up the pairs' contributions:".to_string(),
             boxes: vec![AnswerBox::new(
@@ -882,11 +896,7 @@ fn pairs(
                 outputs_answer(net, &outs),
             )],
         });
-        let label = if multi {
-            name.clone()
-        } else {
-            "output".to_string()
-        };
+        let label = final_label(given, name);
         key.fin(label.clone(), outputs_answer(net, &outs));
         expected.push((label, outputs_answer(net, &dec.logits)));
     }
@@ -895,9 +905,9 @@ fn pairs(
             "Exercise {twin} computed the same network layer by layer and reached the same output: kvlens checked that both ways agree exactly."
         ));
     }
-    slips(given, decs, &mut key, |_, out| outputs_answer(net, out));
+    slips(given, decs, &mut key, |out| outputs_answer(net, out));
     Ok(Instance {
-        given_html,
+        given_html: net_given_html(given, number),
         parts,
         key,
         expected,
@@ -923,40 +933,25 @@ fn toy_image(given: &Given, decs: &[ToyDecomposition], number: usize) -> Result<
         ));
     }
     given_html.push_str("</div>");
+    // Each image's outputs and answer, as the key computes them and as the
+    // decomposition does (the independent check).
+    let answer = |outs: &[Decimal], prediction: &Prediction| {
+        format!("{} → {}", vector(outs), prediction_text(net, prediction))
+    };
     for ((name, x), dec) in given.inputs.iter().zip(decs) {
+        let pre = format!("{name}: ");
         let mut firing = Vec::new();
         let mut scaled_all = Vec::new();
-        for (i, p) in dec.pairs.iter().enumerate() {
-            let z = key.step(
-                format!("{name}: pair {} match", i + 1),
-                Expr::Dot {
-                    terms: p.key.iter().copied().zip(x.iter().copied()).collect(),
-                    plus: (!p.bias.is_zero()).then_some(p.bias),
-                },
-            )?;
-            let a = key.step(format!("{name}: pair {} activation", i + 1), Expr::Relu(z))?;
+        for p in &dec.pairs {
+            let (_, a, scaled) = pair_steps(&mut key, net, p, x, &pre)?;
             if a > Decimal::ZERO {
-                firing.push(format!("{}", i + 1));
-            }
-            let mut scaled = Vec::new();
-            for (o, v) in p.value.iter().enumerate() {
-                scaled.push(key.step(
-                    format!("{name}: pair {} × value, {}", i + 1, net.outputs[o]),
-                    Expr::Mul(a, *v),
-                )?);
+                firing.push(format!("{}", p.index + 1));
             }
             scaled_all.push(scaled);
         }
-        let mut outs = Vec::new();
-        for (o, b2) in net.b2.iter().enumerate() {
-            let mut terms: Vec<Decimal> = scaled_all.iter().map(|s| s[o]).collect();
-            if !b2.is_zero() {
-                terms.insert(0, *b2);
-            }
-            outs.push(key.step(format!("{name}: {}", net.outputs[o]), Expr::Sum(terms))?);
-        }
+        let outs = output_sums(&mut key, net, &scaled_all, &pre)?;
         let firing_names: Vec<&str> = firing.iter().map(String::as_str).collect();
-        let pred = prediction_text(net, dec);
+        let prediction = predict(&outs);
         parts.push(Part {
             text: format!("Image <em>{}</em>:", escape_attr(name)),
             boxes: vec![
@@ -970,22 +965,13 @@ fn toy_image(given: &Given, decs: &[ToyDecomposition], number: usize) -> Result<
                         .join(" "),
                 ),
                 AnswerBox::new("outputs", vector(&outs)),
-                AnswerBox::wide("answer", pred.clone()),
+                AnswerBox::wide("answer", prediction_text(net, &prediction)),
             ],
         });
-        key.fin(name.clone(), format!("{} → {}", vector(&outs), pred));
-        expected.push((
-            name.clone(),
-            format!("{} → {}", vector(&dec.logits), prediction_text(net, dec)),
-        ));
+        key.fin(name.clone(), answer(&outs, &prediction));
+        expected.push((name.clone(), answer(&dec.logits, &dec.prediction)));
     }
-    slips(given, decs, &mut key, |_, out| {
-        let fake = ToyDecomposition {
-            prediction: predict(out),
-            ..decs[0].clone()
-        };
-        format!("{} → {}", vector(out), prediction_text(net, &fake))
-    });
+    slips(given, decs, &mut key, |out| answer(out, &predict(out)));
     Ok(Instance {
         given_html,
         parts,
@@ -993,15 +979,6 @@ fn toy_image(given: &Given, decs: &[ToyDecomposition], number: usize) -> Result<
         expected,
         ..Default::default()
     })
-}
-
-fn predict(out: &[Decimal]) -> Prediction {
-    let max = out.iter().max().copied().unwrap_or_default();
-    let best: Vec<usize> = (0..out.len()).filter(|&o| out[o] == max).collect();
-    match best.as_slice() {
-        [one] => Prediction::Unique(*one),
-        _ => Prediction::Tie(best),
-    }
 }
 
 /// Which inputs the drawn variant's design task names.
@@ -1206,7 +1183,7 @@ fn design_win(spec: &ExSpec, given: &Given, number: usize) -> Result<Instance, S
             "<tr><td>{}</td><td>{}</td><td>{}</td></tr>",
             vector(x),
             vector(&dec.logits),
-            prediction_text(net, &dec)
+            prediction_text(net, &dec.prediction)
         ));
     }
     let (margin, best_x) = best.ok_or("internal error: no images")?;
@@ -1282,10 +1259,6 @@ fn design_win(spec: &ExSpec, given: &Given, number: usize) -> Result<Instance, S
         parts,
         key,
         expected,
-        teaches: Teaches {
-            ties: ties.min(1),
-            ..Default::default()
-        },
         fingerprint: format!("win {target}"),
         ..Default::default()
     })

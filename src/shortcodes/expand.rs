@@ -125,7 +125,7 @@ pub fn expand(doc: &Doc, an: Option<&Analyses>) -> Expanded {
     expand_sheet(
         doc,
         an,
-        &crate::sheets::SheetCtx::default(),
+        &crate::sheets::SheetCtx::first(an),
         &doc.out_path(),
     )
 }

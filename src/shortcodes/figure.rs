@@ -457,16 +457,10 @@ fn toy(args: &Args, an: &Analyses, family: &str, net_name: &str) -> Result<Rc<Fi
     in_catalog(an, id, args)
 }
 
-fn image_of(args: &Args, an: &Analyses) -> Result<Rc<Image>, Fail> {
+/// The image the call's `example` selects.
+pub(crate) fn image_of(args: &Args, an: &Analyses) -> Result<Rc<Image>, Fail> {
     an.image(args.str("example").unwrap_or_default())
-        .map_err(|e| {
-            let mut f = Fail::new(
-                args.at("example") + 1 + e.offset,
-                format!("selector: {}", e.message),
-            );
-            f.hint = e.hint;
-            f
-        })
+        .map_err(|e| Fail::selector(e, args.at("example") + 1))
 }
 
 /// The pair of a call: `pair`, or `rank` in the example's decision ranking.

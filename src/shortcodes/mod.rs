@@ -462,6 +462,16 @@ impl Fail {
         self.hint = Some(hint.into());
         self
     }
+
+    /// A selector's own error, placed in the text: `start` is the offset of
+    /// the selector's first character.
+    pub fn selector(e: crate::kv::select::SelectorError, start: usize) -> Fail {
+        Fail {
+            at: start + e.offset,
+            message: format!("selector: {}", e.message),
+            hint: e.hint,
+        }
+    }
 }
 
 /// Checks a call against [`SPECS`]: known name, known arguments, required
@@ -545,12 +555,7 @@ pub fn validate(call: &Call) -> Vec<Fail> {
         if let (Ty::Selector, Value::Str(s)) = (a.ty, &arg.value)
             && let Err(e) = crate::kv::select::Selector::parse(s)
         {
-            let mut f = Fail::new(
-                arg.value_at + 1 + e.offset,
-                format!("selector: {}", e.message),
-            );
-            f.hint = e.hint;
-            out.push(f);
+            out.push(Fail::selector(e, arg.value_at + 1));
         }
     }
     for r in spec.required {

@@ -420,15 +420,7 @@ fn measure_image(
     digit: Option<usize>,
     pair_index: Option<usize>,
 ) -> Result<Measured, Fail> {
-    let selector = args.str("example").unwrap_or_default();
-    let img = an.image(selector).map_err(|e| {
-        let mut f = Fail::new(
-            args.at("example") + 1 + e.offset,
-            format!("selector: {}", e.message),
-        );
-        f.hint = e.hint;
-        f
-    })?;
+    let img = super::figure::image_of(args, an)?;
     let a = &img.analysis;
     let ranking = match args.str("ranking").unwrap_or("decision") {
         "decision" => Ranking::Decision,

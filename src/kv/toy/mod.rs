@@ -387,7 +387,7 @@ pub fn decompose(net: &ToyNet, input: &[Decimal]) -> Result<ToyDecomposition, St
 }
 
 /// The largest output, or all outputs tied for largest.
-fn predict(logits: &[Decimal]) -> Prediction {
+pub fn predict(logits: &[Decimal]) -> Prediction {
     let max = logits.iter().max().copied().unwrap_or_default();
     let best: Vec<usize> = logits
         .iter()
