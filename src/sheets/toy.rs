@@ -663,51 +663,60 @@ fn worked_figures(given: &Given, decs: &[ToyDecomposition], number: usize, kind:
     out
 }
 
-/// W1 and W2 written as the exercise states them: weight from each unit
-/// to each unit.
+/// W1 and W2 written as the exercise states them: the weight from each
+/// unit to each unit.
 fn weights_tables(net: &ToyNet) -> String {
-    let mut s = String::from(
-        "<table class=\"given-table\"><caption>Weights into the hidden layer</caption><thead><tr><th scope=\"col\">from</th>",
+    let hidden: Vec<String> = (1..=net.hidden()).map(|i| format!("hidden {i}")).collect();
+    format!(
+        "{}\n{}",
+        weight_table(
+            "Weights into the hidden layer",
+            &net.inputs,
+            &hidden,
+            |from, to| net.w1[to][from],
+            &net.b1
+        ),
+        weight_table(
+            "Weights into the outputs",
+            &hidden,
+            &net.outputs,
+            |from, to| net.w2[to][from],
+            &net.b2
+        )
+    )
+}
+
+/// One layer's weights as a table: a row per unit it comes from, a column
+/// per unit it goes to, and a bias row when any bias is not 0.
+fn weight_table(
+    caption: &str,
+    from: &[String],
+    to: &[String],
+    weight: impl Fn(usize, usize) -> Decimal,
+    bias: &[Decimal],
+) -> String {
+    let mut s = format!(
+        "<table class=\"given-table\"><caption>{caption}</caption><thead><tr><th scope=\"col\">from</th>"
     );
-    for i in 0..net.hidden() {
-        s.push_str(&format!("<th scope=\"col\">to hidden {}</th>", i + 1));
+    for name in to {
+        s.push_str(&format!("<th scope=\"col\">to {}</th>", escape_attr(name)));
     }
     s.push_str("</tr></thead><tbody>");
-    for (j, name) in net.inputs.iter().enumerate() {
-        s.push_str(&format!("<tr><th scope=\"row\">{}</th>", escape_attr(name)));
-        for row in &net.w1 {
-            s.push_str(&format!("<td>{}</td>", n(&row[j])));
-        }
-        s.push_str("</tr>");
-    }
-    if net.b1.iter().any(|b| !b.is_zero()) {
-        s.push_str("<tr><th scope=\"row\">bias</th>");
-        for b in &net.b1 {
-            s.push_str(&format!("<td>{}</td>", n(b)));
-        }
-        s.push_str("</tr>");
-    }
-    s.push_str("</tbody></table>\n<table class=\"given-table\"><caption>Weights into the outputs</caption><thead><tr><th scope=\"col\">from</th>");
-    for o in 0..net.outputs.len() {
+    let row = |s: &mut String, label: &str, cells: Vec<Decimal>| {
         s.push_str(&format!(
-            "<th scope=\"col\">to {}</th>",
-            output_word(net, o)
+            "<tr><th scope=\"row\">{}</th>",
+            escape_attr(label)
         ));
-    }
-    s.push_str("</tr></thead><tbody>");
-    for i in 0..net.hidden() {
-        s.push_str(&format!("<tr><th scope=\"row\">hidden {}</th>", i + 1));
-        for row in &net.w2 {
-            s.push_str(&format!("<td>{}</td>", n(&row[i])));
+        for c in cells {
+            s.push_str(&format!("<td>{}</td>", n(&c)));
         }
         s.push_str("</tr>");
+    };
+    for (f, name) in from.iter().enumerate() {
+        row(&mut s, name, (0..to.len()).map(|t| weight(f, t)).collect());
     }
-    if net.b2.iter().any(|b| !b.is_zero()) {
-        s.push_str("<tr><th scope=\"row\">bias</th>");
-        for b in &net.b2 {
-            s.push_str(&format!("<td>{}</td>", n(b)));
-        }
-        s.push_str("</tr>");
+    if bias.iter().any(|b| !b.is_zero()) {
+        row(&mut s, "bias", bias.to_vec());
     }
     s.push_str("</tbody></table>");
     s
