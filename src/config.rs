@@ -19,6 +19,40 @@ pub struct Config {
     pub model: ModelConfig,
     pub data: DataConfig,
     pub sheets: SheetsConfig,
+    pub hands_on: HandsOnConfig,
+}
+
+/// How the explorer stores W1 (`[hands_on] explorer_weights`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ExplorerWeights {
+    /// float32, unless the page would weigh more than `explorer_max_bytes`.
+    #[default]
+    Auto,
+    F32,
+    Int8,
+}
+
+/// The hands-on part: the draw-a-digit explorer's size budget.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct HandsOnConfig {
+    /// The most the explorer page may weigh with its script, style and
+    /// model (bytes); above it, `auto` stores W1 as int8.
+    pub explorer_max_bytes: u64,
+    pub explorer_weights: ExplorerWeights,
+}
+
+/// 4 MB: the explorer's default budget.
+pub const EXPLORER_MAX_BYTES: u64 = 4_000_000;
+
+impl Default for HandsOnConfig {
+    fn default() -> Self {
+        HandsOnConfig {
+            explorer_max_bytes: EXPLORER_MAX_BYTES,
+            explorer_weights: ExplorerWeights::Auto,
+        }
+    }
 }
 
 /// The most variants a sheet may have.
@@ -273,6 +307,16 @@ impl Config {
                     self.sheets.variants
                 ),
                 "one variant per seat row is plenty; the TA table lists them all",
+            );
+        }
+        if self.hands_on.explorer_max_bytes < 100_000 {
+            bad(
+                &["hands_on", "explorer_max_bytes"],
+                format!(
+                    "must be at least 100000, got {}",
+                    self.hands_on.explorer_max_bytes
+                ),
+                "the page and its script alone take about 60 kB; the default is 4000000",
             );
         }
         if let Some(url) = &self.site.base_url

@@ -32,6 +32,9 @@ pub enum Kind {
     Deck,
     /// A printable exercise sheet.
     Sheet,
+    /// The draw-a-digit explorer: the body is the page's introduction,
+    /// `templates/explorer.html` adds the app.
+    Explorer,
 }
 
 /// The front matter of a document (`+++` TOML `+++`).
@@ -243,7 +246,7 @@ pub fn parse(path: &Path, rel: String, text: String) -> Result<Doc, Diagnostic> 
         } else if message.contains("missing field `title`") {
             d = d.with_hint("every document needs `title = \"…\"`");
         } else if message.contains("unknown variant") {
-            d = d.with_hint("`kind` is one of \"page\", \"deck\", \"sheet\"");
+            d = d.with_hint("`kind` is one of \"page\", \"deck\", \"sheet\", \"explorer\"");
         }
         d
     })?;

@@ -15,6 +15,7 @@ pub mod diag;
 pub mod explain;
 pub mod figures;
 pub mod fsx;
+pub mod handson;
 pub mod httpd;
 pub mod knockout;
 pub mod kv;
@@ -108,6 +109,16 @@ pub fn train(s: &Session, force: bool) -> Result<model::ModelRun> {
     let cfg = load_config(&s.root)?;
     let (dataset, _) = load_data(s, &cfg)?;
     model::obtain(&s.cache_dir, &cfg.model, &dataset, force, &s.ui)
+}
+
+/// `kvlens export`: the cached (or freshly trained) model as files.
+pub fn export(
+    s: &Session,
+    format: handson::export::Format,
+    out: &Path,
+) -> Result<handson::export::Exported> {
+    let prepared = workshop::Prepared::load(s)?;
+    handson::export::export(&prepared, format, out)
 }
 
 /// What a successful build produced, besides the files.
@@ -271,6 +282,7 @@ pub fn render_site(
         decks: out.decks,
         sheets: out.sheets,
         ta_table: out.ta_table,
+        hands_on: out.hands_on,
         claims: out.claims,
         files: names,
     };

@@ -188,6 +188,23 @@ enum Command {
         #[arg(long)]
         print: bool,
     },
+    /// Write the trained model for use outside kvlens (numpy, safetensors).
+    ///
+    /// Writes kvlens-model.npz (or .safetensors) with w1 (rows = keys), b1,
+    /// w2 (columns = values), b2 and the initial weights init_w1 … init_b2,
+    /// all float32, and kvlens-model.json: what each array is, the config,
+    /// the test accuracy and the SHA-256 of the MNIST files. Uses the cached
+    /// model (trains if there is none). The site offers the same files under
+    /// downloads/, with the coding notebook.
+    ///
+    /// Example: kvlens export --format safetensors --out model/
+    Export {
+        #[arg(long, value_enum, default_value_t = FormatArg::Npz)]
+        format: FormatArg,
+        /// Folder to write into (default: export/ in the workshop folder).
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
+    },
     /// Find (or download) MNIST, verify its checksums and say what it holds.
     ///
     /// Looks in --mnist-dir, then KVLENS_MNIST_DIR, then [data] mnist_dir,
@@ -203,6 +220,14 @@ enum RankArg {
     Decision,
     /// By the L1 norm of the pair's scaled value.
     L1,
+}
+
+#[derive(clap::ValueEnum, Clone, Copy, Debug)]
+enum FormatArg {
+    /// numpy's .npz (np.load), one .npy array per tensor.
+    Npz,
+    /// safetensors (the metadata JSON is also in its header, key `kvlens`).
+    Safetensors,
 }
 
 #[derive(clap::ValueEnum, Clone, Copy, Debug)]
@@ -363,6 +388,32 @@ fn run(cli: Cli, ui: Ui) -> Result<()> {
                 summary.figures,
                 summary.files,
                 summary.out.display()
+            );
+        }
+        Command::Export { format, out } => {
+            let format = match format {
+                FormatArg::Npz => kvlens::handson::export::Format::Npz,
+                FormatArg::Safetensors => kvlens::handson::export::Format::Safetensors,
+            };
+            let out = out.unwrap_or_else(|| session.root.join("export"));
+            let done = kvlens::export(&session, format, &out)?;
+            for (path, bytes) in &done.files {
+                println!(
+                    "wrote {} ({} bytes)",
+                    path.display(),
+                    num::grouped(*bytes as u64)
+                );
+            }
+            println!(
+                "model {} ({}, test accuracy {} %, weights sha256 {})",
+                done.meta.architecture,
+                done.meta.cache_key.chars().take(12).collect::<String>(),
+                num::percent(done.meta.test_accuracy, 2),
+                done.meta
+                    .weights_sha256
+                    .chars()
+                    .take(12)
+                    .collect::<String>()
             );
         }
         Command::Data => {

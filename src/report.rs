@@ -10,7 +10,7 @@ use crate::nn::{EpochStats, Evaluation};
 use serde::Serialize;
 
 /// Bump when fields change meaning or are removed.
-pub const REPORT_VERSION: u32 = 4;
+pub const REPORT_VERSION: u32 = 5;
 
 #[derive(Debug, Clone, Serialize)]
 pub struct BuildReport {
@@ -30,6 +30,10 @@ pub struct BuildReport {
     pub sheets: Vec<crate::sheets::pages::SheetReport>,
     /// The TA table (None without sheets), relative to where it is written.
     pub ta_table: Option<String>,
+    /// The model downloads, the notebook (and its self-checks) and the
+    /// explorer (its encoding, weight and, when quantised, its agreement
+    /// with the trained model over the test set).
+    pub hands_on: crate::handson::HandsOnReport,
     /// Every claim of the content, checked against this model.
     pub claims: Vec<crate::shortcodes::expand::ClaimRecord>,
     /// Every file written under public/, sorted (the report itself included).

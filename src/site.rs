@@ -42,6 +42,8 @@ pub struct SiteOutput {
     /// `[sheets] publish_keys`, else only here (written beside `public/`).
     pub instructor: Vec<OutputFile>,
     pub ta_table: Option<String>,
+    /// The downloads, the notebook and the explorer.
+    pub hands_on: crate::handson::HandsOnReport,
     /// Things the author should know that do not stop the build.
     pub warnings: Vec<String>,
 }
@@ -181,6 +183,9 @@ pub fn render(input: &SiteInput) -> Result<SiteOutput> {
     for a in &input.content.assets {
         files.push(OutputFile::new(a.rel.clone(), crate::fsx::read(&a.source)?));
     }
+    let (downloads, download_names, notebook) =
+        crate::handson::downloads(an, input.tera, input.root)?;
+    files.extend(downloads);
     let docs_map: BTreeMap<String, (String, BTreeSet<String>)> = expansions
         .iter()
         .map(|p| (p.doc.rel.clone(), (p.doc.out_path(), p.ids.clone())))
@@ -189,6 +194,28 @@ pub fn render(input: &SiteInput) -> Result<SiteOutput> {
     all_files.extend(published.iter().map(|p| p.doc.out_path()));
     all_files.insert("index.html".to_string());
     all_files.insert(crate::REPORT_FILE.to_string());
+    let explorers: Vec<&Expansion> = published
+        .iter()
+        .copied()
+        .filter(|p| p.doc.front.kind == Kind::Explorer)
+        .collect();
+    if let Some(first) = explorers.first() {
+        all_files.insert(crate::handson::explorer::MODEL_JS.to_string());
+        all_files.insert(crate::handson::explorer::VECTORS.to_string());
+        for extra in explorers.iter().skip(1) {
+            problems.push(
+                Diagnostic::new(
+                    &extra.doc.source,
+                    format!(
+                        "a second explorer page; {} is one already",
+                        first.doc.source.display()
+                    ),
+                )
+                .at_offset(&extra.doc.text, extra.doc.text.find("kind").unwrap_or(0))
+                .with_hint("the explorer's model script is shared: keep one `kind = \"explorer\"` document"),
+            );
+        }
+    }
     let publish_keys = an.p.config.sheets.publish_keys;
     for p in &published {
         if p.doc.front.kind != Kind::Sheet {
@@ -236,6 +263,7 @@ pub fn render(input: &SiteInput) -> Result<SiteOutput> {
     let mut deck_links = Vec::new();
     let mut warnings = Vec::new();
     let mut sheets = Vec::new();
+    let mut explorer_report = None;
     let mut ta = Vec::new();
     let mut instructor = Vec::new();
     let sheet_input = crate::sheets::pages::SheetInput {
@@ -298,6 +326,45 @@ pub fn render(input: &SiteInput) -> Result<SiteOutput> {
         }
         if p.doc.is_home() {
             home_html = Some(r.html);
+            continue;
+        }
+        if p.doc.front.kind == Kind::Explorer {
+            if explorer_report.is_some() {
+                continue; // reported above
+            }
+            let theme_bytes = files
+                .iter()
+                .filter(|f| crate::handson::explorer::THEME_FILES.contains(&f.rel_path.as_str()))
+                .map(|f| f.bytes.len())
+                .sum();
+            let template = p
+                .doc
+                .front
+                .template
+                .as_deref()
+                .unwrap_or(crate::handson::explorer::TEMPLATE);
+            let e = crate::handson::ExplorerPage {
+                page: &page,
+                title: &p.doc.front.title,
+                description: p.doc.front.description.as_deref(),
+                intro: r.html,
+                template,
+                theme_bytes,
+            };
+            match crate::handson::explorer_page(an, input.tera, input.root, &e) {
+                Ok((out, report, warning)) => {
+                    files.extend(out);
+                    warnings.extend(warning);
+                    explorer_report = Some(report);
+                }
+                Err(err) => problems.push(
+                    Diagnostic::new(
+                        input.root.join("templates").join(template),
+                        format!("{err:#}"),
+                    )
+                    .with_hint(format!("while rendering {}", p.doc.source.display())),
+                ),
+            }
             continue;
         }
         if is_deck {
@@ -401,6 +468,11 @@ pub fn render(input: &SiteInput) -> Result<SiteOutput> {
         sheets,
         instructor,
         ta_table,
+        hands_on: crate::handson::HandsOnReport {
+            downloads: download_names,
+            notebook,
+            explorer: explorer_report,
+        },
         warnings,
     })
 }

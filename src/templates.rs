@@ -1,4 +1,5 @@
-//! Tera set-up: the workshop's `templates/*.html`, loaded in sorted order.
+//! Tera set-up: the workshop's `templates/*.html` (and the notebook's
+//! `notebook.py`), loaded in sorted order.
 //!
 //! Tera 1 (not 2): it is the version Zola and most of the ecosystem use, its
 //! documentation and error messages are mature, and `default-features =
@@ -11,27 +12,33 @@ use tera::Tera;
 
 /// The templates kvlens ships (this repository's `templates/`); a
 /// workshop's own `templates/<name>` replaces the one of the same name.
-pub const BUILTIN: [(&str, &str); 7] = [
+pub const BUILTIN: [(&str, &str); 9] = [
     ("base.html", include_str!("../templates/base.html")),
     ("deck.html", include_str!("../templates/deck.html")),
+    ("explorer.html", include_str!("../templates/explorer.html")),
     ("figures.html", include_str!("../templates/figures.html")),
     ("index.html", include_str!("../templates/index.html")),
+    ("notebook.py", include_str!("../templates/notebook.py")),
     ("page.html", include_str!("../templates/page.html")),
     ("sheet.html", include_str!("../templates/sheet.html")),
     ("ta.html", include_str!("../templates/ta.html")),
 ];
 
-/// Loads the built-in templates, then every `*.html` file of
-/// `<root>/templates` (if the folder exists), which replace built-ins of the
-/// same name. Syntax errors are reported per file with line and column, all
-/// at once.
+/// Loads the built-in templates, then every `*.html` file (and
+/// `notebook.py`) of `<root>/templates` (if the folder exists), which
+/// replace built-ins of the same name. Syntax errors are reported per file
+/// with line and column, all at once; the notebook's cell markers too.
 pub fn load(root: &Path) -> Result<Tera> {
     let dir = root.join("templates");
     let mut entries: Vec<_> = if dir.exists() {
         std::fs::read_dir(&dir)
             .with_context(|| format!("cannot read the templates folder {}", dir.display()))?
             .filter_map(|e| e.ok().map(|e| e.path()))
-            .filter(|p| p.extension().is_some_and(|x| x == "html"))
+            .filter(|p| {
+                p.extension().is_some_and(|x| x == "html")
+                    || p.file_name()
+                        .is_some_and(|n| n == crate::handson::notebook::TEMPLATE)
+            })
             .collect()
     } else {
         Vec::new()
@@ -50,6 +57,10 @@ pub fn load(root: &Path) -> Result<Tera> {
         let src = crate::fsx::read_to_string(&path)?;
         if let Err(e) = tera::Template::new(&name, None, &src) {
             problems.push(syntax_diagnostic(&e, &path));
+        } else if name == crate::handson::notebook::TEMPLATE
+            && let Err(ds) = crate::handson::notebook::check_source(&src, &path)
+        {
+            problems.0.extend(ds.0);
         }
         sources.insert(name, src);
     }

@@ -107,6 +107,8 @@ pub struct Analyses<'a> {
     /// Exercises of sheets computed so far (a sheet and its key share them;
     /// `serve` keeps them between prose edits), by `crate::sheets` key.
     pub(crate) exercises: RefCell<BTreeMap<String, Rc<crate::sheets::Instance>>>,
+    /// The hands-on downloads, notebook numbers and explorer encodings.
+    pub(crate) hands_on: crate::handson::Cache,
 }
 
 impl<'a> Analyses<'a> {
@@ -128,6 +130,7 @@ impl<'a> Analyses<'a> {
             svg_texts: RefCell::new(BTreeMap::new()),
             catalog_ids,
             exercises: RefCell::new(BTreeMap::new()),
+            hands_on: crate::handson::Cache::default(),
         })
     }
 

@@ -92,6 +92,7 @@ fn the_course_builds_at_three_widths_and_every_page_passes_the_browser_audit() {
     };
     let cache = tempfile::tempdir().unwrap();
     let mut audited = None;
+    let mut wide = None;
     for hidden in [64, 256, 1024] {
         let w = workshop(hidden);
         let o = kvlens(w.path(), cache.path(), &mnist, &["build"]);
@@ -113,7 +114,25 @@ fn the_course_builds_at_three_widths_and_every_page_passes_the_browser_audit() {
                 .iter()
                 .all(|c| c["holds"] == true)
         );
-        if hidden == 256 {
+        // The explorer carries the model: f32 while it fits 4 MB, else int8
+        // (1024 × 784 weights do not fit) with its agreement on the test set.
+        let ex = &report["hands_on"]["explorer"];
+        assert!(
+            ex["bytes"].as_u64().unwrap() <= 4_000_000,
+            "hidden = {hidden}: {ex}"
+        );
+        if hidden == 1024 {
+            assert_eq!(ex["encoding"], "int8", "{ex}");
+            let a = &ex["agreement"];
+            assert_eq!(a["of"], 10000);
+            assert!(a["agree"].as_u64().unwrap() >= 9900, "int8 agreement {a}");
+            eprintln!(
+                "hidden = 1024: int8 explorer agrees on {} of 10000 test predictions, largest logit difference {}",
+                a["agree"], a["max_logit_diff"]
+            );
+            wide = Some(w);
+        } else if hidden == 256 {
+            assert_eq!(ex["encoding"], "f32", "{ex}");
             audited = Some(w);
         }
     }
@@ -141,6 +160,12 @@ fn the_course_builds_at_three_widths_and_every_page_passes_the_browser_audit() {
     assert!(!decks.is_empty(), "the workshop has a deck");
     pages.push("index.html".into());
     pages.push("figures/index.html".into());
+    pages.push(
+        report["hands_on"]["explorer"]["page"]
+            .as_str()
+            .unwrap()
+            .to_string(),
+    );
     pages.extend(decks.iter().cloned());
     // The presenter view is a page of its own for the audit.
     pages.extend(decks.iter().map(|d| format!("{d}?presenter")));
@@ -189,6 +214,18 @@ fn the_course_builds_at_three_widths_and_every_page_passes_the_browser_audit() {
             }
         }
         problems.extend(axe_violations(&mut page, &axe, &format!("{rel}: axe")));
+    }
+    // The explorer reproduces the Rust analyses of its test vectors, f32
+    // (256 pairs) and int8 (1024 pairs).
+    let wide = wide.unwrap();
+    for (dir, what) in [(w.path(), "256"), (wide.path(), "1024")] {
+        let public = dir.join("public");
+        let mut page = crate::handson::open_explorer(&mut browser, &public, "explorer.html");
+        let (p, worst, worst_f32) = crate::handson::check_vectors(&mut page, &public);
+        eprintln!(
+            "explorer ({what} pairs): largest logit difference {worst:e} to the page's model, {worst_f32:e} to the trained model"
+        );
+        problems.extend(p.into_iter().map(|p| format!("explorer {what}: {p}")));
     }
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }

@@ -11,6 +11,7 @@ mod data_fetch;
 mod deck;
 mod explain;
 mod figures;
+mod handson;
 mod idx_hostile;
 mod population;
 mod serve;

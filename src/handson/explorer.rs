@@ -1,0 +1,371 @@
+//! The draw-a-digit explorer's data: the workshop's model as a classic
+//! script (`explorer/model.js`, base64 in a `window.KVLENS_MODEL` literal,
+//! so the page works from file:// with no fetch), the test digits one can
+//! start from, and test vectors (images with the logits and top pairs the
+//! Rust analyses give) that the browser tests run through the page's code.
+//!
+//! Size: when the page with its script, style and model would weigh more
+//! than `[hands_on] explorer_max_bytes`, W1 is stored as int8 with one f32
+//! scale per row (weight = q · scale, rounded to f32 as in Rust); the build
+//! report then says how many of the test predictions the quantised model
+//! shares with the real one. The other arrays are small and stay f32.
+
+use crate::kv::image::{DIGITS, analyse};
+use crate::nn::Mlp;
+use crate::workshop::Prepared;
+use anyhow::{Context, Result};
+use base64::Engine as _;
+use serde::Serialize;
+
+/// Output paths (below `public/`).
+pub const MODEL_JS: &str = "explorer/model.js";
+pub const VECTORS: &str = "explorer/test-vectors.json";
+/// Theme files the page loads besides the site's own.
+pub const THEME_FILES: [&str; 2] = ["theme/explorer.js", "theme/explorer.css"];
+/// The template of a `kind = "explorer"` document.
+pub const TEMPLATE: &str = "explorer.html";
+/// Correctly read test digits per class offered as starting points, and
+/// misread ones.
+const STARTERS_PER_DIGIT: usize = 2;
+const STARTER_MISTAKES: usize = 5;
+/// Top pairs recorded per test vector.
+const VECTOR_TOP: usize = 5;
+
+/// How W1 is stored in the page.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum Encoding {
+    #[default]
+    F32,
+    Int8,
+}
+
+/// A test digit the page can start from.
+#[derive(Debug, Clone, Serialize)]
+pub struct Starter {
+    /// Position in `KVLENS_MODEL.digits`.
+    pub position: usize,
+    /// Index in the MNIST test set.
+    pub index: usize,
+    pub label: u8,
+    /// The model's reading (None on a tie).
+    pub predicted: Option<u8>,
+}
+
+/// How far the quantised model is from the real one on the test set.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Agreement {
+    /// Test images whose prediction is the same with both models.
+    pub agree: usize,
+    pub of: usize,
+    /// Largest |logit difference| over the test set.
+    pub max_logit_diff: f64,
+}
+
+/// One encoding of the model for the page, with its test vectors.
+#[derive(Debug, Clone)]
+pub struct Encoded {
+    pub encoding: Encoding,
+    pub script: Vec<u8>,
+    pub vectors: Vec<u8>,
+    pub vector_count: usize,
+    pub agreement: Option<Agreement>,
+}
+
+/// W1 as int8 per row with f32 scales (max |w| ↦ 127), and the model the
+/// page computes with (W1 dequantised in f32, the rest as trained).
+pub fn quantise(m: &Mlp) -> (Vec<i8>, Vec<f32>, Mlp) {
+    let mut q = Vec::with_capacity(m.w1.len());
+    let mut scales = Vec::with_capacity(m.hidden());
+    let mut deq = m.clone();
+    for (i, row) in m.w1.rows().into_iter().enumerate() {
+        let max = row.iter().fold(0.0f32, |a, w| a.max(w.abs()));
+        let scale = if max > 0.0 { max / 127.0 } else { 0.0 };
+        scales.push(scale);
+        for (p, &w) in row.iter().enumerate() {
+            let v = if scale > 0.0 {
+                (w / scale).round().clamp(-127.0, 127.0) as i8
+            } else {
+                0
+            };
+            q.push(v);
+            deq.w1[[i, p]] = f32::from(v) * scale;
+        }
+    }
+    (q, scales, deq)
+}
+
+/// The test digits offered on the page: the first correctly read images of
+/// each digit, then the first misread ones.
+pub fn starters(p: &Prepared) -> Vec<Starter> {
+    let test = &p.dataset.test;
+    let preds = &p.evaluation.predictions;
+    let mut picked: Vec<usize> = Vec::new();
+    for d in 0..DIGITS as u8 {
+        picked.extend(
+            (0..test.len())
+                .filter(|&i| test.labels[i] == d && preds.get(i) == Some(&Some(d)))
+                .take(STARTERS_PER_DIGIT),
+        );
+    }
+    picked.extend(
+        (0..test.len())
+            .filter(|&i| preds.get(i).copied().flatten() != Some(test.labels[i]))
+            .take(STARTER_MISTAKES),
+    );
+    picked
+        .into_iter()
+        .enumerate()
+        .map(|(position, index)| Starter {
+            position,
+            index,
+            label: test.labels[index],
+            predicted: preds.get(index).copied().flatten(),
+        })
+        .collect()
+}
+
+fn b64(bytes: &[u8]) -> String {
+    base64::engine::general_purpose::STANDARD.encode(bytes)
+}
+
+fn f32_b64<'a>(v: impl Iterator<Item = &'a f32>) -> String {
+    b64(&v.flat_map(|x| x.to_le_bytes()).collect::<Vec<u8>>())
+}
+
+#[derive(Serialize)]
+struct ScriptDigit {
+    index: usize,
+    label: u8,
+    pixels: String,
+}
+
+#[derive(Serialize)]
+struct Script<'a> {
+    version: u32,
+    hidden: usize,
+    inputs: usize,
+    outputs: usize,
+    encoding: Encoding,
+    w1: String,
+    w1_scale: Option<String>,
+    b1: String,
+    w2: String,
+    b2: String,
+    digits: Vec<ScriptDigit>,
+    model_sha256: &'a str,
+    test_accuracy: f64,
+}
+
+#[derive(Serialize)]
+struct Vector {
+    name: String,
+    pixels: Vec<u8>,
+    /// The page's model (quantised when the page is).
+    logits: [f64; DIGITS],
+    prediction: Option<usize>,
+    top: usize,
+    runner_up: usize,
+    active: usize,
+    top_pairs: Vec<usize>,
+    settles_at: usize,
+    /// The trained f32 model's logits (differs from `logits` only when quantised).
+    logits_f32: [f64; DIGITS],
+}
+
+#[derive(Serialize)]
+struct Vectors<'a> {
+    encoding: Encoding,
+    model_sha256: &'a str,
+    /// |JS − Rust| allowed per logit for the page's model.
+    tolerance: f64,
+    vectors: Vec<Vector>,
+}
+
+/// The model script and test vectors in `encoding`.
+pub fn encode(p: &Prepared, encoding: Encoding) -> Result<Encoded> {
+    let m = p.model();
+    let (w1, w1_scale, page_model, agreement) = match encoding {
+        Encoding::F32 => (f32_b64(m.w1.iter()), None, None, None),
+        Encoding::Int8 => {
+            let (q, scales, deq) = quantise(m);
+            let bytes: Vec<u8> = q.iter().map(|&v| v.to_le_bytes()[0]).collect();
+            let agreement = agreement(p, &deq);
+            (
+                b64(&bytes),
+                Some(f32_b64(scales.iter())),
+                Some(deq),
+                Some(agreement),
+            )
+        }
+    };
+    let page_model = page_model.as_ref().unwrap_or(m);
+    let starters = starters(p);
+    let test = &p.dataset.test;
+    let script = Script {
+        version: 1,
+        hidden: m.hidden(),
+        inputs: crate::nn::mlp::INPUTS,
+        outputs: crate::nn::mlp::OUTPUTS,
+        encoding,
+        w1,
+        w1_scale,
+        b1: f32_b64(m.b1.iter()),
+        w2: f32_b64(m.w2.iter()),
+        b2: f32_b64(m.b2.iter()),
+        digits: starters
+            .iter()
+            .map(|s| ScriptDigit {
+                index: s.index,
+                label: s.label,
+                pixels: b64(test.image(s.index)),
+            })
+            .collect(),
+        model_sha256: &p.weights_sha256,
+        test_accuracy: p.evaluation.accuracy(),
+    };
+    let mut js = String::from(
+        "/* The workshop's model for the draw-a-digit explorer, written by kvlens. */\nwindow.KVLENS_MODEL = ",
+    );
+    js.push_str(&serde_json::to_string(&script).context("internal error: model script")?);
+    js.push_str(";\n");
+
+    // Test vectors: every starter, the blank image, and two keys as inputs.
+    let mut inputs: Vec<(String, Vec<u8>)> = starters
+        .iter()
+        .map(|s| (format!("test:{}", s.index), test.image(s.index).to_vec()))
+        .collect();
+    inputs.push(("blank".into(), vec![0; crate::data::PIXELS]));
+    for pair in [0, m.hidden() / 2] {
+        if let Some(k) = crate::kv::linear::key_input(m, pair) {
+            inputs.push((format!("key:{pair}"), k.pixels));
+        }
+    }
+    let vectors: Vec<Vector> = inputs
+        .into_iter()
+        .map(|(name, pixels)| {
+            let a = analyse(page_model, &pixels, None);
+            let logits_f32 = if encoding == Encoding::F32 {
+                a.logits
+            } else {
+                analyse(m, &pixels, None).logits
+            };
+            Vector {
+                name,
+                logits: a.logits,
+                prediction: a.prediction.digit(),
+                top: a.top,
+                runner_up: a.runner_up,
+                active: a.active,
+                top_pairs: a
+                    .by_decision
+                    .order
+                    .iter()
+                    .take(VECTOR_TOP)
+                    .copied()
+                    .collect(),
+                settles_at: a.by_decision.settles_at,
+                logits_f32,
+                pixels,
+            }
+        })
+        .collect();
+    let vector_count = vectors.len();
+    let mut vjson = serde_json::to_string_pretty(&Vectors {
+        encoding,
+        model_sha256: &p.weights_sha256,
+        tolerance: 1e-4,
+        vectors,
+    })
+    .context("internal error: test vectors")?;
+    vjson.push('\n');
+    Ok(Encoded {
+        encoding,
+        script: js.into_bytes(),
+        vectors: vjson.into_bytes(),
+        vector_count,
+        agreement,
+    })
+}
+
+/// Predictions of the quantised model against the trained one on the test set.
+fn agreement(p: &Prepared, deq: &Mlp) -> Agreement {
+    let real = crate::kv::population::activations(p.model(), &p.dataset.test);
+    let quant = crate::kv::population::activations(deq, &p.dataset.test);
+    let mut agree = 0;
+    let mut max_logit_diff = 0.0f64;
+    for (a, b) in real.logits.rows().into_iter().zip(quant.logits.rows()) {
+        let pa = a.as_slice().and_then(crate::nn::argmax_unique);
+        let pb = b.as_slice().and_then(crate::nn::argmax_unique);
+        if pa == pb {
+            agree += 1;
+        }
+        for (x, y) in a.iter().zip(b.iter()) {
+            max_logit_diff = max_logit_diff.max(f64::from((x - y).abs()));
+        }
+    }
+    Agreement {
+        agree,
+        of: real.labels.len(),
+        max_logit_diff,
+    }
+}
+
+/// The page's entry in the build report.
+#[derive(Debug, Clone, Serialize)]
+pub struct ExplorerReport {
+    pub page: String,
+    pub model_script: String,
+    pub test_vectors: String,
+    pub vectors: usize,
+    pub encoding: Encoding,
+    /// Page + its script and style + the model script.
+    pub bytes: usize,
+    pub max_bytes: u64,
+    /// Only when quantised: the quantised model's test predictions against
+    /// the trained model's.
+    pub agreement: Option<Agreement>,
+}
+
+/// The template's context.
+#[derive(Serialize)]
+pub struct PageContext<'a> {
+    pub root: String,
+    pub site_title: &'a str,
+    pub title: &'a str,
+    pub description: Option<&'a str>,
+    pub intro: String,
+    pub model_script: String,
+    pub hidden: usize,
+    pub encoding: Encoding,
+    pub model_sha: String,
+    pub test_accuracy: String,
+    pub digits: Vec<Starter>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quantised_rows_keep_their_largest_weight_and_stay_within_half_a_step() {
+        let m = crate::kv::testnet::net();
+        let (q, scales, deq) = quantise(&m);
+        for (i, row) in m.w1.rows().into_iter().enumerate() {
+            let s = scales[i];
+            for (p, &w) in row.iter().enumerate() {
+                assert!((deq.w1[[i, p]] - w).abs() <= s / 2.0 + 1e-7, "{i},{p}");
+                assert_eq!(deq.w1[[i, p]], f32::from(q[i * row.len() + p]) * s);
+            }
+            let max = row.iter().fold(0.0f32, |a, w| a.max(w.abs()));
+            assert!(
+                q[i * row.len()..(i + 1) * row.len()]
+                    .iter()
+                    .any(|v| v.unsigned_abs() == 127)
+                    || max == 0.0
+            );
+        }
+        assert_eq!(deq.w2, m.w2);
+        assert_eq!(deq.b1, m.b1);
+    }
+}

@@ -1,0 +1,213 @@
+//! The hands-on part: the model as downloads (`kvlens export` and the
+//! site's `downloads/`), the coding notebook, and the draw-a-digit explorer.
+//!
+//! Everything here depends only on the prepared model and the templates, so
+//! the expensive parts (archives, the notebook's numbers, the explorer's
+//! encodings with their test vectors) are memoised in [`Cache`] inside
+//! `Analyses` and reused by `serve` after prose edits.
+
+pub mod explorer;
+pub mod export;
+pub mod notebook;
+pub mod numbers;
+
+use crate::output::OutputFile;
+use crate::workshop::Analyses;
+use anyhow::Result;
+use serde::Serialize;
+use std::cell::{OnceCell, RefCell};
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::rc::Rc;
+
+/// The folder of the site's downloads.
+pub const DOWNLOADS: &str = "downloads";
+
+/// Memoised hands-on results (see the module docs).
+#[derive(Default)]
+pub struct Cache {
+    archives: OnceCell<Rc<Vec<OutputFile>>>,
+    expected: OnceCell<Rc<String>>,
+    encoded: RefCell<BTreeMap<String, Rc<explorer::Encoded>>>,
+}
+
+/// What the build report says about the hands-on part.
+#[derive(Debug, Clone, Serialize)]
+pub struct HandsOnReport {
+    pub downloads: Vec<String>,
+    pub notebook: notebook::NotebookReport,
+    /// The explorer page (None when no document has `kind = "explorer"`).
+    pub explorer: Option<explorer::ExplorerReport>,
+}
+
+/// `downloads/<name>`.
+pub fn download_path(name: &str) -> String {
+    format!("{DOWNLOADS}/{name}")
+}
+
+/// The notebook's template context.
+#[derive(Serialize)]
+struct NotebookContext<'a> {
+    nb: NotebookVars<'a>,
+}
+
+#[derive(Serialize)]
+struct NotebookVars<'a> {
+    model_file: &'static str,
+    meta_file: &'static str,
+    site_title: &'a str,
+    hidden: usize,
+    test_accuracy: String,
+    expected_json: &'a str,
+}
+
+/// The downloads (model in both formats, its JSON, the notebook) and the
+/// report's first two parts.
+pub fn downloads(
+    an: &Analyses,
+    tera: &tera::Tera,
+    root: &Path,
+) -> Result<(Vec<OutputFile>, Vec<String>, notebook::NotebookReport)> {
+    let p = an.p;
+    let cache = &an.hands_on;
+    let archives = match cache.archives.get() {
+        Some(a) => a.clone(),
+        None => {
+            let meta = export::meta(p);
+            let files = vec![
+                OutputFile::new(download_path(export::NPZ), export::npz(&p.run.trained)?),
+                OutputFile::new(
+                    download_path(export::SAFETENSORS),
+                    export::safetensors(&p.run.trained, &meta)?,
+                ),
+                OutputFile::new(download_path(export::META), export::meta_json(&meta)?),
+            ];
+            let files = Rc::new(files);
+            let _ = cache.archives.set(files.clone());
+            files
+        }
+    };
+    let expected = match cache.expected.get() {
+        Some(e) => e.clone(),
+        None => {
+            let e = numbers::expected(an)?;
+            let text = Rc::new(
+                serde_json::to_string_pretty(&e)
+                    .map_err(|e| anyhow::anyhow!("internal error: notebook numbers: {e}"))?,
+            );
+            let _ = cache.expected.set(text.clone());
+            text
+        }
+    };
+    let ctx = NotebookContext {
+        nb: NotebookVars {
+            model_file: export::NPZ,
+            meta_file: export::META,
+            site_title: &p.config.site.title,
+            hidden: p.model().hidden(),
+            test_accuracy: crate::num::percent(p.evaluation.accuracy(), 2),
+            expected_json: &expected,
+        },
+    };
+    let text = crate::templates::render(tera, notebook::TEMPLATE, &ctx, root)?;
+    let cells = notebook::cells(&text);
+    let rel = download_path(notebook::FILE);
+    let (bytes, report) = notebook::ipynb(&cells, &p.weights_sha256, &rel);
+    let mut files: Vec<OutputFile> = archives.as_ref().clone();
+    files.push(OutputFile::new(rel, bytes));
+    files.sort_by(|a, b| a.rel_path.cmp(&b.rel_path));
+    let names = files.iter().map(|f| f.rel_path.clone()).collect();
+    Ok((files, names, report))
+}
+
+/// The explorer's model in `encoding`, encoded once per `Analyses`.
+pub fn encoded(an: &Analyses, encoding: explorer::Encoding) -> Result<Rc<explorer::Encoded>> {
+    let key = format!("{encoding:?}");
+    if let Some(e) = an.hands_on.encoded.borrow().get(&key) {
+        return Ok(e.clone());
+    }
+    let e = Rc::new(explorer::encode(an.p, encoding)?);
+    an.hands_on.encoded.borrow_mut().insert(key, e.clone());
+    Ok(e)
+}
+
+/// The explorer page itself.
+pub struct ExplorerPage<'a> {
+    pub page: &'a str,
+    pub title: &'a str,
+    pub description: Option<&'a str>,
+    /// The document's body, rendered.
+    pub intro: String,
+    /// Template (`explorer.html` unless the front matter names another).
+    pub template: &'a str,
+    /// Bytes of the theme files the page loads (`explorer::THEME_FILES`).
+    pub theme_bytes: usize,
+}
+
+/// Renders the explorer page with its model script and test vectors,
+/// choosing the encoding by `[hands_on]`; a warning when even int8 is over
+/// the budget.
+pub fn explorer_page(
+    an: &Analyses,
+    tera: &tera::Tera,
+    root: &Path,
+    e: &ExplorerPage,
+) -> Result<(Vec<OutputFile>, explorer::ExplorerReport, Option<String>)> {
+    use crate::config::ExplorerWeights;
+    use explorer::Encoding;
+    let p = an.p;
+    let cfg = &p.config.hands_on;
+    let site_root = crate::markdown::root_of(e.page);
+    let render = |enc: &explorer::Encoded| -> Result<String> {
+        let ctx = explorer::PageContext {
+            root: site_root.clone(),
+            site_title: &p.config.site.title,
+            title: e.title,
+            description: e.description,
+            intro: e.intro.clone(),
+            model_script: format!("{site_root}/{}", explorer::MODEL_JS),
+            hidden: p.model().hidden(),
+            encoding: enc.encoding,
+            model_sha: p.weights_sha256.chars().take(12).collect(),
+            test_accuracy: crate::num::percent(p.evaluation.accuracy(), 2),
+            digits: explorer::starters(p),
+        };
+        crate::templates::render(tera, e.template, &ctx, root)
+    };
+    let first = match cfg.explorer_weights {
+        ExplorerWeights::Int8 => Encoding::Int8,
+        ExplorerWeights::Auto | ExplorerWeights::F32 => Encoding::F32,
+    };
+    let mut enc = encoded(an, first)?;
+    let mut html = render(&enc)?;
+    let size = |html: &str, enc: &explorer::Encoded| html.len() + e.theme_bytes + enc.script.len();
+    if cfg.explorer_weights == ExplorerWeights::Auto
+        && size(&html, &enc) as u64 > cfg.explorer_max_bytes
+    {
+        enc = encoded(an, Encoding::Int8)?;
+        html = render(&enc)?;
+    }
+    let bytes = size(&html, &enc);
+    let warning = (bytes as u64 > cfg.explorer_max_bytes).then(|| {
+        format!(
+            "the explorer page weighs {bytes} bytes with its model ({:?}), more than [hands_on] explorer_max_bytes = {}",
+            enc.encoding, cfg.explorer_max_bytes
+        )
+    });
+    let files = vec![
+        OutputFile::new(e.page, html),
+        OutputFile::new(explorer::MODEL_JS, enc.script.clone()),
+        OutputFile::new(explorer::VECTORS, enc.vectors.clone()),
+    ];
+    let report = explorer::ExplorerReport {
+        page: e.page.to_string(),
+        model_script: explorer::MODEL_JS.to_string(),
+        test_vectors: explorer::VECTORS.to_string(),
+        vectors: enc.vector_count,
+        encoding: enc.encoding,
+        bytes,
+        max_bytes: cfg.explorer_max_bytes,
+        agreement: enc.agreement.clone(),
+    };
+    Ok((files, report, warning))
+}
