@@ -105,7 +105,7 @@ pub fn downloads(
             meta_file: export::META,
             site_title: &p.config.site.title,
             hidden: p.model().hidden(),
-            test_accuracy: crate::num::percent(p.evaluation.accuracy(), 2),
+            test_accuracy: format!("{} %", crate::num::percent(p.evaluation.accuracy(), 2)),
             expected_json: &expected,
         },
     };
@@ -169,7 +169,7 @@ pub fn explorer_page(
             hidden: p.model().hidden(),
             encoding: enc.encoding,
             model_sha: p.weights_sha256.chars().take(12).collect(),
-            test_accuracy: crate::num::percent(p.evaluation.accuracy(), 2),
+            test_accuracy: format!("{} %", crate::num::percent(p.evaluation.accuracy(), 2)),
             digits: explorer::starters(p),
         };
         crate::templates::render(tera, e.template, &ctx, root)
