@@ -10,8 +10,7 @@
 
 use crate::config::ModelConfig;
 use crate::data::DataHashes;
-use crate::nn::Mlp;
-use crate::nn::train::{EpochStats, Trained};
+use crate::nn::train::Trained;
 use crate::workshop::Prepared;
 use anyhow::{Context, Result};
 use serde::Serialize;
@@ -72,49 +71,18 @@ pub struct Meta {
     /// SHA-256 of the four decompressed MNIST files trained and tested on.
     pub data_sha256: DataHashes,
     /// Per epoch: loss and accuracies (no timings, so the file repeats).
-    pub training: Vec<EpochReport>,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct EpochReport {
-    pub epoch: usize,
-    pub loss: f64,
-    pub train_accuracy: f64,
-    pub test_accuracy: f64,
-}
-
-impl From<&EpochStats> for EpochReport {
-    fn from(e: &EpochStats) -> Self {
-        EpochReport {
-            epoch: e.epoch,
-            loss: e.loss,
-            train_accuracy: e.train_accuracy,
-            test_accuracy: e.test_accuracy,
-        }
-    }
+    pub training: Vec<crate::report::EpochReport>,
 }
 
 /// The arrays in file order: (name, shape, little-endian f32 bytes).
 fn arrays(t: &Trained) -> Vec<(String, Vec<usize>, Vec<u8>)> {
     let mut out = Vec::new();
     for (prefix, m) in [("", &t.model), ("init_", &t.init)] {
-        for (name, shape, data) in mlp_arrays(m) {
+        for (name, shape, data) in crate::nn::cache::tensors(m) {
             out.push((format!("{prefix}{name}"), shape, data));
         }
     }
     out
-}
-
-fn mlp_arrays(m: &Mlp) -> [(&'static str, Vec<usize>, Vec<u8>); 4] {
-    let le = |v: &mut dyn Iterator<Item = &f32>| -> Vec<u8> {
-        v.flat_map(|x| x.to_le_bytes()).collect()
-    };
-    [
-        ("w1", vec![m.w1.nrows(), m.w1.ncols()], le(&mut m.w1.iter())),
-        ("b1", vec![m.b1.len()], le(&mut m.b1.iter())),
-        ("w2", vec![m.w2.nrows(), m.w2.ncols()], le(&mut m.w2.iter())),
-        ("b2", vec![m.b2.len()], le(&mut m.b2.iter())),
-    ]
 }
 
 /// The metadata of the prepared model.
@@ -176,7 +144,7 @@ pub fn meta(p: &Prepared) -> Meta {
             .trained
             .history
             .iter()
-            .map(EpochReport::from)
+            .map(crate::report::EpochReport::from)
             .collect(),
     }
 }
@@ -234,23 +202,12 @@ pub fn npz(t: &Trained) -> Result<Vec<u8>> {
 /// The weights and initial weights as `.safetensors`, with the metadata
 /// JSON under the key `kvlens`.
 pub fn safetensors(t: &Trained, meta: &Meta) -> Result<Vec<u8>> {
-    use safetensors::{Dtype, tensor::TensorView};
-    let owned = arrays(t);
-    let views = owned
-        .iter()
-        .map(|(name, shape, bytes)| {
-            Ok((
-                name.clone(),
-                TensorView::new(Dtype::F32, shape.clone(), bytes)?,
-            ))
-        })
-        .collect::<Result<Vec<_>, safetensors::SafeTensorError>>()?;
     let mut info = HashMap::new();
     info.insert(
         "kvlens".to_string(),
         serde_json::to_string(meta).context("internal error: export metadata")?,
     );
-    Ok(safetensors::serialize(views, Some(info))?)
+    crate::nn::cache::safetensors_bytes(&arrays(t), info)
 }
 
 /// What `kvlens export` wrote.
@@ -284,7 +241,11 @@ mod tests {
 
     #[test]
     fn npy_headers_are_padded_to_64_bytes_and_name_the_shape() {
-        for shape in [vec![3usize], vec![2, 3], vec![256, 784]] {
+        for (shape, dims) in [
+            (vec![3usize], "(3,)"),
+            (vec![2, 3], "(2, 3)"),
+            (vec![256, 784], "(256, 784)"),
+        ] {
             let n: usize = shape.iter().product();
             let f = npy(&shape, &vec![0u8; n * 4]);
             let header_len = u16::from_le_bytes([f[8], f[9]]) as usize;
@@ -292,18 +253,6 @@ mod tests {
             assert_eq!(f.len(), 10 + header_len + n * 4);
             let header = std::str::from_utf8(&f[10..10 + header_len]).unwrap();
             assert!(header.ends_with('\n'));
-            let dims = if shape.len() == 1 {
-                format!("({},)", shape[0])
-            } else {
-                format!(
-                    "({})",
-                    shape
-                        .iter()
-                        .map(|d| d.to_string())
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                )
-            };
             assert!(header.contains(&format!("'shape': {dims}")), "{header}");
         }
     }

@@ -77,7 +77,8 @@ pub fn weights_hash(m: &Mlp) -> String {
     hex(&h.finalize())
 }
 
-fn tensors(m: &Mlp) -> [(&'static str, Vec<usize>, Vec<u8>); 4] {
+/// w1, b1, w2, b2 as (name, shape, little-endian f32 bytes).
+pub(crate) fn tensors(m: &Mlp) -> [(&'static str, Vec<usize>, Vec<u8>); 4] {
     [
         (
             "w1",
@@ -106,7 +107,21 @@ pub fn to_bytes(t: &Trained, cfg: &ModelConfig, data: &DataHashes) -> Result<Vec
             owned.push((format!("{prefix}{name}"), shape, bytes));
         }
     }
-    let views = owned
+    let mut meta = HashMap::new();
+    meta.insert("format".to_string(), FORMAT_VERSION.to_string());
+    meta.insert("config".to_string(), serde_json::to_string(cfg)?);
+    meta.insert("data".to_string(), serde_json::to_string(data)?);
+    meta.insert("history".to_string(), serde_json::to_string(&t.history)?);
+    safetensors_bytes(&owned, meta)
+}
+
+/// Named f32 tensors (shape, little-endian bytes) and string metadata as a
+/// safetensors file.
+pub(crate) fn safetensors_bytes(
+    tensors: &[(String, Vec<usize>, Vec<u8>)],
+    meta: HashMap<String, String>,
+) -> Result<Vec<u8>> {
+    let views = tensors
         .iter()
         .map(|(name, shape, bytes)| {
             Ok((
@@ -115,11 +130,6 @@ pub fn to_bytes(t: &Trained, cfg: &ModelConfig, data: &DataHashes) -> Result<Vec
             ))
         })
         .collect::<Result<Vec<_>, safetensors::SafeTensorError>>()?;
-    let mut meta = HashMap::new();
-    meta.insert("format".to_string(), FORMAT_VERSION.to_string());
-    meta.insert("config".to_string(), serde_json::to_string(cfg)?);
-    meta.insert("data".to_string(), serde_json::to_string(data)?);
-    meta.insert("history".to_string(), serde_json::to_string(&t.history)?);
     Ok(safetensors::serialize(views, Some(meta))?)
 }
 
