@@ -634,3 +634,26 @@ fn drawing_on_the_explorer_updates_the_reading_and_undo_keys_and_starts_work() {
     let problems = page_problems(&mut page, &public, "explorer");
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
+
+#[test]
+fn a_broken_notebook_template_fails_at_its_line_and_keeps_the_old_site() {
+    let w = Workshop::new(MODEL);
+    let o = w.run(&["-q", "build"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let before = crate::common::tree(&w.public());
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut nb = std::fs::read_to_string(repo.join("templates/notebook.py")).unwrap();
+    let line = nb.lines().count() + 2;
+    nb.push_str("\n# %% tags=[\"answer\"]\nprint(1)\n");
+    w.write("templates/notebook.py", &nb);
+    for cmd in ["check", "build"] {
+        let o = w.run(&["-q", cmd]);
+        assert!(!o.status.success(), "{cmd} accepted a bad cell tag");
+        let err = stderr(&o);
+        assert!(
+            err.contains(&format!("templates/notebook.py:{line}:1")) && err.contains("one tag of setup, stub, solution, check"),
+            "{cmd}: {err}"
+        );
+    }
+    crate::common::assert_same_tree(&before, &crate::common::tree(&w.public()), "public/ after a failed build");
+}
