@@ -4,7 +4,7 @@
 //! check says "not done"), and the draw-a-digit explorer in Chromium (the
 //! build's test vectors through the page's own code, f32 and int8; strokes
 //! drawn with real pointer events, undo, keys, starting points; no console
-//! errors or requests; axe clean).
+//! errors or requests; axe clean), by mouse, touch and keyboard.
 
 use crate::browser::chromium_or_skip;
 use crate::common::{MODEL, Workshop, stderr, stdout};
@@ -607,6 +607,31 @@ fn drawing_on_the_explorer_updates_the_reading_and_undo_keys_and_starts_work() {
     wait_strokes(&mut page, 3);
     assert!(state(&mut page)["inked"].as_u64().unwrap() > 0);
 
+    // A finger: touch events become pointer events on the pad.
+    page.send(
+        "Emulation.setTouchEmulationEnabled",
+        json!({ "enabled": true, "maxTouchPoints": 1 }),
+    )
+    .unwrap();
+    let (x, y, w, h) = pad_box(&mut page);
+    let touch = |page: &mut Page, kind: &str, fx: f64| {
+        let points = if kind == "touchEnd" {
+            json!([])
+        } else {
+            json!([{ "x": x + fx * w, "y": y + 0.3 * h }])
+        };
+        page.send(
+            "Input.dispatchTouchEvent",
+            json!({ "type": kind, "touchPoints": points }),
+        )
+        .unwrap();
+    };
+    touch(&mut page, "touchStart", 0.3);
+    touch(&mut page, "touchMove", 0.5);
+    touch(&mut page, "touchMove", 0.7);
+    touch(&mut page, "touchEnd", 0.7);
+    wait_strokes(&mut page, 4);
+
     // Start from a test digit: the input is that digit's bytes exactly.
     page.eval("kvExplorer.startFromDigit(0)").unwrap();
     let s = state(&mut page);
@@ -651,9 +676,14 @@ fn a_broken_notebook_template_fails_at_its_line_and_keeps_the_old_site() {
         assert!(!o.status.success(), "{cmd} accepted a bad cell tag");
         let err = stderr(&o);
         assert!(
-            err.contains(&format!("templates/notebook.py:{line}:1")) && err.contains("one tag of setup, stub, solution, check"),
+            err.contains(&format!("templates/notebook.py:{line}:1"))
+                && err.contains("one tag of setup, stub, solution, check"),
             "{cmd}: {err}"
         );
     }
-    crate::common::assert_same_tree(&before, &crate::common::tree(&w.public()), "public/ after a failed build");
+    crate::common::assert_same_tree(
+        &before,
+        &crate::common::tree(&w.public()),
+        "public/ after a failed build",
+    );
 }
