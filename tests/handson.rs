@@ -1,10 +1,11 @@
 //! The hands-on part through the real binary: `kvlens export` in both
 //! formats, the site's downloads and notebook (its solution cells run with
 //! Debian's numpy and pass every self-check; with the stubs alone every
-//! check says "not done"), and the draw-a-digit explorer in Chromium (the
-//! build's test vectors through the page's own code, f32 and int8; strokes
-//! drawn with real pointer events, undo, keys, starting points; no console
-//! errors or requests; axe clean), by mouse, touch and keyboard.
+//! check says "not done"; a broken template fails at its line), and the
+//! draw-a-digit explorer in Chromium: the build's test vectors through the
+//! page's own code (f32 and int8), strokes drawn with real mouse, touch and
+//! key events, undo and the starting points; no console errors, no requests
+//! outside the site, axe clean.
 
 use crate::browser::chromium_or_skip;
 use crate::common::{MODEL, Workshop, stderr, stdout};
