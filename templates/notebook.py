@@ -923,6 +923,11 @@ check("knock-out", _check_knockout)
 # **What you saw.** The mean mode keeps the pairs' average push and removes
 # only what depends on the image. Whatever accuracy it wins back over the
 # zero mode was lost to a missing constant, not to a missing detector.
+#
+# A third control needs the training set, so it is not done here: zero the
+# pairs, then refit the output bias $b_2$ so a constant can make up for them.
+# The course page "Pairs across the test set" shows all three modes side by
+# side for this network.
 
 # %% [markdown]
 # ## Exercise 9: a key as an input
