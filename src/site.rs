@@ -183,8 +183,8 @@ pub fn render(input: &SiteInput) -> Result<SiteOutput> {
     for a in &input.content.assets {
         files.push(OutputFile::new(a.rel.clone(), crate::fsx::read(&a.source)?));
     }
-    let (downloads, download_names, notebook) =
-        crate::handson::downloads(an, input.tera, input.root)?;
+    let (downloads, notebook) = crate::handson::downloads(an, input.tera, input.root)?;
+    let download_names = downloads.iter().map(|f| f.rel_path.clone()).collect();
     files.extend(downloads);
     let docs_map: BTreeMap<String, (String, BTreeSet<String>)> = expansions
         .iter()

@@ -70,6 +70,8 @@ pub struct Encoded {
     pub vectors: Vec<u8>,
     pub vector_count: usize,
     pub agreement: Option<Agreement>,
+    /// The test digits in the script, for the page's list.
+    pub starters: Vec<Starter>,
 }
 
 /// W1 as int8 per row with f32 scales (max |w| ↦ 127), and the model the
@@ -285,6 +287,7 @@ pub fn encode(p: &Prepared, encoding: Encoding) -> Result<Encoded> {
         vectors: vjson.into_bytes(),
         vector_count,
         agreement,
+        starters,
     })
 }
 

@@ -15,8 +15,7 @@ use crate::output::OutputFile;
 use crate::workshop::Analyses;
 use anyhow::Result;
 use serde::Serialize;
-use std::cell::{OnceCell, RefCell};
-use std::collections::BTreeMap;
+use std::cell::OnceCell;
 use std::path::Path;
 use std::rc::Rc;
 
@@ -28,7 +27,17 @@ pub const DOWNLOADS: &str = "downloads";
 pub struct Cache {
     archives: OnceCell<Rc<Vec<OutputFile>>>,
     expected: OnceCell<Rc<String>>,
-    encoded: RefCell<BTreeMap<String, Rc<explorer::Encoded>>>,
+    f32: OnceCell<Rc<explorer::Encoded>>,
+    int8: OnceCell<Rc<explorer::Encoded>>,
+}
+
+/// The value in `cell`, made by `make` the first time.
+fn memo<T>(cell: &OnceCell<Rc<T>>, make: impl FnOnce() -> Result<T>) -> Result<Rc<T>> {
+    if let Some(v) = cell.get() {
+        return Ok(v.clone());
+    }
+    let v = Rc::new(make()?);
+    Ok(cell.get_or_init(|| v).clone())
 }
 
 /// What the build report says about the hands-on part.
@@ -61,44 +70,29 @@ struct NotebookVars<'a> {
     expected_json: &'a str,
 }
 
-/// The downloads (model in both formats, its JSON, the notebook) and the
-/// report's first two parts.
+/// The downloads (model in both formats, its JSON, the notebook), sorted,
+/// and the notebook's report.
 pub fn downloads(
     an: &Analyses,
     tera: &tera::Tera,
     root: &Path,
-) -> Result<(Vec<OutputFile>, Vec<String>, notebook::NotebookReport)> {
+) -> Result<(Vec<OutputFile>, notebook::NotebookReport)> {
     let p = an.p;
-    let cache = &an.hands_on;
-    let archives = match cache.archives.get() {
-        Some(a) => a.clone(),
-        None => {
-            let meta = export::meta(p);
-            let files = vec![
-                OutputFile::new(download_path(export::NPZ), export::npz(&p.run.trained)?),
-                OutputFile::new(
-                    download_path(export::SAFETENSORS),
-                    export::safetensors(&p.run.trained, &meta)?,
-                ),
-                OutputFile::new(download_path(export::META), export::meta_json(&meta)?),
-            ];
-            let files = Rc::new(files);
-            let _ = cache.archives.set(files.clone());
-            files
-        }
-    };
-    let expected = match cache.expected.get() {
-        Some(e) => e.clone(),
-        None => {
-            let e = numbers::expected(an)?;
-            let text = Rc::new(
-                serde_json::to_string_pretty(&e)
-                    .map_err(|e| anyhow::anyhow!("internal error: notebook numbers: {e}"))?,
-            );
-            let _ = cache.expected.set(text.clone());
-            text
-        }
-    };
+    let archives = memo(&an.hands_on.archives, || {
+        let meta = export::meta(p);
+        Ok(vec![
+            OutputFile::new(download_path(export::NPZ), export::npz(&p.run.trained)?),
+            OutputFile::new(
+                download_path(export::SAFETENSORS),
+                export::safetensors(&p.run.trained, &meta)?,
+            ),
+            OutputFile::new(download_path(export::META), export::meta_json(&meta)?),
+        ])
+    })?;
+    let expected = memo(&an.hands_on.expected, || {
+        serde_json::to_string_pretty(&numbers::expected(an)?)
+            .map_err(|e| anyhow::anyhow!("internal error: notebook numbers: {e}"))
+    })?;
     let ctx = NotebookContext {
         nb: NotebookVars {
             model_file: export::NPZ,
@@ -116,19 +110,16 @@ pub fn downloads(
     let mut files: Vec<OutputFile> = archives.as_ref().clone();
     files.push(OutputFile::new(rel, bytes));
     files.sort_by(|a, b| a.rel_path.cmp(&b.rel_path));
-    let names = files.iter().map(|f| f.rel_path.clone()).collect();
-    Ok((files, names, report))
+    Ok((files, report))
 }
 
 /// The explorer's model in `encoding`, encoded once per `Analyses`.
 pub fn encoded(an: &Analyses, encoding: explorer::Encoding) -> Result<Rc<explorer::Encoded>> {
-    let key = format!("{encoding:?}");
-    if let Some(e) = an.hands_on.encoded.borrow().get(&key) {
-        return Ok(e.clone());
-    }
-    let e = Rc::new(explorer::encode(an.p, encoding)?);
-    an.hands_on.encoded.borrow_mut().insert(key, e.clone());
-    Ok(e)
+    let cell = match encoding {
+        explorer::Encoding::F32 => &an.hands_on.f32,
+        explorer::Encoding::Int8 => &an.hands_on.int8,
+    };
+    memo(cell, || explorer::encode(an.p, encoding))
 }
 
 /// The explorer page itself.
@@ -170,7 +161,7 @@ pub fn explorer_page(
             encoding: enc.encoding,
             model_sha: p.weights_sha256.chars().take(12).collect(),
             test_accuracy: format!("{} %", crate::num::percent(p.evaluation.accuracy(), 2)),
-            digits: explorer::starters(p),
+            digits: enc.starters.clone(),
         };
         crate::templates::render(tera, e.template, &ctx, root)
     };

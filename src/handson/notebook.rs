@@ -262,6 +262,22 @@ mod tests {
     }
 
     #[test]
+    fn the_shipped_template_is_well_formed_with_nine_checks() {
+        let (_, src) = crate::templates::BUILTIN
+            .iter()
+            .find(|(n, _)| *n == TEMPLATE)
+            .unwrap();
+        check_source(src, Path::new("templates/notebook.py")).unwrap();
+        let cells = cells(src);
+        let count = |t: &str| cells.iter().filter(|c| c.tag.as_deref() == Some(t)).count();
+        assert_eq!(
+            (count("stub"), count("solution"), count("check")),
+            (9, 9, 9)
+        );
+        assert_eq!(check_names(&cells).len(), 9);
+    }
+
+    #[test]
     fn malformed_markers_and_markdown_lines_are_reported_at_their_line() {
         let src = "print(1)\n# %% tags=[\"answer\"]\nx = 1\n# %% [markdown]\nnot a comment\n# %% tags=stub\n";
         let e = check_source(src, Path::new("templates/notebook.py")).unwrap_err();

@@ -330,7 +330,7 @@ pub fn expected(an: &Analyses) -> Result<Expected> {
     let on_input = analyse(m, &input.pixels, None);
     let key_to_input = KeyToInput {
         pair: best,
-        pre: on_input.pair(best).map_or(input.pre, |c| c.pre),
+        pre: input.pre,
         prediction: on_input.prediction.digit(),
         logits: on_input.logits,
         value_favours: input.value_favours,
