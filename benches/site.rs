@@ -8,8 +8,9 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use kvlens::workshop::{Analyses, Prepared};
-use kvlens::{Session, load_sources, output, render_site, ui::Ui};
+use kvlens::analysis::{Analyses, Prepared};
+use kvlens::build::{load_sources, products, render};
+use kvlens::{Session, output, ui::Ui};
 use std::path::PathBuf;
 use std::time::Instant;
 
@@ -36,8 +37,9 @@ fn rebuild(c: &mut Criterion) {
     let loaded = t.elapsed();
     let t = Instant::now();
     let analyses = Analyses::new(&prepared).unwrap();
-    let (tera, content) = load_sources(&root).unwrap();
-    let (files, _) = render_site(&root, &analyses, &tera, &content, None, None).unwrap();
+    let products = products();
+    let (tera, content) = load_sources(&root, &products).unwrap();
+    let (files, _) = render(&root, &analyses, &products, &tera, &content, None, None).unwrap();
     let first = t.elapsed();
     let bytes: usize = files.iter().map(|f| f.bytes.len()).sum();
     eprintln!(
@@ -54,15 +56,16 @@ fn rebuild(c: &mut Criterion) {
     g.sample_size(20);
     g.bench_function("rebuild with model and analyses in memory", |b| {
         b.iter(|| {
-            let (tera, content) = load_sources(&root).unwrap();
-            let (files, _) = render_site(&root, &analyses, &tera, &content, None, None).unwrap();
+            let (tera, content) = load_sources(&root, &products).unwrap();
+            let (files, _) =
+                render(&root, &analyses, &products, &tera, &content, None, None).unwrap();
             output::write_all(&public, &files).unwrap();
         })
     });
     g.bench_function("render only (no disk writes)", |b| {
         b.iter(|| {
-            let (tera, content) = load_sources(&root).unwrap();
-            render_site(&root, &analyses, &tera, &content, None, None).unwrap()
+            let (tera, content) = load_sources(&root, &products).unwrap();
+            render(&root, &analyses, &products, &tera, &content, None, None).unwrap()
         })
     });
     g.finish();

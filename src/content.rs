@@ -37,6 +37,28 @@ pub enum Kind {
     Explorer,
 }
 
+impl Kind {
+    /// The kind as written in front matter.
+    pub fn name(self) -> &'static str {
+        match self {
+            Kind::Page => "page",
+            Kind::Deck => "deck",
+            Kind::Sheet => "sheet",
+            Kind::Explorer => "explorer",
+        }
+    }
+
+    /// What a document of this kind is, with its article.
+    pub fn noun(self) -> &'static str {
+        match self {
+            Kind::Page => "a course page",
+            Kind::Deck => "a slide deck",
+            Kind::Sheet => "an exercise sheet",
+            Kind::Explorer => "the explorer page",
+        }
+    }
+}
+
 /// The front matter of a document (`+++` TOML `+++`).
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]

@@ -122,3 +122,23 @@ impl Observer for TrainProgress<'_> {
         self.ui.interrupted()
     }
 }
+
+/// One epoch of training, as the build report and the model export show it.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct EpochReport {
+    pub epoch: usize,
+    pub loss: f64,
+    pub train_accuracy: f64,
+    pub test_accuracy: f64,
+}
+
+impl From<&crate::nn::EpochStats> for EpochReport {
+    fn from(e: &EpochStats) -> Self {
+        EpochReport {
+            epoch: e.epoch,
+            loss: e.loss,
+            train_accuracy: e.train_accuracy,
+            test_accuracy: e.test_accuracy,
+        }
+    }
+}

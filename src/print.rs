@@ -19,7 +19,6 @@
 use crate::browser::{Browser, Page, file_url, pdf_page_count};
 use crate::config::Paper;
 use crate::output::OutputFile;
-use crate::report::{BuildReport, DeckReport};
 use anyhow::{Context, Result};
 use std::path::Path;
 use std::time::Duration;
@@ -34,6 +33,18 @@ pub const LAYOUTS: [(&str, &str); 3] = [
 /// How long a deck may take to be ready for printing.
 const READY_TIMEOUT: Duration = Duration::from_secs(30);
 
+/// A page of the site to print, as a product asks for it.
+#[derive(Debug, Clone, PartialEq)]
+pub enum PrintJob {
+    /// A slide deck (`public/<page>`), printed in every layout of
+    /// [`LAYOUTS`] and measured slide by slide; `slides` pages expected.
+    Deck { page: String, slides: usize },
+    /// A paged document (a sheet, a key, the TA table) at `rel` (below
+    /// `public/`, or `instructor/…`); a learner's sheet has its exercises
+    /// measured against the printable height first.
+    Paged { rel: String, learner: bool },
+}
+
 /// What `build --pdf` printed: PDFs for `public/` and for the instructor's
 /// folder (paths start with `instructor/print/`; they are in `public` when
 /// the keys are published).
@@ -43,12 +54,12 @@ pub struct Pdfs {
     pub instructor: Vec<OutputFile>,
 }
 
-/// Prints every deck, sheet variant, key and the TA table of a build laid
-/// out under `root` as `crate::write_outputs` writes it (`public/`, and
-/// `instructor/` beside it), with one browser.
+/// Prints every job of a build laid out under `root` as
+/// `crate::build::write_outputs` writes it (`public/`, and `instructor/`
+/// beside it), with one browser: the decks first, then the paged documents.
 pub fn print_all(
     root: &Path,
-    report: &BuildReport,
+    jobs: &[PrintJob],
     publish_keys: bool,
     paper: Paper,
     chromium: &Path,
@@ -56,24 +67,38 @@ pub fn print_all(
     ui: &crate::ui::Ui,
 ) -> Result<Pdfs> {
     let mut out = Pdfs::default();
-    if report.decks.is_empty() && report.sheets.is_empty() {
+    if jobs.is_empty() {
         return Ok(out);
     }
+    let decks: Vec<(&str, usize)> = jobs
+        .iter()
+        .filter_map(|j| match j {
+            PrintJob::Deck { page, slides } => Some((page.as_str(), *slides)),
+            PrintJob::Paged { .. } => None,
+        })
+        .collect();
+    let paged: Vec<(&str, bool)> = jobs
+        .iter()
+        .filter_map(|j| match j {
+            PrintJob::Paged { rel, learner } => Some((rel.as_str(), *learner)),
+            PrintJob::Deck { .. } => None,
+        })
+        .collect();
     let mut browser = Browser::launch(chromium)?;
     let links = links_for_print(&file_url(&root.join("public")), base_url);
-    if !report.decks.is_empty() {
+    if !decks.is_empty() {
         let mut page = browser.new_page()?;
-        for deck in &report.decks {
+        for (deck, slides) in decks {
             out.public
-                .extend(print_deck(&mut page, root, deck, &links, ui)?);
+                .extend(print_deck(&mut page, root, deck, slides, &links, ui)?);
         }
     }
-    if !report.sheets.is_empty() {
+    if !paged.is_empty() {
         let mut page = browser.new_page()?;
-        print_sheets(
+        print_paged(
             &mut page,
             root,
-            report,
+            &paged,
             publish_keys,
             paper,
             &links,
@@ -88,31 +113,32 @@ pub fn print_all(
 fn print_deck(
     page: &mut Page,
     root: &Path,
-    deck: &DeckReport,
+    deck: &str,
+    slides: usize,
     links: &str,
     ui: &crate::ui::Ui,
 ) -> Result<Vec<OutputFile>> {
-    let stem = deck.page.strip_suffix(".html").unwrap_or(&deck.page);
+    let stem = deck.strip_suffix(".html").unwrap_or(deck);
     let mut out = Vec::new();
     for (suffix, query) in LAYOUTS {
         let name = format!("print/{stem}{suffix}.pdf");
         ui.status(&format!("printing {name}"));
         page.goto(&format!(
             "{}{query}",
-            file_url(&root.join("public").join(&deck.page))
+            file_url(&root.join("public").join(deck))
         ))?;
         page.wait_for(
             "document.documentElement.dataset.ready === '1' && document.fonts.status === 'loaded'",
             READY_TIMEOUT,
         )
-        .with_context(|| format!("{} did not get ready to print", deck.page))?;
+        .with_context(|| format!("{deck} did not get ready to print"))?;
         page.eval(links)?;
         if suffix.is_empty() {
             let overfull = overfull_slides(page)?;
             anyhow::ensure!(
                 overfull.is_empty(),
                 "{}: {} does not fit its 1280×720 slide (content size in CSS px); shorten it or split it with `---`",
-                deck.page,
+                deck,
                 overfull.join(", ")
             );
         }
@@ -120,9 +146,8 @@ fn print_deck(
         if suffix.is_empty() {
             let pages = pdf_page_count(&pdf);
             anyhow::ensure!(
-                pages == deck.slides,
-                "{name} has {pages} pages for {} slides: a slide is taller than its page (look for one with too much on it)",
-                deck.slides
+                pages == slides,
+                "{name} has {pages} pages for {slides} slides: a slide is taller than its page (look for one with too much on it)"
             );
         }
         out.push(OutputFile::new(name, pdf));
@@ -142,15 +167,15 @@ pub fn printable_px(paper: Paper) -> (f64, f64) {
     (px(w_mm - 30.0), px(h_mm - 34.0))
 }
 
-/// Every sheet variant (`print/sheets/…pdf`), every key and the TA table
-/// (`instructor/print/…pdf`). Before printing, each exercise of the
-/// learner's sheets is measured in print layout: one taller than a page
+/// Every paged document: a sheet variant to `print/sheets/…pdf`, a key or
+/// the TA table to `instructor/print/…pdf`. Before printing, each exercise
+/// of a learner's sheet is measured in print layout: one taller than a page
 /// fails the build, named, because it would break across pages.
 #[allow(clippy::too_many_arguments)]
-fn print_sheets(
+fn print_paged(
     page: &mut Page,
     root: &Path,
-    report: &BuildReport,
+    jobs: &[(&str, bool)],
     publish_keys: bool,
     paper: Paper,
     links: &str,
@@ -169,13 +194,7 @@ fn print_sheets(
         serde_json::json!({ "media": "print" }),
     )?;
     page.set_viewport(width.round() as u32, height.round() as u32, 1.0)?;
-    let mut jobs: Vec<(&str, bool)> = Vec::new(); // (page, is a learner's sheet)
-    for s in &report.sheets {
-        jobs.extend(s.pages.iter().map(|p| (p.as_str(), true)));
-        jobs.extend(s.keys.iter().map(|k| (k.as_str(), false)));
-    }
-    jobs.extend(report.ta_table.as_deref().map(|ta| (ta, false)));
-    for (rel, learner) in jobs {
+    for &(rel, learner) in jobs {
         let stem = rel.strip_suffix(".html").unwrap_or(rel);
         let (name, instructor) = match stem.strip_prefix("instructor/") {
             Some(inner) => (format!("instructor/print/{inner}.pdf"), !publish_keys),

@@ -1,8 +1,9 @@
 //! `kvlens serve`: build, serve the site on 127.0.0.1, watch the sources,
 //! rebuild what changed and reload the open pages.
 //!
-//! - The model, analyses and drawn figures (`workshop::Prepared` and
-//!   `Analyses`) stay in memory; an edit under `content/` (not `nets/`),
+//! - The model, analyses and drawn figures (`analysis::Prepared` and
+//!   `Analyses`), and the products with their memos, stay in memory; an
+//!   edit under `content/` (not `nets/`),
 //!   `templates/` or `theme/` re-renders pages only. A change to
 //!   `workshop.toml` or a toy net prepares again (the model comes from the
 //!   cache, or is retrained with progress in the terminal when `[model]`
@@ -20,10 +21,12 @@
 //!
 //! Side effects: the only module with a server and a watcher.
 
+use crate::analysis::{Analyses, Prepared};
+use crate::content;
 use crate::diag::Diagnostics;
 use crate::httpd::{Reply, Request};
-use crate::workshop::{Analyses, Prepared};
-use crate::{Session, content};
+use crate::product::Product;
+use crate::session::Session;
 use anyhow::{Context, Result};
 use std::collections::BTreeMap;
 use std::io::Write;
@@ -106,7 +109,8 @@ pub fn serve(s: &Session, port: u16) -> Result<()> {
     loop {
         let next = match Prepared::load(s) {
             Ok(prepared) => match Analyses::new(&prepared) {
-                Ok(analyses) => ctx.serve_edits(&analyses)?,
+                // The products' memos live as long as the analyses.
+                Ok(analyses) => ctx.serve_edits(&analyses, &crate::build::products())?,
                 Err(e) => ctx.failed(&e)?,
             },
             Err(e) => ctx.failed(&e)?,
@@ -148,10 +152,14 @@ impl Loop<'_> {
 
     /// Rebuilds on every prose edit until the model must be prepared again
     /// (`Some(Change::Model)`) or Ctrl-C (`None`).
-    fn serve_edits(&mut self, analyses: &Analyses) -> Result<Option<Change>> {
+    fn serve_edits(
+        &mut self,
+        analyses: &Analyses,
+        products: &[Box<dyn Product>],
+    ) -> Result<Option<Change>> {
         loop {
             let t = Instant::now();
-            match rebuild(self.s, analyses) {
+            match rebuild(self.s, analyses, products) {
                 Ok(files) => {
                     let pages = files.keys().filter(|k| k.ends_with(".html")).count();
                     let ms = t.elapsed().as_millis();
@@ -185,14 +193,19 @@ impl Loop<'_> {
 }
 
 /// Renders the site from the sources on disk and writes public/.
-fn rebuild(s: &Session, analyses: &Analyses) -> Result<BTreeMap<String, Vec<u8>>> {
-    let (tera, content) = crate::load_sources(&s.root)?;
-    let (files, built) =
-        crate::render_site(&s.root, analyses, &tera, &content, s.track, s.variants)?;
+fn rebuild(
+    s: &Session,
+    analyses: &Analyses,
+    products: &[Box<dyn Product>],
+) -> Result<BTreeMap<String, Vec<u8>>> {
+    let (tera, content) = crate::build::load_sources(&s.root, products)?;
+    let (files, built) = crate::build::render(
+        &s.root, analyses, products, &tera, &content, s.track, s.variants,
+    )?;
     for w in &built.warnings {
         eprintln!("warning: {w}");
     }
-    crate::write_outputs(&s.root, &analyses.p.config, &files, &built.instructor)?;
+    crate::build::write_outputs(&s.root, &analyses.p.config, &files, &built.instructor)?;
     Ok(files.into_iter().map(|f| (f.rel_path, f.bytes)).collect())
 }
 

@@ -1,5 +1,5 @@
-//! Tera set-up: the workshop's `templates/*.html` (and the notebook's
-//! `notebook.py`), loaded in sorted order.
+//! Tera set-up: the templates the products ship (`crate::product::Template`)
+//! overlaid with the workshop's `templates/`, loaded in sorted order.
 //!
 //! Tera 1 (not 2): it is the version Zola and most of the ecosystem use, its
 //! documentation and error messages are mature, and `default-features =
@@ -10,25 +10,23 @@ use anyhow::{Context, Result};
 use std::path::Path;
 use tera::Tera;
 
-/// The templates kvlens ships (this repository's `templates/`); a
-/// workshop's own `templates/<name>` replaces the one of the same name.
-pub const BUILTIN: [(&str, &str); 9] = [
-    ("base.html", include_str!("../templates/base.html")),
-    ("deck.html", include_str!("../templates/deck.html")),
-    ("explorer.html", include_str!("../templates/explorer.html")),
-    ("figures.html", include_str!("../templates/figures.html")),
-    ("index.html", include_str!("../templates/index.html")),
-    ("notebook.py", include_str!("../templates/notebook.py")),
-    ("page.html", include_str!("../templates/page.html")),
-    ("sheet.html", include_str!("../templates/sheet.html")),
-    ("ta.html", include_str!("../templates/ta.html")),
-];
+/// A template a product ships, with an optional check of its source (run
+/// on a workshop's own version of it).
+pub struct Template {
+    pub name: &'static str,
+    pub source: &'static str,
+    pub check: Option<SourceCheck>,
+}
 
-/// Loads the built-in templates, then every `*.html` file (and
-/// `notebook.py`) of `<root>/templates` (if the folder exists), which
-/// replace built-ins of the same name. Syntax errors are reported per file
-/// with line and column, all at once; the notebook's cell markers too.
-pub fn load(root: &Path) -> Result<Tera> {
+/// A check of a template's source text at its path.
+pub type SourceCheck = fn(&str, &Path) -> Result<(), Diagnostics>;
+
+/// Loads the products' built-in templates, then every `*.html` file (and
+/// every other file named like a built-in, e.g. `notebook.py`) of
+/// `<root>/templates` (if the folder exists), which replace built-ins of the
+/// same name. Syntax errors are reported per file with line and column, all
+/// at once, and so are the problems a product's own check finds.
+pub fn load(root: &Path, builtin: &[&Template]) -> Result<Tera> {
     let dir = root.join("templates");
     let mut entries: Vec<_> = if dir.exists() {
         std::fs::read_dir(&dir)
@@ -37,16 +35,16 @@ pub fn load(root: &Path) -> Result<Tera> {
             .filter(|p| {
                 p.extension().is_some_and(|x| x == "html")
                     || p.file_name()
-                        .is_some_and(|n| n == crate::handson::notebook::TEMPLATE)
+                        .is_some_and(|n| builtin.iter().any(|t| n == t.name))
             })
             .collect()
     } else {
         Vec::new()
     };
     entries.sort();
-    let mut sources: std::collections::BTreeMap<String, String> = BUILTIN
+    let mut sources: std::collections::BTreeMap<String, String> = builtin
         .iter()
-        .map(|(n, s)| (n.to_string(), s.to_string()))
+        .map(|t| (t.name.to_string(), t.source.to_string()))
         .collect();
     let mut problems = Diagnostics::default();
     for path in entries {
@@ -55,10 +53,14 @@ pub fn load(root: &Path) -> Result<Tera> {
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
         let src = crate::fsx::read_to_string(&path)?;
+        let check = builtin
+            .iter()
+            .find(|t| t.name == name)
+            .and_then(|t| t.check);
         if let Err(e) = tera::Template::new(&name, None, &src) {
             problems.push(syntax_diagnostic(&e, &path));
-        } else if name == crate::handson::notebook::TEMPLATE
-            && let Err(ds) = crate::handson::notebook::check_source(&src, &path)
+        } else if let Some(check) = check
+            && let Err(ds) = check(&src, &path)
         {
             problems.0.extend(ds.0);
         }

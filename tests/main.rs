@@ -2,6 +2,7 @@
 //! workshops, and the data layer against a local HTTP mirror.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod architecture;
 mod browser;
 mod cli;
 mod common;

@@ -419,16 +419,18 @@ fn the_authoring_guide_names_every_shortcode_argument_family_and_quantity() {
             missing.push(format!("{what} `{name}`"));
         }
     };
-    for spec in kvlens::shortcodes::SPECS {
+    let products = kvlens::build::products();
+    let sets = kvlens::build::shortcode_sets(&products);
+    for spec in (kvlens::shortcodes::Registry { sets: &sets }).specs() {
         need(spec.name, "shortcode");
         for a in spec.args() {
             need(a.name, &format!("argument of {}", spec.name));
         }
     }
-    for f in kvlens::shortcodes::figure::FAMILIES {
+    for f in kvlens::embeds::figure::FAMILIES {
         need(f.name, "figure family");
     }
-    for q in kvlens::shortcodes::quantity::QUANTITIES {
+    for q in kvlens::embeds::quantity::QUANTITIES {
         need(q.name, "quantity");
     }
     assert!(

@@ -26,7 +26,6 @@ pub mod mistakes;
 pub mod population;
 
 pub mod catalog;
-pub mod files;
 pub mod style;
 pub mod training_curve;
 

@@ -10,9 +10,9 @@
 //! report then says how many of the test predictions the quantised model
 //! shares with the real one. The other arrays are small and stay f32.
 
+use crate::analysis::Prepared;
 use crate::kv::image::{DIGITS, analyse};
 use crate::nn::Mlp;
-use crate::workshop::Prepared;
 use anyhow::{Context, Result};
 use base64::Engine as _;
 use serde::Serialize;

@@ -8,10 +8,10 @@
 //! the archive is the `zip` crate's, stored (weights barely compress) with
 //! the DOS epoch as every member's time, so two exports are byte-identical.
 
+use crate::analysis::Prepared;
 use crate::config::ModelConfig;
 use crate::data::DataHashes;
 use crate::nn::train::Trained;
-use crate::workshop::Prepared;
 use anyhow::{Context, Result};
 use serde::Serialize;
 use std::collections::HashMap;
@@ -71,7 +71,7 @@ pub struct Meta {
     /// SHA-256 of the four decompressed MNIST files trained and tested on.
     pub data_sha256: DataHashes,
     /// Per epoch: loss and accuracies (no timings, so the file repeats).
-    pub training: Vec<crate::report::EpochReport>,
+    pub training: Vec<crate::model::EpochReport>,
 }
 
 /// The arrays in file order: (name, shape, little-endian f32 bytes).
@@ -144,7 +144,7 @@ pub fn meta(p: &Prepared) -> Meta {
             .trained
             .history
             .iter()
-            .map(crate::report::EpochReport::from)
+            .map(crate::model::EpochReport::from)
             .collect(),
     }
 }

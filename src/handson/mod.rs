@@ -3,16 +3,18 @@
 //!
 //! Everything here depends only on the prepared model and the templates, so
 //! the expensive parts (archives, the notebook's numbers, the explorer's
-//! encodings with their test vectors) are memoised in [`Cache`] inside
-//! `Analyses` and reused by `serve` after prose edits.
+//! encodings with their test vectors) are memoised in [`Cache`], owned by
+//! the product ([`product::HandsOn`]) and reused by `serve` after prose
+//! edits.
 
 pub mod explorer;
 pub mod export;
 pub mod notebook;
 pub mod numbers;
+pub mod product;
 
+use crate::analysis::Analyses;
 use crate::output::OutputFile;
-use crate::workshop::Analyses;
 use anyhow::Result;
 use serde::Serialize;
 use std::cell::OnceCell;
@@ -74,11 +76,12 @@ struct NotebookVars<'a> {
 /// and the notebook's report.
 pub fn downloads(
     an: &Analyses,
+    cache: &Cache,
     tera: &tera::Tera,
     root: &Path,
 ) -> Result<(Vec<OutputFile>, notebook::NotebookReport)> {
     let p = an.p;
-    let archives = memo(&an.hands_on.archives, || {
+    let archives = memo(&cache.archives, || {
         let meta = export::meta(p);
         Ok(vec![
             OutputFile::new(download_path(export::NPZ), export::npz(&p.run.trained)?),
@@ -89,7 +92,7 @@ pub fn downloads(
             OutputFile::new(download_path(export::META), export::meta_json(&meta)?),
         ])
     })?;
-    let expected = memo(&an.hands_on.expected, || {
+    let expected = memo(&cache.expected, || {
         serde_json::to_string_pretty(&numbers::expected(an)?)
             .map_err(|e| anyhow::anyhow!("internal error: notebook numbers: {e}"))
     })?;
@@ -113,11 +116,15 @@ pub fn downloads(
     Ok((files, report))
 }
 
-/// The explorer's model in `encoding`, encoded once per `Analyses`.
-pub fn encoded(an: &Analyses, encoding: explorer::Encoding) -> Result<Rc<explorer::Encoded>> {
+/// The explorer's model in `encoding`, encoded once per `cache`.
+pub fn encoded(
+    an: &Analyses,
+    cache: &Cache,
+    encoding: explorer::Encoding,
+) -> Result<Rc<explorer::Encoded>> {
     let cell = match encoding {
-        explorer::Encoding::F32 => &an.hands_on.f32,
-        explorer::Encoding::Int8 => &an.hands_on.int8,
+        explorer::Encoding::F32 => &cache.f32,
+        explorer::Encoding::Int8 => &cache.int8,
     };
     memo(cell, || explorer::encode(an.p, encoding))
 }
@@ -140,6 +147,7 @@ pub struct ExplorerPage<'a> {
 /// the budget.
 pub fn explorer_page(
     an: &Analyses,
+    cache: &Cache,
     tera: &tera::Tera,
     root: &Path,
     e: &ExplorerPage,
@@ -169,13 +177,13 @@ pub fn explorer_page(
         ExplorerWeights::Int8 => Encoding::Int8,
         ExplorerWeights::Auto | ExplorerWeights::F32 => Encoding::F32,
     };
-    let mut enc = encoded(an, first)?;
+    let mut enc = encoded(an, cache, first)?;
     let mut html = render(&enc)?;
     let size = |html: &str, enc: &explorer::Encoded| html.len() + e.theme_bytes + enc.script.len();
     if cfg.explorer_weights == ExplorerWeights::Auto
         && size(&html, &enc) as u64 > cfg.explorer_max_bytes
     {
-        enc = encoded(an, Encoding::Int8)?;
+        enc = encoded(an, cache, Encoding::Int8)?;
         html = render(&enc)?;
     }
     let bytes = size(&html, &enc);

@@ -263,10 +263,11 @@ mod tests {
 
     #[test]
     fn the_shipped_template_is_well_formed_with_nine_checks() {
-        let (_, src) = crate::templates::BUILTIN
+        let src = crate::product::Product::templates(&super::super::product::HandsOn::default())
             .iter()
-            .find(|(n, _)| *n == TEMPLATE)
-            .unwrap();
+            .find(|t| t.name == TEMPLATE)
+            .unwrap()
+            .source;
         check_source(src, Path::new("templates/notebook.py")).unwrap();
         let cells = cells(src);
         let count = |t: &str| cells.iter().filter(|c| c.tag.as_deref() == Some(t)).count();

@@ -3,11 +3,11 @@
 //! `kv::linear`) on the same example images (`figures::catalog::EXAMPLES`),
 //! so a notebook answer, a course figure and `kvlens explain` agree.
 
+use crate::analysis::{Analyses, Image};
 use crate::figures::catalog::{EXAMPLES, KNOCKOUT_DIGIT, KNOCKOUT_K};
 use crate::kv::image::{DIGITS, ImageAnalysis, analyse};
 use crate::kv::population::KnockoutMode;
 use crate::kv::select::SplitName;
-use crate::workshop::{Analyses, Image};
 use anyhow::{Result, anyhow, bail};
 use serde::Serialize;
 use std::rc::Rc;

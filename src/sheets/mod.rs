@@ -5,21 +5,22 @@
 //! number, the usual wrong answers, and a verification at build time.
 //!
 //! Stage: a sheet document is expanded once per variant and mode (the
-//! learner's sheet, the instructor's key) by the shortcode expander, which
-//! calls [`exercise`] for each block; [`render`] wraps the results in
-//! `templates/sheet.html`, checks each variant teaches what it should, and
-//! adds the TA table. Keys go to `instructor/` unless `[sheets]
+//! learner's sheet, the instructor's key) by the shortcode engine, which
+//! hands each block to [`product::Sheets`] and so to [`exercise`];
+//! [`pages::render`] wraps the results in `templates/sheet.html`, checks
+//! each variant teaches what it should, and the product adds the TA table. Keys go to `instructor/` unless `[sheets]
 //! publish_keys = true`.
 
 pub mod key;
 pub mod pages;
+pub mod product;
 pub mod real;
 pub mod spec;
 pub mod toy;
 
+use crate::analysis::Analyses;
 use crate::markdown::escape_attr;
 use crate::shortcodes::{Args, Fail};
-use crate::workshop::Analyses;
 use key::Key;
 use serde::Serialize;
 use spec::{ExSpec, ExType, Space};
@@ -177,6 +178,7 @@ pub struct Rendered {
 pub fn exercise(
     args: &Args,
     an: &Analyses,
+    memo: &std::cell::RefCell<std::collections::BTreeMap<String, std::rc::Rc<Instance>>>,
     doc: &crate::content::Doc,
     ctx: &SheetCtx,
     number: usize,
@@ -200,12 +202,12 @@ pub fn exercise(
         "{}\u{0}{number}\u{0}{}\u{0}{}\u{0}{twin:?}\u{0}{call_text}",
         doc.rel, ctx.variant, ctx.seed
     );
-    let cached = an.exercises.borrow().get(&memo_key).cloned();
+    let cached = memo.borrow().get(&memo_key).cloned();
     let inst = match cached {
         Some(inst) => inst,
         None => {
             let inst = std::rc::Rc::new(instance(&spec, args, an, doc, ctx, number, twin)?);
-            an.exercises.borrow_mut().insert(memo_key, inst.clone());
+            memo.borrow_mut().insert(memo_key, inst.clone());
             inst
         }
     };

@@ -2,13 +2,14 @@
 //! variant's answer key, and the document's rows of the TA table; each
 //! variant checked to teach what the sheet is for.
 
+use super::product::SheetState;
 use super::{ExerciseRecord, Mode, SheetCtx};
+use crate::analysis::Analyses;
 use crate::content::Doc;
 use crate::diag::Diagnostic;
 use crate::markdown::{LinkContext, root_of};
 use crate::output::OutputFile;
-use crate::shortcodes::expand::{Expanded, expand_sheet};
-use crate::workshop::Analyses;
+use crate::shortcodes::{Expanded, Registry, State};
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
@@ -241,6 +242,8 @@ pub struct SheetInput<'a, 'b> {
     pub root: &'a Path,
     pub an: &'a Analyses<'b>,
     pub tera: &'a tera::Tera,
+    /// The shortcode sets a sheet is expanded with.
+    pub codes: Registry<'a>,
     pub docs: &'a BTreeMap<String, (String, BTreeSet<String>)>,
     pub files: &'a BTreeSet<String>,
     pub drafts: &'a BTreeSet<String>,
@@ -285,7 +288,13 @@ pub fn render(
             let expanded = if v == 1 && mode == Mode::Sheet {
                 first
             } else {
-                fresh = expand_sheet(doc, Some(input.an), &ctx, page);
+                fresh = crate::shortcodes::expand::expand(
+                    doc,
+                    Some(input.an),
+                    page,
+                    input.codes,
+                    State::default().with(SheetState::new(ctx)),
+                );
                 &fresh
             };
             for d in &expanded.problems {
@@ -316,10 +325,14 @@ pub fn render(
                     problems.push(d);
                 }
             }
+            let exercises: &[ExerciseRecord] = expanded
+                .state
+                .get::<SheetState>()
+                .map_or(&[], |s| &s.records);
             if mode == Mode::Sheet {
-                records = expanded.exercises.clone();
+                records = exercises.to_vec();
             }
-            let minutes: u32 = expanded.exercises.iter().map(|e| e.minutes).sum();
+            let minutes: u32 = exercises.iter().map(|e| e.minutes).sum();
             let title_line = match (mode, variants) {
                 (Mode::Key, 1) => format!("Answer key: {}", doc.front.title),
                 (Mode::Key, n) => format!("Answer key: {} · variant {v} of {n}", doc.front.title),
@@ -351,8 +364,7 @@ pub fn render(
                         current: n == v,
                     })
                     .collect(),
-                exercises: expanded
-                    .exercises
+                exercises: exercises
                     .iter()
                     .map(|e| ExerciseLine {
                         number: e.number,

@@ -6,12 +6,12 @@
 use super::key::{Expr, Key, Slip};
 use super::spec::{ExSpec, ExType};
 use super::{AnswerBox, Instance, Part, Teaches};
+use crate::analysis::Analyses;
 use crate::figures::style::Variant;
 use crate::kv::image::DIGITS;
 use crate::markdown::escape_attr;
 use crate::nn::mlp::argmax_unique;
 use crate::shortcodes::{Args, Fail};
-use crate::workshop::Analyses;
 use rand::RngExt;
 use rust_decimal::Decimal;
 
@@ -45,7 +45,7 @@ fn dec(x: f64, digits: usize) -> Decimal {
 
 fn inline(fig: &crate::figures::Figure, caption: &str) -> String {
     let svg = fig.to_svg_string();
-    crate::shortcodes::figure::html(fig, &svg, ".", Some(caption), true, &fig.id).replacen(
+    crate::embeds::figure::html(fig, &svg, ".", Some(caption), true, &fig.id).replacen(
         "class=\"kv-figure\"",
         "class=\"kv-figure exercise-figure\"",
         1,

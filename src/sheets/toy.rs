@@ -456,7 +456,7 @@ fn slips(
 /// An inline figure.
 fn figure_html(fig: &crate::figures::Figure, caption: &str) -> String {
     let svg = fig.to_svg_string();
-    let html = crate::shortcodes::figure::html(fig, &svg, ".", Some(caption), true, &fig.id);
+    let html = crate::embeds::figure::html(fig, &svg, ".", Some(caption), true, &fig.id);
     html.replacen(
         "class=\"kv-figure\"",
         "class=\"kv-figure exercise-figure\"",

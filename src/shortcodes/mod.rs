@@ -1,26 +1,22 @@
-//! Shortcodes: what each call found by the scanner (`crate::shortcode`)
-//! means. The table [`SPECS`] names every shortcode and argument with its
-//! type; [`validate`] checks a call against it without the model (so `check`
-//! can report every mistake of every file), and [`expand`] turns a
-//! document's calls into HTML/markdown with the model's numbers.
+//! The shortcode engine: what a call found by the scanner
+//! (`crate::shortcode`) may be, and how a document is expanded. It knows no
+//! shortcode of its own: the embeds (`crate::embeds`: figures, values,
+//! claims, worked calculations, usable in every document) and the products
+//! (`crate::product`: the deck's directives, the sheets' exercises) register
+//! [`Shortcodes`] sets, each with its [`Spec`] table. [`Registry::validate`]
+//! checks a call against the specs without the model (so `check` reports
+//! every mistake of every file); [`expand::expand`] dispatches each call to
+//! its set and keeps a source map.
 //!
-//! - `figure` / `net`: a computed figure (`figure`), a toy network (`net`)
-//! - `value`: one computed number (`quantity`)
-//! - `claim`: a checked sentence: fails the build when the model disagrees
-//! - `calc`: a worked toy-net calculation behind a "show" button (`calc`)
-//! - decks only: `section`, `slide`, `notes`, `fragment`, `qr` (read by
-//!   `crate::deck`)
-//! - sheets only: `exercise` (evaluated by `crate::sheets`)
-//!
-//! docs/AUTHORING.md documents every name here; a test keeps the two in step.
+//! docs/AUTHORING.md documents every registered name; a test keeps the two
+//! in step.
 
-pub mod calc;
 pub mod expand;
-pub mod figure;
-pub mod quantity;
 
+use crate::content::Kind;
 use crate::diag::did_you_mean;
 use crate::shortcode::{Call, Value};
+pub use expand::{Cx, Expanded, State};
 
 /// The type of an argument.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -75,371 +71,75 @@ impl Spec {
     }
 }
 
-const fn a(name: &'static str, ty: Ty, doc: &'static str) -> ArgSpec {
+/// An argument spec (for the spec tables of the shortcode sets).
+pub const fn a(name: &'static str, ty: Ty, doc: &'static str) -> ArgSpec {
     ArgSpec { name, ty, doc }
 }
 
-/// Arguments that pick what is measured (shared by `value` and `claim`).
-const QUANTITY_ARGS: [ArgSpec; 13] = [
-    a("of", Ty::Str, "the quantity (see the list of quantities)"),
-    a("example", Ty::Selector, "the image, by selector"),
-    a(
-        "pair",
-        Ty::Int,
-        "a pair: the hidden neuron's index (0-based) for MNIST, 1, 2, … for a toy net",
-    ),
-    a(
-        "rank",
-        Ty::Int,
-        "a pair by its rank in the image's decision ranking (1 = contributes most)",
-    ),
-    a("digit", Ty::Int, "a digit 0–9"),
-    a(
-        "target",
-        Ty::Int,
-        "knock-outs: the digit whose pairs are removed (default: `digit`)",
-    ),
-    a(
-        "k",
-        Ty::Int,
-        "knock-outs: how many pairs are removed (default 25)",
-    ),
-    a(
-        "mode",
-        Ty::Str,
-        "knock-outs: \"zero\", \"mean\" or \"refit\" (default \"zero\")",
-    ),
-    a(
-        "ranking",
-        Ty::Str,
-        "flip points: \"decision\" (default) or \"l1\"",
-    ),
-    a(
-        "net",
-        Ty::Str,
-        "a toy network of content/nets/ (its file name)",
-    ),
-    a("input", Ty::Str, "a named example input of the toy network"),
-    a(
-        "output",
-        Ty::Str,
-        "a toy network's output, by name (default: the only one)",
-    ),
-    a("digits", Ty::Int, "decimals to show"),
-];
+/// A set of shortcodes with what they mean, registered by an embed or a
+/// product.
+pub trait Shortcodes {
+    /// The set's shortcodes and their arguments.
+    fn specs(&self) -> &'static [Spec];
+    /// The kind of document the set belongs in (None: every kind).
+    fn only_in(&self) -> Option<Kind> {
+        None
+    }
+    /// Checks of a call beyond its spec, without the model (the spec's
+    /// names, types and required arguments are already checked).
+    fn validate(&self, _call: &Call) -> Vec<Fail> {
+        Vec::new()
+    }
+    /// Expands one call of the set: writes its output and expands nested
+    /// text through `cx`. Without analyses (`cx.an()` is None) it only
+    /// checks what it can.
+    fn expand(&self, call: &Call, cx: &mut Cx) -> Result<(), Fail>;
+}
 
-const FORMAT_ARGS: [ArgSpec; 1] = [a(
-    "format",
-    Ty::Str,
-    "\"percent\" or \"number\" (default: percent for fractions)",
-)];
+/// Every registered set, in order: the specs are looked up in this order
+/// and listed so in messages and docs.
+#[derive(Clone, Copy)]
+pub struct Registry<'r> {
+    pub sets: &'r [&'r dyn Shortcodes],
+}
 
-const COMPARISON_ARGS: [ArgSpec; 5] = [
-    a("below", Ty::Num, "holds when the quantity is < this"),
-    a("above", Ty::Num, "holds when the quantity is > this"),
-    a("at_most", Ty::Num, "holds when the quantity is ≤ this"),
-    a("at_least", Ty::Num, "holds when the quantity is ≥ this"),
-    a(
-        "equals",
-        Ty::Num,
-        "holds when the quantity is exactly this (counts, digits, exact decimals)",
-    ),
-];
+impl<'r> Registry<'r> {
+    /// Every shortcode's spec, in registration order.
+    pub fn specs(&self) -> impl Iterator<Item = &'static Spec> + '_ {
+        self.sets.iter().flat_map(|s| s.specs().iter())
+    }
 
-/// Every shortcode.
-pub const SPECS: [Spec; 11] = [
-    Spec {
-        name: "figure",
-        block: false,
-        alone: true,
-        summary: "a computed figure: by catalog `id`, or by family `name` with its arguments",
-        required: &[],
-        groups: &[&[
-            a(
-                "id",
-                Ty::Str,
-                "a figure of the catalog (see public/figures/index.html)",
-            ),
-            a(
-                "name",
-                Ty::Str,
-                "a figure family (see the list of families)",
-            ),
-            a("example", Ty::Selector, "the image, by selector"),
-            a(
-                "pair",
-                Ty::Int,
-                "a pair: hidden neuron index (MNIST, 0-based) or 1, 2, … (toy nets)",
-            ),
-            a(
-                "rank",
-                Ty::Int,
-                "a pair by its rank in the image's decision ranking (1 = most)",
-            ),
-            a(
-                "digit",
-                Ty::Int,
-                "knock-out: the digit whose pairs are removed",
-            ),
-            a("k", Ty::Int, "knock-out: how many pairs (default 25)"),
-            a(
-                "steps",
-                Ty::Int,
-                "waterfall: how many pairs are drawn one by one (default 8)",
-            ),
-            a("net", Ty::Str, "a toy network of content/nets/"),
-            a("input", Ty::Str, "a named example input of the toy network"),
-            a(
-                "print",
-                Ty::Bool,
-                "the grayscale print variant (families that have one)",
-            ),
-            a(
-                "inline",
-                Ty::Bool,
-                "inline the SVG in the page instead of linking the file",
-            ),
-            a(
-                "caption",
-                Ty::Str,
-                "caption under the figure (default: the figure's title)",
-            ),
-        ]],
-    },
-    Spec {
-        name: "net",
-        block: false,
-        alone: true,
-        summary: "a toy network's node diagram, optionally with an input flowing through and one pair highlighted",
-        required: &["name"],
-        groups: &[&[
-            a(
-                "name",
-                Ty::Str,
-                "the toy network (file name in content/nets/ without .toml)",
-            ),
-            a("input", Ty::Str, "a named example input"),
-            a("pair", Ty::Int, "highlight pair 1, 2, … (needs `input`)"),
-            a("inline", Ty::Bool, "inline the SVG"),
-            a("caption", Ty::Str, "caption (default: the figure's title)"),
-        ]],
-    },
-    Spec {
-        name: "value",
-        block: false,
-        alone: false,
-        summary: "one computed number, formatted",
-        required: &["of"],
-        groups: &[&QUANTITY_ARGS, &FORMAT_ARGS],
-    },
-    Spec {
-        name: "claim",
-        block: false,
-        alone: false,
-        summary: "a checked statement: the build fails here when the model contradicts it; renders nothing",
-        required: &["of"],
-        groups: &[&QUANTITY_ARGS, &COMPARISON_ARGS],
-    },
-    Spec {
-        name: "calc",
-        block: true,
-        alone: true,
-        summary: "a toy network's worked calculation in exact decimals; the block's markdown is the prompt shown above it",
-        required: &["net", "input"],
-        groups: &[&[
-            a("net", Ty::Str, "the toy network"),
-            a("input", Ty::Str, "a named example input"),
-            a(
-                "method",
-                Ty::Str,
-                "\"pair-by-pair\" (default) or \"layer-by-layer\"",
-            ),
-            a(
-                "reveal",
-                Ty::Bool,
-                "hide the calculation behind a \"Show the calculation\" button (default true)",
-            ),
-        ]],
-    },
-    Spec {
-        name: "section",
-        block: false,
-        alone: true,
-        summary: "decks: starts a section of the talk at this slide, with its planned minutes",
-        required: &["minutes"],
-        groups: &[&[
-            a("minutes", Ty::Int, "planned minutes for the section"),
-            a(
-                "title",
-                Ty::Str,
-                "the section's name (default: the slide's heading)",
-            ),
-            a(
-                "track",
-                Ty::Str,
-                "\"long\": only in the full deck; \"short\": only when `--track` has to leave out the long parts",
-            ),
-        ]],
-    },
-    Spec {
-        name: "slide",
-        block: false,
-        alone: true,
-        summary: "decks: options of the slide it stands in",
-        required: &[],
-        groups: &[&[
-            a(
-                "class",
-                Ty::Str,
-                "classes of the slide, space separated: title, columns, figure, center, no-title",
-            ),
-            a(
-                "track",
-                Ty::Str,
-                "\"long\" or \"short\", as for `section`, for this slide only",
-            ),
-        ]],
-    },
-    Spec {
-        name: "notes",
-        block: true,
-        alone: true,
-        summary: "decks: speaker notes of the slide (shown in the presenter view and the notes print)",
-        required: &[],
-        groups: &[],
-    },
-    Spec {
-        name: "fragment",
-        block: true,
-        alone: true,
-        summary: "decks: content revealed on the next key press (fully shown in print)",
-        required: &[],
-        groups: &[&[a(
-            "items",
-            Ty::Bool,
-            "reveal the items of the list inside one by one",
-        )]],
-    },
-    Spec {
-        name: "qr",
-        block: false,
-        alone: true,
-        summary: "decks: a QR code of `[site] base_url` with the address under it (without base_url its slide is left out, with a warning)",
-        required: &[],
-        groups: &[],
-    },
-    Spec {
-        name: "exercise",
-        block: true,
-        alone: true,
-        summary: "sheets: an exercise with its given numbers, answer boxes and answer key; the block's markdown is the question, with optional `Hint:`, `Stretch:` and `Discussion:` (key only) paragraphs",
-        required: &["type"],
-        groups: &[&EXERCISE_ARGS],
-    },
-];
+    /// The spec of `name` and the set that owns it.
+    pub fn find(&self, name: &str) -> Option<(&'static Spec, &'r dyn Shortcodes)> {
+        self.sets.iter().find_map(|set| {
+            set.specs()
+                .iter()
+                .find(|s| s.name == name)
+                .map(|spec| (spec, *set))
+        })
+    }
 
-/// Arguments of `exercise` (which of them each type takes: `crate::sheets::spec::TYPES`).
-const EXERCISE_ARGS: [ArgSpec; 18] = [
-    a(
-        "type",
-        Ty::Str,
-        "neuron, layer-by-layer, pair-by-pair, toy-image, design-key, design-win, rank-digits or remove-pair",
-    ),
-    a(
-        "title",
-        Ty::Str,
-        "the exercise's title (default: one per type)",
-    ),
-    a(
-        "minutes",
-        Ty::Int,
-        "planned minutes (default: one per type)",
-    ),
-    a(
-        "space",
-        Ty::Str,
-        "working space under the answer boxes: \"boxes\" (none), \"lines N\" or \"grid RxC\"",
-    ),
-    a(
-        "expect",
-        Ty::Str,
-        "variant 1's final answers as the TA table shows them; the build fails if they differ",
-    ),
-    a(
-        "net",
-        Ty::Str,
-        "toy exercises: a toy network of content/nets/",
-    ),
-    a(
-        "inputs",
-        Ty::Str,
-        "toy exercises: the net's example inputs to work, space separated (default: all)",
-    ),
-    a(
-        "range",
-        Ty::Str,
-        "toy exercises: variants 2, 3, … draw weights (and biases) from this range, e.g. \"-2..2\"",
-    ),
-    a(
-        "input_range",
-        Ty::Str,
-        "toy exercises: the range inputs are drawn from (default: `range`)",
-    ),
-    a(
-        "decimals",
-        Ty::Int,
-        "decimals of drawn numbers: 0, 1 (default) or 2",
-    ),
-    a(
-        "tie",
-        Ty::Bool,
-        "the exercise is about a tie: an input must tie (otherwise ties are refused)",
-    ),
-    a(
-        "pixels",
-        Ty::Str,
-        "design-key: the inputs that must all be inked for the key to fire, e.g. \"a d\"",
-    ),
-    a(
-        "output",
-        Ty::Str,
-        "design-win: the output asked about, by name",
-    ),
-    a(
-        "pair",
-        Ty::Int,
-        "rank-digits: the MNIST pair (hidden neuron, 0-based) of variant 1 (default: chosen)",
-    ),
-    a(
-        "examples",
-        Ty::Str,
-        "rank-digits: variant 1's three images, selectors separated by `;` (default: chosen)",
-    ),
-    a(
-        "example",
-        Ty::Selector,
-        "remove-pair: variant 1's image (default: chosen)",
-    ),
-    a(
-        "top",
-        Ty::Int,
-        "remove-pair: how many top pairs are printed (2–8, default 5)",
-    ),
-    a(
-        "remove",
-        Ty::Int,
-        "remove-pair: which of them is removed, by rank (default 1 in variant 1)",
-    ),
-];
-
-/// Shortcodes that only mean something in a deck (`kind = "deck"`).
-pub const DECK_ONLY: [&str; 5] = ["section", "slide", "notes", "fragment", "qr"];
-
-/// The values of `track`.
-pub const TRACKS: [&str; 2] = ["long", "short"];
-
-pub fn spec(name: &str) -> Option<&'static Spec> {
-    SPECS.iter().find(|s| s.name == name)
+    /// Checks a call against its spec: known name, known arguments, required
+    /// ones present, types, selectors that parse, block use, then the set's
+    /// own checks.
+    pub fn validate(&self, call: &Call) -> Vec<Fail> {
+        let Some((spec, set)) = self.find(&call.name) else {
+            let mut f = Fail::new(call.name_at, format!("unknown shortcode `{}`", call.name));
+            f.hint = Some(
+                match did_you_mean(&call.name, self.specs().map(|s| s.name)) {
+                    Some(s) => format!("did you mean `{s}`?"),
+                    None => format!(
+                        "shortcodes are: {}",
+                        self.specs().map(|s| s.name).collect::<Vec<_>>().join(", ")
+                    ),
+                },
+            );
+            return vec![f];
+        };
+        let mut out = validate_spec(spec, call);
+        out.extend(set.validate(call));
+        out
+    }
 }
 
 /// A problem with one call, at a byte offset of the text that was scanned.
@@ -474,23 +174,9 @@ impl Fail {
     }
 }
 
-/// Checks a call against [`SPECS`]: known name, known arguments, required
-/// ones present, types, selectors that parse, block use.
-pub fn validate(call: &Call) -> Vec<Fail> {
+/// The checks every call gets from its spec.
+fn validate_spec(spec: &Spec, call: &Call) -> Vec<Fail> {
     let mut out = Vec::new();
-    let Some(spec) = spec(&call.name) else {
-        let mut f = Fail::new(call.name_at, format!("unknown shortcode `{}`", call.name));
-        f.hint = Some(
-            match did_you_mean(&call.name, SPECS.iter().map(|s| s.name)) {
-                Some(s) => format!("did you mean `{s}`?"),
-                None => format!(
-                    "shortcodes are: {}",
-                    SPECS.iter().map(|s| s.name).collect::<Vec<_>>().join(", ")
-                ),
-            },
-        );
-        return vec![f];
-    };
     if spec.block != call.body.is_some() {
         let msg = if spec.block {
             format!(
@@ -569,40 +255,6 @@ pub fn validate(call: &Call) -> Vec<Fail> {
             );
         }
     }
-    match spec.name {
-        "net" if call.arg("pair").is_some() && call.arg("input").is_none() => out.push(Fail::new(
-            call.arg("pair").map_or(call.name_at, |a| a.name_at),
-            "highlighting a pair needs an `input` flowing through",
-        )),
-        "figure" => out.extend(figure::validate(call)),
-        "value" | "claim" => out.extend(quantity::validate(call)),
-        "exercise" => {
-            if let Err(fails) = crate::sheets::spec::read(&Args(call)) {
-                out.extend(fails);
-            }
-        }
-        "section" | "slide" => {
-            if let Some(arg) = call.arg("track")
-                && let Value::Str(t) = &arg.value
-                && !TRACKS.contains(&t.as_str())
-            {
-                out.push(
-                    Fail::new(arg.value_at, format!("unknown track `{t}`"))
-                        .hint("track is \"long\" (full deck only) or \"short\" (short track only)"),
-                );
-            }
-            if let Some(arg) = call.arg("minutes")
-                && let Value::Int(m) = arg.value
-                && !(0..=1000).contains(&m)
-            {
-                out.push(Fail::new(
-                    arg.value_at,
-                    format!("`minutes` must be between 0 and 1000, not {m}"),
-                ));
-            }
-        }
-        _ => {}
-    }
     out
 }
 
@@ -660,77 +312,6 @@ impl<'c> Args<'c> {
                     range.end.saturating_sub(1)
                 ),
             )),
-        }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::shortcode::{code_ranges, scan};
-
-    fn fails(md: &str) -> Vec<String> {
-        let (calls, errors) = scan(md, &code_ranges(md));
-        assert!(errors.is_empty(), "{errors:?}");
-        calls
-            .iter()
-            .flat_map(validate)
-            .map(|f| match f.hint {
-                Some(h) => format!("{} ({h})", f.message),
-                None => f.message,
-            })
-            .collect()
-    }
-
-    #[test]
-    fn names_arguments_types_and_selectors_are_checked() {
-        assert_eq!(
-            fails("{{ valeu(of=\"hidden\") }}"),
-            ["unknown shortcode `valeu` (did you mean `value`?)"]
-        );
-        assert_eq!(
-            fails("{{ value(of=\"activation\", exmple=\"test:1\", pair=1) }}"),
-            [
-                "`value` has no argument `exmple` (did you mean `example`?)",
-                "`activation` needs `example`"
-            ]
-        );
-        assert_eq!(
-            fails("{{ value(of=\"activation\", example=\"test:1\", pair=\"3\") }}"),
-            ["`pair` must be an integer, not a string"]
-        );
-        assert_eq!(
-            fails("{{ value(example=\"test:1\") }}"),
-            ["`value` needs the argument `of` (e.g. of=\"…\")"]
-        );
-        let f = fails("{{ value(of=\"activation\", example=\"frist(digit=1)\", pair=1) }}");
-        assert_eq!(f.len(), 1);
-        assert!(
-            f[0].starts_with("selector: unknown selector `frist`"),
-            "{f:?}"
-        );
-        assert_eq!(
-            fails("Text {{ figure(id=\"confusion\") }} text"),
-            [
-                "`figure` makes a block of its own (put it on a line by itself, with nothing else on that line)"
-            ]
-        );
-        assert_eq!(
-            fails("{{ calc(net=\"a\", input=\"b\") }}")[0],
-            "`calc` is a block: write {% calc(…) %} … {% end %}"
-        );
-    }
-
-    #[test]
-    fn every_argument_name_is_unique_per_shortcode() {
-        for s in SPECS {
-            let mut names: Vec<_> = s.args().map(|a| a.name).collect();
-            names.sort();
-            names.dedup();
-            assert_eq!(names.len(), s.args().count(), "{}", s.name);
-            for r in s.required {
-                assert!(names.contains(r), "{} requires unknown {r}", s.name);
-            }
         }
     }
 }

@@ -2,7 +2,7 @@
 //! `figures.json`, the index of ids, titles and descriptions (alt texts) for
 //! reuse in other slides. Used by `kvlens figures` and by the site build.
 
-use super::Figure;
+use crate::figures::Figure;
 use crate::output::OutputFile;
 use anyhow::Result;
 use serde::Serialize;

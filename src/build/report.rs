@@ -5,14 +5,17 @@
 
 use crate::config::ModelConfig;
 use crate::data::DataHashes;
+use crate::embeds::ClaimRecord;
 use crate::kv::DecompositionCheck;
-use crate::nn::{EpochStats, Evaluation};
+use crate::model::EpochReport;
+use crate::nn::Evaluation;
+use crate::product::Sections;
 use serde::Serialize;
 
 /// Bump when fields change meaning or are removed.
 pub const REPORT_VERSION: u32 = 5;
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Serialize)]
 pub struct BuildReport {
     pub report_version: u32,
     pub kvlens_version: String,
@@ -21,21 +24,15 @@ pub struct BuildReport {
     pub accuracy: AccuracyReport,
     pub training: Vec<EpochReport>,
     pub decomposition: DecompositionCheck,
-    /// Published course pages, in outline order.
-    pub pages: Vec<String>,
-    /// Published slide decks, with their timed sections.
-    pub decks: Vec<DeckReport>,
-    /// Exercise sheets: variants, exercises, every variant's final answers,
-    /// and where the keys went.
-    pub sheets: Vec<crate::sheets::pages::SheetReport>,
-    /// The TA table (None without sheets), relative to where it is written.
-    pub ta_table: Option<String>,
-    /// The model downloads, the notebook (and its self-checks) and the
-    /// explorer (its encoding, weight and, when quantised, its agreement
-    /// with the trained model over the test set).
-    pub hands_on: crate::handson::HandsOnReport,
+    /// Each product's sections, in registration order: `pages` (the
+    /// course, in outline order), `decks` (with their timed sections),
+    /// `sheets` and `ta_table` (variants, every variant's final answers,
+    /// where the keys went), `hands_on` (downloads, the notebook and its
+    /// self-checks, the explorer's encoding and weight).
+    #[serde(flatten)]
+    pub products: Sections,
     /// Every claim of the content, checked against this model.
-    pub claims: Vec<crate::shortcodes::expand::ClaimRecord>,
+    pub claims: Vec<ClaimRecord>,
     /// Every file written under public/, sorted (the report itself included).
     pub files: Vec<String>,
 }
@@ -75,25 +72,6 @@ pub struct DigitAccuracy {
     pub accuracy: f64,
 }
 
-#[derive(Debug, Clone, Serialize)]
-pub struct EpochReport {
-    pub epoch: usize,
-    pub loss: f64,
-    pub train_accuracy: f64,
-    pub test_accuracy: f64,
-}
-
-impl From<&EpochStats> for EpochReport {
-    fn from(e: &EpochStats) -> Self {
-        EpochReport {
-            epoch: e.epoch,
-            loss: e.loss,
-            train_accuracy: e.train_accuracy,
-            test_accuracy: e.test_accuracy,
-        }
-    }
-}
-
 impl AccuracyReport {
     pub fn from_evaluation(e: &Evaluation) -> Self {
         AccuracyReport {
@@ -115,16 +93,51 @@ impl AccuracyReport {
     }
 }
 
-/// One slide deck as built.
-#[derive(Debug, Clone, Serialize)]
-pub struct DeckReport {
-    /// Output path (`deck.html`).
-    pub page: String,
-    pub slides: usize,
-    /// "90-minute track" when built with `--track 90`.
-    pub track: Option<String>,
-    /// Whether the track left out the deck's long parts.
-    pub shortened: bool,
-    pub planned_minutes: u32,
-    pub sections: Vec<crate::deck::Section>,
+impl BuildReport {
+    /// The report of a build of `p`: the model's parts, the products'
+    /// sections, the claims and every file written.
+    pub fn new(
+        p: &crate::analysis::Prepared,
+        products: Sections,
+        claims: Vec<ClaimRecord>,
+        files: Vec<String>,
+    ) -> BuildReport {
+        let mut resolved = p.config.model.clone();
+        resolved.weight_decay = Some(p.config.model.effective_weight_decay());
+        BuildReport {
+            report_version: REPORT_VERSION,
+            kvlens_version: env!("CARGO_PKG_VERSION").to_string(),
+            model: ModelReport {
+                cache_key: p.run.key.clone(),
+                weights_sha256: p.weights_sha256.clone(),
+                parameters: p.model().parameter_count(),
+                config: resolved,
+            },
+            data: DataReport {
+                sha256: p.dataset.hashes.clone(),
+                train_images: p.dataset.train.len(),
+                test_images: p.dataset.test.len(),
+            },
+            accuracy: AccuracyReport::from_evaluation(&p.evaluation),
+            training: p
+                .run
+                .trained
+                .history
+                .iter()
+                .map(EpochReport::from)
+                .collect(),
+            decomposition: p.decomposition.clone(),
+            products,
+            claims,
+            files,
+        }
+    }
+}
+
+/// The build report as `public/build-report.json`.
+pub fn file(report: &BuildReport) -> anyhow::Result<crate::output::OutputFile> {
+    let mut json = serde_json::to_string_pretty(report)
+        .map_err(|e| anyhow::anyhow!("internal error: report: {e}"))?;
+    json.push('\n');
+    Ok(crate::output::OutputFile::new(super::REPORT_FILE, json))
 }

@@ -4,9 +4,9 @@
 //! JavaScript) so the reader can predict first. Every line is computed
 //! from the net's decimals; the sums shown add up exactly.
 
-use super::{Args, Fail};
 use crate::kv::toy::{Prediction, ToyDecomposition, ToyNet};
 use crate::markdown::escape_attr;
+use crate::shortcodes::{Args, Fail};
 use rust_decimal::Decimal;
 
 /// An exact decimal in prose: `−` for negatives.
@@ -164,7 +164,7 @@ fn layer_by_layer(net: &ToyNet, dec: &ToyDecomposition) -> String {
 
 /// The HTML that follows the prompt: (opening, closing) around the block's
 /// markdown body.
-pub fn render(args: &Args, an: &crate::workshop::Analyses) -> Result<(String, String), Fail> {
+pub fn render(args: &Args, an: &crate::analysis::Analyses) -> Result<(String, String), Fail> {
     let name = args.str("net").unwrap_or_default();
     let net =
         an.p.nets

@@ -1,4 +1,5 @@
-//! The workshop's computed state, in two layers:
+//! The workshop's computed state, in two layers (pure analysis: nothing
+//! here knows a page or a product):
 //!
 //! - [`Prepared`]: what is expensive and keyed by the model — config, toy
 //!   nets, data, the trained network (from the cache or trained), its
@@ -10,7 +11,7 @@
 //!   A prose edit re-renders pages from the same `Analyses` without
 //!   recomputing any of it.
 //!
-//! Stage: `Session` → `Prepared` → `Analyses` → (shortcodes, pages).
+//! Stage: `Session` → `Prepared` → `Analyses` → (embeds, products).
 
 use crate::config::Config;
 use crate::data::Dataset;
@@ -20,8 +21,9 @@ use crate::kv::memo::Memo;
 use crate::kv::select::{Catalog as Images, Selected, Selector};
 use crate::kv::toy::ToyNet;
 use crate::kv::{DecompositionCheck, check_decomposition};
+use crate::model;
 use crate::nn::{Evaluation, Mlp, evaluate};
-use crate::{Session, model};
+use crate::session::{Session, load_config, load_data};
 use anyhow::Result;
 use std::cell::RefCell;
 use std::collections::{BTreeMap, BTreeSet};
@@ -41,7 +43,7 @@ pub struct Prepared {
 impl Prepared {
     /// Config → nets → data → model (cached) → evaluation and decomposition check.
     pub fn load(s: &Session) -> Result<Prepared> {
-        let config = crate::load_config(&s.root)?;
+        let config = load_config(&s.root)?;
         let nets = crate::kv::toy::load_dir(&s.root.join(crate::kv::toy::NETS_DIR))?;
         Prepared::with_config(s, config, nets)
     }
@@ -51,7 +53,7 @@ impl Prepared {
         config: Config,
         nets: BTreeMap<String, ToyNet>,
     ) -> Result<Prepared> {
-        let (dataset, _) = crate::load_data(s, &config)?;
+        let (dataset, _) = load_data(s, &config)?;
         let run = model::obtain(&s.cache_dir, &config.model, &dataset, false, &s.ui)?;
         let model = &run.trained.model;
         let evaluation = evaluate(model, &dataset.test);
@@ -104,18 +106,13 @@ pub struct Analyses<'a> {
     /// Their SVG text, serialised once.
     svg_texts: RefCell<BTreeMap<String, Rc<str>>>,
     catalog_ids: BTreeSet<String>,
-    /// Exercises of sheets computed so far (a sheet and its key share them;
-    /// `serve` keeps them between prose edits), by `crate::sheets` key.
-    pub(crate) exercises: RefCell<BTreeMap<String, Rc<crate::sheets::Instance>>>,
-    /// The hands-on downloads, notebook numbers and explorer encodings.
-    pub(crate) hands_on: crate::handson::Cache,
 }
 
 impl<'a> Analyses<'a> {
     /// Draws the figure catalog (screen variant) and gets ready for the rest.
     pub fn new(p: &'a Prepared) -> Result<Analyses<'a>> {
         let pop = Memo::new(p.model(), &p.run.trained.init, &p.dataset);
-        let catalog = crate::workshop_figures(&p.run.trained, &p.dataset, &p.nets, &pop, false)?;
+        let catalog = workshop_figures(&p.run.trained, &p.dataset, &p.nets, &pop, false)?;
         let catalog_ids = catalog.iter().map(|f| f.id.clone()).collect();
         let figures = catalog
             .into_iter()
@@ -129,8 +126,6 @@ impl<'a> Analyses<'a> {
             figures: RefCell::new(figures),
             svg_texts: RefCell::new(BTreeMap::new()),
             catalog_ids,
-            exercises: RefCell::new(BTreeMap::new()),
-            hands_on: crate::handson::Cache::default(),
         })
     }
 
@@ -205,6 +200,30 @@ impl<'a> Analyses<'a> {
     pub fn all_figures(&self) -> Vec<Rc<Figure>> {
         self.figures.borrow().values().cloned().collect()
     }
+}
+
+/// Every figure the workshop uses (screen variant, plus the print variant of
+/// each figure that has one when `print`), sorted by id.
+pub fn workshop_figures(
+    trained: &crate::nn::Trained,
+    dataset: &Dataset,
+    nets: &BTreeMap<String, ToyNet>,
+    pop: &Memo,
+    print: bool,
+) -> Result<Vec<Figure>> {
+    use crate::figures::style::Variant;
+    let inp = crate::figures::catalog::Inputs {
+        trained,
+        dataset,
+        nets,
+        pop,
+    };
+    let variants: &[Variant] = if print {
+        &[Variant::Screen, Variant::Print]
+    } else {
+        &[Variant::Screen]
+    };
+    crate::figures::catalog::all(&inp, variants)
 }
 
 /// A `Prepared` over the synthetic test network (`kv::testnet`): 5 images

@@ -1,9 +1,10 @@
-//! The slide deck: a `kind = "deck"` document cut into slides, grouped into
-//! timed sections, trimmed to a track, and handed to `templates/deck.html`.
+//! Slides: a `kind = "deck"` document cut into slides, grouped into timed
+//! sections and trimmed to a track.
 //!
 //! A slide starts at every top-level `#` heading and `---`
 //! ([`crate::markdown::render_slides`]). The shortcodes `section`, `slide`
-//! and `qr` leave marks in the expanded text ([`DeckMark`]); each belongs to
+//! and `qr` leave marks in the expanded text ([`DeckMark`], kept in the
+//! expansion's state as [`Marks`]); each belongs to
 //! the slide whose text holds it. Tracks: `--track N` keeps the full deck
 //! when its planned minutes fit in N, else leaves out what is marked
 //! `track = "long"` (and keeps what is marked "short"), and fails when even
@@ -14,8 +15,38 @@
 use crate::content::Doc;
 use crate::diag::Diagnostic;
 use crate::markdown::{SlideBreak, escape_attr};
-use crate::shortcodes::expand::{DeckMark, Expanded, MarkKind};
+use crate::shortcodes::Expanded;
 use serde::Serialize;
+
+/// A deck directive (`section`, `slide`, `qr`) at an offset of the
+/// expanded text; [`build`] gives it to the slide it falls in.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DeckMark {
+    /// Offset in the expanded text.
+    pub at: usize,
+    /// Offset in the body (for diagnostics).
+    pub src: usize,
+    pub kind: MarkKind,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum MarkKind {
+    Section {
+        minutes: u32,
+        title: Option<String>,
+        track: Option<String>,
+    },
+    Slide {
+        classes: Vec<String>,
+        track: Option<String>,
+    },
+    /// A QR code; `drawn` is false when `[site] base_url` is not set.
+    Qr { drawn: bool },
+}
+
+/// The deck directives of one document, in order.
+#[derive(Debug, Default)]
+pub struct Marks(pub Vec<DeckMark>);
 
 /// One slide as the template sees it.
 #[derive(Debug, Clone, Serialize)]
@@ -92,13 +123,13 @@ pub fn build(
         .chain(breaks.iter().map(|b| b.at))
         .collect();
     let text_len = expanded.text.len();
+    let all_marks: &[DeckMark] = expanded.state.get::<Marks>().map_or(&[], |m| &m.0);
     let mut raws: Vec<Raw> = Vec::new();
     let mut sections: Vec<RawSection> = Vec::new();
     for (i, chunk) in chunks.iter().enumerate() {
         let start = starts.get(i).copied().unwrap_or(text_len);
         let end = starts.get(i + 1).copied().unwrap_or(text_len);
-        let marks: Vec<&DeckMark> = expanded
-            .marks
+        let marks: Vec<&DeckMark> = all_marks
             .iter()
             .filter(|m| m.at >= start && m.at < end)
             .collect();
@@ -313,7 +344,15 @@ mod tests {
     fn deck(body: &str, budget: Option<u32>) -> Result<(Deck, Vec<String>), Vec<Diagnostic>> {
         let text = format!("+++\ntitle = \"D\"\nkind = \"deck\"\n+++\n{body}");
         let doc = crate::content::parse(Path::new("content/d.md"), "d.md".into(), text).unwrap();
-        let expanded = crate::shortcodes::expand::expand(&doc, None);
+        let expanded = crate::shortcodes::expand::expand(
+            &doc,
+            None,
+            "d.html",
+            crate::shortcodes::Registry {
+                sets: &[&crate::embeds::Embeds, &super::super::Directives],
+            },
+            Default::default(),
+        );
         let docs = BTreeMap::new();
         let files = BTreeSet::new();
         let drafts = BTreeSet::new();

@@ -6,7 +6,7 @@
 //! `figures/<id>.svg`. The page gets an `<img>` with the figure's
 //! description as alt text, or the SVG inline with `inline=true`.
 
-use super::{Args, Fail};
+use crate::analysis::{Analyses, Image};
 use crate::figures::catalog::slug;
 use crate::figures::style::Variant;
 use crate::figures::{Figure, cards, digits, flips, linear, mistakes, population, waterfall};
@@ -14,7 +14,7 @@ use crate::kv::pair::{key_times_image, pair_view};
 use crate::kv::population::KnockoutMode;
 use crate::markdown::escape_attr;
 use crate::shortcode::Call;
-use crate::workshop::{Analyses, Image};
+use crate::shortcodes::{Args, Fail};
 use std::rc::Rc;
 
 /// What a family is drawn from.

@@ -4,12 +4,12 @@
 //! arguments it needs; `value` formats the measurement, `claim` compares it
 //! (`kv::claims` holds the comparison rules).
 
-use super::{Args, Fail};
+use crate::analysis::Analyses;
 use crate::kv::claims::Comparison;
 use crate::kv::image::{DIGITS, Prediction, Ranking};
 use crate::kv::population::KnockoutMode;
 use crate::shortcode::Call;
-use crate::workshop::Analyses;
+use crate::shortcodes::{Args, Fail};
 use rust_decimal::Decimal;
 
 /// One quantity and what it needs.
@@ -645,17 +645,24 @@ pub fn check_claim(call: &Call, an: &Analyses) -> Result<(f64, Option<String>), 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::analysis::{Analyses, test_prepared};
     use crate::shortcode::{code_ranges, scan};
-    use crate::workshop::{Analyses, test_prepared};
 
     fn call(src: &str) -> Call {
         let (mut calls, errors) = scan(src, &code_ranges(src));
         assert!(errors.is_empty(), "{errors:?}");
         let c = calls.remove(0);
         assert!(
-            crate::shortcodes::validate(&c).is_empty(),
+            crate::shortcodes::Registry {
+                sets: &[&super::super::Embeds]
+            }
+            .validate(&c)
+            .is_empty(),
             "{:?}",
-            crate::shortcodes::validate(&c)
+            crate::shortcodes::Registry {
+                sets: &[&super::super::Embeds]
+            }
+            .validate(&c)
         );
         c
     }

@@ -1,0 +1,220 @@
+//! The course product: the course pages (`kind = "page"`, the default),
+//! the home page with the outline, the figure gallery, the theme and the
+//! content's assets, as output files (one writer puts them on disk).
+
+mod gallery;
+mod home;
+pub mod theme;
+
+use crate::content::{Doc, Kind};
+use crate::embeds::Shown;
+use crate::markdown::{Heading, relative, root_of};
+use crate::output::OutputFile;
+use crate::product::{Expansion, Links, Output, Plan, Product, Site, Template};
+use serde::Serialize;
+use std::cell::RefCell;
+use std::collections::BTreeSet;
+pub use theme::BUILTIN_THEME;
+
+/// The course product. Between its render and its finish it keeps the home
+/// document's body (content/_index.md), rendered.
+#[derive(Default)]
+pub struct Course {
+    intro: RefCell<Option<String>>,
+}
+
+/// A link in navigation.
+#[derive(Debug, Clone, Serialize)]
+struct NavLink {
+    title: String,
+    href: String,
+    description: Option<String>,
+    minutes: Option<u32>,
+    /// 1-based position in the outline.
+    number: usize,
+    current: bool,
+}
+
+#[derive(Serialize)]
+struct TocEntry {
+    level: u8,
+    id: String,
+    text: String,
+}
+
+#[derive(Serialize)]
+struct PageContext<'a> {
+    root: String,
+    site_title: String,
+    title: &'a str,
+    description: Option<&'a str>,
+    minutes: Option<u32>,
+    kind: Kind,
+    /// The page's HTML (trusted: rendered by kvlens).
+    content: String,
+    toc: Vec<TocEntry>,
+    prev: Option<NavLink>,
+    next: Option<NavLink>,
+    outline: Vec<NavLink>,
+    /// Position in the outline (None for pages outside it).
+    number: Option<usize>,
+    /// `content/<path>`: where to edit this page.
+    source: String,
+}
+
+const TEMPLATES: [Template; 4] = [
+    Template {
+        name: "base.html",
+        source: include_str!("../../templates/base.html"),
+        check: None,
+    },
+    Template {
+        name: "figures.html",
+        source: include_str!("../../templates/figures.html"),
+        check: None,
+    },
+    Template {
+        name: "index.html",
+        source: include_str!("../../templates/index.html"),
+        check: None,
+    },
+    Template {
+        name: "page.html",
+        source: include_str!("../../templates/page.html"),
+        check: None,
+    },
+];
+
+/// The outline: published course pages (not the home document), by weight
+/// then path.
+fn outline<'a>(site: &Site<'a, '_>) -> Vec<&'a Expansion<'a>> {
+    let mut docs: Vec<&Expansion> = site
+        .docs_of(Kind::Page)
+        .filter(|e| !e.doc.front.draft && !e.doc.is_home())
+        .collect();
+    docs.sort_by(|a, b| (a.doc.front.weight, &a.doc.rel).cmp(&(b.doc.front.weight, &b.doc.rel)));
+    docs
+}
+
+fn outline_links(outline: &[&Expansion], from: &str, current: Option<&str>) -> Vec<NavLink> {
+    outline
+        .iter()
+        .enumerate()
+        .map(|(i, p)| nav(p.doc, from, i + 1, current == Some(p.doc.rel.as_str())))
+        .collect()
+}
+
+impl Product for Course {
+    fn name(&self) -> &'static str {
+        "course"
+    }
+
+    fn templates(&self) -> &'static [Template] {
+        &TEMPLATES
+    }
+
+    /// The gallery (the catalog and every figure a published document of
+    /// any kind shows), the theme and the content's assets.
+    fn plan(&self, site: &Site, plan: &mut Plan) -> anyhow::Result<()> {
+        let an = site.an;
+        let mut figure_ids: BTreeSet<String> = an.catalog_ids().clone();
+        for e in site.docs.iter().filter(|e| !e.doc.front.draft) {
+            if let Some(shown) = e.expanded.state.get::<Shown>() {
+                figure_ids.extend(shown.figures.iter().cloned());
+            }
+        }
+        let figures: Vec<std::rc::Rc<crate::figures::Figure>> =
+            figure_ids.iter().filter_map(|id| an.figure(id)).collect();
+        plan.files.extend(gallery::gallery_files(site, &figures)?);
+        plan.files.extend(theme::theme_files(site.root)?);
+        plan.names.insert("index.html".to_string());
+        Ok(())
+    }
+
+    fn render(&self, site: &Site, links: &Links, out: &mut Output) -> anyhow::Result<()> {
+        let outline = outline(site);
+        for e in site.docs_of(Kind::Page) {
+            let page = e.doc.out_path();
+            let r = out.markdown(e, links, &page, false);
+            if e.doc.front.draft {
+                continue;
+            }
+            if e.doc.is_home() {
+                *self.intro.borrow_mut() = Some(r.html);
+                continue;
+            }
+            let position = outline.iter().position(|o| o.doc.rel == e.doc.rel);
+            let neighbour = |i: Option<usize>| {
+                i.and_then(|i| outline.get(i))
+                    .map(|o| nav(o.doc, &page, 0, false))
+            };
+            let ctx = PageContext {
+                root: root_of(&page),
+                site_title: site.an.p.config.site.title.clone(),
+                title: &e.doc.front.title,
+                description: e.doc.front.description.as_deref(),
+                minutes: e.doc.front.minutes,
+                kind: e.doc.front.kind,
+                content: r.html,
+                toc: toc(&r.headings),
+                prev: neighbour(position.and_then(|i| i.checked_sub(1))),
+                next: neighbour(position.map(|i| i + 1)),
+                outline: outline_links(&outline, &page, Some(&e.doc.rel)),
+                number: position.map(|i| i + 1),
+                source: format!("{}/{}", crate::content::DIR, e.doc.rel),
+            };
+            let template = e.doc.front.template.as_deref().unwrap_or("page.html");
+            if site.tera.get_template(template).is_err() {
+                continue; // reported by the build's first pass
+            }
+            match crate::templates::render(site.tera, template, &ctx, site.root) {
+                Ok(html) => out.files.push(OutputFile::new(page, html)),
+                Err(err) => out
+                    .problems
+                    .push(site.template_problem(template, e.doc, &err)),
+            }
+        }
+        let pages: Vec<String> = outline.iter().map(|p| p.doc.out_path()).collect();
+        out.report.push("pages", pages);
+        Ok(())
+    }
+
+    /// The home page, with every product's home sections.
+    fn finish(&self, site: &Site, out: &mut Output) -> anyhow::Result<()> {
+        let outline = outline(site);
+        let home = home::home_context(
+            site,
+            self.intro.borrow_mut().take(),
+            outline_links(&outline, "index.html", None),
+            std::mem::take(&mut out.home),
+        );
+        out.files.push(OutputFile::new(
+            "index.html",
+            crate::templates::render(site.tera, "index.html", &home, site.root)?,
+        ));
+        Ok(())
+    }
+}
+
+fn nav(doc: &Doc, from: &str, number: usize, current: bool) -> NavLink {
+    NavLink {
+        title: doc.front.title.clone(),
+        href: relative(from, &doc.out_path()),
+        description: doc.front.description.clone(),
+        minutes: doc.front.minutes,
+        number,
+        current,
+    }
+}
+
+fn toc(headings: &[Heading]) -> Vec<TocEntry> {
+    headings
+        .iter()
+        .filter(|h| h.level == 2 || h.level == 3)
+        .map(|h| TocEntry {
+            level: h.level,
+            id: h.id.clone(),
+            text: h.text.clone(),
+        })
+        .collect()
+}

@@ -1,0 +1,414 @@
+//! Embeds: the shortcodes every kind of document may use to show the
+//! analyses — `figure` and `net` (a computed figure, a toy network),
+//! `value` (one computed number), `claim` (a checked sentence: the build
+//! fails when the model disagrees) and `calc` (a worked toy-net calculation
+//! behind a "show" button). They know the analyses and the figures, and no
+//! product: the course, the deck and the sheets all use them.
+//!
+//! While expanding a document they record which figures it shows
+//! ([`Shown`]) and every claim with its verdict ([`Claims`]).
+
+pub mod calc;
+pub mod figure;
+pub mod quantity;
+
+use crate::markdown::escape_attr;
+use crate::shortcode::Call;
+use crate::shortcodes::{ArgSpec, Args, Cx, Fail, Shortcodes, Spec, Ty, a};
+use serde::Serialize;
+use std::collections::{BTreeMap, BTreeSet};
+
+/// A checked claim, for the build report.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ClaimRecord {
+    /// `content/<path>:<line>`.
+    pub at: String,
+    /// The call as written.
+    pub claim: String,
+    pub measured: f64,
+    pub holds: bool,
+}
+
+/// The claims of one document, in order.
+#[derive(Debug, Default)]
+pub struct Claims(pub Vec<ClaimRecord>);
+
+/// The figures one document shows.
+#[derive(Debug, Default)]
+pub struct Shown {
+    /// Ids of the figures the page shows.
+    pub figures: BTreeSet<String>,
+    /// Figures inlined so far (an id may be inlined once).
+    inlined: BTreeSet<String>,
+    /// How often each figure was shown so far.
+    count: BTreeMap<String, usize>,
+}
+
+/// The embeds as a shortcode set.
+pub struct Embeds;
+
+impl Shortcodes for Embeds {
+    fn specs(&self) -> &'static [Spec] {
+        &SPECS
+    }
+
+    fn validate(&self, call: &Call) -> Vec<Fail> {
+        match call.name.as_str() {
+            "net" if call.arg("pair").is_some() && call.arg("input").is_none() => {
+                vec![Fail::new(
+                    call.arg("pair").map_or(call.name_at, |a| a.name_at),
+                    "highlighting a pair needs an `input` flowing through",
+                )]
+            }
+            "figure" => figure::validate(call),
+            "value" | "claim" => quantity::validate(call),
+            _ => Vec::new(),
+        }
+    }
+
+    fn expand(&self, call: &Call, cx: &mut Cx) -> Result<(), Fail> {
+        let args = Args(call);
+        let at = call.range.start;
+        let Some(an) = cx.an() else {
+            // Static check: still look inside a block's body.
+            if let Some(b) = call.body.clone() {
+                cx.expand_nested(b);
+            }
+            return Ok(());
+        };
+        match call.name.as_str() {
+            "figure" | "net" => {
+                let fig = if call.name == "net" {
+                    figure::net_figure(call, an)?
+                } else {
+                    figure::resolve(call, an)?
+                };
+                let inline = args.bool("inline") == Some(true);
+                let shown = cx.state(Shown::default);
+                if inline && !shown.inlined.insert(fig.id.clone()) {
+                    return Err(Fail::new(
+                        call.name_at,
+                        format!("figure `{}` is inlined twice on this page", fig.id),
+                    )
+                    .hint("inline it once; its element ids would clash"));
+                }
+                shown.figures.insert(fig.id.clone());
+                // A figure shown twice gets `fig-<id>-2` the second time.
+                let n = shown.count.entry(fig.id.clone()).or_insert(0);
+                *n += 1;
+                let anchor = match *n {
+                    1 => format!("fig-{}", fig.id),
+                    n => format!("fig-{}-{n}", fig.id),
+                };
+                let svg = an.svg_text(&fig);
+                let html =
+                    figure::html(&fig, &svg, cx.root(), args.str("caption"), inline, &anchor);
+                cx.generated(at, &format!("\n{html}\n\n"));
+            }
+            "value" => {
+                let m = quantity::measure(call, an)?;
+                let text = quantity::format(&m, &args)?;
+                cx.generated(at, &escape_attr(&text));
+            }
+            "claim" => {
+                let (measured, contradiction) = quantity::check_claim(call, an)?;
+                let doc = cx.doc();
+                let (line, _) = crate::diag::line_col(&doc.text, doc.body_start + at);
+                let record = ClaimRecord {
+                    at: format!("{}/{}:{line}", crate::content::DIR, doc.rel),
+                    claim: cx.body()[call.range.clone()].to_string(),
+                    measured,
+                    holds: contradiction.is_none(),
+                };
+                cx.state(Claims::default).0.push(record);
+                if let Some(why) = contradiction {
+                    return Err(Fail::new(call.name_at, why).hint(
+                        "the model no longer supports this sentence: rewrite it, or change the claim's bound",
+                    ));
+                }
+            }
+            "calc" => {
+                let (open, close) = calc::render(&args, an)?;
+                cx.generated(at, &format!("\n{open}\n\n"));
+                if let Some(b) = call.body.clone() {
+                    cx.expand_nested(b);
+                }
+                cx.generated(call.range.end, &format!("\n\n{close}\n\n"));
+            }
+            other => {
+                return Err(Fail::new(
+                    call.name_at,
+                    format!("internal error: shortcode `{other}`"),
+                ));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Arguments that pick what is measured (shared by `value` and `claim`).
+const QUANTITY_ARGS: [ArgSpec; 13] = [
+    a("of", Ty::Str, "the quantity (see the list of quantities)"),
+    a("example", Ty::Selector, "the image, by selector"),
+    a(
+        "pair",
+        Ty::Int,
+        "a pair: the hidden neuron's index (0-based) for MNIST, 1, 2, … for a toy net",
+    ),
+    a(
+        "rank",
+        Ty::Int,
+        "a pair by its rank in the image's decision ranking (1 = contributes most)",
+    ),
+    a("digit", Ty::Int, "a digit 0–9"),
+    a(
+        "target",
+        Ty::Int,
+        "knock-outs: the digit whose pairs are removed (default: `digit`)",
+    ),
+    a(
+        "k",
+        Ty::Int,
+        "knock-outs: how many pairs are removed (default 25)",
+    ),
+    a(
+        "mode",
+        Ty::Str,
+        "knock-outs: \"zero\", \"mean\" or \"refit\" (default \"zero\")",
+    ),
+    a(
+        "ranking",
+        Ty::Str,
+        "flip points: \"decision\" (default) or \"l1\"",
+    ),
+    a(
+        "net",
+        Ty::Str,
+        "a toy network of content/nets/ (its file name)",
+    ),
+    a("input", Ty::Str, "a named example input of the toy network"),
+    a(
+        "output",
+        Ty::Str,
+        "a toy network's output, by name (default: the only one)",
+    ),
+    a("digits", Ty::Int, "decimals to show"),
+];
+
+const FORMAT_ARGS: [ArgSpec; 1] = [a(
+    "format",
+    Ty::Str,
+    "\"percent\" or \"number\" (default: percent for fractions)",
+)];
+
+const COMPARISON_ARGS: [ArgSpec; 5] = [
+    a("below", Ty::Num, "holds when the quantity is < this"),
+    a("above", Ty::Num, "holds when the quantity is > this"),
+    a("at_most", Ty::Num, "holds when the quantity is ≤ this"),
+    a("at_least", Ty::Num, "holds when the quantity is ≥ this"),
+    a(
+        "equals",
+        Ty::Num,
+        "holds when the quantity is exactly this (counts, digits, exact decimals)",
+    ),
+];
+
+/// The embeds' shortcodes.
+pub const SPECS: [Spec; 5] = [
+    Spec {
+        name: "figure",
+        block: false,
+        alone: true,
+        summary: "a computed figure: by catalog `id`, or by family `name` with its arguments",
+        required: &[],
+        groups: &[&[
+            a(
+                "id",
+                Ty::Str,
+                "a figure of the catalog (see public/figures/index.html)",
+            ),
+            a(
+                "name",
+                Ty::Str,
+                "a figure family (see the list of families)",
+            ),
+            a("example", Ty::Selector, "the image, by selector"),
+            a(
+                "pair",
+                Ty::Int,
+                "a pair: hidden neuron index (MNIST, 0-based) or 1, 2, … (toy nets)",
+            ),
+            a(
+                "rank",
+                Ty::Int,
+                "a pair by its rank in the image's decision ranking (1 = most)",
+            ),
+            a(
+                "digit",
+                Ty::Int,
+                "knock-out: the digit whose pairs are removed",
+            ),
+            a("k", Ty::Int, "knock-out: how many pairs (default 25)"),
+            a(
+                "steps",
+                Ty::Int,
+                "waterfall: how many pairs are drawn one by one (default 8)",
+            ),
+            a("net", Ty::Str, "a toy network of content/nets/"),
+            a("input", Ty::Str, "a named example input of the toy network"),
+            a(
+                "print",
+                Ty::Bool,
+                "the grayscale print variant (families that have one)",
+            ),
+            a(
+                "inline",
+                Ty::Bool,
+                "inline the SVG in the page instead of linking the file",
+            ),
+            a(
+                "caption",
+                Ty::Str,
+                "caption under the figure (default: the figure's title)",
+            ),
+        ]],
+    },
+    Spec {
+        name: "net",
+        block: false,
+        alone: true,
+        summary: "a toy network's node diagram, optionally with an input flowing through and one pair highlighted",
+        required: &["name"],
+        groups: &[&[
+            a(
+                "name",
+                Ty::Str,
+                "the toy network (file name in content/nets/ without .toml)",
+            ),
+            a("input", Ty::Str, "a named example input"),
+            a("pair", Ty::Int, "highlight pair 1, 2, … (needs `input`)"),
+            a("inline", Ty::Bool, "inline the SVG"),
+            a("caption", Ty::Str, "caption (default: the figure's title)"),
+        ]],
+    },
+    Spec {
+        name: "value",
+        block: false,
+        alone: false,
+        summary: "one computed number, formatted",
+        required: &["of"],
+        groups: &[&QUANTITY_ARGS, &FORMAT_ARGS],
+    },
+    Spec {
+        name: "claim",
+        block: false,
+        alone: false,
+        summary: "a checked statement: the build fails here when the model contradicts it; renders nothing",
+        required: &["of"],
+        groups: &[&QUANTITY_ARGS, &COMPARISON_ARGS],
+    },
+    Spec {
+        name: "calc",
+        block: true,
+        alone: true,
+        summary: "a toy network's worked calculation in exact decimals; the block's markdown is the prompt shown above it",
+        required: &["net", "input"],
+        groups: &[&[
+            a("net", Ty::Str, "the toy network"),
+            a("input", Ty::Str, "a named example input"),
+            a(
+                "method",
+                Ty::Str,
+                "\"pair-by-pair\" (default) or \"layer-by-layer\"",
+            ),
+            a(
+                "reveal",
+                Ty::Bool,
+                "hide the calculation behind a \"Show the calculation\" button (default true)",
+            ),
+        ]],
+    },
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::shortcode::{code_ranges, scan};
+    use crate::shortcodes::Registry;
+    use std::path::Path;
+
+    const CODES: Registry = Registry { sets: &[&Embeds] };
+
+    fn fails(md: &str) -> Vec<String> {
+        let (calls, errors) = scan(md, &code_ranges(md));
+        assert!(errors.is_empty(), "{errors:?}");
+        calls
+            .iter()
+            .flat_map(|c| CODES.validate(c))
+            .map(|f| match f.hint {
+                Some(h) => format!("{} ({h})", f.message),
+                None => f.message,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn names_arguments_types_and_selectors_are_checked() {
+        assert_eq!(
+            fails("{{ valeu(of=\"hidden\") }}"),
+            ["unknown shortcode `valeu` (did you mean `value`?)"]
+        );
+        assert_eq!(
+            fails("{{ value(of=\"activation\", exmple=\"test:1\", pair=1) }}"),
+            [
+                "`value` has no argument `exmple` (did you mean `example`?)",
+                "`activation` needs `example`"
+            ]
+        );
+        assert_eq!(
+            fails("{{ value(of=\"activation\", example=\"test:1\", pair=\"3\") }}"),
+            ["`pair` must be an integer, not a string"]
+        );
+        assert_eq!(
+            fails("{{ value(example=\"test:1\") }}"),
+            ["`value` needs the argument `of` (e.g. of=\"…\")"]
+        );
+        let f = fails("{{ value(of=\"activation\", example=\"frist(digit=1)\", pair=1) }}");
+        assert_eq!(f.len(), 1);
+        assert!(
+            f[0].starts_with("selector: unknown selector `frist`"),
+            "{f:?}"
+        );
+        assert_eq!(
+            fails("Text {{ figure(id=\"confusion\") }} text"),
+            [
+                "`figure` makes a block of its own (put it on a line by itself, with nothing else on that line)"
+            ]
+        );
+        assert_eq!(
+            fails("{{ calc(net=\"a\", input=\"b\") }}")[0],
+            "`calc` is a block: write {% calc(…) %} … {% end %}"
+        );
+    }
+
+    #[test]
+    fn static_expansion_reports_every_problem_at_its_line() {
+        let text = "+++\ntitle = \"T\"\n+++\nIntro {{ valeu(of=\"x\") }}\n\n{{ figure(name=\"waterfal\", example=\"test:1\") }}\n\n{% calc(net=\"e\", input=\"a\") %}\n{{ value(of=\"hidden\", digit=\"3\") }}\n{% end %}\n";
+        let doc =
+            crate::content::parse(Path::new("content/t.md"), "t.md".into(), text.into()).unwrap();
+        let e = crate::shortcodes::expand::expand(&doc, None, "t.html", CODES, Default::default());
+        let got: Vec<String> = e
+            .problems
+            .iter()
+            .map(|d| format!("{}:{}: {}", d.line.unwrap(), d.col.unwrap(), d.message))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                "4:10: unknown shortcode `valeu`",
+                "6:16: unknown figure family `waterfal`",
+                "9:29: `digit` must be an integer, not a string",
+            ]
+        );
+    }
+}

@@ -1,0 +1,72 @@
+//! Where a command runs: the workshop folder, the caches, where MNIST is,
+//! how the user is told about progress; and the two cheap inputs every
+//! command reads first, `workshop.toml` and the verified MNIST files.
+
+use crate::config::Config;
+use crate::{data, ui};
+use anyhow::{Context, Result};
+use std::path::{Path, PathBuf};
+
+/// Where a command runs and how it talks to the user.
+#[derive(Debug, Clone)]
+pub struct Session {
+    /// The workshop folder (holds workshop.toml).
+    pub root: PathBuf,
+    /// `$KVLENS_CACHE_DIR`: holds `mnist/` and `models/`.
+    pub cache_dir: PathBuf,
+    /// `--mnist-dir`.
+    pub mnist_flag: Option<PathBuf>,
+    /// `KVLENS_MNIST_DIR`.
+    pub mnist_env: Option<PathBuf>,
+    pub ui: ui::Ui,
+    /// `--track N`: decks are built to fit N minutes (None: the full deck).
+    pub track: Option<u32>,
+    /// `--variants N`: variants of every exercise sheet (None: as configured).
+    pub variants: Option<u32>,
+}
+
+impl Session {
+    pub fn public_dir(&self) -> PathBuf {
+        self.root.join("public")
+    }
+
+    /// The root as an absolute path (as file watchers name it).
+    pub fn root_abs(&self) -> PathBuf {
+        std::fs::canonicalize(&self.root).unwrap_or_else(|_| self.root.clone())
+    }
+}
+
+/// The default cache folder: the user cache dir plus `kvlens`.
+pub fn default_cache_dir() -> Result<PathBuf> {
+    dirs::cache_dir()
+        .map(|d| d.join("kvlens"))
+        .context("cannot find a cache folder for this user; set KVLENS_CACHE_DIR")
+}
+
+/// Reads and validates `<root>/workshop.toml`; paths in messages are shown
+/// relative to the current folder as given.
+pub fn load_config(root: &Path) -> Result<Config> {
+    Ok(Config::load(root)?)
+}
+
+/// Finds (or downloads) MNIST and loads it, verified.
+pub fn load_data(s: &Session, cfg: &Config) -> Result<(data::Dataset, data::Source)> {
+    let mirrors = data::mirrors_from_env();
+    let config_dir = cfg.mnist_dir(&s.root);
+    let hashes = match cfg.checksums_file(&s.root) {
+        Some(path) => data::HashTable::from_sums_file(&path)?,
+        None => data::HashTable::canonical(),
+    };
+    let resolve = data::Resolve {
+        flag: s.mnist_flag.as_deref(),
+        env: s.mnist_env.as_deref(),
+        config: config_dir.as_deref(),
+        cache_dir: &s.cache_dir,
+        mirrors: &mirrors,
+        hashes: &hashes,
+        progress: s.ui.bars,
+    };
+    let (dir, source) = data::locate(&resolve)?;
+    let dataset = data::load_dir(&dir, resolve.hashes)?;
+    Ok((dataset, source))
+}
