@@ -1,0 +1,191 @@
+//! Every quantity `value` shows and `claim` checks, with what it needs
+//! (docs/AUTHORING.md lists them).
+
+/// One quantity and what it needs.
+#[derive(Debug, Clone, Copy)]
+pub struct QSpec {
+    pub name: &'static str,
+    /// Measured on a toy net (`net=` and, mostly, `input=`), not on MNIST.
+    pub toy: bool,
+    /// Arguments that must be present (`pair|rank`: one of the two).
+    pub needs: &'static [&'static str],
+    pub summary: &'static str,
+}
+
+const fn q(name: &'static str, needs: &'static [&'static str], summary: &'static str) -> QSpec {
+    QSpec {
+        name,
+        toy: false,
+        needs,
+        summary,
+    }
+}
+
+const fn t(name: &'static str, needs: &'static [&'static str], summary: &'static str) -> QSpec {
+    QSpec {
+        name,
+        toy: true,
+        needs,
+        summary,
+    }
+}
+
+/// Every quantity.
+pub const QUANTITIES: [QSpec; 40] = [
+    q(
+        "test-accuracy",
+        &[],
+        "fraction of the 10 000 test images classified correctly",
+    ),
+    q(
+        "digit-accuracy",
+        &["digit"],
+        "accuracy on the test images of one digit",
+    ),
+    q("hidden", &[], "number of hidden neurons (key-value pairs)"),
+    q("parameters", &[], "number of weights and biases"),
+    q("epochs", &[], "training epochs"),
+    q("train-images", &[], "training images used"),
+    q("test-images", &[], "test images"),
+    q(
+        "mistakes",
+        &[],
+        "misclassified test images (ties not counted)",
+    ),
+    q(
+        "agreement",
+        &[],
+        "fraction of pairs whose value favours the digit they fire on most",
+    ),
+    q(
+        "selective-pairs",
+        &[],
+        "pairs that take at least 40 % of their activation from one digit",
+    ),
+    q("dead-pairs", &[], "pairs that never fire on a test image"),
+    q(
+        "median-key-cosine",
+        &[],
+        "median cosine of the trained keys with their random start",
+    ),
+    q(
+        "knockout-accuracy",
+        &["digit"],
+        "accuracy on `digit` after knocking out the `k` pairs voting most for `target`",
+    ),
+    q(
+        "knockout-control-accuracy",
+        &["digit"],
+        "the same with `k` random pairs removed instead",
+    ),
+    q(
+        "image",
+        &["example"],
+        "the selected image's name (test:247)",
+    ),
+    q("label", &["example"], "the image's true digit"),
+    q(
+        "prediction",
+        &["example"],
+        "the predicted digit (or the tie)",
+    ),
+    q(
+        "confidence",
+        &["example"],
+        "the softmax probability of the prediction",
+    ),
+    q(
+        "logit",
+        &["example"],
+        "the logit of `digit` (default: the prediction)",
+    ),
+    q(
+        "lead",
+        &["example"],
+        "the predicted digit's logit minus the runner-up's",
+    ),
+    q("active-pairs", &["example"], "pairs that fire on the image"),
+    q("ink", &["example"], "pixels with ink"),
+    q(
+        "activation",
+        &["example", "pair|rank"],
+        "a pair's activation ReLU(k·x + b)",
+    ),
+    q(
+        "pre-activation",
+        &["example", "pair|rank"],
+        "a pair's match k·x + b before ReLU",
+    ),
+    q(
+        "contribution",
+        &["example", "pair|rank"],
+        "a pair's scaled vote for `digit` (default: the prediction)",
+    ),
+    q(
+        "decision",
+        &["example", "pair|rank"],
+        "what a pair adds to the lead",
+    ),
+    q(
+        "top-pair",
+        &["example"],
+        "the index of the pair at `rank` (default 1) of the decision ranking",
+    ),
+    q(
+        "settles-at",
+        &["example"],
+        "pairs needed (in `ranking` order) before the prediction settles",
+    ),
+    q(
+        "flip-fraction",
+        &["example"],
+        "that number as a fraction of the active pairs",
+    ),
+    q(
+        "top10-share",
+        &["example"],
+        "share of the activation carried by the 10 strongest pairs",
+    ),
+    q(
+        "favours",
+        &["pair"],
+        "the digit a pair's value votes for most",
+    ),
+    q(
+        "firing-rate",
+        &["pair"],
+        "fraction of test images a pair fires on",
+    ),
+    q(
+        "fires-on",
+        &["pair"],
+        "the digit whose images give a pair the most activation",
+    ),
+    t("pairs", &["net"], "a toy network's number of pairs"),
+    t("bias", &["net", "pair"], "a toy pair's bias"),
+    t(
+        "pre-activation",
+        &["net", "input", "pair"],
+        "a toy pair's k·x + b",
+    ),
+    t(
+        "activation",
+        &["net", "input", "pair"],
+        "a toy pair's ReLU(k·x + b)",
+    ),
+    t(
+        "contribution",
+        &["net", "input", "pair"],
+        "a toy pair's scaled value for `output`",
+    ),
+    t(
+        "logit",
+        &["net", "input"],
+        "a toy network's output (`output`, default the only one)",
+    ),
+    t(
+        "prediction",
+        &["net", "input"],
+        "a toy network's predicted output",
+    ),
+];

@@ -1,0 +1,129 @@
+use super::*;
+use crate::analysis::{Analyses, test_prepared};
+use crate::shortcode::{code_ranges, scan};
+
+fn call(src: &str) -> Call {
+    let (mut calls, errors) = scan(src, &code_ranges(src));
+    assert!(errors.is_empty(), "{errors:?}");
+    let c = calls.remove(0);
+    assert!(
+        crate::shortcodes::Registry {
+            sets: &[&super::super::Embeds]
+        }
+        .validate(&c)
+        .is_empty(),
+        "{:?}",
+        crate::shortcodes::Registry {
+            sets: &[&super::super::Embeds]
+        }
+        .validate(&c)
+    );
+    c
+}
+
+fn shown(an: &Analyses, src: &str) -> String {
+    let c = call(src);
+    format(&measure(&c, an).unwrap(), &Args(&c)).unwrap()
+}
+
+#[test]
+fn values_are_measured_on_the_model_and_formatted() {
+    let p = test_prepared();
+    let an = Analyses::new(&p).unwrap();
+    // 8s are misread: 45 of 50 right.
+    assert_eq!(
+        shown(&an, "{{ value(of=\"test-accuracy\") }}"),
+        "90.0\u{a0}%"
+    );
+    assert_eq!(
+        shown(&an, "{{ value(of=\"digit-accuracy\", digit=8, digits=0) }}"),
+        "0\u{a0}%"
+    );
+    assert_eq!(shown(&an, "{{ value(of=\"test-images\") }}"), "50");
+    assert_eq!(shown(&an, "{{ value(of=\"mistakes\") }}"), "5");
+    assert_eq!(
+        shown(&an, "{{ value(of=\"label\", example=\"first(digit=3)\") }}"),
+        "3"
+    );
+    assert_eq!(
+        shown(
+            &an,
+            "{{ value(of=\"test-accuracy\", format=\"number\", digits=3) }}"
+        ),
+        "0.900"
+    );
+    // Toy nets in exact decimals: 0.6 × 0.5 − 0.4 × 1 = −0.1, switched off.
+    assert_eq!(
+        shown(
+            &an,
+            "{{ value(net=\"exercise\", input=\"b\", of=\"pre-activation\", pair=1) }}"
+        ),
+        "\u{2212}0.1"
+    );
+    assert_eq!(
+        shown(
+            &an,
+            "{{ value(net=\"exercise\", input=\"b\", of=\"activation\", pair=1) }}"
+        ),
+        "0"
+    );
+    assert_eq!(
+        shown(
+            &an,
+            "{{ value(net=\"exercise\", input=\"a\", of=\"logit\") }}"
+        ),
+        "0.82"
+    );
+}
+
+#[test]
+fn claims_hold_or_say_what_was_measured() {
+    let p = test_prepared();
+    let an = Analyses::new(&p).unwrap();
+    let judge = |src: &str| check_claim(&call(src), &an).unwrap();
+    assert_eq!(
+        judge("{{ claim(of=\"test-accuracy\", at_least=0.9) }}").1,
+        None
+    );
+    assert_eq!(judge("{{ claim(of=\"mistakes\", equals=5) }}").1, None);
+    let (x, why) = judge("{{ claim(of=\"digit-accuracy\", digit=8, above=0.5) }}");
+    assert_eq!(x, 0.0);
+    assert_eq!(
+        why.unwrap(),
+        "claim contradicted by the model: `digit-accuracy` is 0.0\u{a0}% (measured 0.0000), but the claim says above > 0.5"
+    );
+    let c = call("{{ claim(of=\"prediction\", net=\"exercise\", input=\"a\", equals=1) }}");
+    assert!(
+        check_claim(&c, &an)
+            .unwrap_err()
+            .message
+            .contains("not a number")
+    );
+}
+
+#[test]
+fn bad_arguments_fail_at_the_argument() {
+    let p = test_prepared();
+    let an = Analyses::new(&p).unwrap();
+    let src = "{{ value(of=\"activation\", example=\"test:9999\", pair=1) }}";
+    let e = measure(&call(src), &an).unwrap_err();
+    assert!(e.message.starts_with("selector: "), "{e:?}");
+    assert!(e.at > src.find("example").unwrap());
+    let src = "{{ value(of=\"knockout-accuracy\", digit=2, mode=\"gone\") }}";
+    let e = measure(&call(src), &an).unwrap_err();
+    assert_eq!(e.message, "unknown mode `gone`");
+    assert_eq!(&src[e.at..e.at + 6], "\"gone\"");
+    // Several outputs: the logit needs `output`, an activation does not.
+    let c = call("{{ value(net=\"slides\", input=\"x1\", of=\"logit\") }}");
+    assert!(
+        measure(&c, &an)
+            .unwrap_err()
+            .message
+            .contains("several outputs")
+    );
+    let c = call("{{ value(net=\"slides\", input=\"x1\", of=\"activation\", pair=1) }}");
+    assert!(measure(&c, &an).is_ok());
+    let src = "{{ value(net=\"exercise\", input=\"z\", of=\"logit\") }}";
+    let e = measure(&call(src), &an).unwrap_err();
+    assert_eq!(e.message, "`exercise` has no input `z`");
+}
