@@ -26,6 +26,7 @@ pub mod mistakes;
 pub mod population;
 
 pub mod catalog;
+pub mod chart;
 pub mod files;
 pub mod style;
 pub mod training_curve;
