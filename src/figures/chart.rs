@@ -2,7 +2,8 @@
 //! gridline is drawn one way: plain rectangles and lines, the frame around a
 //! plot or grid, horizontal gridlines with their value labels, tick marks
 //! under an x axis, axis titles turned to read bottom-up, the clip rectangle
-//! of a plot, and round tick values for any range (`nice_ticks`).
+//! of a plot, and round tick values (`nice_step` for counts from zero,
+//! `nice_ticks` for any range).
 //!
 //! Coordinates go through [`r`] like everywhere else; a helper here writes
 //! exactly the elements and attributes its callers wrote before it existed.
@@ -111,6 +112,15 @@ pub(crate) fn x_tick(g: Group, x: f64, y: f64, label: impl Into<String>, hairlin
     .add(text(label, x, y + 18.0, style::SMALL, "middle"))
 }
 
+/// An axis title turned to read bottom-up, centred on (x, y): written at the
+/// origin and moved there.
+pub(crate) fn turned(s: impl Into<String>, x: f64, y: f64, size: f64) -> Text {
+    text(s, 0.0, 0.0, size, "middle").set(
+        "transform",
+        format!("translate({} {}) rotate(-90)", r(x), r(y)),
+    )
+}
+
 /// A small muted axis title turned bottom-up about its own anchor (x, y).
 pub(crate) fn turned_note(s: impl Into<String>, x: f64, y: f64) -> Text {
     text(s, x, y, style::SMALL, "middle")
@@ -119,6 +129,39 @@ pub(crate) fn turned_note(s: impl Into<String>, x: f64, y: f64) -> Text {
 }
 
 // ---------------------------------------------------------------- tick values
+
+/// A round step for an axis from 0 to `max` with about five ticks.
+pub(crate) fn nice_step(max: f64) -> f64 {
+    if max.is_nan() || max <= 0.0 {
+        return 1.0;
+    }
+    let raw = max / 5.0;
+    let mag = 10f64.powf(raw.log10().floor());
+    [1.0, 2.0, 5.0, 10.0]
+        .into_iter()
+        .map(|m| m * mag)
+        .find(|s| *s >= raw)
+        .unwrap_or(10.0 * mag)
+        .max(1.0)
+}
+
+/// A count axis from 0: its [`nice_step`], its top (a whole number of steps,
+/// at least one) and how many steps reach the top.
+pub(crate) struct CountAxis {
+    pub step: f64,
+    pub top: f64,
+    pub steps: usize,
+}
+
+pub(crate) fn count_axis(max: usize) -> CountAxis {
+    let step = nice_step(max as f64);
+    let top = ((max as f64 / step).ceil() * step).max(step);
+    CountAxis {
+        step,
+        top,
+        steps: (top / step).round() as usize,
+    }
+}
 
 /// Round tick values covering [lo, hi]: about `target` steps of 1, 2, 2.5
 /// or 5 × a power of ten, and the decimals their labels need.
@@ -180,5 +223,16 @@ mod tests {
         assert!((t.hi - 0.6).abs() < 1e-12 && (t.values[1] - 0.2).abs() < 1e-12);
         let t = nice_ticks(0.0, 0.0, 4);
         assert!(t.lo < 0.0 && t.hi > 0.0);
+    }
+
+    #[test]
+    fn count_steps_are_round() {
+        assert_eq!(nice_step(7.0), 2.0);
+        assert_eq!(nice_step(0.0), 1.0);
+        assert_eq!(nice_step(240.0), 50.0);
+        let a = count_axis(7);
+        assert_eq!((a.step, a.top, a.steps), (2.0, 8.0, 4));
+        let a = count_axis(0);
+        assert_eq!((a.step, a.top, a.steps), (1.0, 1.0, 1));
     }
 }
