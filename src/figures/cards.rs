@@ -14,6 +14,7 @@ use super::digits::{
 use super::style::{self, Variant, num, r, signed};
 use crate::kv::image::{DIGITS, ImageAnalysis};
 use crate::kv::pair::{KeyTimesImage, PairView};
+use svg::Document;
 use svg::node::element::{Group, Rectangle};
 
 /// "fires at 3.42" or "silent".
@@ -107,16 +108,12 @@ pub fn pair_card(
             "start",
         ))
         .add(at(scaled_row.g, MARGIN, y_scaled))
-        .add(
-            style::text(
-                favour_note,
-                MARGIN,
-                y_scaled + scaled_row.h + 20.0,
-                style::SMALL,
-                "start",
-            )
-            .set("fill", style::MUTED),
-        );
+        .add(style::muted(
+            favour_note,
+            MARGIN,
+            y_scaled + scaled_row.h + 20.0,
+            "start",
+        ));
     style::figure(id, &title, description, doc)
 }
 
@@ -139,25 +136,82 @@ fn card_maps(view: &PairView, k: &KeyTimesImage, cell: f64, variant: Variant) ->
     let gap = 12.0;
     let cap = 14.0;
     let g = Group::new()
-        .add(
-            style::text("key", key.w / 2.0, 10.0, style::SMALL, "middle").set("fill", style::MUTED),
-        )
-        .add(
-            style::text(
-                "key ⊙ image",
-                key.w + gap + prod.w / 2.0,
-                10.0,
-                style::SMALL,
-                "middle",
-            )
-            .set("fill", style::MUTED),
-        )
+        .add(style::muted("key", key.w / 2.0, 10.0, "middle"))
+        .add(style::muted(
+            "key ⊙ image",
+            key.w + gap + prod.w / 2.0,
+            10.0,
+            "middle",
+        ))
         .add(at(key.g, 0.0, cap))
         .add(at(prod.g, key.w + gap, cap));
     Block {
         g,
         w: key.w + gap + prod.w,
         h: cap + key.h.max(prod.h),
+    }
+}
+
+/// One card: what it shows of a pair.
+type Card<'a> = (&'a PairView, &'a KeyTimesImage, [f64; DIGITS]);
+
+/// Where the cards go: their size, the rows inside one, the grid of cards.
+struct Layout {
+    /// Pixels per MNIST pixel of the maps, and width of a mini value cell.
+    cell: f64,
+    mini_cw: f64,
+    card_w: f64,
+    card_h: f64,
+    /// Baselines of the card's text lines and top of its value cells.
+    text_y: f64,
+    mini_y: f64,
+    gap: f64,
+    cols: usize,
+    header_h: f64,
+    w: f64,
+    h: f64,
+}
+
+impl Layout {
+    fn new(variant: Variant, n: usize) -> Layout {
+        let cell = match variant {
+            Variant::Screen => 3.0,
+            Variant::Print => 2.5,
+        };
+        let mini_cw = 20.0;
+        let maps_w = match variant {
+            Variant::Screen => 2.0 * SIDE as f64 * cell + 12.0,
+            Variant::Print => 4.0 * SIDE as f64 * cell + 2.0 * (cell * 2.0).max(8.0) + 12.0,
+        };
+        let maps_h = 14.0
+            + SIDE as f64 * cell
+            + if variant == Variant::Print {
+                PANEL_CAPTION
+            } else {
+                0.0
+            };
+        let card_w = maps_w.max(DIGITS as f64 * mini_cw) + 16.0;
+        let text_y = 26.0 + maps_h + 16.0;
+        let mini_y = text_y + 3.0 * 16.0 - 4.0;
+        let card_h = mini_y + 15.0 + 15.0 + 10.0;
+        let gap = 10.0;
+        let cols =
+            (((960.0 - 2.0 * MARGIN + gap) / (card_w + gap)).floor() as usize).clamp(1, n.max(1));
+        let rows = n.div_ceil(cols).max(1);
+        let header_h = 82.0;
+        Layout {
+            cell,
+            mini_cw,
+            card_w,
+            card_h,
+            text_y,
+            mini_y,
+            gap,
+            cols,
+            header_h,
+            w: (2.0 * MARGIN + cols as f64 * card_w + (cols - 1) as f64 * gap).max(600.0),
+            h: header_h + rows as f64 * (card_h + gap) + 34.0,
+        }
     }
 }
 
@@ -173,8 +227,7 @@ pub fn top_pairs(
     pixels: &[u8],
     variant: Variant,
 ) -> Figure {
-    let (t, ru) = (analysis.top, analysis.runner_up);
-    let cards: Vec<(&PairView, &KeyTimesImage, [f64; DIGITS])> = views
+    let cards: Vec<Card> = views
         .iter()
         .zip(kti)
         .map(|(v, k)| {
@@ -183,42 +236,49 @@ pub fn top_pairs(
         })
         .collect();
     let s_max = cards.iter().fold(0.0_f64, |m, c| m.max(abs_max_of(&c.2)));
-    let d = places(s_max);
-    let cell = match variant {
-        Variant::Screen => 3.0,
-        Variant::Print => 2.5,
-    };
-    let mini_cw = 20.0;
-    let maps_w = match variant {
-        Variant::Screen => 2.0 * SIDE as f64 * cell + 12.0,
-        Variant::Print => 4.0 * SIDE as f64 * cell + 2.0 * (cell * 2.0).max(8.0) + 12.0,
-    };
-    let maps_h = 14.0
-        + SIDE as f64 * cell
-        + if variant == Variant::Print {
-            PANEL_CAPTION
-        } else {
-            0.0
-        };
-    let card_w = maps_w.max(DIGITS as f64 * mini_cw) + 16.0;
-    let text_y = 26.0 + maps_h + 16.0;
-    let mini_y = text_y + 3.0 * 16.0 - 4.0;
-    let card_h = mini_y + 15.0 + 15.0 + 10.0;
-    let gap = 10.0;
-    let cols = (((960.0 - 2.0 * MARGIN + gap) / (card_w + gap)).floor() as usize)
-        .clamp(1, cards.len().max(1));
-    let rows = cards.len().div_ceil(cols).max(1);
-    let header_h = 82.0;
-    let w = (2.0 * MARGIN + cols as f64 * card_w + (cols - 1) as f64 * gap).max(600.0);
-    let h = header_h + rows as f64 * (card_h + gap) + 34.0;
-
-    let prediction = prediction_name(&analysis.prediction);
-    let truth = analysis
-        .label
-        .map_or(String::new(), |l| format!("{}, ", a_digit(l)));
-    let order: Vec<usize> = cards.iter().map(|c| c.0.pair).collect();
-    let ranking = ranking_name(&order, analysis);
+    let l = Layout::new(variant, cards.len());
     let title = format!("Top {} pairs of this image", cards.len());
+    let description = describe(analysis, &cards, s_max);
+    let mut doc = header(
+        style::frame(l.w, l.h, &title, &description),
+        analysis,
+        &cards,
+        pixels,
+        s_max,
+    );
+    for (i, c) in cards.iter().enumerate() {
+        let (col, row) = ((i % l.cols) as f64, (i / l.cols) as f64);
+        let x = MARGIN + col * (l.card_w + l.gap);
+        let y = l.header_h + row * (l.card_h + l.gap);
+        doc = doc.add(at(card(&l, i, c, analysis, s_max, variant), x, y));
+    }
+    doc = doc.add(style::muted(
+        format!(
+            "maps: {}; outlined cell: the predicted digit {}",
+            match variant {
+                Variant::Screen => "red = positive, blue = negative",
+                Variant::Print => "+ and − in separate panels, darker = larger",
+            },
+            analysis.top
+        ),
+        MARGIN,
+        l.h - 14.0,
+        "start",
+    ));
+    style::figure(id, &title, description, doc)
+}
+
+/// "an 8, " when the image's label is known.
+fn truth(analysis: &ImageAnalysis) -> String {
+    analysis
+        .label
+        .map_or(String::new(), |l| format!("{}, ", a_digit(l)))
+}
+
+fn describe(analysis: &ImageAnalysis, cards: &[Card], s_max: f64) -> String {
+    let (t, ru) = (analysis.top, analysis.runner_up);
+    let d = places(s_max);
+    let order: Vec<usize> = cards.iter().map(|c| c.0.pair).collect();
     let listed: Vec<String> = cards
         .iter()
         .map(|(v, k, s)| {
@@ -231,23 +291,39 @@ pub fn top_pairs(
             )
         })
         .collect();
-    let description = format!(
-        "The top {} pairs of {truth}read as {prediction} (runner-up {ru}, lead {}), {} of {} active pairs, {ranking}: {}.",
+    format!(
+        "The top {} pairs of {}read as {} (runner-up {ru}, lead {}), {} of {} active pairs, {}: {}.",
         cards.len(),
+        truth(analysis),
+        prediction_name(&analysis.prediction),
         num(analysis.lead, 2),
         cards.len(),
         analysis.active,
+        ranking_name(&order, analysis),
         listed.join("; ")
-    );
+    )
+}
 
+/// Adds the image as a thumbnail and three lines beside it: how it is read,
+/// which pairs are shown, and what the ten cells are.
+fn header(
+    doc: Document,
+    analysis: &ImageAnalysis,
+    cards: &[Card],
+    pixels: &[u8],
+    s_max: f64,
+) -> Document {
+    let order: Vec<usize> = cards.iter().map(|c| c.0.pair).collect();
     let thumb = ink_block(pixels, 2.0);
     let hx = MARGIN + thumb.w + 14.0;
-    let mut doc = style::frame(w, h, &title, &description)
-        .add(at(thumb.g, MARGIN, 12.0))
+    doc.add(at(thumb.g, MARGIN, 12.0))
         .add(
             style::text(
                 format!(
-                    "{truth}read as {prediction}; runner-up {ru}, lead {}",
+                    "{}read as {}; runner-up {}, lead {}",
+                    truth(analysis),
+                    prediction_name(&analysis.prediction),
+                    analysis.runner_up,
                     num(analysis.lead, 2)
                 ),
                 hx,
@@ -257,108 +333,101 @@ pub fn top_pairs(
             )
             .set("font-weight", "bold"),
         )
+        .add(style::muted(
+            format!(
+                "{} of {} active pairs, {}; each map on its own colour scale",
+                cards.len(),
+                analysis.active,
+                ranking_name(&order, analysis),
+            ),
+            hx,
+            50.0,
+            "start",
+        ))
+        .add(style::muted(
+            format!(
+                "ten cells: activation × value, what the pair adds to each logit (one scale for all cards, up to {})",
+                num(s_max, places(s_max))
+            ),
+            hx,
+            66.0,
+            "start",
+        ))
+}
+
+/// Card `i`: its border, rank and pair, the two maps, three lines of
+/// numbers and the pair's scaled value as ten small cells.
+fn card(
+    l: &Layout,
+    i: usize,
+    (v, k, s): &Card,
+    analysis: &ImageAnalysis,
+    s_max: f64,
+    variant: Variant,
+) -> Group {
+    let (t, ru) = (analysis.top, analysis.runner_up);
+    let d = places(s_max);
+    let maps = card_maps(v, k, l.cell, variant);
+    let mini = value_row(
+        s,
+        s_max,
+        l.mini_cw,
+        15.0,
+        variant,
+        &[t],
+        false,
+        style::SMALL,
+    );
+    let favours = digit_or(v.favours, "none");
+    Group::new()
         .add(
-            style::text(
-                format!(
-                    "{} of {} active pairs, {ranking}; each map on its own colour scale",
-                    cards.len(),
-                    analysis.active,
-                ),
-                hx,
-                50.0,
-                style::SMALL,
-                "start",
-            )
-            .set("fill", style::MUTED),
+            Rectangle::new()
+                .set("width", r(l.card_w))
+                .set("height", r(l.card_h))
+                .set("rx", 4)
+                .set("fill", "none")
+                .set("stroke", style::GRID),
         )
         .add(
             style::text(
-                format!(
-                    "ten cells: activation × value, what the pair adds to each logit (one scale for all cards, up to {})",
-                    num(s_max, d)
-                ),
-                hx,
-                66.0,
-                style::SMALL,
-                "start",
-            )
-            .set("fill", style::MUTED),
-        );
-    for (i, (v, k, s)) in cards.iter().enumerate() {
-        let (col, row) = ((i % cols) as f64, (i / cols) as f64);
-        let x = MARGIN + col * (card_w + gap);
-        let y = header_h + row * (card_h + gap);
-        let maps = card_maps(v, k, cell, variant);
-        let mini = value_row(s, s_max, mini_cw, 15.0, variant, &[t], false, style::SMALL);
-        let favours = digit_or(v.favours, "none");
-        let card = Group::new()
-            .add(
-                Rectangle::new()
-                    .set("width", r(card_w))
-                    .set("height", r(card_h))
-                    .set("rx", 4)
-                    .set("fill", "none")
-                    .set("stroke", style::GRID),
-            )
-            .add(
-                style::text(
-                    format!("#{} · pair {}", i + 1, v.pair),
-                    8.0,
-                    18.0,
-                    style::FONT_SIZE,
-                    "start",
-                )
-                .set("font-weight", "bold"),
-            )
-            .add(at(maps.g, 8.0, 26.0))
-            .add(style::text(
-                format!("{} · favours {favours}", firing(k)),
+                format!("#{} · pair {}", i + 1, v.pair),
                 8.0,
-                text_y,
-                style::SMALL,
+                18.0,
+                style::FONT_SIZE,
                 "start",
-            ))
-            .add(style::text(
-                format!(
-                    "to {t}: {} · to {ru}: {}",
-                    signed(s[t], d),
-                    signed(s[ru], d)
-                ),
-                8.0,
-                text_y + 16.0,
-                style::SMALL,
-                "start",
-            ))
-            .add(
-                style::text(
-                    format!("adds {} to the lead of {t}", signed(s[t] - s[ru], d)),
-                    8.0,
-                    text_y + 32.0,
-                    style::SMALL,
-                    "start",
-                )
-                .set("font-weight", "bold"),
             )
-            .add(at(mini.g, 8.0, mini_y));
-        doc = doc.add(at(card, x, y));
-    }
-    doc = doc.add(
-        style::text(
-            format!(
-                "maps: {}; outlined cell: the predicted digit {t}",
-                match variant {
-                    Variant::Screen => "red = positive, blue = negative",
-                    Variant::Print => "+ and − in separate panels, darker = larger",
-                }
-            ),
-            MARGIN,
-            h - 14.0,
+            .set("font-weight", "bold"),
+        )
+        .add(at(maps.g, 8.0, 26.0))
+        .add(style::text(
+            format!("{} · favours {favours}", firing(k)),
+            8.0,
+            l.text_y,
             style::SMALL,
             "start",
+        ))
+        .add(style::text(
+            format!(
+                "to {t}: {} · to {ru}: {}",
+                signed(s[t], d),
+                signed(s[ru], d)
+            ),
+            8.0,
+            l.text_y + 16.0,
+            style::SMALL,
+            "start",
+        ))
+        .add(
+            style::text(
+                format!("adds {} to the lead of {t}", signed(s[t] - s[ru], d)),
+                8.0,
+                l.text_y + 32.0,
+                style::SMALL,
+                "start",
+            )
+            .set("font-weight", "bold"),
         )
-        .set("fill", style::MUTED),
-    );
-    style::figure(id, &title, description, doc)
+        .add(at(mini.g, 8.0, l.mini_y))
 }
 
 #[cfg(test)]

@@ -18,7 +18,7 @@ use crate::kv::pair::{key_times_image, pair_view};
 use crate::kv::population::KnockoutMode;
 use crate::kv::select::{Catalog as Images, Selected, Selector};
 use crate::kv::toy::{ToyNet, decompose};
-use crate::nn::Trained;
+use crate::nn::{Mlp, Trained};
 use anyhow::{Result, anyhow};
 use std::collections::BTreeMap;
 
@@ -176,6 +176,37 @@ impl Resolved {
 /// Every MNIST figure: training, the example images, the population.
 pub fn model_figures(inp: &Inputs, variants: &[Variant]) -> Result<Vec<Figure>> {
     let m = &inp.trained.model;
+    let resolved = resolve_examples(inp)?;
+    let mut out = vec![training_curve::training_curve(&inp.trained.history)];
+    let mut seen = std::collections::BTreeSet::new();
+    for r in &resolved {
+        if !seen.insert(r.slug()) {
+            continue; // two roles resolved to the same image
+        }
+        image_figures(&mut out, m, r, variants);
+    }
+    // Sharp against flat.
+    if let (Some(sharp), Some(flat)) = (
+        resolved.iter().find(|r| r.example.role == EXAMPLES[3].role),
+        resolved.iter().find(|r| r.example.role == EXAMPLES[4].role),
+    ) {
+        out.push(profile::profiles(
+            &format!("profiles-{}-vs-{}", sharp.slug(), flat.slug()),
+            (&sharp.caption(), &sharp.analysis),
+            (&flat.caption(), &flat.analysis),
+        ));
+    }
+    population_figures(&mut out, inp, &resolved);
+    drift_figures(&mut out, inp, &resolved, variants);
+    if let Some(r) = resolved.first() {
+        matrix_figures(&mut out, m, r, variants);
+    }
+    Ok(out)
+}
+
+/// Finds and analyses the image of every example.
+fn resolve_examples(inp: &Inputs) -> Result<Vec<Resolved>> {
+    let m = &inp.trained.model;
     let images = Images::new(m, inp.dataset);
     let mut resolved = Vec::new();
     for example in EXAMPLES {
@@ -197,95 +228,87 @@ pub fn model_figures(inp: &Inputs, variants: &[Variant]) -> Result<Vec<Figure>> 
             analysis,
         });
     }
+    Ok(resolved)
+}
 
-    let mut out = vec![training_curve::training_curve(&inp.trained.history)];
-    let mut seen = std::collections::BTreeSet::new();
-    for r in &resolved {
-        let s = r.slug();
-        if !seen.insert(s.clone()) {
-            continue; // two roles resolved to the same image
-        }
-        let a = &r.analysis;
-        out.push(digits::digit(
-            &format!("{s}-image"),
-            &r.pixels,
-            a.label,
-            false,
-        ));
-        out.push(digits::digit(
-            &format!("{s}-image-values"),
-            &r.pixels,
-            a.label,
-            true,
-        ));
-        out.push(waterfall::waterfall(
-            &format!("{s}-waterfall"),
-            &a.waterfall(Ranking::Decision, WATERFALL_STEPS),
-            a,
-        ));
-        out.push(flips::flip_curve(&format!("{s}-flips"), a));
-        let top: Vec<usize> = a
-            .by_decision
-            .order
-            .iter()
-            .take(TOP_CARDS)
-            .copied()
-            .collect();
-        let views: Vec<_> = top.iter().filter_map(|&i| pair_view(m, i)).collect();
-        let kti: Vec<_> = top
-            .iter()
-            .filter_map(|&i| key_times_image(m, i, &r.pixels))
-            .collect();
-        let templates = crate::kv::linear::templates(m, &r.pixels);
-        for &variant in variants {
-            let sfx = suffix(variant);
-            if let (Some(v), Some(k)) = (views.first(), kti.first()) {
-                let p = format!("{s}-pair-{}", v.pair);
-                out.push(digits::key_heatmap(&format!("{p}-key{sfx}"), v, variant));
-                out.push(digits::value_cells(&format!("{p}-value{sfx}"), v, variant));
-                out.push(digits::key_times_image(
-                    &format!("{p}-key-times-image{sfx}"),
-                    k,
-                    &r.pixels,
-                    v,
-                    variant,
-                ));
-                out.push(cards::pair_card(
-                    &format!("{p}-card{sfx}"),
-                    v,
-                    k,
-                    &r.pixels,
-                    variant,
-                ));
-            }
-            out.push(cards::top_pairs(
-                &format!("{s}-top-pairs{sfx}"),
-                a,
-                &views,
-                &kti,
+/// The figures of one example image: the image, its waterfall and flips,
+/// and per variant its top pair's key, value and card, its top pairs and its
+/// templates.
+fn image_figures(out: &mut Vec<Figure>, m: &Mlp, r: &Resolved, variants: &[Variant]) {
+    let s = r.slug();
+    let a = &r.analysis;
+    out.push(digits::digit(
+        &format!("{s}-image"),
+        &r.pixels,
+        a.label,
+        false,
+    ));
+    out.push(digits::digit(
+        &format!("{s}-image-values"),
+        &r.pixels,
+        a.label,
+        true,
+    ));
+    out.push(waterfall::waterfall(
+        &format!("{s}-waterfall"),
+        &a.waterfall(Ranking::Decision, WATERFALL_STEPS),
+        a,
+    ));
+    out.push(flips::flip_curve(&format!("{s}-flips"), a));
+    let top: Vec<usize> = a
+        .by_decision
+        .order
+        .iter()
+        .take(TOP_CARDS)
+        .copied()
+        .collect();
+    let views: Vec<_> = top.iter().filter_map(|&i| pair_view(m, i)).collect();
+    let kti: Vec<_> = top
+        .iter()
+        .filter_map(|&i| key_times_image(m, i, &r.pixels))
+        .collect();
+    let templates = crate::kv::linear::templates(m, &r.pixels);
+    for &variant in variants {
+        let sfx = suffix(variant);
+        if let (Some(v), Some(k)) = (views.first(), kti.first()) {
+            let p = format!("{s}-pair-{}", v.pair);
+            out.push(digits::key_heatmap(&format!("{p}-key{sfx}"), v, variant));
+            out.push(digits::value_cells(&format!("{p}-value{sfx}"), v, variant));
+            out.push(digits::key_times_image(
+                &format!("{p}-key-times-image{sfx}"),
+                k,
+                &r.pixels,
+                v,
+                variant,
+            ));
+            out.push(cards::pair_card(
+                &format!("{p}-card{sfx}"),
+                v,
+                k,
                 &r.pixels,
                 variant,
             ));
-            out.push(linear::templates(
-                &format!("{s}-templates{sfx}"),
-                &templates,
-                variant,
-            ));
         }
-    }
-    // Sharp against flat.
-    if let (Some(sharp), Some(flat)) = (
-        resolved.iter().find(|r| r.example.role == EXAMPLES[3].role),
-        resolved.iter().find(|r| r.example.role == EXAMPLES[4].role),
-    ) {
-        out.push(profile::profiles(
-            &format!("profiles-{}-vs-{}", sharp.slug(), flat.slug()),
-            (&sharp.caption(), &sharp.analysis),
-            (&flat.caption(), &flat.analysis),
+        out.push(cards::top_pairs(
+            &format!("{s}-top-pairs{sfx}"),
+            a,
+            &views,
+            &kti,
+            &r.pixels,
+            variant,
+        ));
+        out.push(linear::templates(
+            &format!("{s}-templates{sfx}"),
+            &templates,
+            variant,
         ));
     }
+}
 
-    // The population.
+/// The population: votes vs fires, selective pairs, the knock-out, the
+/// confusion matrix, and the mistake example against its nearest right image.
+fn population_figures(out: &mut Vec<Figure>, inp: &Inputs, resolved: &[Resolved]) {
+    let m = &inp.trained.model;
     let vf = inp.pop.votes();
     out.push(population::votes_vs_fires("votes-vs-fires", vf));
     out.push(population::selective_per_digit("selective-per-digit", vf));
@@ -317,6 +340,12 @@ pub fn model_figures(inp: &Inputs, variants: &[Variant]) -> Result<Vec<Figure>> 
             &views,
         ));
     }
+}
+
+/// How far the keys moved in training, and the first example's top key
+/// before and after.
+fn drift_figures(out: &mut Vec<Figure>, inp: &Inputs, resolved: &[Resolved], variants: &[Variant]) {
+    let m = &inp.trained.model;
     let drift = inp.pop.drift();
     out.push(linear::drift_histogram("key-drift", drift));
     if let Some(r) = resolved.first()
@@ -335,43 +364,44 @@ pub fn model_figures(inp: &Inputs, variants: &[Variant]) -> Result<Vec<Figure>> 
             ));
         }
     }
-    // W1 and W2 as matrices: a slice of the pairs the easy example uses most.
-    if let Some(r) = resolved.first() {
-        let rows: Vec<usize> = r
-            .analysis
-            .by_decision
-            .order
-            .iter()
-            .take(MATRIX_ROWS)
-            .copied()
-            .collect();
-        let w1: Vec<Vec<f64>> = rows
-            .iter()
-            .map(|&i| m.w1.row(i).iter().map(|&w| f64::from(w)).collect())
-            .collect();
-        let w2: Vec<Vec<f64>> = (0..crate::kv::image::DIGITS)
-            .map(|d| rows.iter().map(|&i| f64::from(m.w2[[d, i]])).collect())
-            .collect();
-        let inputs: Vec<String> = (0..crate::data::PIXELS)
-            .map(|p| format!("pixel {p}"))
-            .collect();
-        let outputs: Vec<String> = (0..crate::kv::image::DIGITS)
-            .map(|d| d.to_string())
-            .collect();
-        for &variant in variants {
-            out.push(matrices::matrix_view(
-                &format!("matrix-{}{}", r.slug(), suffix(variant)),
-                &w1,
-                &w2,
-                0,
-                Some(&rows),
-                &inputs,
-                &outputs,
-                variant,
-            ));
-        }
+}
+
+/// W1 and W2 as matrices: a slice of the pairs the easy example `r` uses
+/// most.
+fn matrix_figures(out: &mut Vec<Figure>, m: &Mlp, r: &Resolved, variants: &[Variant]) {
+    let rows: Vec<usize> = r
+        .analysis
+        .by_decision
+        .order
+        .iter()
+        .take(MATRIX_ROWS)
+        .copied()
+        .collect();
+    let w1: Vec<Vec<f64>> = rows
+        .iter()
+        .map(|&i| m.w1.row(i).iter().map(|&w| f64::from(w)).collect())
+        .collect();
+    let w2: Vec<Vec<f64>> = (0..crate::kv::image::DIGITS)
+        .map(|d| rows.iter().map(|&i| f64::from(m.w2[[d, i]])).collect())
+        .collect();
+    let inputs: Vec<String> = (0..crate::data::PIXELS)
+        .map(|p| format!("pixel {p}"))
+        .collect();
+    let outputs: Vec<String> = (0..crate::kv::image::DIGITS)
+        .map(|d| d.to_string())
+        .collect();
+    for &variant in variants {
+        out.push(matrices::matrix_view(
+            &format!("matrix-{}{}", r.slug(), suffix(variant)),
+            &w1,
+            &w2,
+            0,
+            Some(&rows),
+            &inputs,
+            &outputs,
+            variant,
+        ));
     }
-    Ok(out)
 }
 
 /// Every figure of the workshop, sorted by id. Figures whose colours carry

@@ -1,17 +1,23 @@
 //! The small kit the one-image families (`digits`, `cards`, `waterfall`,
-//! `flips`, `profile`) share: placing a drawn group, round tick values and
+//! `flips`, `profile`) share: placing a drawn group, the heading of a chart,
 //! the decimals numbers need, and the phrases for a prediction ("a tie of 3
-//! and 5"), a digit ("an 8") and how a list of pairs was ranked.
+//! and 5"), a digit ("an 8") and how a list of pairs was ranked. Round tick
+//! values live in `chart`.
 
-use super::style::r;
+use super::style::{self, r, text};
 use crate::kv::image::{ImageAnalysis, Prediction};
-use svg::node::element::Group;
+use svg::node::element::{Group, Text};
 
 /// `g` moved to (x, y).
 pub(crate) fn at(g: Group, x: f64, y: f64) -> Group {
     Group::new()
         .set("transform", format!("translate({} {})", r(x), r(y)))
         .add(g)
+}
+
+/// The bold line at the top of a one-image chart saying what it shows.
+pub(crate) fn heading(s: String) -> Text {
+    text(s, 20.0, 24.0, style::FONT_SIZE + 1.0, "start").set("font-weight", "bold")
 }
 
 /// Decimals for a scale (one rule for every figure).
@@ -30,49 +36,6 @@ pub(crate) fn prediction_name(p: &Prediction) -> String {
                 _ => format!("a tie of {}", names.join(", ")),
             }
         }
-    }
-}
-
-/// Round tick values covering [lo, hi]: about `target` steps of 1, 2, 2.5
-/// or 5 × a power of ten, and the decimals their labels need.
-pub(crate) struct Ticks {
-    pub lo: f64,
-    pub hi: f64,
-    pub values: Vec<f64>,
-    pub decimals: usize,
-}
-
-pub(crate) fn nice_ticks(lo: f64, hi: f64, target: usize) -> Ticks {
-    let (lo, hi) = if hi > lo && lo.is_finite() && hi.is_finite() {
-        (lo, hi)
-    } else {
-        (lo.min(0.0) - 1.0, hi.max(0.0) + 1.0)
-    };
-    let raw = (hi - lo) / target.max(1) as f64;
-    let exp = raw.log10().floor();
-    let mag = 10f64.powf(exp);
-    let step = [1.0, 2.0, 2.5, 5.0, 10.0]
-        .into_iter()
-        .map(|m| m * mag)
-        .find(|&st| st >= raw)
-        .unwrap_or(10.0 * mag);
-    let first = (lo / step).floor();
-    let last = (hi / step).ceil();
-    let values: Vec<f64> = (0..=((last - first) as usize))
-        .map(|k| {
-            let v = (first + k as f64) * step;
-            if v.abs() < step * 1e-9 { 0.0 } else { v }
-        })
-        .collect();
-    let mut decimals = if exp < 0.0 { (-exp) as usize } else { 0 };
-    if (step / mag - 2.5).abs() < 1e-9 {
-        decimals += 1;
-    }
-    Ticks {
-        lo: first * step,
-        hi: last * step,
-        values,
-        decimals,
     }
 }
 
@@ -101,21 +64,6 @@ pub(crate) fn ranking_name(pairs: &[usize], a: &ImageAnalysis) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn ticks_are_round() {
-        let t = nice_ticks(-4.9, 8.3, 5);
-        assert_eq!(t.values, vec![-5.0, 0.0, 5.0, 10.0]);
-        assert_eq!((t.lo, t.hi, t.decimals), (-5.0, 10.0, 0));
-        let t = nice_ticks(-1.6, 10.3, 5);
-        assert_eq!(t.values, vec![-2.5, 0.0, 2.5, 5.0, 7.5, 10.0, 12.5]);
-        assert_eq!(t.decimals, 1);
-        let t = nice_ticks(0.0, 0.42, 4);
-        assert_eq!((t.values.len(), t.decimals), (4, 1));
-        assert!((t.hi - 0.6).abs() < 1e-12 && (t.values[1] - 0.2).abs() < 1e-12);
-        let t = nice_ticks(0.0, 0.0, 4);
-        assert!(t.lo < 0.0 && t.hi > 0.0);
-    }
 
     #[test]
     fn ties_are_named_as_ties() {

@@ -1,7 +1,8 @@
 //! One MNIST image and its pairs: the digit itself, a key as a 28×28
-//! heatmap, a value as ten cells, and key ⊙ image with its sum written out;
-//! also the drawn pieces (blocks, signed maps, value rows, the match) that
-//! the pair cards in `cards` are built from.
+//! heatmap, a value as ten cells, and key ⊙ image with its sum written out.
+//! The drawn pieces they are made of (in `blocks`: blocks, signed maps,
+//! value rows; in `matching`: key ⊙ image and the match) are shared with the
+//! pair cards in `cards`.
 //!
 //! Input: `kv::pair::{PairView, KeyTimesImage}` (computed elsewhere); output:
 //! `Figure`. Digits are drawn in grayscale ink, weights in the diverging map
@@ -10,223 +11,28 @@
 
 use super::Figure;
 use super::digitkit::{a_digit, at, places};
-use super::style::{self, Variant, num, r, signed};
+use super::style::{self, Variant, num, signed};
 use crate::data::PIXELS;
 use crate::kv::image::DIGITS;
 use crate::kv::pair::{KeyTimesImage, PairView};
-use svg::node::element::{Group, Rectangle};
+
+mod blocks;
+mod matching;
+
+use blocks::legend;
+pub(super) use blocks::{
+    Block, PANEL_CAPTION, abs_max_of, digit_or, ink_block, key_f64, signed_map, value_f64,
+    value_row,
+};
+use matching::match_description;
+pub(super) use matching::{kti_block, match_block};
 
 /// Pixels per side of an MNIST image.
 pub(super) const SIDE: usize = 28;
 pub(super) const MARGIN: f64 = 20.0;
 
-/// A drawn piece and its size, placed by its parent with [`at`].
-pub(crate) struct Block {
-    pub g: Group,
-    pub w: f64,
-    pub h: f64,
-}
-
-/// The 784 pixels (padded with zeros if short) as f64 bytes.
-fn pixel_values(pixels: &[u8]) -> Vec<f64> {
-    (0..PIXELS)
-        .map(|p| f64::from(pixels.get(p).copied().unwrap_or(0)))
-        .collect()
-}
-
 fn inked(pixels: &[u8]) -> usize {
     pixels.iter().take(PIXELS).filter(|&&p| p > 0).count()
-}
-
-/// The digit in grayscale ink, `cell` pixels per MNIST pixel.
-pub(super) fn ink_block(pixels: &[u8], cell: f64) -> Block {
-    let v = pixel_values(pixels);
-    Block {
-        g: style::grid(&v, SIDE, 0.0, 0.0, cell, |p| {
-            style::ink(p.clamp(0.0, 255.0) as u8)
-        }),
-        w: SIDE as f64 * cell,
-        h: SIDE as f64 * cell,
-    }
-}
-
-/// Height of the "+ / −" captions above print panels.
-pub(super) const PANEL_CAPTION: f64 = 16.0;
-
-/// Signed values on a 28×28 grid: one diverging heatmap (screen), or a
-/// "+ what" and a "− what" grayscale panel side by side (print).
-pub(super) fn signed_map(
-    values: &[f64],
-    abs_max: f64,
-    cell: f64,
-    variant: Variant,
-    what: &str,
-) -> Block {
-    let side = SIDE as f64 * cell;
-    match variant {
-        Variant::Screen => Block {
-            g: style::grid(values, SIDE, 0.0, 0.0, cell, |v| {
-                style::diverging(v, abs_max)
-            }),
-            w: side,
-            h: side,
-        },
-        Variant::Print => {
-            let gap = (cell * 2.0).max(8.0);
-            let pos: Vec<f64> = values.iter().map(|v| v.max(0.0)).collect();
-            let neg: Vec<f64> = values.iter().map(|v| (-v).max(0.0)).collect();
-            let g = Group::new()
-                .add(style::text(
-                    format!("+ {what}"),
-                    side / 2.0,
-                    11.0,
-                    style::SMALL,
-                    "middle",
-                ))
-                .add(style::text(
-                    format!("\u{2212} {what}"),
-                    side + gap + side / 2.0,
-                    11.0,
-                    style::SMALL,
-                    "middle",
-                ))
-                .add(style::grid(&pos, SIDE, 0.0, PANEL_CAPTION, cell, |v| {
-                    style::magnitude_gray(v, abs_max)
-                }))
-                .add(style::grid(
-                    &neg,
-                    SIDE,
-                    side + gap,
-                    PANEL_CAPTION,
-                    cell,
-                    |v| style::magnitude_gray(v, abs_max),
-                ));
-            Block {
-                g,
-                w: 2.0 * side + gap,
-                h: side + PANEL_CAPTION,
-            }
-        }
-    }
-}
-
-/// A colour bar for [`signed_map`]: diverging (screen) or white → black for
-/// the magnitude (print). `id` must start with the figure id.
-fn legend(
-    id: &str,
-    variant: Variant,
-    x: f64,
-    y: f64,
-    width: f64,
-    abs_max: f64,
-    label: &str,
-) -> Group {
-    match variant {
-        Variant::Screen => style::diverging_legend(id, x, y, width, abs_max, label),
-        Variant::Print => style::colour_bar(
-            id,
-            (x, y, width),
-            &[(0.0, style::PAPER), (1.0, "#000000")],
-            &[(0.0, "0".to_string()), (1.0, num(abs_max, places(abs_max)))],
-            &format!("|{label}|"),
-        ),
-    }
-}
-
-/// Ten labelled cells (digit above, signed number inside). `mark`: the
-/// digits outlined (favoured digit, prediction).
-#[allow(clippy::too_many_arguments)]
-pub(super) fn value_row(
-    values: &[f64; DIGITS],
-    abs_max: f64,
-    cw: f64,
-    ch: f64,
-    variant: Variant,
-    mark: &[usize],
-    numbers: bool,
-    size: f64,
-) -> Block {
-    let label_h = size + 4.0;
-    let d = places(abs_max);
-    let mut g = Group::new();
-    for (digit, &v) in values.iter().enumerate() {
-        let x = digit as f64 * cw;
-        let strength = if abs_max > 0.0 {
-            (v.abs() / abs_max).min(1.0)
-        } else {
-            0.0
-        };
-        let fill = match variant {
-            Variant::Screen => style::diverging(v, abs_max),
-            Variant::Print => style::magnitude_gray(v, abs_max),
-        };
-        let dark = match variant {
-            Variant::Screen => strength > 0.6,
-            Variant::Print => strength > 0.45,
-        };
-        g = g
-            .add(
-                style::text(digit.to_string(), x + cw / 2.0, size, size, "middle")
-                    .set("font-weight", "bold"),
-            )
-            .add(
-                Rectangle::new()
-                    .set("x", r(x))
-                    .set("y", r(label_h))
-                    .set("width", r(cw))
-                    .set("height", r(ch))
-                    .set("fill", fill)
-                    .set("stroke", style::FRAME)
-                    .set("stroke-width", style::HAIRLINE),
-            );
-        if numbers {
-            g = g.add(
-                style::text(
-                    signed(v, d),
-                    x + cw / 2.0,
-                    label_h + ch / 2.0 + size * 0.35,
-                    size,
-                    "middle",
-                )
-                .set("fill", if dark { style::PAPER } else { style::INK }),
-            );
-        }
-    }
-    for &digit in mark.iter().filter(|&&d| d < DIGITS) {
-        g = g.add(
-            Rectangle::new()
-                .set("x", r(digit as f64 * cw + 1.5))
-                .set("y", r(label_h + 1.5))
-                .set("width", r(cw - 3.0))
-                .set("height", r(ch - 3.0))
-                .set("fill", "none")
-                .set("stroke", style::INK)
-                .set("stroke-width", 3),
-        );
-    }
-    Block {
-        g,
-        w: DIGITS as f64 * cw,
-        h: label_h + ch,
-    }
-}
-
-pub(super) fn abs_max_of(values: &[f64]) -> f64 {
-    values.iter().fold(0.0_f64, |m, v| m.max(v.abs()))
-}
-
-pub(super) fn value_f64(view: &PairView) -> [f64; DIGITS] {
-    std::array::from_fn(|d| f64::from(view.value[d]))
-}
-
-pub(super) fn key_f64(view: &PairView) -> Vec<f64> {
-    (0..PIXELS)
-        .map(|p| f64::from(view.key.get(p).copied().unwrap_or(0.0)))
-        .collect()
-}
-
-pub(super) fn digit_or(d: Option<usize>, none: &str) -> String {
-    d.map_or(none.to_string(), |d| d.to_string())
 }
 
 /// 6a. The image as 28×28 grayscale cells; with `show_values` (paper sheets)
@@ -430,189 +236,6 @@ pub fn value_cells(id: &str, view: &PairView, variant: Variant) -> Figure {
             .set("fill", style::MUTED),
         );
     style::figure(id, &title, description, doc)
-}
-
-/// The three lines of the match: Σ key·pixel, + bias, ReLU.
-fn match_lines(k: &KeyTimesImage) -> [String; 3] {
-    let pm = |x: f64| {
-        if x < 0.0 {
-            format!("\u{2212} {}", num(-x, 3))
-        } else {
-            format!("+ {}", num(x, 3))
-        }
-    };
-    [
-        format!(
-            "Σ key·pixel = {} {} = {}",
-            num(k.positive, 3),
-            pm(k.negative),
-            num(k.sum, 3)
-        ),
-        format!(
-            "{} {} (bias) = {}",
-            num(k.sum, 3),
-            pm(k.bias),
-            num(k.pre, 3)
-        ),
-        if k.fires {
-            format!("ReLU → activation {} (fires)", num(k.activation, 3))
-        } else {
-            format!(
-                "ReLU → activation 0 ({} is not above 0: silent)",
-                num(k.pre, 3)
-            )
-        },
-    ]
-}
-
-/// Image ⊙ key = products, with captions; the three panels in one row.
-pub(super) fn kti_block(
-    id: &str,
-    k: &KeyTimesImage,
-    pixels: &[u8],
-    view: &PairView,
-    variant: Variant,
-) -> Block {
-    let cell = match variant {
-        Variant::Screen => 7.0,
-        Variant::Print => 5.0,
-    };
-    let img = ink_block(pixels, cell);
-    let key_max = f64::from(view.key_abs_max);
-    let key = signed_map(&key_f64(view), key_max, cell, variant, "weights");
-    let prod_max = abs_max_of(&k.products);
-    let prod = signed_map(&k.products, prod_max, cell, variant, "products");
-    let op_w = 34.0;
-    let top = 20.0;
-    let map_h = img.h.max(key.h).max(prod.h);
-    // Panels align at the bottom, so the print captions sit above the grids.
-    let (y_img, y_key, y_prod) = (
-        top + map_h - img.h,
-        top + map_h - key.h,
-        top + map_h - prod.h,
-    );
-    let x_key = img.w + op_w;
-    let x_prod = x_key + key.w + op_w;
-    let mid = top + map_h - img.h / 2.0 + 8.0;
-    let caption_y = top + map_h + 16.0;
-    let legend_y = caption_y + 24.0;
-    let lw = 150.0_f64.min(key.w);
-    let plw = 150.0_f64.min(prod.w);
-    let g = Group::new()
-        .add(style::text(
-            format!("image · {} inked pixels", k.inked_pixels),
-            img.w / 2.0,
-            12.0,
-            style::SMALL,
-            "middle",
-        ))
-        .add(style::text(
-            format!("key {} · bias {}", view.pair, signed(k.bias, 3)),
-            x_key + key.w / 2.0,
-            12.0,
-            style::SMALL,
-            "middle",
-        ))
-        .add(style::text(
-            "key ⊙ image (pixel by pixel)",
-            x_prod + prod.w / 2.0,
-            12.0,
-            style::SMALL,
-            "middle",
-        ))
-        .add(at(img.g, 0.0, y_img))
-        .add(style::text(
-            "⊙",
-            img.w + op_w / 2.0,
-            mid,
-            style::LARGE + 4.0,
-            "middle",
-        ))
-        .add(at(key.g, x_key, y_key))
-        .add(style::text(
-            "=",
-            x_key + key.w + op_w / 2.0,
-            mid,
-            style::LARGE + 4.0,
-            "middle",
-        ))
-        .add(at(prod.g, x_prod, y_prod))
-        .add(
-            style::text(
-                "0 (white) to 255 (black)",
-                img.w / 2.0,
-                caption_y,
-                style::SMALL,
-                "middle",
-            )
-            .set("fill", style::MUTED),
-        )
-        .add(
-            style::text(
-                "only inked pixels count",
-                x_prod + prod.w / 2.0,
-                caption_y,
-                style::SMALL,
-                "middle",
-            )
-            .set("fill", style::MUTED),
-        )
-        .add(legend(
-            &format!("{id}-key"),
-            variant,
-            x_key + (key.w - lw) / 2.0,
-            legend_y,
-            lw,
-            key_max,
-            "weight",
-        ))
-        .add(legend(
-            &format!("{id}-product"),
-            variant,
-            x_prod + (prod.w - plw) / 2.0,
-            legend_y,
-            plw,
-            prod_max,
-            "weight × pixel",
-        ));
-    Block {
-        g,
-        w: x_prod + prod.w,
-        h: legend_y + 28.0,
-    }
-}
-
-/// The match lines as a block.
-pub(super) fn match_block(k: &KeyTimesImage) -> Block {
-    let lines = match_lines(k);
-    let mut g = Group::new();
-    for (i, line) in lines.iter().enumerate() {
-        let t = style::text(
-            line.clone(),
-            0.0,
-            16.0 + 22.0 * i as f64,
-            style::FONT_SIZE + 1.0,
-            "start",
-        );
-        g = g.add(if i == 2 {
-            t.set("font-weight", "bold")
-        } else {
-            t
-        });
-    }
-    Block {
-        g,
-        w: 420.0,
-        h: 16.0 + 22.0 * 2.0 + 8.0,
-    }
-}
-
-fn match_description(k: &KeyTimesImage) -> String {
-    let lines = match_lines(k);
-    format!(
-        "Key {} times the image, pixel by pixel: only the {} inked pixels contribute. {}; {}; {}.",
-        k.pair, k.inked_pixels, lines[0], lines[1], lines[2]
-    )
 }
 
 /// 6d. Key ⊙ image as a heatmap and the sum written out.

@@ -8,19 +8,20 @@
 //! Input: `kv::image::ImageAnalysis` (its `curve` per ranking); output: `Figure`.
 
 use super::Figure;
-use super::digitkit::{a_digit, at, nice_ticks, prediction_name};
+use super::chart::{Ticks, clip_rect, framed, line, nice_ticks, rect, turned_note, x_tick, y_grid};
+use super::digitkit::{a_digit, at, heading, prediction_name};
 use super::style::{self, num, r, signed};
 use crate::kv::image::{CurvePoint, FlipSummary, ImageAnalysis};
 use crate::num::percent;
-use svg::node::element::{
-    Circle, ClipPath, Definitions, Group, Line, Polygon, Polyline, Rectangle,
-};
+use svg::node::element::{Circle, Definitions, Group, Line, Polygon, Polyline};
 
 const W: f64 = 900.0;
 const LEFT: f64 = 78.0;
 const PLOT_W: f64 = 700.0;
 const TOP: f64 = 84.0;
 const PLOT_H: f64 = 270.0;
+/// Height of one legend row.
+const LEGEND_ROW: f64 = 19.0;
 
 /// One order of adding pairs: name, colour, dash pattern, its summary.
 struct Series<'a> {
@@ -68,6 +69,10 @@ fn settles(s: &FlipSummary) -> String {
     )
 }
 
+fn flips_word(n: usize) -> &'static str {
+    if n == 1 { "flip" } else { "flips" }
+}
+
 /// Round numbers of pairs for the bottom axis, up to `max`.
 fn pair_ticks(max: usize) -> Vec<usize> {
     let mut ticks = vec![0];
@@ -95,15 +100,10 @@ fn range(curve: &[CurvePoint]) -> (f64, f64) {
         })
 }
 
-/// 8. The lead of the final prediction as pairs are added in four orders.
-pub fn flip_curve(id: &str, a: &ImageAnalysis) -> Figure {
-    let all = series(a);
-    let active = a.active;
-    let span = ((1 + active) as f64).ln().max(2f64.ln());
-    let sx = |n: f64| LEFT + (1.0 + n).ln() / span * PLOT_W;
-    // The vertical range follows the rankings and the random control; the
-    // bottom-first control (which can fall far below) is clipped when it
-    // would squash them, and its extreme is written in the legend.
+/// The vertical range follows the rankings and the random control; the
+/// bottom-first control (which can fall far below) is clipped when it would
+/// squash them. Returns the range and the clipped extremes (for the legend).
+fn lead_range(all: &[Series]) -> (f64, f64, Vec<(&'static str, f64)>) {
     let (mut lo, mut hi) = all
         .iter()
         .take(3)
@@ -128,17 +128,62 @@ pub fn flip_curve(id: &str, a: &ImageAnalysis) -> Figure {
             hi = hi.max(h);
         }
     }
-    let ticks = nice_ticks(lo, hi, 5);
-    let (lo, hi) = (ticks.lo, ticks.hi);
-    let sy = |v: f64| TOP + PLOT_H - (v - lo) / (hi - lo) * PLOT_H;
-    let t = a.top;
+    (lo, hi, clipped)
+}
+
+/// The plot's scales: pairs added (log) to x, lead to y.
+struct Plot {
+    active: usize,
+    span: f64,
+    ticks: Ticks,
+}
+
+impl Plot {
+    fn sx(&self, n: f64) -> f64 {
+        LEFT + (1.0 + n).ln() / self.span * PLOT_W
+    }
+    fn sy(&self, v: f64) -> f64 {
+        let (lo, hi) = (self.ticks.lo, self.ticks.hi);
+        TOP + PLOT_H - (v - lo) / (hi - lo) * PLOT_H
+    }
+}
+
+/// 8. The lead of the final prediction as pairs are added in four orders.
+pub fn flip_curve(id: &str, a: &ImageAnalysis) -> Figure {
+    let all = series(a);
+    let (lo, hi, clipped) = lead_range(&all);
+    let plot = Plot {
+        active: a.active,
+        span: ((1 + a.active) as f64).ln().max(2f64.ln()),
+        ticks: nice_ticks(lo, hi, 5),
+    };
     let final_name = prediction_name(&a.prediction);
     let truth = a
         .label
         .map_or(String::new(), |l| format!(" of {}", a_digit(l)));
-    let flips_word = |n: usize| if n == 1 { "flip" } else { "flips" };
-
     let title = format!("When the prediction settles on {final_name}");
+    let description = describe(a, &all, &final_name, &truth);
+    let clip_id = format!("{id}-plot");
+    let mut g = background(&plot, &clip_id, a.top);
+    g = pair_axes(g, &plot);
+    if let Some(s) = all.first() {
+        g = settle_line(g, &plot, s, &final_name);
+    }
+    g = curves(g, &plot, &all, &clip_id);
+    let legend_y = TOP + PLOT_H + 60.0;
+    let height = legend_y + 4.0 * LEGEND_ROW + 26.0;
+    let t = a.top;
+    let doc = style::frame(W, height, &title, &description)
+        .add(heading(format!(
+            "Image{truth}, read as {final_name}: the lead of {t} as pairs are added one by one"
+        )))
+        .add(g)
+        .add(at(legend(&all, &clipped), LEFT, legend_y));
+    style::figure(id, &title, description, doc)
+}
+
+fn describe(a: &ImageAnalysis, all: &[Series], final_name: &str, truth: &str) -> String {
+    let (active, t) = (a.active, a.top);
     let per_series: Vec<String> = all
         .iter()
         .map(|s| {
@@ -151,7 +196,7 @@ pub fn flip_curve(id: &str, a: &ImageAnalysis) -> Figure {
             )
         })
         .collect();
-    let description = format!(
+    format!(
         "Adding the {active} active pairs of an image{truth} one by one, the lead of {t} (the final prediction {final_name}) over the best other digit starts at {} (b2 alone) and ends at {}: {}.",
         signed(
             all.first()
@@ -161,133 +206,70 @@ pub fn flip_curve(id: &str, a: &ImageAnalysis) -> Figure {
         ),
         signed(a.lead, 2),
         per_series.join("; ")
-    );
+    )
+}
 
-    let clip_id = format!("{id}-plot");
-    let mut g = Group::new()
-        .add(
-            Definitions::new().add(
-                ClipPath::new().set("id", clip_id.clone()).add(
-                    Rectangle::new()
-                        .set("x", LEFT)
-                        .set("y", TOP)
-                        .set("width", PLOT_W)
-                        .set("height", PLOT_H),
-                ),
-            ),
-        )
+/// The clip path, the shade where another digit leads, the lead gridlines,
+/// the frame, the zero line with what each side means, and the lead's name.
+fn background(plot: &Plot, clip_id: &str, t: usize) -> Group {
+    let zero = plot.sy(0.0);
+    let g = Group::new()
+        .add(Definitions::new().add(clip_rect(clip_id, LEFT, TOP, PLOT_W, PLOT_H)))
         // Shade where another digit leads.
-        .add(
-            Rectangle::new()
-                .set("x", LEFT)
-                .set("y", r(sy(0.0)))
-                .set("width", PLOT_W)
-                .set("height", r((sy(lo) - sy(0.0)).max(0.0)))
-                .set("fill", "#f2f2f2"),
-        );
-    for &v in &ticks.values {
-        g = g
-            .add(
-                Line::new()
-                    .set("x1", LEFT)
-                    .set("x2", LEFT + PLOT_W)
-                    .set("y1", r(sy(v)))
-                    .set("y2", r(sy(v)))
-                    .set("stroke", style::GRID),
-            )
-            .add(style::text(
-                num(v, ticks.decimals),
-                LEFT - 8.0,
-                sy(v) + 4.0,
-                style::SMALL,
-                "end",
-            ));
-    }
+        .add(rect(LEFT, zero, PLOT_W, plot.sy(plot.ticks.lo) - zero).set("fill", "#f2f2f2"));
+    let ticks = plot
+        .ticks
+        .values
+        .iter()
+        .map(|&v| (plot.sy(v), num(v, plot.ticks.decimals)));
     let right = LEFT + PLOT_W + 10.0;
-    g = g
-        .add(
-            Rectangle::new()
-                .set("x", LEFT)
-                .set("y", TOP)
-                .set("width", PLOT_W)
-                .set("height", PLOT_H)
-                .set("fill", "none")
-                .set("stroke", style::FRAME)
-                .set("stroke-width", style::HAIRLINE),
-        )
-        .add(
-            Line::new()
-                .set("x1", LEFT)
-                .set("x2", LEFT + PLOT_W)
-                .set("y1", r(sy(0.0)))
-                .set("y2", r(sy(0.0)))
-                .set("stroke", style::INK)
-                .set("stroke-width", 1.5),
-        )
+    y_grid(g, ticks, (LEFT, LEFT + PLOT_W), LEFT - 8.0, false)
+        .add(framed(LEFT, TOP, PLOT_W, PLOT_H))
+        .add(line(LEFT, zero, LEFT + PLOT_W, zero, style::INK, 1.5))
         .add(style::text(
             format!("↑ {t} leads"),
             right,
-            sy(0.0) - 8.0,
+            zero - 8.0,
             style::SMALL,
             "start",
         ))
         .add(style::text(
             "↓ another",
             right,
-            sy(0.0) + 16.0,
+            zero + 16.0,
             style::SMALL,
             "start",
         ))
         .add(style::text(
             "digit leads",
             right + 11.0,
-            sy(0.0) + 30.0,
+            zero + 30.0,
             style::SMALL,
             "start",
         ))
-        .add(
-            style::text(
-                format!("lead of {t} over the best other digit"),
-                18.0,
-                TOP + PLOT_H / 2.0,
-                style::SMALL,
-                "middle",
-            )
-            .set(
-                "transform",
-                format!("rotate(-90 18 {})", r(TOP + PLOT_H / 2.0)),
-            )
-            .set("fill", style::MUTED),
-        );
-    // Bottom axis: pairs added (log scale).
+        .add(turned_note(
+            format!("lead of {t} over the best other digit"),
+            18.0,
+            TOP + PLOT_H / 2.0,
+        ))
+}
+
+/// The bottom axis (pairs added, log scale) and the top one (percent of the
+/// active pairs).
+fn pair_axes(mut g: Group, plot: &Plot) -> Group {
+    let active = plot.active;
     let pair_marks = pair_ticks(active);
     for &n in &pair_marks {
-        let x = sx(n as f64);
-        g = g
-            .add(
-                Line::new()
-                    .set("x1", r(x))
-                    .set("x2", r(x))
-                    .set("y1", r(TOP + PLOT_H))
-                    .set("y2", r(TOP + PLOT_H + 5.0))
-                    .set("stroke", style::INK),
-            )
-            .add(style::text(
-                n.to_string(),
-                x,
-                TOP + PLOT_H + 18.0,
-                style::SMALL,
-                "middle",
-            ));
+        g = x_tick(g, plot.sx(n as f64), TOP + PLOT_H, n.to_string(), false);
     }
     if pair_marks
         .last()
-        .is_some_and(|&last| sx(active as f64) - sx(last as f64) > 30.0)
+        .is_some_and(|&last| plot.sx(active as f64) - plot.sx(last as f64) > 30.0)
     {
         g = g.add(
             style::text(
                 active.to_string(),
-                sx(active as f64),
+                plot.sx(active as f64),
                 TOP + PLOT_H + 18.0,
                 style::SMALL,
                 "middle",
@@ -302,11 +284,10 @@ pub fn flip_curve(id: &str, a: &ImageAnalysis) -> Figure {
         style::SMALL,
         "middle",
     ));
-    // Top axis: percent of the active pairs.
     let mut last_x = f64::NEG_INFINITY;
     for f in [0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1.0] {
         let n = f * active as f64;
-        let x = sx(n);
+        let x = plot.sx(n);
         if n < 1.0 || x - last_x < 34.0 {
             continue;
         }
@@ -328,62 +309,53 @@ pub fn flip_curve(id: &str, a: &ImageAnalysis) -> Figure {
                 "middle",
             ));
     }
-    g = g.add(
-        style::text(
-            format!("percent of the {active} active pairs"),
-            LEFT,
-            TOP - 26.0,
-            style::SMALL,
-            "start",
-        )
-        .set("fill", style::MUTED),
+    g.add(style::muted(
+        format!("percent of the {active} active pairs"),
+        LEFT,
+        TOP - 26.0,
+        "start",
+    ))
+}
+
+/// Where the decision ranking settles: a labelled vertical line.
+fn settle_line(g: Group, plot: &Plot, s: &Series, final_name: &str) -> Group {
+    let x = plot.sx(s.summary.settles_at as f64);
+    let label = format!(
+        "decision ranking settles on {final_name} at N = {}",
+        s.summary.settles_at
     );
-    // Where the decision ranking settles: a labelled vertical line.
-    if let Some(s) = all.first() {
-        let x = sx(s.summary.settles_at as f64);
-        let label = format!(
-            "decision ranking settles on {final_name} at N = {}",
-            s.summary.settles_at
-        );
-        let label_w = label.chars().count() as f64 * 6.7 + 10.0;
-        let lx = if x + label_w + 4.0 > LEFT + PLOT_W {
-            x - label_w - 4.0
-        } else {
-            x + 4.0
-        };
-        g = g
-            .add(
-                Line::new()
-                    .set("x1", r(x))
-                    .set("x2", r(x))
-                    .set("y1", TOP)
-                    .set("y2", r(TOP + PLOT_H))
-                    .set("stroke", style::SERIES_A)
-                    .set("stroke-width", style::HAIRLINE)
-                    .set("stroke-dasharray", "4 3"),
-            )
-            .add(
-                Rectangle::new()
-                    .set("x", r(lx))
-                    .set("y", TOP + 4.0)
-                    .set("width", r(label_w))
-                    .set("height", 18)
-                    .set("fill", style::PAPER)
-                    .set("fill-opacity", 0.9),
-            )
-            .add(
-                style::text(label, lx + 5.0, TOP + 17.0, style::SMALL, "start")
-                    .set("font-weight", "bold")
-                    .set("fill", style::SERIES_A),
-            );
-    }
-    // The curves, clipped to the plot (controls first, so the rankings lie on top).
+    let label_w = label.chars().count() as f64 * 6.7 + 10.0;
+    let lx = if x + label_w + 4.0 > LEFT + PLOT_W {
+        x - label_w - 4.0
+    } else {
+        x + 4.0
+    };
+    g.add(
+        line(x, TOP, x, TOP + PLOT_H, style::SERIES_A, style::HAIRLINE)
+            .set("stroke-dasharray", "4 3"),
+    )
+    .add(
+        rect(lx, TOP + 4.0, label_w, 18.0)
+            .set("fill", style::PAPER)
+            .set("fill-opacity", 0.9),
+    )
+    .add(
+        style::text(label, lx + 5.0, TOP + 17.0, style::SMALL, "start")
+            .set("font-weight", "bold")
+            .set("fill", style::SERIES_A),
+    )
+}
+
+/// Adds a triangle on the bottom axis where each order settles, then the
+/// curves with their flips, clipped to the plot (controls first, so the
+/// rankings lie on top).
+fn curves(mut g: Group, plot: &Plot, all: &[Series], clip_id: &str) -> Group {
     let mut curves = Group::new().set("clip-path", format!("url(#{clip_id})"));
     for s in all.iter().rev() {
         let points: Vec<String> = s
             .curve
             .iter()
-            .map(|p| format!("{},{}", r(sx(p.n as f64)), r(sy(p.lead))))
+            .map(|p| format!("{},{}", r(plot.sx(p.n as f64)), r(plot.sy(p.lead))))
             .collect();
         let mut line = Polyline::new()
             .set("points", points.join(" "))
@@ -399,8 +371,8 @@ pub fn flip_curve(id: &str, a: &ImageAnalysis) -> Figure {
             if let Some(p) = s.curve.get(f.n) {
                 curves = curves.add(
                     Circle::new()
-                        .set("cx", r(sx(p.n as f64)))
-                        .set("cy", r(sy(p.lead)))
+                        .set("cx", r(plot.sx(p.n as f64)))
+                        .set("cy", r(plot.sy(p.lead)))
                         .set("r", 4)
                         .set("fill", style::PAPER)
                         .set("stroke", s.colour)
@@ -408,8 +380,7 @@ pub fn flip_curve(id: &str, a: &ImageAnalysis) -> Figure {
                 );
             }
         }
-        // Where it settles: a triangle on the bottom axis.
-        let x = sx(s.summary.settles_at as f64);
+        let x = plot.sx(s.summary.settles_at as f64);
         let y = TOP + PLOT_H;
         g = g.add(
             Polygon::new()
@@ -428,13 +399,14 @@ pub fn flip_curve(id: &str, a: &ImageAnalysis) -> Figure {
                 .set("fill", s.colour),
         );
     }
-    g = g.add(curves);
+    g.add(curves)
+}
 
-    // Legend: one row per order, with where it settles.
-    let legend_y = TOP + PLOT_H + 60.0;
+/// One row per order, with where it settles; then what the marks mean.
+fn legend(all: &[Series], clipped: &[(&'static str, f64)]) -> Group {
     let mut legend = Group::new();
     for (i, s) in all.iter().enumerate() {
-        let ly = i as f64 * 19.0;
+        let ly = i as f64 * LEGEND_ROW;
         let mut line = Line::new()
             .set("x1", 0)
             .set("x2", 34)
@@ -469,28 +441,12 @@ pub fn flip_curve(id: &str, a: &ImageAnalysis) -> Figure {
                 "start",
             ));
     }
-    legend = legend.add(
-        style::text(
-            "○ a flip: the prediction changes   ▲ where each order settles for good",
-            0.0,
-            4.0 * 19.0 + 6.0,
-            style::SMALL,
-            "start",
-        )
-        .set("fill", style::MUTED),
-    );
-    let height = legend_y + 4.0 * 19.0 + 26.0;
-    let heading = format!(
-        "Image{truth}, read as {final_name}: the lead of {t} as pairs are added one by one"
-    );
-    let doc = style::frame(W, height, &title, &description)
-        .add(
-            style::text(heading, 20.0, 24.0, style::FONT_SIZE + 1.0, "start")
-                .set("font-weight", "bold"),
-        )
-        .add(g)
-        .add(at(legend, LEFT, legend_y));
-    style::figure(id, &title, description, doc)
+    legend.add(style::muted(
+        "○ a flip: the prediction changes   ▲ where each order settles for good",
+        0.0,
+        4.0 * LEGEND_ROW + 6.0,
+        "start",
+    ))
 }
 
 #[cfg(test)]

@@ -1,8 +1,10 @@
 //! Figures: pure functions from typed data (toy nets, the model, the
-//! analyses in `kv`) to `svg::Document`. One module per family; `style` holds
-//! the shared look. Figure code never recomputes an analysis: it draws what
-//! `kv` computed. Every figure carries a `<title>` and a `<desc>` generated
-//! from its data; the same description is the HTML alt text.
+//! analyses in `kv`) to `svg::Document`. One module per family (the large
+//! ones a folder of submodules); `style` holds the shared look and `chart`
+//! the shared axes, gridlines, frames and tick values. Figure code never
+//! recomputes an analysis: it draws what `kv` computed. Every figure carries
+//! a `<title>` and a `<desc>` generated from its data; the same description
+//! is the HTML alt text.
 
 // Toy networks (exact decimals): node diagrams, weight views, matrices,
 // worked sums, the plane, and the drawing kit they share.
@@ -26,6 +28,7 @@ pub mod mistakes;
 pub mod population;
 
 pub mod catalog;
+pub mod chart;
 pub mod style;
 pub mod training_curve;
 

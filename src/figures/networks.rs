@@ -1,15 +1,20 @@
 //! Node diagrams of the toy networks (exact decimals): the whole net with
 //! every weight on its edge ([`network`], optionally with the numbers of one
-//! input flowing through it and one pair highlighted), and the nodes, edges
-//! and columns it is drawn from, which `weight_views` shares.
+//! input flowing through it and one pair highlighted; the diagram itself is
+//! drawn in `diagram`), and the nodes, edges and columns it is drawn from,
+//! which `weight_views` shares.
 
 use super::toykit::{
     Bx, Placer, R, f, label_box, label_size, net_phrase, text_width, vec_text, verdict,
 };
 use super::{Figure, style};
-use crate::kv::toy::{Prediction, ToyDecomposition, ToyNet};
+use crate::kv::toy::{ToyDecomposition, ToyNet};
 use rust_decimal::Decimal;
 use svg::node::element::{Circle, Group, Line, Rectangle};
+
+mod diagram;
+
+pub(super) use diagram::diagram;
 
 pub(super) const MARGIN: f64 = 16.0;
 /// Opacity of what a highlight pushes into the background.
@@ -131,15 +136,6 @@ pub(super) fn column(n: usize, top: f64, span: f64, max_gap: f64) -> Vec<f64> {
     let gap = (span / (n - 1) as f64).min(max_gap);
     let start = top + (span - gap * (n - 1) as f64) / 2.0;
     (0..n).map(|i| start + gap * i as f64).collect()
-}
-
-pub(super) fn muted(
-    s: impl Into<String>,
-    x: f64,
-    y: f64,
-    anchor: &str,
-) -> svg::node::element::Text {
-    style::text(s, x, y, style::SMALL, anchor).set("fill", style::MUTED)
 }
 
 /// Text on a white backing, so edges behind it do not cut through.
@@ -318,291 +314,6 @@ fn values_text(net: &ToyNet) -> String {
         .map(|v| vec_text(&v))
         .collect::<Vec<_>>()
         .join(", ")
-}
-
-/// The node diagram itself (no caption), at the origin.
-pub(super) fn diagram(
-    net: &ToyNet,
-    flow: Option<&ToyDecomposition>,
-    highlight: Option<usize>,
-) -> Diagram {
-    let (n_in, n_h, n_out) = (net.inputs.len(), net.hidden(), net.outputs.len());
-    let scale = max_abs(net);
-    let span = ((n_in.max(n_h).max(n_out).saturating_sub(1)) as f64 * 76.0).max(130.0);
-    let top = 74.0;
-    let hl = |i: usize| highlight.is_none_or(|h| h == i);
-
-    // Columns, left to right: pixel image, input names, inputs, hidden, outputs, output names.
-    let cell = 26.0;
-    let image = net.layout.filter(|(r, c)| r * c == n_in);
-    let image_w = image.map_or(0.0, |(_, c)| c as f64 * cell + 28.0);
-    let name_w = net
-        .inputs
-        .iter()
-        .map(|n| text_width(n, style::FONT_SIZE))
-        .fold(0.0, f64::max);
-    let x_in = MARGIN + image_w + name_w + 10.0 + R;
-    let x_h = x_in + if n_in >= 3 || n_h >= 3 { 250.0 } else { 210.0 };
-    let x_o = x_h + if n_out >= 3 || n_h >= 3 { 210.0 } else { 190.0 };
-    let ys_in = column(n_in, top, span, 120.0);
-    let ys_h = column(n_h, top, span, 170.0);
-    let ys_o = column(n_out, top, span, 170.0);
-
-    let mut placer = Placer::default();
-    for (x, ys) in [(x_in, &ys_in), (x_h, &ys_h), (x_o, &ys_o)] {
-        for &y in ys.iter() {
-            placer.block(Bx::centred(x, y, 2.0 * R + 4.0, 2.0 * R + 4.0));
-        }
-    }
-    let mut texts = Group::new();
-    // Column headers.
-    let out_header = match (highlight, flow) {
-        (Some(i), Some(_)) => format!("what pair {} adds", i + 1),
-        _ => "outputs".to_string(),
-    };
-    texts = texts
-        .add(muted("inputs", x_in, 22.0, "middle"))
-        .add(muted("hidden (ReLU)", x_h, 22.0, "middle"))
-        .add(muted(out_header, x_o, 22.0, "middle"));
-
-    // Text above and below hidden nodes.
-    for (i, &y) in ys_h.iter().enumerate() {
-        let op = if hl(i) { 1.0 } else { 0.35 };
-        let mut lines: Vec<String> = vec![format!("pair {}", i + 1)];
-        if let Some(b) = net.b1.get(i).filter(|b| !b.is_zero()) {
-            lines.push(format!("bias {}", style::dec(b)));
-        }
-        for (k, l) in lines.iter().enumerate() {
-            let yy = y - R - 8.0 - 14.0 * (lines.len() - 1 - k) as f64;
-            let colour = if k == 0 && highlight == Some(i) {
-                style::HIGHLIGHT
-            } else {
-                style::MUTED
-            };
-            texts =
-                texts.add(backed(l, x_h, yy, style::SMALL, colour, &mut placer).set("opacity", op));
-        }
-        if let Some(p) = flow.and_then(|d| d.pairs.get(i)) {
-            let s = format!(
-                "ReLU({}) = {}",
-                style::dec(&p.pre),
-                style::dec(&p.activation)
-            );
-            let colour = if p.fires { style::INK } else { style::MUTED };
-            texts = texts.add(
-                backed(&s, x_h, y + R + 16.0, style::SMALL, colour, &mut placer).set("opacity", op),
-            );
-            if !p.fires {
-                texts = texts.add(
-                    backed(
-                        "off",
-                        x_h,
-                        y + R + 30.0,
-                        style::SMALL,
-                        style::MUTED,
-                        &mut placer,
-                    )
-                    .set("opacity", op),
-                );
-            }
-        }
-    }
-    // Output biases above the outputs.
-    for (o, &y) in ys_o.iter().enumerate() {
-        if let Some(b) = net.b2.get(o).filter(|b| !b.is_zero()) {
-            texts = texts.add(backed(
-                &format!("bias {}", style::dec(b)),
-                x_o,
-                y - R - 8.0,
-                style::SMALL,
-                style::MUTED,
-                &mut placer,
-            ));
-        }
-    }
-
-    let mut edges = Vec::new();
-    for (i, key) in net.w1.iter().enumerate() {
-        for (j, w) in key.iter().enumerate() {
-            edges.push(Edge {
-                from: (x_in, ys_in.get(j).copied().unwrap_or(top)),
-                to: (x_h, ys_h.get(i).copied().unwrap_or(top)),
-                weight: *w,
-                faded: !hl(i),
-                strong: highlight == Some(i),
-            });
-        }
-    }
-    for (o, row) in net.w2.iter().enumerate() {
-        for (i, w) in row.iter().enumerate() {
-            edges.push(Edge {
-                from: (x_h, ys_h.get(i).copied().unwrap_or(top)),
-                to: (x_o, ys_o.get(o).copied().unwrap_or(top)),
-                weight: *w,
-                faded: !hl(i),
-                strong: highlight == Some(i),
-            });
-        }
-    }
-    let (lines, labels) = draw_edges(&edges, scale, &mut placer);
-
-    let mut nodes = Group::new();
-    for (j, &y) in ys_in.iter().enumerate() {
-        let v = flow.and_then(|d| d.input.get(j)).map(style::dec);
-        nodes = nodes.add(node(
-            x_in,
-            y,
-            style::PAPER,
-            style::INK,
-            1.5,
-            v.as_deref(),
-            true,
-        ));
-        if let Some(name) = net.inputs.get(j) {
-            texts = texts.add(style::text(
-                name.as_str(),
-                x_in - R - 8.0,
-                y + 4.5,
-                style::FONT_SIZE,
-                "end",
-            ));
-        }
-    }
-    for (i, &y) in ys_h.iter().enumerate() {
-        let p = flow.and_then(|d| d.pairs.get(i));
-        let inside = p.map(|p| style::dec(&p.activation));
-        let fill = match p {
-            Some(p) if p.fires => "#fde9c4",
-            Some(_) => "#eeeeee",
-            None => style::PAPER,
-        };
-        let (stroke, sw) = if highlight == Some(i) {
-            (style::HIGHLIGHT, 3.5)
-        } else {
-            (style::INK, 1.5)
-        };
-        let mut n = node(x_h, y, fill, stroke, sw, inside.as_deref(), true);
-        if !hl(i) {
-            n = n.set("opacity", 0.35);
-        }
-        nodes = nodes.add(n);
-    }
-    let winners: Vec<usize> = match flow.map(|d| &d.prediction) {
-        Some(Prediction::Unique(o)) if highlight.is_none() && n_out > 1 => vec![*o],
-        Some(Prediction::Tie(v)) if highlight.is_none() && n_out > 1 => v.clone(),
-        _ => Vec::new(),
-    };
-    let tie = winners.len() > 1;
-    let mut right_w: f64 = 0.0;
-    for (o, &y) in ys_o.iter().enumerate() {
-        let inside = match (highlight, flow) {
-            (Some(i), Some(d)) => d.pairs.get(i).and_then(|p| p.scaled.get(o)).map(|s| {
-                let t = style::dec(s);
-                if s.is_sign_negative() || s.is_zero() {
-                    t
-                } else {
-                    format!("+{t}")
-                }
-            }),
-            (None, Some(d)) => d.logits.get(o).map(style::dec),
-            _ => None,
-        };
-        let win = winners.contains(&o);
-        let (stroke, sw) = if win {
-            (style::HIGHLIGHT, 3.5)
-        } else {
-            (style::INK, 1.5)
-        };
-        nodes = nodes.add(node(
-            x_o,
-            y,
-            style::PAPER,
-            stroke,
-            sw,
-            inside.as_deref(),
-            true,
-        ));
-        let name = net.outputs.get(o).cloned().unwrap_or_default();
-        right_w = right_w.max(text_width(&name, style::FONT_SIZE));
-        texts = texts.add(style::text(
-            name,
-            x_o + R + 8.0,
-            y + 4.5,
-            style::FONT_SIZE,
-            "start",
-        ));
-        if win {
-            let mark = if tie { "← tie" } else { "← wins" };
-            right_w = right_w.max(text_width(mark, style::FONT_SIZE));
-            texts = texts.add(
-                style::text(mark, x_o + R + 8.0, y + 21.0, style::FONT_SIZE, "start")
-                    .set("fill", style::HIGHLIGHT)
-                    .set("font-weight", "bold"),
-            );
-        }
-    }
-
-    // The input as a tiny image: a b / c d, 1 = black.
-    let mut pic = Group::new();
-    if let Some((rows, cols)) = image {
-        let (x0, y0) = (MARGIN, top + span / 2.0 - rows as f64 * cell / 2.0);
-        pic = pic.add(muted(
-            "image",
-            x0 + cols as f64 * cell / 2.0,
-            y0 - 8.0,
-            "middle",
-        ));
-        for rr in 0..rows {
-            for cc in 0..cols {
-                let k = rr * cols + cc;
-                let v = flow.and_then(|d| d.input.get(k)).map_or(0.0, f);
-                let shade = (v.clamp(0.0, 1.0) * 255.0).round() as u8;
-                let (x, y) = (x0 + cc as f64 * cell, y0 + rr as f64 * cell);
-                pic = pic.add(
-                    Rectangle::new()
-                        .set("x", style::r(x))
-                        .set("y", style::r(y))
-                        .set("width", cell)
-                        .set("height", cell)
-                        .set("fill", style::ink(shade))
-                        .set("stroke", style::FRAME)
-                        .set("stroke-width", style::HAIRLINE),
-                );
-                let name = net.inputs.get(k).cloned().unwrap_or_default();
-                if text_width(&name, style::SMALL) < cell - 2.0 {
-                    let colour = if shade > 120 {
-                        style::PAPER
-                    } else {
-                        style::INK
-                    };
-                    pic = pic.add(
-                        style::text(
-                            name,
-                            x + cell / 2.0,
-                            y + cell / 2.0 + 4.0,
-                            style::SMALL,
-                            "middle",
-                        )
-                        .set("fill", colour),
-                    );
-                }
-            }
-        }
-    }
-
-    let width = x_o + R + 8.0 + right_w + MARGIN;
-    let bottom_text = if flow.is_some() { 40.0 } else { 10.0 };
-    let height = top + span + R + bottom_text + 8.0;
-    Diagram {
-        group: Group::new()
-            .add(pic)
-            .add(lines)
-            .add(labels)
-            .add(nodes)
-            .add(texts),
-        width,
-        height,
-    }
 }
 
 #[cfg(test)]

@@ -7,11 +7,12 @@
 //! Both panels share their scales, so heights and lengths compare directly.
 
 use super::Figure;
-use super::digitkit::{Ticks, at, nice_ticks, prediction_name};
+use super::chart::{Ticks, nice_ticks, turned_note, y_grid};
+use super::digitkit::{at, prediction_name};
 use super::style::{self, num, r};
 use crate::kv::image::ImageAnalysis;
 use crate::num::percent;
-use svg::node::element::{Group, Line, Polygon, Rectangle};
+use svg::node::element::{Group, Polygon, Rectangle};
 
 const PANEL_W: f64 = 370.0;
 const PANEL_H: f64 = 200.0;
@@ -53,38 +54,21 @@ fn panel(caption: &str, a: &ImageAnalysis, max_n: usize, ticks: &Ticks) -> Group
             style::text(caption, 0.0, -30.0, style::FONT_SIZE + 1.0, "start")
                 .set("font-weight", "bold"),
         )
-        .add(
-            style::text(
-                format!(
-                    "read as {} · {} active pairs",
-                    prediction_name(&a.prediction),
-                    a.active
-                ),
-                0.0,
-                -12.0,
-                style::SMALL,
-                "start",
-            )
-            .set("fill", style::MUTED),
-        );
-    for &v in &ticks.values {
-        g = g
-            .add(
-                Line::new()
-                    .set("x1", 0)
-                    .set("x2", PANEL_W)
-                    .set("y1", r(sy(v)))
-                    .set("y2", r(sy(v)))
-                    .set("stroke", style::GRID),
-            )
-            .add(style::text(
-                num(v, ticks.decimals),
-                -6.0,
-                sy(v) + 4.0,
-                style::SMALL,
-                "end",
-            ));
-    }
+        .add(style::muted(
+            format!(
+                "read as {} · {} active pairs",
+                prediction_name(&a.prediction),
+                a.active
+            ),
+            0.0,
+            -12.0,
+            "start",
+        ));
+    let rows = ticks
+        .values
+        .iter()
+        .map(|&v| (sy(v), num(v, ticks.decimals)));
+    g = y_grid(g, rows, (0.0, PANEL_W), -6.0, false);
     if n > top {
         g = g.add(
             Polygon::new()
@@ -191,14 +175,12 @@ pub fn profiles(id: &str, a: (&str, &ImageAnalysis), b: (&str, &ImageAnalysis)) 
     let w = 2.0 * LEFT + 2.0 * PANEL_W + GAP - 40.0;
     let h = TOP + PANEL_H + 96.0;
     let axis = |x: f64| {
-        style::text(
+        style::muted(
             "pairs, sorted by activation",
             x + PANEL_W / 2.0,
             TOP + PANEL_H + 30.0,
-            style::SMALL,
             "middle",
         )
-        .set("fill", style::MUTED)
     };
     let x_b = LEFT + PANEL_W + GAP;
     let doc = style::frame(w, h, title, &description)
@@ -206,30 +188,13 @@ pub fn profiles(id: &str, a: (&str, &ImageAnalysis), b: (&str, &ImageAnalysis)) 
         .add(at(panel(b.0, b.1, max_n, &ticks), x_b, TOP))
         .add(axis(LEFT))
         .add(axis(x_b))
-        .add(
-            style::text(
-                "activation",
-                16.0,
-                TOP + PANEL_H / 2.0,
-                style::SMALL,
-                "middle",
-            )
-            .set(
-                "transform",
-                format!("rotate(-90 16 {})", r(TOP + PANEL_H / 2.0)),
-            )
-            .set("fill", style::MUTED),
-        )
-        .add(
-            style::text(
-                "same scales in both panels; blue: the 10 largest activations",
-                LEFT,
-                18.0,
-                style::SMALL,
-                "start",
-            )
-            .set("fill", style::MUTED),
-        );
+        .add(turned_note("activation", 16.0, TOP + PANEL_H / 2.0))
+        .add(style::muted(
+            "same scales in both panels; blue: the 10 largest activations",
+            LEFT,
+            18.0,
+            "start",
+        ));
     style::figure(id, title, description, doc)
 }
 

@@ -1,6 +1,7 @@
 //! Shared look of all figures: palette, font, strokes, the diverging weight
-//! colour map, and small builders (text, heatmap grids, legends, the figure
-//! frame with `<title>`/`<desc>`) so every family draws the same way.
+//! colour map, and small builders (text, muted notes, heatmap grids, legends,
+//! the figure frame with `<title>`/`<desc>`) so every family draws the same
+//! way. Axes, gridlines and plot frames are in `chart`.
 //!
 //! Coordinates go through [`r`] (two decimals) before they reach the svg
 //! crate, which would otherwise print raw floats like `0.30000000000000004`.
@@ -145,6 +146,11 @@ pub fn text(s: impl Into<String>, x: f64, y: f64, size: f64, anchor: &str) -> Te
         .set("fill", INK)
 }
 
+/// Small text in the muted colour: captions, notes, axis names.
+pub fn muted(s: impl Into<String>, x: f64, y: f64, anchor: &str) -> Text {
+    text(s, x, y, SMALL, anchor).set("fill", MUTED)
+}
+
 /// A grid of coloured cells, row-major, each `cell` wide, with a thin frame.
 /// `colour` maps a cell's value to a fill.
 pub fn grid(
@@ -172,16 +178,12 @@ pub fn grid(
                 .set("fill", colour(*v)),
         );
     }
-    g.add(
-        Rectangle::new()
-            .set("x", r(x))
-            .set("y", r(y))
-            .set("width", r(cols as f64 * cell))
-            .set("height", r(rows as f64 * cell))
-            .set("fill", "none")
-            .set("stroke", FRAME)
-            .set("stroke-width", HAIRLINE),
-    )
+    g.add(super::chart::framed(
+        x,
+        y,
+        cols as f64 * cell,
+        rows as f64 * cell,
+    ))
 }
 
 /// Decimals for numbers on a scale whose largest magnitude is `abs_max`:

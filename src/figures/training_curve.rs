@@ -1,5 +1,6 @@
 //! Training curve: loss per epoch (left) and accuracy per epoch (right).
 
+use super::chart::y_grid;
 use super::{Figure, style};
 use crate::nn::EpochStats;
 use crate::num::{fixed, percent};
@@ -94,26 +95,11 @@ fn panel(p: &Panel, x0: f64) -> Group {
                 .set("fill", "none")
                 .set("stroke", style::GRID),
         );
-    for k in 0..=4 {
+    let ticks = (0..=4).map(|k| {
         let y = ymin + (ymax - ymin) * f64::from(k) / 4.0;
-        g = g
-            .add(
-                Line::new()
-                    .set("x1", x0)
-                    .set("x2", x0 + PANEL_W)
-                    .set("y1", r(sy(y)))
-                    .set("y2", r(sy(y)))
-                    .set("stroke", style::GRID),
-            )
-            .add(
-                Text::new((p.y_label)(y))
-                    .set("x", x0 - 6.0)
-                    .set("y", r(sy(y) + 4.0))
-                    .set("text-anchor", "end")
-                    .set("fill", style::INK)
-                    .set("font-size", 11),
-            );
-    }
+        (sy(y), (p.y_label)(y))
+    });
+    g = y_grid(g, ticks, (x0, x0 + PANEL_W), x0 - 6.0, false);
     let epochs: Vec<f64> = p
         .series
         .first()

@@ -7,7 +7,8 @@
 //! Input: `kv::image::{Waterfall, ImageAnalysis}`; output: `Figure`.
 
 use super::Figure;
-use super::digitkit::{a_digit, at, nice_ticks, prediction_name, ranking_name};
+use super::chart::{Ticks, gridline, nice_ticks, turned_note, y_grid};
+use super::digitkit::{a_digit, at, heading, prediction_name, ranking_name};
 use super::style::{self, num, r, signed};
 use crate::kv::image::{DIGITS, ImageAnalysis, Prediction, Waterfall};
 use svg::node::element::{Group, Line, Rectangle};
@@ -18,6 +19,8 @@ const MAX_W: f64 = 960.0;
 const MIN_W: f64 = 760.0;
 const TOP: f64 = 88.0;
 const PLOT_H: f64 = 250.0;
+/// Decimals of every number written.
+const D: usize = 2;
 
 /// One column: its label (two lines), the running logits before and after
 /// it, what it adds, and the lead after it.
@@ -82,15 +85,33 @@ fn steps_ranking(w: &Waterfall, a: &ImageAnalysis) -> &'static str {
     ranking_name(&steps, a)
 }
 
+/// The chart's geometry: the two digits followed, the figure and column
+/// widths, the logit scale and where the table starts.
+struct Plot {
+    t: usize,
+    ru: usize,
+    width: f64,
+    col_w: f64,
+    ticks: Ticks,
+    table_y: f64,
+}
+
+impl Plot {
+    fn sy(&self, v: f64) -> f64 {
+        let (lo, hi) = (self.ticks.lo, self.ticks.hi);
+        TOP + PLOT_H - (v - lo) / (hi - lo) * PLOT_H
+    }
+    fn lead_of(&self, l: &[f64; DIGITS]) -> f64 {
+        l[self.t] - l[self.ru]
+    }
+}
+
 /// 7. The waterfall of the top pairs for the predicted digit and the runner-up.
 pub fn waterfall(id: &str, w: &Waterfall, a: &ImageAnalysis) -> Figure {
     let (t, ru) = (a.top, a.runner_up);
     let cols = columns(w);
     let n = cols.len() as f64;
     let width = (LEFT + RIGHT + n * 84.0).clamp(MIN_W, MAX_W);
-    let col_w = (width - LEFT - RIGHT) / n;
-    let lead_of = |l: &[f64; DIGITS]| l[t] - l[ru];
-
     // Vertical scale: every running value of both digits, and zero.
     let values = cols
         .iter()
@@ -99,25 +120,43 @@ pub fn waterfall(id: &str, w: &Waterfall, a: &ImageAnalysis) -> Figure {
     let (lo, hi) = values.fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), v| {
         (lo.min(v), hi.max(v))
     });
-    let ticks = nice_ticks(lo, hi, 5);
-    let (lo, hi) = (ticks.lo, ticks.hi);
-    let sy = |v: f64| TOP + PLOT_H - (v - lo) / (hi - lo) * PLOT_H;
-
-    let d = 2;
-    let (name_t, name_r) = match &a.prediction {
-        Prediction::Unique(_) => (format!("{t} (predicted)"), format!("{ru} (runner-up)")),
-        Prediction::Tie(_) => (format!("{t} (tied top)"), format!("{ru} (tied)")),
+    let plot = Plot {
+        t,
+        ru,
+        width,
+        col_w: (width - LEFT - RIGHT) / n,
+        ticks: nice_ticks(lo, hi, 5),
+        table_y: TOP + PLOT_H + 44.0,
     };
     let truth = a
         .label
         .map_or(String::new(), |l| format!(" of {}", a_digit(l)));
     let title = format!("How the logits of {t} and {ru} build up");
-    let description = format!(
+    let description = describe(w, a, &plot, &truth);
+    let height = plot.table_y + 3.0 * 18.0 + 40.0;
+    let mut g = axis(&plot);
+    for (i, c) in cols.iter().enumerate() {
+        g = column(g, &plot, i, c, cols.len());
+    }
+    let doc = style::frame(width, height, &title, &description)
+        .add(heading(format!(
+            "Image{truth} read as {}: from b2 through the top {} and the rest to the logits",
+            prediction_name(&a.prediction),
+            pairs(w.steps.len()),
+        )))
+        .add(at(legend(w, a), 20.0, 38.0))
+        .add(table_labels(g, &plot));
+    style::figure(id, &title, description, doc)
+}
+
+fn describe(w: &Waterfall, a: &ImageAnalysis, plot: &Plot, truth: &str) -> String {
+    let (t, ru) = (plot.t, plot.ru);
+    format!(
         "Waterfall for an image{truth} read as {}: the output bias b2 gives {t} {} and {ru} {} (lead {}); the top {}, {}, {} the lead of {t} over {ru} to {}; the other {} {} {} to it; final logits {t}: {}, {ru}: {}, lead {}.",
         prediction_name(&a.prediction),
-        num(w.b2[t], d),
-        num(w.b2[ru], d),
-        signed(lead_of(&w.b2), d),
+        num(w.b2[t], D),
+        num(w.b2[ru], D),
+        signed(plot.lead_of(&w.b2), D),
         pairs(w.steps.len()),
         steps_ranking(w, a),
         if w.steps.len() == 1 {
@@ -125,174 +164,166 @@ pub fn waterfall(id: &str, w: &Waterfall, a: &ImageAnalysis) -> Figure {
         } else {
             "bring"
         },
-        signed(w.steps.last().map_or(lead_of(&w.b2), |s| s.lead), d),
+        signed(w.steps.last().map_or(plot.lead_of(&w.b2), |s| s.lead), D),
         pairs(w.rest_pairs),
         if w.rest_pairs == 1 { "adds" } else { "add" },
-        signed(lead_of(&w.rest), d),
-        num(w.logits[t], d),
-        num(w.logits[ru], d),
-        signed(lead_of(&w.logits), d),
-    );
+        signed(plot.lead_of(&w.rest), D),
+        num(w.logits[t], D),
+        num(w.logits[ru], D),
+        signed(plot.lead_of(&w.logits), D),
+    )
+}
 
-    let table_y = TOP + PLOT_H + 44.0;
-    let height = table_y + 3.0 * 18.0 + 40.0;
-    let mut plot = Group::new();
-    // Horizontal grid and the y axis labels.
-    for &v in &ticks.values {
-        plot = plot
-            .add(
-                Line::new()
-                    .set("x1", LEFT)
-                    .set("x2", r(width - RIGHT))
-                    .set("y1", r(sy(v)))
-                    .set("y2", r(sy(v)))
-                    .set("stroke", style::GRID),
-            )
-            .add(style::text(
-                num(v, ticks.decimals),
-                LEFT - 8.0,
-                sy(v) + 4.0,
-                style::SMALL,
-                "end",
-            ));
-    }
-    plot = plot
+/// The horizontal grid with the y axis labels, the zero line and the
+/// axis name.
+fn axis(plot: &Plot) -> Group {
+    let x1 = plot.width - RIGHT;
+    let ticks = plot
+        .ticks
+        .values
+        .iter()
+        .map(|&v| (plot.sy(v), num(v, plot.ticks.decimals)));
+    y_grid(Group::new(), ticks, (LEFT, x1), LEFT - 8.0, false)
         .add(
-            Line::new()
-                .set("x1", LEFT)
-                .set("x2", r(width - RIGHT))
-                .set("y1", r(sy(0.0)))
-                .set("y2", r(sy(0.0)))
+            gridline(LEFT, x1, plot.sy(0.0))
                 .set("stroke", style::INK)
                 .set("stroke-width", style::HAIRLINE),
         )
-        .add(
-            style::text("logit", 18.0, TOP + PLOT_H / 2.0, style::SMALL, "middle")
-                .set(
-                    "transform",
-                    format!("rotate(-90 18 {})", r(TOP + PLOT_H / 2.0)),
-                )
-                .set("fill", style::MUTED),
+        .add(turned_note("logit", 18.0, TOP + PLOT_H / 2.0))
+}
+
+/// Adds column `i`: its two floating bars with their connectors to the
+/// next column, its label, and its numbers in the table.
+fn column(mut plot_g: Group, plot: &Plot, i: usize, c: &Column, n_cols: usize) -> Group {
+    let (t, ru, col_w) = (plot.t, plot.ru, plot.col_w);
+    let x = LEFT + i as f64 * col_w;
+    if c.total {
+        plot_g = plot_g.add(
+            Line::new()
+                .set("x1", r(x))
+                .set("x2", r(x))
+                .set("y1", TOP)
+                .set("y2", r(TOP + PLOT_H))
+                .set("stroke", style::GRID)
+                .set("stroke-dasharray", "4 3"),
         );
-    let bar_w = col_w * 0.32;
-    for (i, c) in cols.iter().enumerate() {
-        let x = LEFT + i as f64 * col_w;
-        if c.total {
-            plot = plot.add(
-                Line::new()
-                    .set("x1", r(x))
-                    .set("x2", r(x))
-                    .set("y1", TOP)
-                    .set("y2", r(TOP + PLOT_H))
-                    .set("stroke", style::GRID)
-                    .set("stroke-dasharray", "4 3"),
-            );
-        }
-        for (k, digit) in [t, ru].into_iter().enumerate() {
-            let bx = x + col_w * 0.16 + k as f64 * (bar_w + col_w * 0.04);
-            let (y0, y1) = (sy(c.from[digit]), sy(c.to[digit]));
-            let (top_y, h) = (y0.min(y1), (y1 - y0).abs().max(1.0));
-            let bar = Rectangle::new()
-                .set("x", r(bx))
-                .set("y", r(top_y))
-                .set("width", r(bar_w))
-                .set("height", r(h));
-            plot = plot.add(if k == 0 {
-                bar.set("fill", style::SERIES_A)
-                    .set("fill-opacity", if c.total { 1.0 } else { 0.85 })
-            } else {
-                bar.set("fill", if c.total { "#f6d5c2" } else { style::PAPER })
-                    .set("stroke", style::SERIES_B)
-                    .set("stroke-width", style::STROKE)
-            });
-            // Connector to the next column's start.
-            if i + 2 < cols.len() {
-                plot = plot.add(
-                    Line::new()
-                        .set("x1", r(bx + bar_w))
-                        .set("x2", r(bx + col_w))
-                        .set("y1", r(y1))
-                        .set("y2", r(y1))
-                        .set(
-                            "stroke",
-                            if k == 0 {
-                                style::SERIES_A
-                            } else {
-                                style::SERIES_B
-                            },
-                        )
-                        .set("stroke-width", style::HAIRLINE)
-                        .set("stroke-dasharray", "3 2"),
-                );
-            }
-        }
-        let cx = x + col_w / 2.0;
-        plot = plot
-            .add(
-                style::text(
-                    c.label.0.clone(),
-                    cx,
-                    TOP + PLOT_H + 16.0,
-                    style::SMALL,
-                    "middle",
-                )
-                .set("font-weight", "bold"),
-            )
-            .add(
-                style::text(
-                    c.label.1.clone(),
-                    cx,
-                    TOP + PLOT_H + 30.0,
-                    style::SMALL,
-                    "middle",
-                )
-                .set("fill", style::MUTED),
-            );
-        // The table: what the column adds to each digit, and the lead after it.
-        let lead = lead_of(&c.to);
-        let adds = |v: f64| {
-            if i == 0 || c.total {
-                num(v, d)
-            } else {
-                signed(v, d)
-            }
-        };
-        plot = plot
-            .add(
-                style::text(adds(c.adds[t]), cx, table_y + 14.0, style::SMALL, "middle")
-                    .set("fill", style::SERIES_A),
-            )
-            .add(
-                style::text(adds(c.adds[ru]), cx, table_y + 32.0, style::SMALL, "middle")
-                    .set("fill", style::SERIES_B),
-            )
-            .add(
-                style::text(signed(lead, d), cx, table_y + 50.0, style::SMALL, "middle").set(
-                    "font-weight",
-                    if lead < 0.0 || c.total {
-                        "bold"
-                    } else {
-                        "normal"
-                    },
-                ),
-            );
     }
+    let bar_w = col_w * 0.32;
+    for (k, digit) in [t, ru].into_iter().enumerate() {
+        let bx = x + col_w * 0.16 + k as f64 * (bar_w + col_w * 0.04);
+        let (y0, y1) = (plot.sy(c.from[digit]), plot.sy(c.to[digit]));
+        let (top_y, h) = (y0.min(y1), (y1 - y0).abs().max(1.0));
+        let bar = Rectangle::new()
+            .set("x", r(bx))
+            .set("y", r(top_y))
+            .set("width", r(bar_w))
+            .set("height", r(h));
+        plot_g = plot_g.add(if k == 0 {
+            bar.set("fill", style::SERIES_A)
+                .set("fill-opacity", if c.total { 1.0 } else { 0.85 })
+        } else {
+            bar.set("fill", if c.total { "#f6d5c2" } else { style::PAPER })
+                .set("stroke", style::SERIES_B)
+                .set("stroke-width", style::STROKE)
+        });
+        // Connector to the next column's start.
+        if i + 2 < n_cols {
+            plot_g = plot_g.add(
+                Line::new()
+                    .set("x1", r(bx + bar_w))
+                    .set("x2", r(bx + col_w))
+                    .set("y1", r(y1))
+                    .set("y2", r(y1))
+                    .set(
+                        "stroke",
+                        if k == 0 {
+                            style::SERIES_A
+                        } else {
+                            style::SERIES_B
+                        },
+                    )
+                    .set("stroke-width", style::HAIRLINE)
+                    .set("stroke-dasharray", "3 2"),
+            );
+        }
+    }
+    let cx = x + col_w / 2.0;
+    plot_g = plot_g
+        .add(
+            style::text(
+                c.label.0.clone(),
+                cx,
+                TOP + PLOT_H + 16.0,
+                style::SMALL,
+                "middle",
+            )
+            .set("font-weight", "bold"),
+        )
+        .add(style::muted(
+            c.label.1.clone(),
+            cx,
+            TOP + PLOT_H + 30.0,
+            "middle",
+        ));
+    table_column(plot_g, plot, i, c, cx)
+}
+
+/// Adds what column `i` adds to each digit, and the lead after it.
+fn table_column(g: Group, plot: &Plot, i: usize, c: &Column, cx: f64) -> Group {
+    let (t, ru, table_y) = (plot.t, plot.ru, plot.table_y);
+    let lead = plot.lead_of(&c.to);
+    let adds = |v: f64| {
+        if i == 0 || c.total {
+            num(v, D)
+        } else {
+            signed(v, D)
+        }
+    };
+    g.add(
+        style::text(adds(c.adds[t]), cx, table_y + 14.0, style::SMALL, "middle")
+            .set("fill", style::SERIES_A),
+    )
+    .add(
+        style::text(adds(c.adds[ru]), cx, table_y + 32.0, style::SMALL, "middle")
+            .set("fill", style::SERIES_B),
+    )
+    .add(
+        style::text(signed(lead, D), cx, table_y + 50.0, style::SMALL, "middle").set(
+            "font-weight",
+            if lead < 0.0 || c.total {
+                "bold"
+            } else {
+                "normal"
+            },
+        ),
+    )
+}
+
+/// Adds the names of the table's rows and the rule above it.
+fn table_labels(g: Group, plot: &Plot) -> Group {
+    let (t, ru, table_y) = (plot.t, plot.ru, plot.table_y);
     let row_label = |s: String, y: f64| style::text(s, LEFT - 8.0, y, style::SMALL, "end");
-    plot = plot
-        .add(row_label(format!("adds to {t}"), table_y + 14.0).set("fill", style::SERIES_A))
+    g.add(row_label(format!("adds to {t}"), table_y + 14.0).set("fill", style::SERIES_A))
         .add(row_label(format!("adds to {ru}"), table_y + 32.0).set("fill", style::SERIES_B))
         .add(row_label(format!("lead {t} − {ru}"), table_y + 50.0).set("font-weight", "bold"))
         .add(
             Line::new()
                 .set("x1", 8)
-                .set("x2", r(width - RIGHT))
+                .set("x2", r(plot.width - RIGHT))
                 .set("y1", r(table_y))
                 .set("y2", r(table_y))
                 .set("stroke", style::GRID),
-        );
+        )
+}
 
-    // Legend above the plot.
-    let legend = Group::new()
+/// The two digits' swatches and how the steps were chosen, above the plot.
+fn legend(w: &Waterfall, a: &ImageAnalysis) -> Group {
+    let (t, ru) = (a.top, a.runner_up);
+    let (name_t, name_r) = match &a.prediction {
+        Prediction::Unique(_) => (format!("{t} (predicted)"), format!("{ru} (runner-up)")),
+        Prediction::Tie(_) => (format!("{t} (tied top)"), format!("{ru} (tied)")),
+    };
+    Group::new()
         .add(
             Rectangle::new()
                 .set("x", 0)
@@ -325,32 +356,15 @@ pub fn waterfall(id: &str, w: &Waterfall, a: &ImageAnalysis) -> Figure {
             style::SMALL,
             "start",
         ))
-        .add(
-            style::text(
-                format!(
-                    "top pairs {}; each bar runs from the logit before a step to the logit after it",
-                    steps_ranking(w, a)
-                ),
-                0.0,
-                32.0,
-                style::SMALL,
-                "start",
-            )
-            .set("fill", style::MUTED),
-        );
-    let heading = format!(
-        "Image{truth} read as {}: from b2 through the top {} and the rest to the logits",
-        prediction_name(&a.prediction),
-        pairs(w.steps.len()),
-    );
-    let doc = style::frame(width, height, &title, &description)
-        .add(
-            style::text(heading, 20.0, 24.0, style::FONT_SIZE + 1.0, "start")
-                .set("font-weight", "bold"),
-        )
-        .add(at(legend, 20.0, 38.0))
-        .add(plot);
-    style::figure(id, &title, description, doc)
+        .add(style::muted(
+            format!(
+                "top pairs {}; each bar runs from the logit before a step to the logit after it",
+                steps_ranking(w, a)
+            ),
+            0.0,
+            32.0,
+            "start",
+        ))
 }
 
 #[cfg(test)]

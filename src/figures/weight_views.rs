@@ -3,7 +3,7 @@
 //! key-value pairs ([`key_value_view`]), each pair drawn alone by
 //! `pair_star`, which `worked` also embeds.
 
-use super::networks::{Diagram, Edge, MARGIN, backed, column, draw_edges, max_abs, muted, node};
+use super::networks::{Diagram, Edge, MARGIN, backed, column, draw_edges, max_abs, node};
 use super::toykit::{Bx, Placer, R, arrow, net_phrase, text_width, vec_text};
 use super::{Figure, style};
 use crate::kv::toy::{ToyDecomposition, ToyNet};
@@ -128,7 +128,7 @@ pub fn layer_view(id: &str, net: &ToyNet) -> Figure {
     // A bold layer name over a muted line saying what it connects.
     let heading = |g: Group, name: &str, what: &str, x: f64| {
         g.add(style::text(name, x, 22.0, style::FONT_SIZE, "middle").set("font-weight", "bold"))
-            .add(muted(what, x, 38.0, "middle"))
+            .add(style::muted(what, x, 38.0, "middle"))
     };
     let mut texts = heading(
         Group::new(),
@@ -188,7 +188,7 @@ pub fn layer_view(id: &str, net: &ToyNet) -> Figure {
         .add(between)
         .add(biases)
         .add(texts)
-        .add(muted(caption, MARGIN, height - 14.0, "start"));
+        .add(style::muted(caption, MARGIN, height - 14.0, "start"));
     style::figure(id, &title, desc, doc)
 }
 
@@ -353,6 +353,6 @@ pub fn key_value_view(id: &str, net: &ToyNet) -> Figure {
             );
         }
     }
-    doc = doc.add(muted(caption, MARGIN, height - 14.0, "start"));
+    doc = doc.add(style::muted(caption, MARGIN, height - 14.0, "start"));
     style::figure(id, &title, desc, doc)
 }

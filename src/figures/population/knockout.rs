@@ -1,0 +1,338 @@
+//! Knock-outs: per-digit accuracy before and after removing the pairs that
+//! vote most for one digit, for each treatment (zeroed, set to their mean,
+//! zeroed with b2 refitted), each beside its random control.
+
+use super::{HIGHLIGHT_BAND, hatch, plural};
+use crate::figures::Figure;
+use crate::figures::chart::{line, rect, turned, y_grid};
+use crate::figures::style::{self, text};
+use crate::kv::image::DIGITS;
+use crate::kv::population::{Knockout, KnockoutMode};
+use crate::num::percent;
+use svg::node::element::{Definitions, Group};
+
+/// Left edge of the plot, and its height.
+const X0: f64 = 64.0;
+const PH: f64 = 220.0;
+/// Space between the bar groups of two digits.
+const GAP: f64 = 14.0;
+
+/// Short name of a knock-out treatment, for legends and descriptions.
+pub fn mode_label(mode: KnockoutMode) -> &'static str {
+    match mode {
+        KnockoutMode::Zero => "zeroed",
+        KnockoutMode::Mean => "set to their mean",
+        KnockoutMode::Refit => "zeroed, b2 refitted",
+    }
+}
+
+fn mode_colour(mode: KnockoutMode) -> &'static str {
+    match mode {
+        KnockoutMode::Zero => style::SERIES_B,
+        KnockoutMode::Mean => style::SERIES_E,
+        KnockoutMode::Refit => style::SERIES_C,
+    }
+}
+
+/// "12.3 %".
+fn pct(x: f64) -> String {
+    format!("{} %", percent(x, 1))
+}
+
+/// One bar series of the knock-out chart.
+struct Series {
+    label: String,
+    accuracy: [f64; DIGITS],
+    fill: String,
+    stroke: &'static str,
+}
+
+/// The chart's geometry: the target digit, the top of the plot, bar widths.
+struct Layout {
+    digit: usize,
+    k: usize,
+    top: f64,
+    /// Number of series, as a width factor.
+    nb: f64,
+    /// Bar width for the other digits and for the target digit.
+    bw: f64,
+    tw: f64,
+    plot_w: f64,
+}
+
+impl Layout {
+    /// The height of accuracy `a` (0–1).
+    fn sy(&self, a: f64) -> f64 {
+        self.top + PH - a.clamp(0.0, 1.0) * PH
+    }
+}
+
+/// Per-digit accuracy before and after knocking out the pairs that vote most
+/// for one digit, for each treatment given, each beside its random control.
+/// All runs must be for the same digit and k (the first run's are used).
+pub fn knockout_bars(id: &str, runs: &[Knockout]) -> Figure {
+    let title = "Knock-out of a digit's pairs";
+    let Some(first) = runs.first() else {
+        let description = "No knock-out runs to show.".to_string();
+        let doc = style::frame(320.0, 60.0, title, &description).add(text(
+            description.clone(),
+            16.0,
+            34.0,
+            style::FONT_SIZE,
+            "start",
+        ));
+        return style::figure(id, title, description, doc);
+    };
+    let (digit, k) = (first.digit.min(DIGITS - 1), first.k);
+    let description = describe(runs, first, digit, k);
+    let (series, patterns) = series(id, runs, first, digit, k);
+    let nb = series.len() as f64;
+    let bw = (56.0 / nb).clamp(5.0, 14.0);
+    let tw = if series.len() >= 5 { 34.0 } else { 40.0 };
+    let legend_rows = runs.len() + 1;
+    let layout = Layout {
+        digit,
+        k,
+        top: 24.0 + 20.0 * legend_rows as f64 + 24.0,
+        nb,
+        bw,
+        tw,
+        plot_w: (DIGITS - 1) as f64 * (nb * bw + GAP) + nb * tw + GAP,
+    };
+    let w = X0 + layout.plot_w + 16.0;
+    let h = layout.top + PH + 60.0 + 20.0 * (runs.len() as f64 + 1.0);
+    let (band, bars) = bars(&layout, &series);
+    let doc = style::frame(w, h, title, &description)
+        .add(patterns)
+        .add(band)
+        .add(axis(&layout))
+        .add(bars)
+        .add(legend(&series))
+        .add(notes(&layout, runs, first));
+    style::figure(id, title, description, doc)
+}
+
+/// The target digit's numbers, then the overall accuracy.
+fn describe(runs: &[Knockout], first: &Knockout, digit: usize, k: usize) -> String {
+    let per_run = |f: fn(&Knockout, usize) -> String| -> Vec<String> {
+        runs.iter().map(|run| f(run, digit)).collect()
+    };
+    let after = per_run(|run, digit| {
+        format!(
+            "{} ({})",
+            pct(run.targeted.accuracy[digit]),
+            mode_label(run.mode)
+        )
+    });
+    let control = per_run(|run, digit| {
+        format!(
+            "{} ({})",
+            pct(run.control.accuracy[digit]),
+            mode_label(run.mode)
+        )
+    });
+    let falls = runs
+        .iter()
+        .all(|run| run.targeted.accuracy[digit] < first.before[digit]);
+    let overall = per_run(|run, _| {
+        format!(
+            "{} ({}; random {})",
+            pct(run.targeted.overall),
+            mode_label(run.mode),
+            pct(run.control.overall)
+        )
+    });
+    format!(
+        "Knocking out the {} that {} most for {digit} {} {digit}'s accuracy from {} to {}; with {} chosen at random instead it is {}. Accuracy on all digits: {} before, {} after.",
+        plural(k, "pair"),
+        if k == 1 { "votes" } else { "vote" },
+        if falls { "drops" } else { "changes" },
+        pct(first.before[digit]),
+        after.join(", "),
+        plural(k, "pair"),
+        control.join(", "),
+        pct(first.before_overall),
+        overall.join(", ")
+    )
+}
+
+/// The series (before, then each run beside its control) and the hatch
+/// patterns of the controls.
+fn series(
+    id: &str,
+    runs: &[Knockout],
+    first: &Knockout,
+    digit: usize,
+    k: usize,
+) -> (Vec<Series>, Definitions) {
+    let mut series = vec![Series {
+        label: "before".to_string(),
+        accuracy: first.before,
+        fill: style::PAPER.to_string(),
+        stroke: style::INK,
+    }];
+    let mut patterns = Definitions::new();
+    for (j, run) in runs.iter().enumerate() {
+        let colour = mode_colour(run.mode);
+        let hatch_id = format!("{id}-hatch-{j}");
+        patterns = patterns.add(hatch(&hatch_id, colour));
+        series.push(Series {
+            label: format!("top {k} for {digit} {}", mode_label(run.mode)),
+            accuracy: run.targeted.accuracy,
+            fill: colour.to_string(),
+            stroke: colour,
+        });
+        series.push(Series {
+            label: format!("{k} random pairs {}", mode_label(run.mode)),
+            accuracy: run.control.accuracy,
+            fill: format!("url(#{hatch_id})"),
+            stroke: colour,
+        });
+    }
+    (series, patterns)
+}
+
+/// Gridlines every 20 %, and the axis name.
+fn axis(l: &Layout) -> Group {
+    let ticks = (0..=5).map(|t| {
+        let a = f64::from(t) / 5.0;
+        (l.sy(a), format!("{} %", percent(a, 0)))
+    });
+    y_grid(Group::new(), ticks, (X0, X0 + l.plot_w), X0 - 8.0, true).add(
+        turned(
+            "accuracy on the test images of each digit",
+            X0 - 48.0,
+            l.top + PH / 2.0,
+            style::SMALL,
+        )
+        .set("fill", style::MUTED),
+    )
+}
+
+/// The band behind the target digit, and the bars: one group per digit
+/// (the target's wider and numbered), the base line and the axis name.
+fn bars(l: &Layout, series: &[Series]) -> (Group, Group) {
+    let (top, digit) = (l.top, l.digit);
+    let mut band = Group::new();
+    let mut bars = Group::new();
+    let mut x = X0 + GAP / 2.0;
+    for d in 0..DIGITS {
+        let width = if d == digit { l.tw } else { l.bw };
+        let group_w = l.nb * width;
+        if d == digit {
+            band = band.add(
+                rect(x - GAP / 2.0, top - 22.0, group_w + GAP, PH + 22.0 + 28.0)
+                    .set("fill", HIGHLIGHT_BAND),
+            );
+        }
+        for (j, s) in series.iter().enumerate() {
+            let bx = x + j as f64 * width;
+            let a = s.accuracy[d];
+            bars = bars.add(
+                rect(bx, l.sy(a), width, top + PH - l.sy(a))
+                    .set("fill", s.fill.clone())
+                    .set("stroke", s.stroke)
+                    .set("stroke-width", style::HAIRLINE),
+            );
+            if d == digit {
+                bars = bars.add(text(
+                    percent(a, 1),
+                    bx + width / 2.0,
+                    l.sy(a) - 5.0,
+                    style::SMALL,
+                    "middle",
+                ));
+            }
+        }
+        let label = text(
+            d.to_string(),
+            x + group_w / 2.0,
+            top + PH + 18.0,
+            style::FONT_SIZE,
+            "middle",
+        );
+        bars = bars.add(if d == digit {
+            label.set("font-weight", "bold")
+        } else {
+            label
+        });
+        x += group_w + GAP;
+    }
+    let bars = bars
+        .add(line(
+            X0,
+            top + PH,
+            X0 + l.plot_w,
+            top + PH,
+            style::INK,
+            style::HAIRLINE,
+        ))
+        .add(style::muted(
+            format!(
+                "true digit (pairs removed: the {} that vote most for {digit})",
+                l.k
+            ),
+            X0 + l.plot_w / 2.0,
+            top + PH + 38.0,
+            "middle",
+        ));
+    (band, bars)
+}
+
+/// "before" on its own row, then one row per run: targeted | control.
+fn legend(series: &[Series]) -> Group {
+    let swatch = |x: f64, y: f64, s: &Series| {
+        Group::new()
+            .add(
+                rect(x, y - 11.0, 14.0, 14.0)
+                    .set("fill", s.fill.clone())
+                    .set("stroke", s.stroke)
+                    .set("stroke-width", style::HAIRLINE),
+            )
+            .add(text(
+                s.label.clone(),
+                x + 20.0,
+                y,
+                style::FONT_SIZE,
+                "start",
+            ))
+    };
+    let mut legend = Group::new();
+    for (j, s) in series.iter().enumerate() {
+        let (row, col) = if j == 0 {
+            (0, 0)
+        } else {
+            (j.div_ceil(2), (j + 1) % 2)
+        };
+        legend = legend.add(swatch(X0 + col as f64 * 300.0, 28.0 + row as f64 * 20.0, s));
+    }
+    legend
+}
+
+/// Overall accuracy, one line per run.
+fn notes(l: &Layout, runs: &[Knockout], first: &Knockout) -> Group {
+    let (digit, k) = (l.digit, l.k);
+    let ny = l.top + PH + 66.0;
+    let mut notes = Group::new().add(text(
+        format!("All digits before: {}", pct(first.before_overall)),
+        X0,
+        ny,
+        style::FONT_SIZE,
+        "start",
+    ));
+    for (j, run) in runs.iter().enumerate() {
+        notes = notes.add(text(
+            format!(
+                "All digits, {}: {} with the top {k} for {digit}, {} with {k} random pairs",
+                mode_label(run.mode),
+                pct(run.targeted.overall),
+                pct(run.control.overall)
+            ),
+            X0,
+            ny + 20.0 * (j as f64 + 1.0),
+            style::FONT_SIZE,
+            "start",
+        ));
+    }
+    notes
+}

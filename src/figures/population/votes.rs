@@ -1,0 +1,182 @@
+//! What each pair votes for against what it fires on: every judged pair
+//! counted in a 10 × 10 grid (row: the digit it fires on most, column: the
+//! digit its value favours), the diagonal where the two agree outlined, the
+//! row and column totals, and notes on the pairs left out.
+
+use super::{
+    count_cell, count_label, digit_headers, grid_frame, ink_on, plural, sequential, share,
+};
+use crate::figures::Figure;
+use crate::figures::chart::{rect, turned};
+use crate::figures::style::{self, text};
+use crate::kv::image::DIGITS;
+use crate::kv::population::{VotesFiresGrid, VotesVsFires, votes_fires_grid};
+use crate::num::percent;
+use svg::node::element::Group;
+
+/// Side of one cell.
+const C: f64 = 38.0;
+/// Top left corner of the grid.
+const GX: f64 = 96.0;
+const GY: f64 = 62.0;
+const SIDE: f64 = C * DIGITS as f64;
+
+/// Every pair counted by the digit its value favours (column) and the digit
+/// whose images make it fire most (row); the diagonal is where the two agree.
+pub fn votes_vs_fires(id: &str, v: &VotesVsFires) -> Figure {
+    let g = votes_fires_grid(v);
+    let max = g.counts.iter().flatten().copied().max().unwrap_or(0);
+    let (w, h) = (GX + SIDE + 70.0, GY + SIDE + 108.0);
+    let chance = if g.judged == 0 {
+        0.0
+    } else {
+        g.chance_on_diagonal / g.judged as f64
+    };
+    let description = describe(v, &g, chance);
+    let title = "What a pair votes for vs what it fires on";
+    let (cells, labels) = cells(&g, max);
+    let doc = style::frame(w, h, title, &description)
+        .add(cells)
+        .add(labels)
+        .add(diagonal())
+        .add(axes(&g))
+        .add(notes(v, &g, chance));
+    style::figure(id, title, description, doc)
+}
+
+fn describe(v: &VotesVsFires, g: &VotesFiresGrid, chance: f64) -> String {
+    let mut description = format!(
+        "Of the {} pairs that fire and favour one digit, {} fire most on images of the digit their value votes for (the diagonal); if the two were unrelated, about {} % would. Dead pairs: {}; always-on pairs: {}.",
+        g.judged,
+        share(g.on_diagonal, g.judged),
+        percent(chance, 1),
+        v.dead,
+        v.always_on
+    );
+    if g.no_favourite > 0 {
+        description.push_str(&format!(
+            " Left out: {} that fire{s} but favour{s} no single digit.",
+            plural(g.no_favourite, "pair"),
+            s = if g.no_favourite == 1 { "s" } else { "" }
+        ));
+    }
+    description
+}
+
+/// The shaded cells, and the counts written in the nonzero ones.
+fn cells(g: &VotesFiresGrid, max: usize) -> (Group, Group) {
+    let mut cells = Group::new().set("shape-rendering", "crispEdges");
+    let mut labels = Group::new();
+    for (row, counts) in g.counts.iter().enumerate() {
+        for (col, &n) in counts.iter().enumerate() {
+            let (x, y) = (GX + col as f64 * C, GY + row as f64 * C);
+            cells = cells.add(count_cell(x, y, C, sequential(n, max)));
+            if n > 0 {
+                labels = labels
+                    .add(count_label(n, x, y, C, style::FONT_SIZE).set("fill", ink_on(n, max)));
+            }
+        }
+    }
+    (cells, labels)
+}
+
+/// The diagonal cells outlined in the highlight colour.
+fn diagonal() -> Group {
+    let mut diagonal = Group::new();
+    for d in 0..DIGITS {
+        let (x, y) = (GX + d as f64 * C, GY + d as f64 * C);
+        diagonal = diagonal.add(
+            rect(x + 1.25, y + 1.25, C - 2.5, C - 2.5)
+                .set("fill", "none")
+                .set("stroke", style::HIGHLIGHT)
+                .set("stroke-width", 2.5),
+        );
+    }
+    diagonal
+}
+
+/// The frame, both axis titles, the digits along both axes and the row and
+/// column totals.
+fn axes(g: &VotesFiresGrid) -> Group {
+    let mut axes = grid_frame(GX, GY, SIDE, "its value votes most for digit …")
+        .add(style::muted("pairs", GX + SIDE + 30.0, GY - 12.0, "middle"))
+        .add(
+            turned(
+                "it fires most on images of …",
+                GX - 52.0,
+                GY + SIDE / 2.0,
+                style::FONT_SIZE,
+            )
+            .set("font-weight", "bold"),
+        );
+    for d in 0..DIGITS {
+        let centre = d as f64 * C + C / 2.0;
+        let col_total: usize = (0..DIGITS).map(|row| g.counts[row][d]).sum();
+        let row_total: usize = g.counts[d].iter().sum();
+        axes = digit_headers(axes, d, GX, GY, C)
+            .add(style::muted(
+                row_total.to_string(),
+                GX + SIDE + 30.0,
+                GY + centre + 4.0,
+                "middle",
+            ))
+            .add(style::muted(
+                col_total.to_string(),
+                GX + centre,
+                GY + SIDE + 16.0,
+                "middle",
+            ));
+    }
+    axes.add(style::muted("pairs", GX - 12.0, GY + SIDE + 16.0, "end"))
+}
+
+/// Three lines under the grid: the diagonal, chance, and who is left out.
+fn notes(v: &VotesVsFires, g: &VotesFiresGrid, chance: f64) -> Group {
+    let ny = GY + SIDE + 48.0;
+    let mut left_out = vec![plural(v.dead, "dead pair")];
+    if g.no_favourite > 0 {
+        left_out.push(format!(
+            "{} with no single favourite",
+            plural(g.no_favourite, "pair")
+        ));
+    }
+    Group::new()
+        .add(
+            rect(GX - 84.0, ny - 11.0, 14.0, 14.0)
+                .set("fill", "none")
+                .set("stroke", style::HIGHLIGHT)
+                .set("stroke-width", 2.5),
+        )
+        .add(text(
+            format!(
+                "Diagonal (votes for = fires on): {} of {} pairs.",
+                share(g.on_diagonal, g.judged),
+                g.judged,
+            ),
+            GX - 62.0,
+            ny,
+            style::FONT_SIZE,
+            "start",
+        ))
+        .add(text(
+            format!(
+                "If what a pair votes for and what it fires on were unrelated: about {} %.",
+                percent(chance, 1)
+            ),
+            GX - 84.0,
+            ny + 22.0,
+            style::FONT_SIZE,
+            "start",
+        ))
+        .add(text(
+            format!(
+                "Not in the table: {}. Always-on pairs (in the table): {}.",
+                left_out.join(", "),
+                v.always_on
+            ),
+            GX - 84.0,
+            ny + 44.0,
+            style::FONT_SIZE,
+            "start",
+        ))
+}
