@@ -24,7 +24,7 @@ pub fn slugify(text: &str) -> String {
     }
 }
 
-/// The headings of `md` with the ids [`render`] gives them.
+/// The headings of `md` with the ids [`render`](super::render) gives them.
 pub fn headings(md: &str) -> Vec<Heading> {
     let mut ids = Ids::default();
     let mut out = Vec::new();

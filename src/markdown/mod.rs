@@ -10,14 +10,14 @@
 //! images from the network are refused (no request may leave the page), and
 //! links to the web are collected so `check` can list them.
 //!
-//! The parts: `render` (the pass over the events), `ids` (heading ids),
+//! The parts: `pass` (the rendering pass over the events), `ids` (heading ids),
 //! `links` (link checking and relative paths), `math` (LaTeX to MathML) and
 //! `slides` (where a deck's slides start).
 
 mod ids;
 mod links;
 mod math;
-mod render;
+mod pass;
 mod slides;
 #[cfg(test)]
 mod tests;
@@ -85,7 +85,7 @@ fn options() -> Options {
 
 /// Renders `md` (already expanded) to HTML, checking links against `links`.
 pub fn render(md: &str, links: &LinkContext) -> Rendered {
-    render::render_with(md, links, false)
+    pass::render_with(md, links, false)
 }
 
 /// Renders a deck: as [`render`], but every top-level level-1 heading and
@@ -94,7 +94,7 @@ pub fn render(md: &str, links: &LinkContext) -> Rendered {
 /// what started it; the `---` itself is not drawn, and a slide heading keeps
 /// its id for the slide (the `<h1>` gets none, and no anchor link).
 pub fn render_slides(md: &str, links: &LinkContext) -> Rendered {
-    render::render_with(md, links, true)
+    pass::render_with(md, links, true)
 }
 
 /// Escapes `&`, `<`, `>`, `"` and `'` for HTML text and attribute values.

@@ -3,7 +3,7 @@
 //! started it.
 
 use super::Problem;
-use super::render::Renderer;
+use super::pass::Renderer;
 use pulldown_cmark::{CowStr, Event};
 
 /// Where a deck's next slide starts: a top-level `#` heading or `---`.
