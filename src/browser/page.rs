@@ -1,7 +1,14 @@
 //! One page (tab) of the browser: navigate, evaluate, press keys, click,
 //! screenshot, print to PDF, and read the console errors and requests seen.
 
-use super::*;
+use super::cdp::Event;
+use super::keys::key_info;
+use super::{Browser, DRAIN_TIME, LOAD_TIMEOUT, POLL_INTERVAL, PageId, RENDER_TIMEOUT};
+use anyhow::{Context, Result, bail};
+use base64::Engine as _;
+use serde_json::{Value, json};
+use std::path::Path;
+use std::time::{Duration, Instant};
 
 /// One tab, attached through a flattened CDP session. It borrows the
 /// [`Browser`] mutably, so one page is driven at a time.

@@ -1,7 +1,8 @@
 //! The key-value view of the network. Hidden neuron i is a pair:
 //! key k_i = (row i of W1, b1_i), value v_i = column i of W2, and
 //!   logits = b2 + Σ_i ReLU(k_i · x + b1_i) · v_i.
-//! This module owns that regrouping; later analyses build on it.
+//! This module owns that regrouping; the analyses in its submodules build
+//! on it.
 
 pub mod claims;
 pub mod image;

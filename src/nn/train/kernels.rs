@@ -1,0 +1,88 @@
+//! The kernels of a step: the sparse-rows product (four SIMD accumulators,
+//! fused multiply-adds) and the small dense helpers `axpy`, `add` and `dot`,
+//! each with a fixed order of operations.
+
+use pulp::Simd;
+
+/// out = init + Σ_k values[k] · m[rows[k]·w ..][..w], with `init` zeros when
+/// `None`. Forward: the sparse image times the pixel-major keys of a tile
+/// (rows = inked pixels, init = bias). Backward: one pixel's row of the key
+/// gradient (rows = images that ink the pixel, m = dh). Four SIMD
+/// accumulators stay in registers across all k; the scalar tail uses the
+/// same fused operation, so every element gets the same bits either way.
+#[inline(always)]
+pub(super) fn sparse_rows<S: Simd>(
+    simd: S,
+    init: Option<&[f32]>,
+    m: &[f32],
+    w: usize,
+    rows: &[u16],
+    values: &[f32],
+    out: &mut [f32],
+) {
+    let block = 4 * S::F32_LANES;
+    let mut s = 0;
+    while s + block <= w {
+        let mut acc = match init {
+            Some(init) => {
+                let (b, _) = S::as_simd_f32s(&init[s..s + block]);
+                [b[0], b[1], b[2], b[3]]
+            }
+            None => [simd.splat_f32s(0.0); 4],
+        };
+        for (&row, &x) in rows.iter().zip(values) {
+            let xs = simd.splat_f32s(x);
+            let at = usize::from(row) * w + s;
+            let (r, _) = S::as_simd_f32s(&m[at..at + block]);
+            for k in 0..4 {
+                acc[k] = simd.mul_add_e_f32s(xs, r[k], acc[k]);
+            }
+        }
+        let (o, _) = S::as_mut_simd_f32s(&mut out[s..s + block]);
+        o.copy_from_slice(&acc);
+        s += block;
+    }
+    for j in s..w {
+        let mut a = init.map_or(0.0, |init| init[j]);
+        for (&row, &x) in rows.iter().zip(values) {
+            a = x.mul_add(m[usize::from(row) * w + j], a);
+        }
+        out[j] = a;
+    }
+}
+
+/// y += a · x, fused (element-wise and IEEE-exact: the same bits at any
+/// vector width, with or without hardware FMA).
+#[inline(always)]
+pub(super) fn axpy(a: f32, x: &[f32], y: &mut [f32]) {
+    for (yi, &xi) in y.iter_mut().zip(x) {
+        *yi = a.mul_add(xi, *yi);
+    }
+}
+
+/// y += x.
+#[inline(always)]
+pub(super) fn add(x: &[f32], y: &mut [f32]) {
+    for (yi, &xi) in y.iter_mut().zip(x) {
+        *yi += xi;
+    }
+}
+
+/// Dot product with 16 fixed accumulators, summed in a fixed order.
+#[inline(always)]
+pub(super) fn dot(a: &[f32], b: &[f32]) -> f32 {
+    let mut acc = [0.0f32; 16];
+    let (ca, cb) = (a.chunks_exact(16), b.chunks_exact(16));
+    let tail: f32 = ca
+        .remainder()
+        .iter()
+        .zip(cb.remainder())
+        .map(|(x, y)| x * y)
+        .sum();
+    for (x, y) in ca.zip(cb) {
+        for k in 0..16 {
+            acc[k] += x[k] * y[k];
+        }
+    }
+    acc.iter().sum::<f32>() + tail
+}
