@@ -46,7 +46,7 @@ pub fn files_with_text(
         if png {
             out.push(OutputFile::new(
                 format!("{prefix}{}.png", f.id),
-                crate::raster::png(f, PNG_SCALE)?,
+                crate::raster::png(&f.id, text, PNG_SCALE)?,
             ));
         }
         index.push(IndexEntry {

@@ -2,10 +2,13 @@
 //! bundled DejaVu Sans (theme/fonts/, compiled into the binary); no system
 //! font is ever consulted, so a PNG is byte-identical on every machine.
 
-use crate::figures::Figure;
 use anyhow::{Context, Result};
 use resvg::{tiny_skia, usvg};
 use std::sync::{Arc, OnceLock};
+
+/// The bundled font's family name: the only font PNGs are rendered with
+/// (`figures::style` names it first in the SVGs' font list).
+pub const FONT_NAME: &str = "DejaVu Sans";
 
 const REGULAR: &[u8] = include_bytes!("../theme/fonts/DejaVuSans.ttf");
 const BOLD: &[u8] = include_bytes!("../theme/fonts/DejaVuSans-Bold.ttf");
@@ -16,7 +19,7 @@ fn fontdb() -> Arc<usvg::fontdb::Database> {
         let mut db = usvg::fontdb::Database::new();
         db.load_font_data(REGULAR.to_vec());
         db.load_font_data(BOLD.to_vec());
-        let family = crate::figures::style::FONT_NAME;
+        let family = FONT_NAME;
         db.set_sans_serif_family(family);
         db.set_serif_family(family);
         db.set_monospace_family(family);
@@ -30,25 +33,24 @@ fn fontdb() -> Arc<usvg::fontdb::Database> {
 /// Parses SVG markup with the bundled font.
 pub fn parse(svg: &str) -> Result<usvg::Tree> {
     let opt = usvg::Options {
-        font_family: crate::figures::style::FONT_NAME.to_string(),
+        font_family: FONT_NAME.to_string(),
         fontdb: fontdb(),
         ..usvg::Options::default()
     };
     usvg::Tree::from_str(svg, &opt).context("parsing SVG")
 }
 
-/// Rasterises a figure at `scale` (1.0 = its SVG size in pixels) to PNG bytes.
-pub fn png(figure: &Figure, scale: f32) -> Result<Vec<u8>> {
-    let tree = parse(&figure.to_svg_string()).with_context(|| format!("figure {}", figure.id))?;
-    let size = tree.size().to_int_size().scale_by(scale).with_context(|| {
-        format!(
-            "figure {}: cannot scale {:?} by {scale}",
-            figure.id,
-            tree.size()
-        )
-    })?;
+/// Rasterises the SVG text of figure `id` at `scale` (1.0 = its SVG size
+/// in pixels) to PNG bytes.
+pub fn png(id: &str, svg: &str, scale: f32) -> Result<Vec<u8>> {
+    let tree = parse(svg).with_context(|| format!("figure {}", id))?;
+    let size = tree
+        .size()
+        .to_int_size()
+        .scale_by(scale)
+        .with_context(|| format!("figure {}: cannot scale {:?} by {scale}", id, tree.size()))?;
     let mut pixmap = tiny_skia::Pixmap::new(size.width(), size.height())
-        .with_context(|| format!("figure {}: empty size {size:?}", figure.id))?;
+        .with_context(|| format!("figure {}: empty size {size:?}", id))?;
     resvg::render(
         &tree,
         tiny_skia::Transform::from_scale(scale, scale),
@@ -56,5 +58,5 @@ pub fn png(figure: &Figure, scale: f32) -> Result<Vec<u8>> {
     );
     pixmap
         .encode_png()
-        .with_context(|| format!("figure {}: encoding PNG", figure.id))
+        .with_context(|| format!("figure {}: encoding PNG", id))
 }

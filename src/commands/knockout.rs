@@ -3,8 +3,9 @@
 
 use crate::kv::image::DIGITS;
 use crate::kv::population::{Knockout, KnockoutMode, activations, knockout};
+use crate::model;
 use crate::num::{fixed, percent};
-use crate::{Session, load_config, load_data, model};
+use crate::session::{Session, load_config, load_data};
 use anyhow::{Result, ensure};
 use std::fmt::Write;
 

@@ -105,7 +105,7 @@ pub(crate) mod testing {
                 &rest[..rest.find('"').unwrap_or(rest.len())]
             );
         }
-        let png = crate::raster::png(f, 1.0).unwrap_or_else(|e| panic!("{}: {e:#}", f.id));
+        let png = crate::raster::png(&f.id, &s, 1.0).unwrap_or_else(|e| panic!("{}: {e:#}", f.id));
         assert!(png.starts_with(b"\x89PNG"), "{}: not a PNG", f.id);
     }
 }

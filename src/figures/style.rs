@@ -12,7 +12,7 @@ use svg::Document;
 use svg::node::element::{Description, Group, LinearGradient, Rectangle, Stop, Text, Title};
 
 /// The bundled font (theme/fonts/): the only font PNGs are rendered with.
-pub const FONT_NAME: &str = "DejaVu Sans";
+pub const FONT_NAME: &str = crate::raster::FONT_NAME;
 pub const FONT_FAMILY: &str = "'DejaVu Sans', 'Helvetica Neue', Arial, sans-serif";
 pub const FONT_SIZE: f64 = 13.0;
 pub const SMALL: f64 = 11.0;
