@@ -268,14 +268,81 @@ fn main() -> ExitCode {
 }
 
 fn run(cli: Cli, ui: Ui) -> Result<()> {
-    let cache_dir = match cli.cache_dir {
-        Some(d) => d,
+    let session = session(&cli, ui)?;
+    match cli.command {
+        Command::Build { pdf, chromium, .. } => build(&session, pdf, chromium),
+        Command::Serve { port, .. } => kvlens::serve::serve(&session, port),
+        Command::Train { force } => train(&session, force),
+        Command::Check { .. } => check(&session),
+        Command::Explain {
+            pair: Some(pair),
+            json,
+            ..
+        } => {
+            let r = kvlens::explain::explain_pair(&session, pair)?;
+            emit(json, &r, kvlens::explain::render_pair_text)
+        }
+        Command::Explain {
+            selector,
+            top,
+            rank,
+            json,
+            ..
+        } => {
+            let selector = selector.unwrap_or_default();
+            let ranking = match rank {
+                RankArg::Decision => kvlens::kv::image::Ranking::Decision,
+                RankArg::L1 => kvlens::kv::image::Ranking::L1,
+            };
+            let e = kvlens::explain::explain(&session, &selector, top, ranking)?;
+            emit(json, &e, kvlens::explain::render_text)
+        }
+        Command::Knockout {
+            digit,
+            k,
+            mode,
+            json,
+        } => {
+            use kvlens::kv::population::KnockoutMode;
+            let mode = match mode {
+                ModeArg::Zero => KnockoutMode::Zero,
+                ModeArg::Mean => KnockoutMode::Mean,
+                ModeArg::Refit => KnockoutMode::Refit,
+            };
+            let result = kvlens::knockout::run(&session, digit, k, mode)?;
+            emit(json, &result, kvlens::knockout::render_text)
+        }
+        Command::Figures { out, png, print } => {
+            let out = out.unwrap_or_else(|| session.root.join("figures"));
+            let summary = kvlens::figures(&session, &out, png, print)?;
+            println!(
+                "wrote {} figures ({} files) into {}",
+                summary.figures,
+                summary.files,
+                summary.out.display()
+            );
+            Ok(())
+        }
+        Command::Export { format, out } => export(&session, format, out),
+        Command::Data => {
+            let cfg = kvlens::load_config(&session.root)?;
+            let (ds, source) = kvlens::load_data(&session, &cfg)?;
+            print_data(&ds, &source);
+            Ok(())
+        }
+    }
+}
+
+/// The session of a command line.
+fn session(cli: &Cli, ui: Ui) -> Result<Session> {
+    let cache_dir = match &cli.cache_dir {
+        Some(d) => d.clone(),
         None => kvlens::default_cache_dir()?,
     };
-    let session = Session {
-        root: cli.root,
+    Ok(Session {
+        root: cli.root.clone(),
         cache_dir,
-        mnist_flag: cli.mnist_dir,
+        mnist_flag: cli.mnist_dir.clone(),
         mnist_env: std::env::var_os("KVLENS_MNIST_DIR")
             .filter(|v| !v.is_empty())
             .map(PathBuf::from),
@@ -292,136 +359,87 @@ fn run(cli: Cli, ui: Ui) -> Result<()> {
             | Command::Check { variants, .. } => variants,
             _ => None,
         },
+    })
+}
+
+fn build(session: &Session, pdf: bool, chromium: Option<PathBuf>) -> Result<()> {
+    let built = kvlens::build(session, &kvlens::BuildOptions { pdf, chromium })?;
+    for w in &built.warnings {
+        eprintln!("warning: {w}");
+    }
+    let report = built.report;
+    println!(
+        "built {} files into {} (test accuracy {} %, {} pairs)",
+        report.files.len(),
+        session.public_dir().display(),
+        num::percent(report.accuracy.test, 2),
+        report.model.config.hidden
+    );
+    Ok(())
+}
+
+fn train(session: &Session, force: bool) -> Result<()> {
+    let run = kvlens::train(session, force)?;
+    let last = run.trained.history.last();
+    let verb = match run.origin {
+        kvlens::model::Origin::Cached => "cached model is up to date",
+        _ => "trained and cached",
     };
-    match cli.command {
-        Command::Build { pdf, chromium, .. } => {
-            let built = kvlens::build(&session, &kvlens::BuildOptions { pdf, chromium })?;
-            for w in &built.warnings {
-                eprintln!("warning: {w}");
-            }
-            let report = built.report;
-            println!(
-                "built {} files into {} (test accuracy {} %, {} pairs)",
-                report.files.len(),
-                session.public_dir().display(),
-                num::percent(report.accuracy.test, 2),
-                report.model.config.hidden
-            );
-        }
-        Command::Serve { port, .. } => kvlens::serve::serve(&session, port)?,
-        Command::Train { force } => {
-            let run = kvlens::train(&session, force)?;
-            let last = run.trained.history.last();
-            let verb = match run.origin {
-                kvlens::model::Origin::Cached => "cached model is up to date",
-                _ => "trained and cached",
-            };
-            println!(
-                "{verb}: {} (test accuracy {} %)",
-                run.path.display(),
-                last.map_or("?".to_string(), |e| num::percent(e.test_accuracy, 2))
-            );
-        }
-        Command::Check { .. } => {
-            let report = kvlens::check(&session);
-            for w in &report.warnings {
-                eprintln!("warning: {w}");
-            }
-            if !report.external.is_empty() {
-                let n = report.external.len();
-                println!(
-                    "{n} link{} to the web (not fetched; try {} on the venue's network):",
-                    if n == 1 { "" } else { "s" },
-                    if n == 1 { "it" } else { "them" }
-                );
-                for l in &report.external {
-                    println!("  {}  ({})", l.url, l.at);
-                }
-            }
-            if !report.problems.is_empty() {
-                return Err(report.problems.into());
-            }
-        }
-        Command::Explain {
-            pair: Some(pair),
-            json,
-            ..
-        } => {
-            let r = kvlens::explain::explain_pair(&session, pair)?;
-            emit(json, &r, kvlens::explain::render_pair_text)?;
-        }
-        Command::Explain {
-            selector,
-            top,
-            rank,
-            json,
-            ..
-        } => {
-            let selector = selector.unwrap_or_default();
-            let ranking = match rank {
-                RankArg::Decision => kvlens::kv::image::Ranking::Decision,
-                RankArg::L1 => kvlens::kv::image::Ranking::L1,
-            };
-            let e = kvlens::explain::explain(&session, &selector, top, ranking)?;
-            emit(json, &e, kvlens::explain::render_text)?;
-        }
-        Command::Knockout {
-            digit,
-            k,
-            mode,
-            json,
-        } => {
-            use kvlens::kv::population::KnockoutMode;
-            let mode = match mode {
-                ModeArg::Zero => KnockoutMode::Zero,
-                ModeArg::Mean => KnockoutMode::Mean,
-                ModeArg::Refit => KnockoutMode::Refit,
-            };
-            let result = kvlens::knockout::run(&session, digit, k, mode)?;
-            emit(json, &result, kvlens::knockout::render_text)?;
-        }
-        Command::Figures { out, png, print } => {
-            let out = out.unwrap_or_else(|| session.root.join("figures"));
-            let summary = kvlens::figures(&session, &out, png, print)?;
-            println!(
-                "wrote {} figures ({} files) into {}",
-                summary.figures,
-                summary.files,
-                summary.out.display()
-            );
-        }
-        Command::Export { format, out } => {
-            let format = match format {
-                FormatArg::Npz => kvlens::handson::export::Format::Npz,
-                FormatArg::Safetensors => kvlens::handson::export::Format::Safetensors,
-            };
-            let out = out.unwrap_or_else(|| session.root.join("export"));
-            let done = kvlens::export(&session, format, &out)?;
-            for (path, bytes) in &done.files {
-                println!(
-                    "wrote {} ({} bytes)",
-                    path.display(),
-                    num::grouped(*bytes as u64)
-                );
-            }
-            println!(
-                "model {} ({}, test accuracy {} %, weights sha256 {})",
-                done.meta.architecture,
-                done.meta.cache_key.chars().take(12).collect::<String>(),
-                num::percent(done.meta.test_accuracy, 2),
-                done.meta
-                    .weights_sha256
-                    .chars()
-                    .take(12)
-                    .collect::<String>()
-            );
-        }
-        Command::Data => {
-            let cfg = kvlens::load_config(&session.root)?;
-            let (ds, source) = kvlens::load_data(&session, &cfg)?;
-            print_data(&ds, &source);
+    println!(
+        "{verb}: {} (test accuracy {} %)",
+        run.path.display(),
+        last.map_or("?".to_string(), |e| num::percent(e.test_accuracy, 2))
+    );
+    Ok(())
+}
+
+fn check(session: &Session) -> Result<()> {
+    let report = kvlens::check(session);
+    for w in &report.warnings {
+        eprintln!("warning: {w}");
+    }
+    if !report.external.is_empty() {
+        let n = report.external.len();
+        println!(
+            "{n} link{} to the web (not fetched; try {} on the venue's network):",
+            if n == 1 { "" } else { "s" },
+            if n == 1 { "it" } else { "them" }
+        );
+        for l in &report.external {
+            println!("  {}  ({})", l.url, l.at);
         }
     }
+    if !report.problems.is_empty() {
+        return Err(report.problems.into());
+    }
+    Ok(())
+}
+
+fn export(session: &Session, format: FormatArg, out: Option<PathBuf>) -> Result<()> {
+    let format = match format {
+        FormatArg::Npz => kvlens::handson::export::Format::Npz,
+        FormatArg::Safetensors => kvlens::handson::export::Format::Safetensors,
+    };
+    let out = out.unwrap_or_else(|| session.root.join("export"));
+    let done = kvlens::export(session, format, &out)?;
+    for (path, bytes) in &done.files {
+        println!(
+            "wrote {} ({} bytes)",
+            path.display(),
+            num::grouped(*bytes as u64)
+        );
+    }
+    println!(
+        "model {} ({}, test accuracy {} %, weights sha256 {})",
+        done.meta.architecture,
+        done.meta.cache_key.chars().take(12).collect::<String>(),
+        num::percent(done.meta.test_accuracy, 2),
+        done.meta
+            .weights_sha256
+            .chars()
+            .take(12)
+            .collect::<String>()
+    );
     Ok(())
 }
 

@@ -116,93 +116,7 @@ pub fn build(
     breaks: &[SlideBreak],
     budget: Option<u32>,
 ) -> Result<(Deck, Vec<String>), Vec<Diagnostic>> {
-    let mut problems = Vec::new();
-    let mut warnings = Vec::new();
-    let chunks: Vec<&str> = html.split('\0').collect();
-    let starts: Vec<usize> = std::iter::once(0)
-        .chain(breaks.iter().map(|b| b.at))
-        .collect();
-    let text_len = expanded.text.len();
-    let all_marks: &[DeckMark] = expanded.state.get::<Marks>().map_or(&[], |m| &m.0);
-    let mut raws: Vec<Raw> = Vec::new();
-    let mut sections: Vec<RawSection> = Vec::new();
-    for (i, chunk) in chunks.iter().enumerate() {
-        let start = starts.get(i).copied().unwrap_or(text_len);
-        let end = starts.get(i + 1).copied().unwrap_or(text_len);
-        let marks: Vec<&DeckMark> = all_marks
-            .iter()
-            .filter(|m| m.at >= start && m.at < end)
-            .collect();
-        let brk: Option<&SlideBreak> = i.checked_sub(1).and_then(|j| breaks.get(j));
-        if brk.is_none() && chunk.trim().is_empty() && marks.is_empty() {
-            continue; // nothing before the first slide
-        }
-        let (id, title) = match brk.and_then(|b| b.heading.clone()) {
-            Some((id, title)) => (id, title),
-            None => (format!("slide-{}", raws.len() + 1), String::new()),
-        };
-        let mut raw = Raw {
-            id,
-            title,
-            classes: brk.map(|b| b.classes.clone()).unwrap_or_default(),
-            track: None,
-            section: raws.last().and_then(|r| r.section),
-            html: chunk.trim().to_string(),
-            qr_missing: false,
-        };
-        let mut seen_section = false;
-        let mut seen_slide = false;
-        for m in marks {
-            match &m.kind {
-                MarkKind::Section {
-                    minutes,
-                    title,
-                    track,
-                } => {
-                    if seen_section {
-                        problems.push(doc.diag_at(m.src, "a second `section` in one slide").with_hint(
-                            "a section starts at a slide: start a new slide with a `#` heading before it",
-                        ));
-                    }
-                    seen_section = true;
-                    sections.push(RawSection {
-                        title: title.clone(),
-                        minutes: *minutes,
-                        track: track.clone(),
-                    });
-                    raw.section = Some(sections.len() - 1);
-                }
-                MarkKind::Slide { classes, track } => {
-                    if seen_slide {
-                        problems.push(
-                            doc.diag_at(m.src, "a second `slide` in one slide")
-                                .with_hint("give all its options in one `slide(…)`"),
-                        );
-                    }
-                    seen_slide = true;
-                    for c in classes {
-                        if !raw.classes.contains(c) {
-                            raw.classes.push(c.clone());
-                        }
-                    }
-                    raw.track = track.clone();
-                }
-                MarkKind::Qr { drawn: false } => {
-                    raw.qr_missing = true;
-                    let (line, _) = crate::diag::line_col(&doc.text, doc.body_start + m.src);
-                    warnings.push(format!(
-                        "{}:{line}: the QR slide is left out: set base_url in [site] of workshop.toml (e.g. base_url = \"https://example.org/workshop/\")",
-                        doc.source.display()
-                    ));
-                }
-                MarkKind::Qr { drawn: true } => {}
-            }
-        }
-        raws.push(raw);
-    }
-    if !problems.is_empty() {
-        return Err(problems);
-    }
+    let (raws, sections, warnings) = cut(doc, expanded, html, breaks)?;
     let keeps = |r: &Raw, short: bool| {
         let tags = [
             r.track.as_deref(),
@@ -250,15 +164,158 @@ pub fn build(
         }
     }
     let kept: Vec<&Raw> = raws.iter().filter(|r| keeps(r, shortened)).collect();
+    let (slides, deck_sections) = assemble(&kept, &raws, &sections);
+    let planned_minutes = deck_sections.iter().map(|s| s.minutes).sum();
+    Ok((
+        Deck {
+            slides,
+            sections: deck_sections,
+            planned_minutes,
+            track: budget.map(|b| format!("{b}-minute track")),
+            shortened,
+        },
+        warnings,
+    ))
+}
+
+/// The slides before tracks, their sections and the warnings, or every
+/// problem of the marks.
+fn cut(
+    doc: &Doc,
+    expanded: &Expanded,
+    html: &str,
+    breaks: &[SlideBreak],
+) -> Result<Cut, Vec<Diagnostic>> {
+    let mut problems = Vec::new();
+    let mut warnings = Vec::new();
+    let chunks: Vec<&str> = html.split('\0').collect();
+    let starts: Vec<usize> = std::iter::once(0)
+        .chain(breaks.iter().map(|b| b.at))
+        .collect();
+    let text_len = expanded.text.len();
+    let all_marks: &[DeckMark] = expanded.state.get::<Marks>().map_or(&[], |m| &m.0);
+    let mut raws: Vec<Raw> = Vec::new();
+    let mut sections: Vec<RawSection> = Vec::new();
+    for (i, chunk) in chunks.iter().enumerate() {
+        let start = starts.get(i).copied().unwrap_or(text_len);
+        let end = starts.get(i + 1).copied().unwrap_or(text_len);
+        let marks: Vec<&DeckMark> = all_marks
+            .iter()
+            .filter(|m| m.at >= start && m.at < end)
+            .collect();
+        let brk: Option<&SlideBreak> = i.checked_sub(1).and_then(|j| breaks.get(j));
+        if brk.is_none() && chunk.trim().is_empty() && marks.is_empty() {
+            continue; // nothing before the first slide
+        }
+        let (id, title) = match brk.and_then(|b| b.heading.clone()) {
+            Some((id, title)) => (id, title),
+            None => (format!("slide-{}", raws.len() + 1), String::new()),
+        };
+        let mut raw = Raw {
+            id,
+            title,
+            classes: brk.map(|b| b.classes.clone()).unwrap_or_default(),
+            track: None,
+            section: raws.last().and_then(|r| r.section),
+            html: chunk.trim().to_string(),
+            qr_missing: false,
+        };
+        let mut seen = Seen::default();
+        for m in marks {
+            apply_mark(
+                doc,
+                m,
+                &mut raw,
+                &mut sections,
+                &mut seen,
+                &mut problems,
+                &mut warnings,
+            );
+        }
+        raws.push(raw);
+    }
+    if !problems.is_empty() {
+        return Err(problems);
+    }
+    Ok((raws, sections, warnings))
+}
+
+/// The slides before tracks, their sections, and warnings.
+type Cut = (Vec<Raw>, Vec<RawSection>, Vec<String>);
+
+/// Which marks a slide has had so far.
+#[derive(Default)]
+struct Seen {
+    section: bool,
+    slide: bool,
+}
+
+/// Gives mark `m` to the slide `raw`.
+fn apply_mark(
+    doc: &Doc,
+    m: &DeckMark,
+    raw: &mut Raw,
+    sections: &mut Vec<RawSection>,
+    seen: &mut Seen,
+    problems: &mut Vec<Diagnostic>,
+    warnings: &mut Vec<String>,
+) {
+    match &m.kind {
+        MarkKind::Section {
+            minutes,
+            title,
+            track,
+        } => {
+            if seen.section {
+                problems.push(doc.diag_at(m.src, "a second `section` in one slide").with_hint(
+                    "a section starts at a slide: start a new slide with a `#` heading before it",
+                ));
+            }
+            seen.section = true;
+            sections.push(RawSection {
+                title: title.clone(),
+                minutes: *minutes,
+                track: track.clone(),
+            });
+            raw.section = Some(sections.len() - 1);
+        }
+        MarkKind::Slide { classes, track } => {
+            if seen.slide {
+                problems.push(
+                    doc.diag_at(m.src, "a second `slide` in one slide")
+                        .with_hint("give all its options in one `slide(…)`"),
+                );
+            }
+            seen.slide = true;
+            for c in classes {
+                if !raw.classes.contains(c) {
+                    raw.classes.push(c.clone());
+                }
+            }
+            raw.track = track.clone();
+        }
+        MarkKind::Qr { drawn: false } => {
+            raw.qr_missing = true;
+            let (line, _) = crate::diag::line_col(&doc.text, doc.body_start + m.src);
+            warnings.push(format!(
+                "{}:{line}: the QR slide is left out: set base_url in [site] of workshop.toml (e.g. base_url = \"https://example.org/workshop/\")",
+                doc.source.display()
+            ));
+        }
+        MarkKind::Qr { drawn: true } => {}
+    }
+}
+
+/// The kept slides, numbered, and the sections they fall in.
+fn assemble(kept: &[&Raw], raws: &[Raw], sections: &[RawSection]) -> (Vec<Slide>, Vec<Section>) {
     let mut deck_sections: Vec<Section> = Vec::new();
     let mut index_of: std::collections::BTreeMap<usize, usize> = Default::default();
-    let count = kept.len();
-    let mut slides = Vec::with_capacity(count);
+    let mut slides = Vec::with_capacity(kept.len());
     for (i, r) in kept.iter().enumerate() {
         let section = r.section.map(|s| {
             *index_of.entry(s).or_insert_with(|| {
                 deck_sections.push(Section {
-                    title: section_title(&sections[s], &raws, s),
+                    title: section_title(&sections[s], raws, s),
                     minutes: sections[s].minutes,
                     first: i,
                     slides: 0,
@@ -282,17 +339,7 @@ pub fn build(
             html: r.html.clone(),
         });
     }
-    let planned_minutes = deck_sections.iter().map(|s| s.minutes).sum();
-    Ok((
-        Deck {
-            slides,
-            sections: deck_sections,
-            planned_minutes,
-            track: budget.map(|b| format!("{b}-minute track")),
-            shortened,
-        },
-        warnings,
-    ))
+    (slides, deck_sections)
 }
 
 /// A section's title: as given, else the heading of its first slide.
