@@ -160,7 +160,7 @@ enum Command {
         #[arg(long)]
         digit: usize,
         /// How many pairs to remove.
-        #[arg(long, default_value_t = 25)]
+        #[arg(long, default_value_t = kvlens::kv::population::DEFAULT_K)]
         k: usize,
         #[arg(long, value_enum, default_value_t = ModeArg::Zero)]
         mode: ModeArg,

@@ -169,7 +169,11 @@ const QUANTITY_ARGS: [ArgSpec; 13] = [
     a(
         "k",
         Ty::Int,
-        "knock-outs: how many pairs are removed (default 25)",
+        concat!(
+            "knock-outs: how many pairs are removed (default ",
+            crate::kv::population::default_k!(),
+            ")"
+        ),
     ),
     a(
         "mode",
@@ -248,11 +252,23 @@ pub const SPECS: [Spec; 5] = [
                 Ty::Int,
                 "knock-out: the digit whose pairs are removed",
             ),
-            a("k", Ty::Int, "knock-out: how many pairs (default 25)"),
+            a(
+                "k",
+                Ty::Int,
+                concat!(
+                    "knock-out: how many pairs (default ",
+                    crate::kv::population::default_k!(),
+                    ")"
+                ),
+            ),
             a(
                 "steps",
                 Ty::Int,
-                "waterfall: how many pairs are drawn one by one (default 8)",
+                concat!(
+                    "waterfall: how many pairs are drawn one by one (default ",
+                    crate::kv::image::default_steps!(),
+                    ")"
+                ),
             ),
             a("net", Ty::Str, "a toy network of content/nets/"),
             a("input", Ty::Str, "a named example input of the toy network"),

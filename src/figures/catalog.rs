@@ -57,10 +57,10 @@ pub const EXAMPLES: [Example; 5] = [
 
 /// The digit whose pairs the knock-out figure removes, and how many.
 pub const KNOCKOUT_DIGIT: usize = 7;
-pub const KNOCKOUT_K: usize = 25;
+pub const KNOCKOUT_K: usize = crate::kv::population::DEFAULT_K;
 /// Pairs drawn as cards / in the waterfall / in the matrix slice.
 const TOP_CARDS: usize = 6;
-const WATERFALL_STEPS: usize = 8;
+const WATERFALL_STEPS: usize = crate::kv::image::DEFAULT_STEPS;
 const MATRIX_ROWS: usize = 12;
 
 /// What the catalog draws from.

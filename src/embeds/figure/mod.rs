@@ -305,7 +305,7 @@ fn model_image(args: &Args, an: &Analyses, fam: &Family) -> Result<Rc<Figure>, F
             an.figure_or(&id, || Ok(digits::digit(&id, &img.pixels, a.label, fam.name == "image-values")))
         }
         "waterfall" => {
-            let steps = args.index("steps", 1..51, "steps")?.unwrap_or(8);
+            let steps = args.index("steps", 1..51, "steps")?.unwrap_or(crate::kv::image::DEFAULT_STEPS);
             let id = if steps == 8 { format!("{s}-waterfall") } else { format!("{s}-waterfall-{steps}") };
             an.figure_or(&id, || Ok(waterfall::waterfall(&id, &a.waterfall(crate::kv::image::Ranking::Decision, steps), a)))
         }
@@ -372,8 +372,8 @@ fn population(args: &Args, an: &Analyses, name: &str) -> Result<Rc<Figure>, Fail
                 .unwrap_or(crate::figures::catalog::KNOCKOUT_DIGIT);
             let k = args
                 .index("k", 1..an.model().hidden() + 1, "k")?
-                .unwrap_or(crate::figures::catalog::KNOCKOUT_K.min(an.model().hidden()));
-            let id = if k == crate::figures::catalog::KNOCKOUT_K {
+                .unwrap_or(crate::kv::population::DEFAULT_K.min(an.model().hidden()));
+            let id = if k == crate::kv::population::DEFAULT_K {
                 format!("knockout-{digit}")
             } else {
                 format!("knockout-{digit}-k{k}")

@@ -188,7 +188,7 @@ pub fn measure(call: &Call, an: &Analyses) -> Result<Measured, Fail> {
             let target = args.index("target", 0..DIGITS, "target")?.unwrap_or(d);
             let k = args
                 .index("k", 1..m.hidden() + 1, "k")?
-                .unwrap_or(25.min(m.hidden()));
+                .unwrap_or(crate::kv::population::DEFAULT_K.min(m.hidden()));
             let mode = match args.str("mode").unwrap_or("zero") {
                 "zero" => KnockoutMode::Zero,
                 "mean" => KnockoutMode::Mean,

@@ -12,6 +12,18 @@
 //! curve) and `profile` (how concentrated the activations are, and the
 //! waterfall of the top pairs). This file holds the analysis itself.
 
+/// How many pairs a waterfall draws one by one unless told otherwise (the
+/// catalog's waterfalls and the `figure` shortcode; a macro too, for docs).
+macro_rules! default_steps {
+    () => {
+        8
+    };
+}
+pub(crate) use default_steps;
+
+/// See [`default_steps`].
+pub const DEFAULT_STEPS: usize = default_steps!();
+
 mod flips;
 mod profile;
 #[cfg(test)]

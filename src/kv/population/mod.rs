@@ -6,6 +6,19 @@
 //! `knockout` (removing pairs, with a random control) and `refit` (the
 //! output bias refitted after a knock-out). This file holds the batched pass.
 
+/// How many pairs a knock-out removes unless told otherwise: the course's
+/// figures, the `figure`, `value` and `claim` shortcodes, the notebook and
+/// `kvlens knockout` (a macro too, so docs can name it with `concat!`).
+macro_rules! default_k {
+    () => {
+        25
+    };
+}
+pub(crate) use default_k;
+
+/// See [`default_k`].
+pub const DEFAULT_K: usize = default_k!();
+
 mod knockout;
 mod refit;
 #[cfg(test)]
