@@ -15,11 +15,12 @@ use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 
 /// The content folder, relative to the workshop root.
-pub const DIR: &str = "content";
+pub(crate) const DIR: &str = "content";
 /// The optional document whose body introduces the home page.
-pub const HOME: &str = "_index.md";
+pub(crate) const HOME: &str = "_index.md";
 /// File extensions copied from `content/` into the site as they are.
-pub const ASSET_EXTENSIONS: [&str; 8] = ["png", "jpg", "jpeg", "gif", "svg", "webp", "pdf", "txt"];
+pub(crate) const ASSET_EXTENSIONS: [&str; 8] =
+    ["png", "jpg", "jpeg", "gif", "svg", "webp", "pdf", "txt"];
 
 /// What a document becomes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, Serialize)]
@@ -157,7 +158,7 @@ pub struct Content {
 
 /// Reads `<root>/content`. A missing folder is an empty workshop; every
 /// problem of every file is reported together.
-pub fn load(root: &Path) -> Result<Content, Diagnostics> {
+pub(crate) fn load(root: &Path) -> Result<Content, Diagnostics> {
     let (content, problems) = load_all(root);
     problems.into_result()?;
     Ok(content)
@@ -165,7 +166,7 @@ pub fn load(root: &Path) -> Result<Content, Diagnostics> {
 
 /// Like [`load`], but keeps the documents that did parse beside the
 /// problems of those that did not (so `check` can go on checking them).
-pub fn load_all(root: &Path) -> (Content, Diagnostics) {
+pub(crate) fn load_all(root: &Path) -> (Content, Diagnostics) {
     let dir = root.join(DIR);
     let mut content = Content::default();
     if !dir.exists() {
@@ -226,7 +227,7 @@ fn read_doc(path: &Path, rel: String) -> Result<Doc, Diagnostics> {
 }
 
 /// Splits front matter from body and parses it.
-pub fn parse(path: &Path, rel: String, text: String) -> Result<Doc, Diagnostic> {
+pub(crate) fn parse(path: &Path, rel: String, text: String) -> Result<Doc, Diagnostic> {
     let bom = if text.starts_with('\u{feff}') { 3 } else { 0 };
     let after_bom = &text[bom..];
     let first_line_end = after_bom.find('\n').map_or(after_bom.len(), |i| i + 1);

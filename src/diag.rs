@@ -1,5 +1,5 @@
 //! Diagnostics: the one error shape for mistakes in authored files
-//! (workshop.toml now; content, shortcodes and claims later).
+//! (workshop.toml, toy nets, templates, content, shortcodes and claims).
 //!
 //! A [`Diagnostic`] names the file, and where it can the 1-based line and
 //! column, says what is wrong and may carry a hint. [`Diagnostics`] collects
@@ -110,7 +110,7 @@ impl std::error::Error for Diagnostics {}
 
 /// 1-based (line, column) of byte offset `byte` in `src`; the column counts
 /// characters. Offsets past the end or inside a character are clamped.
-pub fn line_col(src: &str, byte: usize) -> (usize, usize) {
+pub(crate) fn line_col(src: &str, byte: usize) -> (usize, usize) {
     let mut byte = byte.min(src.len());
     while !src.is_char_boundary(byte) {
         byte -= 1;
@@ -123,7 +123,7 @@ pub fn line_col(src: &str, byte: usize) -> (usize, usize) {
 }
 
 /// The closest candidate to `word` when it is close enough to be a likely typo.
-pub fn did_you_mean<'a>(
+pub(crate) fn did_you_mean<'a>(
     word: &str,
     candidates: impl IntoIterator<Item = &'a str>,
 ) -> Option<&'a str> {

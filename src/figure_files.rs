@@ -8,9 +8,9 @@ use anyhow::Result;
 use serde::Serialize;
 
 /// Name of the index written beside the figures.
-pub const INDEX: &str = "figures.json";
+pub(crate) const INDEX: &str = "figures.json";
 /// PNGs are rendered at twice the SVG size (sharp on a projector).
-pub const PNG_SCALE: f32 = 2.0;
+pub(crate) const PNG_SCALE: f32 = 2.0;
 
 #[derive(Serialize)]
 struct IndexEntry<'a> {
@@ -23,7 +23,7 @@ struct IndexEntry<'a> {
 }
 
 /// The files for `figs` under `prefix` ("" or "figures/").
-pub fn files(figs: &[Figure], prefix: &str, png: bool) -> Result<Vec<OutputFile>> {
+pub(crate) fn files(figs: &[Figure], prefix: &str, png: bool) -> Result<Vec<OutputFile>> {
     let texts: Vec<String> = figs.iter().map(Figure::to_svg_string).collect();
     let pairs: Vec<(&Figure, &str)> = figs.iter().zip(texts.iter().map(String::as_str)).collect();
     files_with_text(&pairs, prefix, png)
@@ -31,7 +31,7 @@ pub fn files(figs: &[Figure], prefix: &str, png: bool) -> Result<Vec<OutputFile>
 
 /// Like [`files`], for figures whose SVG text is already serialised (the
 /// site keeps it between rebuilds).
-pub fn files_with_text(
+pub(crate) fn files_with_text(
     figs: &[(&Figure, &str)],
     prefix: &str,
     png: bool,

@@ -4,22 +4,22 @@ use anyhow::{Context, Result};
 use std::io::Write;
 use std::path::Path;
 
-pub fn read(path: &Path) -> Result<Vec<u8>> {
+pub(crate) fn read(path: &Path) -> Result<Vec<u8>> {
     std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))
 }
 
-pub fn read_to_string(path: &Path) -> Result<String> {
+pub(crate) fn read_to_string(path: &Path) -> Result<String> {
     std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))
 }
 
-pub fn create_dir_all(path: &Path) -> Result<()> {
+pub(crate) fn create_dir_all(path: &Path) -> Result<()> {
     std::fs::create_dir_all(path)
         .with_context(|| format!("cannot create directory {}", path.display()))
 }
 
 /// Writes `bytes` to `path` through a temporary file in the same directory and
 /// a rename, so readers see the old file or the new one, never half of one.
-pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
+pub(crate) fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
     let dir = path
         .parent()
         .with_context(|| format!("{} has no parent directory", path.display()))?;
@@ -36,17 +36,9 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
     Ok(())
 }
 
-/// `path` shown relative to `base` when it lies below it, else as given.
-pub fn display_rel(path: &Path, base: &Path) -> String {
-    path.strip_prefix(base)
-        .unwrap_or(path)
-        .display()
-        .to_string()
-}
-
 /// `path` below `base` as a `/`-separated relative path (the form site
 /// paths and content keys use on every platform).
-pub fn rel_slash(path: &Path, base: &Path) -> String {
+pub(crate) fn rel_slash(path: &Path, base: &Path) -> String {
     let parts: Vec<String> = path
         .strip_prefix(base)
         .unwrap_or(path)

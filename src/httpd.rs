@@ -22,7 +22,7 @@ const MAX_HEAD: u64 = 16 * 1024;
 const READ_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// One request: its method and target, and the connection to answer on.
-pub struct Request {
+pub(crate) struct Request {
     pub method: String,
     /// The request target as sent (`/a/b.html?x`).
     pub target: String,
@@ -30,14 +30,14 @@ pub struct Request {
 }
 
 /// A complete answer.
-pub struct Reply {
+pub(crate) struct Reply {
     pub status: u16,
     pub content_type: &'static str,
     pub body: Vec<u8>,
 }
 
 impl Reply {
-    pub fn new(status: u16, content_type: &'static str, body: Vec<u8>) -> Reply {
+    pub(crate) fn new(status: u16, content_type: &'static str, body: Vec<u8>) -> Reply {
         Reply {
             status,
             content_type,
@@ -59,7 +59,7 @@ fn reason(status: u16) -> &'static str {
 
 impl Request {
     /// Sends `reply` (headers only for HEAD) and closes the connection.
-    pub fn respond(mut self, reply: Reply) {
+    pub(crate) fn respond(mut self, reply: Reply) {
         let head = format!(
             "HTTP/1.1 {} {}\r\nContent-Type: {}\r\nContent-Length: {}\r\nCache-Control: no-store\r\nConnection: close\r\n\r\n",
             reply.status,
@@ -76,7 +76,7 @@ impl Request {
 
     /// Sends a streaming response head and hands over the connection (for
     /// server-sent events).
-    pub fn into_stream(mut self, content_type: &str) -> std::io::Result<TcpStream> {
+    pub(crate) fn into_stream(mut self, content_type: &str) -> std::io::Result<TcpStream> {
         let head = format!(
             "HTTP/1.1 200 OK\r\nContent-Type: {content_type}\r\nCache-Control: no-store\r\nConnection: close\r\n\r\n"
         );
@@ -88,7 +88,7 @@ impl Request {
 
 /// Binds 127.0.0.1:`port`, or a free port when it is busy (or 0). Returns
 /// the listener, its address, and whether `port` was busy.
-pub fn bind(port: u16) -> Result<(TcpListener, SocketAddr, bool)> {
+pub(crate) fn bind(port: u16) -> Result<(TcpListener, SocketAddr, bool)> {
     let loopback = |p: u16| SocketAddr::from((Ipv4Addr::LOCALHOST, p));
     let (listener, busy) = match TcpListener::bind(loopback(port)) {
         Ok(l) => (l, false),
@@ -104,7 +104,7 @@ pub fn bind(port: u16) -> Result<(TcpListener, SocketAddr, bool)> {
 
 /// Accepts connections for ever, each on its own thread: reads the request
 /// head and calls `handle` (a malformed one gets 400).
-pub fn run(listener: TcpListener, handle: impl Fn(Request) + Send + Sync + 'static) {
+pub(crate) fn run(listener: TcpListener, handle: impl Fn(Request) + Send + Sync + 'static) {
     let handle = std::sync::Arc::new(handle);
     for stream in listener.incoming() {
         let Ok(stream) = stream else { continue };

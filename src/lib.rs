@@ -16,25 +16,30 @@
 //! - the driver: [`build`] (build, check, the report), [`serve`],
 //!   [`commands`] (train, export, figures, explain, knockout);
 //! - [`session`]: where a command runs.
+//!
+//! Modules the binary, the tests and the benches do not name are
+//! `pub(crate)`, and so is every item not reachable from outside
+//! (`unreachable_pub`).
+#![warn(unreachable_pub)]
 
 pub mod analysis;
 pub mod browser;
 pub mod build;
-pub mod commands;
+pub(crate) mod commands;
 pub mod config;
-pub mod content;
-pub mod course;
+pub(crate) mod content;
+pub(crate) mod course;
 pub mod data;
-pub mod deck;
-pub mod diag;
+pub(crate) mod deck;
+pub(crate) mod diag;
 pub mod embeds;
-pub mod figure_files;
-pub mod figures;
-pub mod fsx;
+pub(crate) mod figure_files;
+pub(crate) mod figures;
+pub(crate) mod fsx;
 pub mod handson;
-pub mod httpd;
+pub(crate) mod httpd;
 pub mod kv;
-pub mod markdown;
+pub(crate) mod markdown;
 pub mod model;
 pub mod nn;
 pub mod num;
@@ -43,11 +48,11 @@ pub mod print;
 pub mod product;
 pub mod raster;
 pub mod serve;
-pub mod session;
+pub(crate) mod session;
 pub mod sheets;
-pub mod shortcode;
+pub(crate) mod shortcode;
 pub mod shortcodes;
-pub mod templates;
+pub(crate) mod templates;
 pub mod ui;
 
 pub use build::{

@@ -69,7 +69,7 @@ impl Call {
 
 /// A malformed shortcode.
 #[derive(Debug, Clone, PartialEq)]
-pub struct ScanError {
+pub(crate) struct ScanError {
     pub at: usize,
     pub message: String,
     pub hint: Option<String>,
@@ -77,7 +77,7 @@ pub struct ScanError {
 
 /// Byte ranges of `md` where shortcodes are not looked for: code spans,
 /// code blocks (fenced or indented) and math.
-pub fn code_ranges(md: &str) -> Vec<Range<usize>> {
+pub(crate) fn code_ranges(md: &str) -> Vec<Range<usize>> {
     let mut out: Vec<Range<usize>> = Vec::new();
     let opts = Options::ENABLE_MATH | Options::ENABLE_TABLES | Options::ENABLE_FOOTNOTES;
     for (event, range) in Parser::new_ext(md, opts).into_offset_iter() {
@@ -94,7 +94,7 @@ pub fn code_ranges(md: &str) -> Vec<Range<usize>> {
 }
 
 /// Every call in `text`, skipping `skip` ranges (sorted), and every error.
-pub fn scan(text: &str, skip: &[Range<usize>]) -> (Vec<Call>, Vec<ScanError>) {
+pub(crate) fn scan(text: &str, skip: &[Range<usize>]) -> (Vec<Call>, Vec<ScanError>) {
     let mut calls = Vec::new();
     let mut errors = Vec::new();
     let bytes = text.as_bytes();

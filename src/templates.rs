@@ -19,14 +19,14 @@ pub struct Template {
 }
 
 /// A check of a template's source text at its path.
-pub type SourceCheck = fn(&str, &Path) -> Result<(), Diagnostics>;
+pub(crate) type SourceCheck = fn(&str, &Path) -> Result<(), Diagnostics>;
 
 /// Loads the products' built-in templates, then every `*.html` file (and
 /// every other file named like a built-in, e.g. `notebook.py`) of
 /// `<root>/templates` (if the folder exists), which replace built-ins of the
 /// same name. Syntax errors are reported per file with line and column, all
 /// at once, and so are the problems a product's own check finds.
-pub fn load(root: &Path, builtin: &[&Template]) -> Result<Tera> {
+pub(crate) fn load(root: &Path, builtin: &[&Template]) -> Result<Tera> {
     let dir = root.join("templates");
     let mut entries: Vec<_> = if dir.exists() {
         std::fs::read_dir(&dir)
@@ -102,7 +102,7 @@ fn syntax_diagnostic(e: &tera::Error, path: &Path) -> Diagnostic {
 }
 
 /// Renders template `name` with a serialisable context.
-pub fn render(
+pub(crate) fn render(
     tera: &Tera,
     name: &str,
     ctx: &impl serde::Serialize,

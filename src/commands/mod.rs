@@ -3,7 +3,7 @@
 //! (main.rs prints it).
 
 pub mod explain;
-pub mod figures;
+pub(crate) mod figures;
 pub mod knockout;
 
 use crate::session::{Session, load_config, load_data};

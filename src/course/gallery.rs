@@ -62,7 +62,7 @@ const GROUPS: [Group; 3] = [
 ];
 
 /// `figures/<id>.svg` for every figure and the gallery page `figures/index.html`.
-pub fn gallery_files(
+pub(super) fn gallery_files(
     site: &Site,
     figures: &[std::rc::Rc<crate::figures::Figure>],
 ) -> Result<Vec<OutputFile>> {

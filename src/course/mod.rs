@@ -4,7 +4,7 @@
 
 mod gallery;
 mod home;
-pub mod theme;
+pub(crate) mod theme;
 
 use crate::content::{Doc, Kind};
 use crate::embeds::Shown;
@@ -14,12 +14,11 @@ use crate::product::{Expansion, Links, Output, Plan, Product, Site, Template};
 use serde::Serialize;
 use std::cell::RefCell;
 use std::collections::BTreeSet;
-pub use theme::BUILTIN_THEME;
 
 /// The course product. Between its render and its finish it keeps the home
 /// document's body (content/_index.md), rendered.
 #[derive(Default)]
-pub struct Course {
+pub(crate) struct Course {
     intro: RefCell<Option<String>>,
 }
 

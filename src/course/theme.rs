@@ -8,7 +8,7 @@ use std::path::Path;
 
 /// The theme kvlens ships (this repository's `theme/`); a workshop's own
 /// `theme/<path>` replaces the file of the same path or adds to them.
-pub const BUILTIN_THEME: [(&str, &[u8]); 9] = [
+pub(crate) const BUILTIN_THEME: [(&str, &[u8]); 9] = [
     ("deck.css", include_bytes!("../../theme/deck.css")),
     ("deck.js", include_bytes!("../../theme/deck.js")),
     ("favicon.svg", include_bytes!("../../theme/favicon.svg")),
@@ -31,7 +31,7 @@ pub const BUILTIN_THEME: [(&str, &[u8]); 9] = [
 
 /// The built-in theme overlaid with every file under `<root>/theme`, as
 /// `public/theme/…` (sorted).
-pub fn theme_files(root: &Path) -> Result<Vec<OutputFile>> {
+pub(crate) fn theme_files(root: &Path) -> Result<Vec<OutputFile>> {
     let mut out: BTreeMap<String, Vec<u8>> = BUILTIN_THEME
         .iter()
         .map(|(p, b)| (format!("theme/{p}"), b.to_vec()))

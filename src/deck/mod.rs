@@ -5,7 +5,7 @@
 //! `fragment` and `qr` ([`Directives`]); [`slides`] cuts a rendered deck
 //! into slides.
 
-pub mod slides;
+pub(crate) mod slides;
 
 use crate::content::Kind;
 use crate::output::OutputFile;
@@ -14,17 +14,17 @@ use crate::product::{Links, Output, Product, Site, Template};
 use crate::shortcode::{Call, Value};
 use crate::shortcodes::{Args, Cx, Fail, Shortcodes, Spec, Ty, a};
 use serde::Serialize;
-pub use slides::{Deck, DeckMark, MarkKind, Marks, Section, Slide, qr_html};
+pub(crate) use slides::{Deck, DeckMark, MarkKind, Marks, Section, qr_html};
 
 /// The deck product.
-pub struct Decks;
+pub(crate) struct Decks;
 
 /// The deck directives as a shortcode set.
-pub struct Directives;
+pub(crate) struct Directives;
 
 /// One slide deck as built (its part of the build report).
 #[derive(Debug, Clone, Serialize)]
-pub struct DeckReport {
+pub(crate) struct DeckReport {
     /// Output path (`deck.html`).
     pub page: String,
     pub slides: usize,
@@ -266,7 +266,7 @@ impl Shortcodes for Directives {
 }
 
 /// The deck's shortcodes.
-pub const SPECS: [Spec; 5] = [
+pub(crate) const SPECS: [Spec; 5] = [
     Spec {
         name: "section",
         block: false,
@@ -337,4 +337,4 @@ pub const SPECS: [Spec; 5] = [
 ];
 
 /// The values of `track`.
-pub const TRACKS: [&str; 2] = ["long", "short"];
+pub(crate) const TRACKS: [&str; 2] = ["long", "short"];

@@ -21,7 +21,7 @@ use serde::Serialize;
 /// A deck directive (`section`, `slide`, `qr`) at an offset of the
 /// expanded text; [`build`] gives it to the slide it falls in.
 #[derive(Debug, Clone, PartialEq)]
-pub struct DeckMark {
+pub(crate) struct DeckMark {
     /// Offset in the expanded text.
     pub at: usize,
     /// Offset in the body (for diagnostics).
@@ -30,7 +30,7 @@ pub struct DeckMark {
 }
 
 #[derive(Debug, Clone, PartialEq)]
-pub enum MarkKind {
+pub(crate) enum MarkKind {
     Section {
         minutes: u32,
         title: Option<String>,
@@ -46,11 +46,11 @@ pub enum MarkKind {
 
 /// The deck directives of one document, in order.
 #[derive(Debug, Default)]
-pub struct Marks(pub Vec<DeckMark>);
+pub(crate) struct Marks(pub Vec<DeckMark>);
 
 /// One slide as the template sees it.
 #[derive(Debug, Clone, Serialize)]
-pub struct Slide {
+pub(crate) struct Slide {
     /// The slide's id: its heading's id, or `slide-N` (N in the full deck).
     pub id: String,
     /// 1-based position in the built deck.
@@ -66,7 +66,7 @@ pub struct Slide {
 
 /// A timed part of the talk.
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Section {
+pub(crate) struct Section {
     pub title: String,
     pub minutes: u32,
     /// Index of its first slide in the built deck.
@@ -77,7 +77,7 @@ pub struct Section {
 
 /// A deck ready for its template.
 #[derive(Debug, Clone, Serialize)]
-pub struct Deck {
+pub(crate) struct Deck {
     pub slides: Vec<Slide>,
     pub sections: Vec<Section>,
     /// Sum of the sections' minutes.
@@ -109,7 +109,7 @@ struct RawSection {
 /// Cuts a rendered deck (`html` with a `\0` at each of its `breaks`) into
 /// slides and applies the track `budget` (minutes). Returns the deck and
 /// warnings, or every problem found.
-pub fn build(
+pub(crate) fn build(
     doc: &Doc,
     expanded: &Expanded,
     html: &str,
@@ -355,7 +355,7 @@ fn section_title(s: &RawSection, raws: &[Raw], index: usize) -> String {
 
 /// The QR code of `url` as inline SVG in a figure, with the address
 /// written under it (and linked).
-pub fn qr_html(url: &str) -> Result<String, String> {
+pub(crate) fn qr_html(url: &str) -> Result<String, String> {
     let code = qrcode::QrCode::with_error_correction_level(url.as_bytes(), qrcode::EcLevel::M)
         .map_err(|e| format!("cannot draw a QR code of {url}: {e}"))?;
     let svg = code

@@ -28,7 +28,7 @@ fn firing(k: &KeyTimesImage) -> String {
 
 /// 6e. One pair on one image: image ⊙ key = products, the match, the value,
 /// and activation × value (what the pair adds to each logit).
-pub fn pair_card(
+pub(crate) fn pair_card(
     id: &str,
     view: &PairView,
     kti: &KeyTimesImage,
@@ -219,7 +219,7 @@ impl Layout {
 /// key and key ⊙ image, activation, what the pair adds to the predicted
 /// digit and the runner-up (and so to the lead), and its whole scaled value
 /// as ten cells on one scale shared by all cards.
-pub fn top_pairs(
+pub(crate) fn top_pairs(
     id: &str,
     analysis: &ImageAnalysis,
     views: &[PairView],

@@ -24,7 +24,7 @@ use std::collections::BTreeMap;
 
 /// An example image of the workshop: its role, and the selector that finds it.
 #[derive(Debug, Clone, Copy)]
-pub struct Example {
+pub(crate) struct Example {
     pub role: &'static str,
     pub selector: &'static str,
 }
@@ -32,7 +32,7 @@ pub struct Example {
 /// The example images every MNIST figure is drawn for. Each selector ends in
 /// a fallback that always matches, so a model without (say) a 4 read as a 2
 /// still gets its figures; the resolved image names the files.
-pub const EXAMPLES: [Example; 5] = [
+pub(crate) const EXAMPLES: [Example; 5] = [
     Example {
         role: "an easy 0",
         selector: "first(true=0, correct, flips-after<=0.05) | first(true=0, correct) | test:0",
@@ -56,15 +56,15 @@ pub const EXAMPLES: [Example; 5] = [
 ];
 
 /// The digit whose pairs the knock-out figure removes, and how many.
-pub const KNOCKOUT_DIGIT: usize = 7;
-pub const KNOCKOUT_K: usize = crate::kv::population::DEFAULT_K;
+pub(crate) const KNOCKOUT_DIGIT: usize = 7;
+pub(crate) const KNOCKOUT_K: usize = crate::kv::population::DEFAULT_K;
 /// Pairs drawn as cards / in the waterfall / in the matrix slice.
 const TOP_CARDS: usize = 6;
 const WATERFALL_STEPS: usize = crate::kv::image::DEFAULT_STEPS;
 const MATRIX_ROWS: usize = 12;
 
 /// What the catalog draws from.
-pub struct Inputs<'a> {
+pub(crate) struct Inputs<'a> {
     pub trained: &'a Trained,
     pub dataset: &'a Dataset,
     pub nets: &'a BTreeMap<String, ToyNet>,
@@ -73,7 +73,7 @@ pub struct Inputs<'a> {
 }
 
 /// `x` as an id part: `test:3` → `test-3`.
-pub fn slug(s: &str) -> String {
+pub(crate) fn slug(s: &str) -> String {
     s.chars()
         .map(|c| {
             if c.is_ascii_alphanumeric() {
@@ -93,7 +93,10 @@ fn suffix(variant: Variant) -> &'static str {
 }
 
 /// Every toy-network figure, for every net and every example input.
-pub fn toy_figures(nets: &BTreeMap<String, ToyNet>, variants: &[Variant]) -> Result<Vec<Figure>> {
+pub(crate) fn toy_figures(
+    nets: &BTreeMap<String, ToyNet>,
+    variants: &[Variant],
+) -> Result<Vec<Figure>> {
     let mut out = Vec::new();
     for (name, net) in nets {
         let base = format!("net-{}", slug(name));
@@ -174,7 +177,7 @@ impl Resolved {
 }
 
 /// Every MNIST figure: training, the example images, the population.
-pub fn model_figures(inp: &Inputs, variants: &[Variant]) -> Result<Vec<Figure>> {
+pub(crate) fn model_figures(inp: &Inputs, variants: &[Variant]) -> Result<Vec<Figure>> {
     let m = &inp.trained.model;
     let resolved = resolve_examples(inp)?;
     let mut out = vec![training_curve::training_curve(&inp.trained.history)];
@@ -407,7 +410,7 @@ fn matrix_figures(out: &mut Vec<Figure>, m: &Mlp, r: &Resolved, variants: &[Vari
 /// Every figure of the workshop, sorted by id. Figures whose colours carry
 /// meaning come once per variant (`<id>`, `<id>-print`); the analyses behind
 /// them are computed once.
-pub fn all(inp: &Inputs, variants: &[Variant]) -> Result<Vec<Figure>> {
+pub(crate) fn all(inp: &Inputs, variants: &[Variant]) -> Result<Vec<Figure>> {
     let mut out = toy_figures(inp.nets, variants)?;
     out.extend(model_figures(inp, variants)?);
     out.sort_by(|a, b| a.id.cmp(&b.id));

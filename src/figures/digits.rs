@@ -37,7 +37,7 @@ fn inked(pixels: &[u8]) -> usize {
 
 /// 6a. The image as 28×28 grayscale cells; with `show_values` (paper sheets)
 /// every inked cell carries its pixel value (0–255).
-pub fn digit(id: &str, pixels: &[u8], label: Option<u8>, show_values: bool) -> Figure {
+pub(crate) fn digit(id: &str, pixels: &[u8], label: Option<u8>, show_values: bool) -> Figure {
     let cell = if show_values { 26.0 } else { 10.0 };
     let side = SIDE as f64 * cell;
     let n = inked(pixels);
@@ -96,7 +96,7 @@ pub fn digit(id: &str, pixels: &[u8], label: Option<u8>, show_values: bool) -> F
 }
 
 /// 6b. A key as a 28×28 heatmap centred on zero, with its bias and a legend.
-pub fn key_heatmap(id: &str, view: &PairView, variant: Variant) -> Figure {
+pub(crate) fn key_heatmap(id: &str, view: &PairView, variant: Variant) -> Figure {
     let cell = match variant {
         Variant::Screen => 10.0,
         Variant::Print => 8.0,
@@ -177,7 +177,7 @@ pub fn key_heatmap(id: &str, view: &PairView, variant: Variant) -> Figure {
 }
 
 /// 6c. A value as ten cells (one vote per digit), the favoured digit outlined.
-pub fn value_cells(id: &str, view: &PairView, variant: Variant) -> Figure {
+pub(crate) fn value_cells(id: &str, view: &PairView, variant: Variant) -> Figure {
     let values = value_f64(view);
     let abs_max = abs_max_of(&values);
     let mark: Vec<usize> = view.favours.into_iter().collect();
@@ -239,7 +239,7 @@ pub fn value_cells(id: &str, view: &PairView, variant: Variant) -> Figure {
 }
 
 /// 6d. Key ⊙ image as a heatmap and the sum written out.
-pub fn key_times_image(
+pub(crate) fn key_times_image(
     id: &str,
     kti: &KeyTimesImage,
     pixels: &[u8],

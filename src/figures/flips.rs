@@ -149,7 +149,7 @@ impl Plot {
 }
 
 /// 8. The lead of the final prediction as pairs are added in four orders.
-pub fn flip_curve(id: &str, a: &ImageAnalysis) -> Figure {
+pub(crate) fn flip_curve(id: &str, a: &ImageAnalysis) -> Figure {
     let all = series(a);
     let (lo, hi, clipped) = lead_range(&all);
     let plot = Plot {

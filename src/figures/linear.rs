@@ -10,13 +10,13 @@ use svg::node::element::Group;
 mod drift;
 mod templates;
 
-pub use drift::{drift_histogram, key_drift};
-pub use templates::templates;
+pub(crate) use drift::{drift_histogram, key_drift};
+pub(crate) use templates::templates;
 
 /// Colour of a signed weight. Screen: the diverging blue/white/red map.
 /// Print: a gray ramp that reads without colour, black = most positive
 /// (ink that counts for), mid gray = 0, white = most negative.
-pub fn weight_colour(v: f64, abs_max: f64, variant: Variant) -> String {
+pub(crate) fn weight_colour(v: f64, abs_max: f64, variant: Variant) -> String {
     match variant {
         Variant::Screen => style::diverging(v, abs_max),
         Variant::Print => {
@@ -33,7 +33,7 @@ pub fn weight_colour(v: f64, abs_max: f64, variant: Variant) -> String {
 
 /// Legend for [`weight_colour`]: the diverging legend on screen, the gray
 /// ramp in print.
-pub fn weight_legend(
+pub(crate) fn weight_legend(
     id: &str,
     x: f64,
     y: f64,

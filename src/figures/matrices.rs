@@ -100,7 +100,7 @@ struct Block {
 /// (labels then read "pair 124", "row 124 of W1", as `kvlens explain --pair`
 /// counts); `None` numbers the pairs 1, 2, … as the toy nets do.
 #[allow(clippy::too_many_arguments)]
-pub fn matrix_view(
+pub(crate) fn matrix_view(
     id: &str,
     w1: &[Vec<f64>],
     w2: &[Vec<f64>],
@@ -130,7 +130,7 @@ pub fn matrix_view(
 }
 
 /// [`matrix_view`] of a toy net, with its exact decimals in the cells.
-pub fn toy_matrix_view(
+pub(crate) fn toy_matrix_view(
     id: &str,
     net: &ToyNet,
     highlight: usize,

@@ -16,7 +16,7 @@ use svg::node::element::Group;
 
 mod contrast;
 
-pub use contrast::mistake_contrast;
+pub(crate) use contrast::mistake_contrast;
 
 /// How many of the most frequent mistakes the confusion figure names.
 const NAMED: usize = 3;
@@ -29,7 +29,7 @@ const SIDE: f64 = C * DIGITS as f64;
 
 /// 10 × 10 confusion matrix: true digit per row, the digit read per column,
 /// counts written; mistakes shaded by count, the diagonal in a neutral tone.
-pub fn confusion(id: &str, m: &Mistakes) -> Figure {
+pub(crate) fn confusion(id: &str, m: &Mistakes) -> Figure {
     let sum = confusion_summary(m, NAMED);
     let title = "Confusion matrix";
     let named: Vec<String> = sum

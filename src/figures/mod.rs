@@ -8,29 +8,29 @@
 
 // Toy networks (exact decimals): node diagrams, weight views, matrices,
 // worked sums, the plane, and the drawing kit they share.
-pub mod matrices;
-pub mod networks;
-pub mod plane;
-pub mod toykit;
-pub mod weight_views;
-pub mod worked;
+pub(crate) mod matrices;
+pub(crate) mod networks;
+pub(crate) mod plane;
+pub(crate) mod toykit;
+pub(crate) mod weight_views;
+pub(crate) mod worked;
 // One MNIST image: digits, keys, values, pair cards, waterfall, flips,
 // profiles, and the small kit they share.
-pub mod cards;
-pub mod digitkit;
-pub mod digits;
-pub mod flips;
-pub mod profile;
-pub mod waterfall;
+pub(crate) mod cards;
+pub(crate) mod digitkit;
+pub(crate) mod digits;
+pub(crate) mod flips;
+pub(crate) mod profile;
+pub(crate) mod waterfall;
 // The test set: votes vs fires, knock-outs, mistakes, templates, key drift.
-pub mod linear;
-pub mod mistakes;
-pub mod population;
+pub(crate) mod linear;
+pub(crate) mod mistakes;
+pub(crate) mod population;
 
-pub mod catalog;
-pub mod chart;
-pub mod style;
-pub mod training_curve;
+pub(crate) mod catalog;
+pub(crate) mod chart;
+pub(crate) mod style;
+pub(crate) mod training_curve;
 
 /// A rendered figure, ready to inline or write.
 #[derive(Debug, Clone)]
@@ -59,7 +59,7 @@ pub(crate) mod testing {
     /// The figure parses with usvg, rasterises, has a title and a
     /// description that appear in the SVG, keeps coordinates short (no raw
     /// floats such as `0.90000004`), and prefixes its ids with its own id.
-    pub fn assert_sound(f: &Figure) {
+    pub(crate) fn assert_sound(f: &Figure) {
         let s = f.to_svg_string();
         assert!(
             !f.description.trim().is_empty(),

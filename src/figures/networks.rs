@@ -176,7 +176,7 @@ pub(super) struct Diagram {
 /// every node (inputs, hidden pre-activation and ReLU, outputs, the
 /// prediction). `highlight`: pair i's key and value edges strong, the rest
 /// faded, and the outputs show what pair i adds.
-pub fn network(
+pub(crate) fn network(
     id: &str,
     net: &ToyNet,
     flow: Option<&ToyDecomposition>,

@@ -116,7 +116,7 @@ impl Plot {
 }
 
 /// The plane figure, or `None` unless the net has exactly two inputs.
-pub fn plane(id: &str, net: &ToyNet, point: Option<&ToyDecomposition>) -> Option<Figure> {
+pub(crate) fn plane(id: &str, net: &ToyNet, point: Option<&ToyDecomposition>) -> Option<Figure> {
     if net.inputs.len() != 2 || net.check_shapes().is_err() {
         return None;
     }

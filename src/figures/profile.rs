@@ -136,7 +136,7 @@ fn panel(caption: &str, a: &ImageAnalysis, max_n: usize, ticks: &Ticks) -> Group
 }
 
 /// 9. Sorted activations of two images side by side (sharp vs flat).
-pub fn profiles(id: &str, a: (&str, &ImageAnalysis), b: (&str, &ImageAnalysis)) -> Figure {
+pub(crate) fn profiles(id: &str, a: (&str, &ImageAnalysis), b: (&str, &ImageAnalysis)) -> Figure {
     let max_n =
         a.1.profile
             .sorted

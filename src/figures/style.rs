@@ -11,47 +11,47 @@ use super::Figure;
 use svg::Document;
 use svg::node::element::{Description, Group, LinearGradient, Rectangle, Stop, Text, Title};
 
-/// The bundled font (theme/fonts/): the only font PNGs are rendered with.
-pub const FONT_NAME: &str = crate::raster::FONT_NAME;
-pub const FONT_FAMILY: &str = "'DejaVu Sans', 'Helvetica Neue', Arial, sans-serif";
-pub const FONT_SIZE: f64 = 13.0;
-pub const SMALL: f64 = 11.0;
-pub const LARGE: f64 = 16.0;
+/// The SVGs' font list: the bundled DejaVu Sans first (`raster::FONT_NAME`,
+/// the only font PNGs are rendered with; also served with the site).
+pub(crate) const FONT_FAMILY: &str = "'DejaVu Sans', 'Helvetica Neue', Arial, sans-serif";
+pub(crate) const FONT_SIZE: f64 = 13.0;
+pub(crate) const SMALL: f64 = 11.0;
+pub(crate) const LARGE: f64 = 16.0;
 
-pub const INK: &str = "#222222";
-pub const MUTED: &str = "#6b6b6b";
-pub const GRID: &str = "#d9d9d9";
-pub const PAPER: &str = "#ffffff";
+pub(crate) const INK: &str = "#222222";
+pub(crate) const MUTED: &str = "#6b6b6b";
+pub(crate) const GRID: &str = "#d9d9d9";
+pub(crate) const PAPER: &str = "#ffffff";
 /// Thin border around heatmaps, so a white (zero) cell stays visible on a
 /// white slide.
-pub const FRAME: &str = "#8c8c8c";
+pub(crate) const FRAME: &str = "#8c8c8c";
 /// Label boxes on edges (the yellow of the hand-drawn slides, lighter).
-pub const LABEL_FILL: &str = "#fff3b0";
-pub const LABEL_STROKE: &str = "#8a7a2a";
+pub(crate) const LABEL_FILL: &str = "#fff3b0";
+pub(crate) const LABEL_STROKE: &str = "#8a7a2a";
 /// Marks what a figure is about (a highlighted pair, the chosen point).
-pub const HIGHLIGHT: &str = "#e69f00";
+pub(crate) const HIGHLIGHT: &str = "#e69f00";
 
 /// Two series colours that stay apart for colour-blind readers and in grayscale
 /// (Okabe–Ito blue and vermillion).
-pub const SERIES_A: &str = "#0072b2";
-pub const SERIES_B: &str = "#d55e00";
+pub(crate) const SERIES_A: &str = "#0072b2";
+pub(crate) const SERIES_B: &str = "#d55e00";
 /// Further Okabe–Ito colours for controls and extra series.
-pub const SERIES_C: &str = "#009e73";
-pub const SERIES_D: &str = "#999999";
-pub const SERIES_E: &str = "#cc79a7";
+pub(crate) const SERIES_C: &str = "#009e73";
+pub(crate) const SERIES_D: &str = "#999999";
+pub(crate) const SERIES_E: &str = "#cc79a7";
 
 /// Ends of the diverging weight map (ColorBrewer RdBu, colour-blind safe).
-pub const NEGATIVE: &str = "#2166ac";
-pub const POSITIVE: &str = "#b2182b";
+pub(crate) const NEGATIVE: &str = "#2166ac";
+pub(crate) const POSITIVE: &str = "#b2182b";
 
-pub const STROKE: f64 = 2.0;
-pub const HAIRLINE: f64 = 1.0;
+pub(crate) const STROKE: f64 = 2.0;
+pub(crate) const HAIRLINE: f64 = 1.0;
 
 /// Screen (colour, for the site and the projector) or print (must read in
 /// grayscale: signs as marks or separate panels, never only as hue).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize)]
 #[serde(rename_all = "lowercase")]
-pub enum Variant {
+pub(crate) enum Variant {
     #[default]
     Screen,
     Print,
@@ -59,13 +59,13 @@ pub enum Variant {
 
 /// A coordinate rounded to two decimals, so the SVG text stays short and
 /// identical everywhere.
-pub fn r(x: f64) -> f64 {
+pub(crate) fn r(x: f64) -> f64 {
     let v = (x * 100.0).round() / 100.0;
     if v == 0.0 { 0.0 } else { v }
 }
 
 /// Replaces a leading ASCII hyphen by a typographic minus (U+2212) for display.
-pub fn minus(s: &str) -> String {
+pub(crate) fn minus(s: &str) -> String {
     match s.strip_prefix('-') {
         Some(rest) => format!("\u{2212}{rest}"),
         None => s.to_string(),
@@ -73,12 +73,12 @@ pub fn minus(s: &str) -> String {
 }
 
 /// `x` with `digits` decimals, typographic minus, never `-0`.
-pub fn num(x: f64, digits: usize) -> String {
+pub(crate) fn num(x: f64, digits: usize) -> String {
     minus(&crate::num::fixed(x, digits))
 }
 
 /// `x` with `digits` decimals and an explicit sign (`+0.12`, `−0.12`, `0.00`).
-pub fn signed(x: f64, digits: usize) -> String {
+pub(crate) fn signed(x: f64, digits: usize) -> String {
     let s = crate::num::fixed(x, digits);
     if s.starts_with('-') {
         minus(&s)
@@ -90,7 +90,7 @@ pub fn signed(x: f64, digits: usize) -> String {
 }
 
 /// An exact decimal for display (toy nets): normalised, typographic minus.
-pub fn dec(d: &rust_decimal::Decimal) -> String {
+pub(crate) fn dec(d: &rust_decimal::Decimal) -> String {
     minus(&crate::num::exact(d))
 }
 
@@ -110,7 +110,7 @@ const RGB_BLACK: (u8, u8, u8) = (0x00, 0x00, 0x00);
 
 /// Diverging colour of a weight: blue negative, white zero, red positive,
 /// full colour at `|v| >= abs_max`. Linear in `v`.
-pub fn diverging(v: f64, abs_max: f64) -> String {
+pub(crate) fn diverging(v: f64, abs_max: f64) -> String {
     if abs_max.is_nan() || abs_max <= 0.0 || !v.is_finite() {
         return mix(RGB_WHITE, RGB_WHITE, 0.0);
     }
@@ -123,7 +123,7 @@ pub fn diverging(v: f64, abs_max: f64) -> String {
 }
 
 /// Grayscale of a magnitude for print panels: white at 0, black at `abs_max`.
-pub fn magnitude_gray(v: f64, abs_max: f64) -> String {
+pub(crate) fn magnitude_gray(v: f64, abs_max: f64) -> String {
     if abs_max.is_nan() || abs_max <= 0.0 || !v.is_finite() {
         return mix(RGB_WHITE, RGB_WHITE, 0.0);
     }
@@ -132,12 +132,12 @@ pub fn magnitude_gray(v: f64, abs_max: f64) -> String {
 
 /// Grayscale of an MNIST pixel (0 = paper white, 255 = black ink): digits are
 /// never drawn in the weight colours.
-pub fn ink(pixel: u8) -> String {
+pub(crate) fn ink(pixel: u8) -> String {
     mix(RGB_WHITE, RGB_BLACK, f64::from(pixel) / 255.0)
 }
 
 /// Text with the house font settings. `anchor`: "start" | "middle" | "end".
-pub fn text(s: impl Into<String>, x: f64, y: f64, size: f64, anchor: &str) -> Text {
+pub(crate) fn text(s: impl Into<String>, x: f64, y: f64, size: f64, anchor: &str) -> Text {
     Text::new(s.into())
         .set("x", r(x))
         .set("y", r(y))
@@ -147,13 +147,13 @@ pub fn text(s: impl Into<String>, x: f64, y: f64, size: f64, anchor: &str) -> Te
 }
 
 /// Small text in the muted colour: captions, notes, axis names.
-pub fn muted(s: impl Into<String>, x: f64, y: f64, anchor: &str) -> Text {
+pub(crate) fn muted(s: impl Into<String>, x: f64, y: f64, anchor: &str) -> Text {
     text(s, x, y, SMALL, anchor).set("fill", MUTED)
 }
 
 /// A grid of coloured cells, row-major, each `cell` wide, with a thin frame.
 /// `colour` maps a cell's value to a fill.
-pub fn grid(
+pub(crate) fn grid(
     values: &[f64],
     cols: usize,
     x: f64,
@@ -188,7 +188,7 @@ pub fn grid(
 
 /// Decimals for numbers on a scale whose largest magnitude is `abs_max`:
 /// 1 from 10 up, 2 from 1 up, 3 below.
-pub fn places(abs_max: f64) -> usize {
+pub(crate) fn places(abs_max: f64) -> usize {
     if abs_max >= 10.0 {
         1
     } else if abs_max >= 1.0 {
@@ -199,7 +199,7 @@ pub fn places(abs_max: f64) -> usize {
 }
 
 /// Ticks `−abs_max`, `0`, `+abs_max` at the start, middle and end of a bar.
-pub fn signed_ticks(abs_max: f64) -> Vec<(f64, String)> {
+pub(crate) fn signed_ticks(abs_max: f64) -> Vec<(f64, String)> {
     let d = places(abs_max);
     vec![
         (0.0, num(-abs_max, d)),
@@ -212,7 +212,7 @@ pub fn signed_ticks(abs_max: f64) -> Vec<(f64, String)> {
 /// through `stops` (offset 0–1, colour), `ticks` (offset 0–1, text) written
 /// under it, `label` above it. `id` must be unique in the document (prefix
 /// it with the figure id).
-pub fn colour_bar(
+pub(crate) fn colour_bar(
     id: &str,
     (x, y, width): (f64, f64, f64),
     stops: &[(f64, &str)],
@@ -254,7 +254,14 @@ pub fn colour_bar(
 }
 
 /// The legend of the diverging weight map, from `-abs_max` to `+abs_max`.
-pub fn diverging_legend(id: &str, x: f64, y: f64, width: f64, abs_max: f64, label: &str) -> Group {
+pub(crate) fn diverging_legend(
+    id: &str,
+    x: f64,
+    y: f64,
+    width: f64,
+    abs_max: f64,
+    label: &str,
+) -> Group {
     colour_bar(
         id,
         (x, y, width),
@@ -266,7 +273,7 @@ pub fn diverging_legend(id: &str, x: f64, y: f64, width: f64, abs_max: f64, labe
 
 /// The frame of every figure: size, font, white paper, `<title>` and
 /// `<desc>`. Add the figure's content to the returned document.
-pub fn frame(width: f64, height: f64, title: &str, description: &str) -> Document {
+pub(crate) fn frame(width: f64, height: f64, title: &str, description: &str) -> Document {
     Document::new()
         .set("viewBox", format!("0 0 {} {}", r(width), r(height)))
         .set("width", r(width))
@@ -286,7 +293,12 @@ pub fn frame(width: f64, height: f64, title: &str, description: &str) -> Documen
 
 /// Assembles a [`Figure`]: `doc` must come from [`frame`] with the same
 /// description.
-pub fn figure(id: impl Into<String>, title: &str, description: String, doc: Document) -> Figure {
+pub(crate) fn figure(
+    id: impl Into<String>,
+    title: &str,
+    description: String,
+    doc: Document,
+) -> Figure {
     Figure {
         id: id.into(),
         title: title.to_string(),

@@ -98,7 +98,7 @@ pub(super) struct Bx {
 }
 
 impl Bx {
-    pub fn centred(cx: f64, cy: f64, w: f64, h: f64) -> Bx {
+    pub(super) fn centred(cx: f64, cy: f64, w: f64, h: f64) -> Bx {
         Bx {
             x0: cx - w / 2.0,
             y0: cy - h / 2.0,
@@ -149,12 +149,12 @@ fn crosses(a: (f64, f64), b: (f64, f64), bx: &Bx) -> bool {
 }
 
 impl Placer {
-    pub fn block(&mut self, b: Bx) {
+    pub(super) fn block(&mut self, b: Bx) {
         self.taken.push(b);
     }
 
     /// Edges other labels should keep off (call before placing labels).
-    pub fn avoid_line(&mut self, a: (f64, f64), b: (f64, f64)) {
+    pub(super) fn avoid_line(&mut self, a: (f64, f64), b: (f64, f64)) {
         self.lines.push((a, b));
     }
 
@@ -170,7 +170,7 @@ impl Placer {
     }
 
     /// Centre of a `w`×`h` label on the segment `a`–`b` (node centres).
-    pub fn on_edge(&mut self, a: (f64, f64), b: (f64, f64), w: f64, h: f64) -> (f64, f64) {
+    pub(super) fn on_edge(&mut self, a: (f64, f64), b: (f64, f64), w: f64, h: f64) -> (f64, f64) {
         const TS: [f64; 13] = [
             0.5, 0.44, 0.56, 0.38, 0.62, 0.32, 0.68, 0.26, 0.74, 0.2, 0.8, 0.14, 0.86,
         ];

@@ -22,7 +22,7 @@ struct Panel<'a> {
     y_label: fn(f64) -> String,
 }
 
-pub fn training_curve(history: &[EpochStats]) -> Figure {
+pub(crate) fn training_curve(history: &[EpochStats]) -> Figure {
     let loss: Vec<(f64, f64)> = history.iter().map(|e| (e.epoch as f64, e.loss)).collect();
     let train: Vec<(f64, f64)> = history
         .iter()

@@ -107,7 +107,7 @@ impl Plot {
 }
 
 /// 7. The waterfall of the top pairs for the predicted digit and the runner-up.
-pub fn waterfall(id: &str, w: &Waterfall, a: &ImageAnalysis) -> Figure {
+pub(crate) fn waterfall(id: &str, w: &Waterfall, a: &ImageAnalysis) -> Figure {
     let (t, ru) = (a.top, a.runner_up);
     let cols = columns(w);
     let n = cols.len() as f64;

@@ -77,7 +77,7 @@ fn widest(xs: &[String]) -> f64 {
 
 /// The weights as two layers: W1 (inputs → hidden) then W2 (hidden →
 /// outputs), the traditional view.
-pub fn layer_view(id: &str, net: &ToyNet) -> Figure {
+pub(crate) fn layer_view(id: &str, net: &ToyNet) -> Figure {
     let (n_in, n_h, n_out) = (net.inputs.len(), net.hidden(), net.outputs.len());
     let scale = max_abs(net);
     let top = 62.0;
@@ -291,7 +291,7 @@ pub(super) fn pair_star(net: &ToyNet, i: usize, flow: Option<&ToyDecomposition>)
 
 /// The weights as separate key-value pairs, side by side: each pair's key
 /// into its own neuron and its value out, summed into the outputs.
-pub fn key_value_view(id: &str, net: &ToyNet) -> Figure {
+pub(crate) fn key_value_view(id: &str, net: &ToyNet) -> Figure {
     let n_h = net.hidden();
     let stars: Vec<Diagram> = (0..n_h).map(|i| pair_star(net, i, None)).collect();
     let plus_w = 36.0;

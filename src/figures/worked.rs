@@ -18,10 +18,10 @@ mod pairs;
 mod single;
 mod sums;
 
-pub use bracket::bracket;
-pub use layers::layer_by_layer;
-pub use pairs::pair_by_pair;
-pub use single::single_neuron;
+pub(crate) use bracket::bracket;
+pub(crate) use layers::layer_by_layer;
+pub(crate) use pairs::pair_by_pair;
+pub(crate) use single::single_neuron;
 
 const MARGIN: f64 = 16.0;
 const LINE: f64 = 24.0;

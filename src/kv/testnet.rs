@@ -7,7 +7,7 @@ use crate::nn::Mlp;
 use ndarray::{Array1, Array2};
 
 /// Images of digit d ink pixel d (255) plus one of pixels 20–22.
-pub fn split(per_digit: usize) -> Split {
+pub(crate) fn split(per_digit: usize) -> Split {
     let mut images = Vec::new();
     let mut labels = Vec::new();
     for k in 0..per_digit {
@@ -26,7 +26,7 @@ pub fn split(per_digit: usize) -> Split {
 /// except pair 8, which fires on 8s but votes for 3 (so 8s are misread as
 /// 3s); pair 10 is dead; pair 11 fires on every image (pixels 20–22) and
 /// votes 0.5 for every digit.
-pub fn net() -> Mlp {
+pub(crate) fn net() -> Mlp {
     let h = 12;
     let mut w1 = Array2::zeros((h, PIXELS));
     let mut w2 = Array2::zeros((DIGITS, h));
@@ -50,7 +50,7 @@ pub fn net() -> Mlp {
 }
 
 /// A data set with `split(per_digit)` as both training and test set.
-pub fn dataset(per_digit: usize) -> Dataset {
+pub(crate) fn dataset(per_digit: usize) -> Dataset {
     let s = split(per_digit);
     let h = || String::new();
     Dataset {

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 
 /// A heading id from its text: lower case, letters and digits kept, runs of
 /// anything else become one `-`.
-pub fn slugify(text: &str) -> String {
+pub(crate) fn slugify(text: &str) -> String {
     let mut out = String::new();
     for c in text.chars() {
         if c.is_alphanumeric() {
@@ -25,7 +25,7 @@ pub fn slugify(text: &str) -> String {
 }
 
 /// The headings of `md` with the ids [`render`](super::render) gives them.
-pub fn headings(md: &str) -> Vec<Heading> {
+pub(crate) fn headings(md: &str) -> Vec<Heading> {
     let mut ids = Ids::default();
     let mut out = Vec::new();
     let mut current: Option<(u8, Option<String>, String)> = None;

@@ -19,7 +19,7 @@ pub(super) fn network_src(html: &str) -> Option<usize> {
 }
 
 /// The relative URL from page `from` to site file `to` (both output paths).
-pub fn relative(from: &str, to: &str) -> String {
+pub(crate) fn relative(from: &str, to: &str) -> String {
     let from_dirs: Vec<&str> = from.split('/').collect();
     let from_dirs = &from_dirs[..from_dirs.len() - 1];
     let to_parts: Vec<&str> = to.split('/').collect();
@@ -35,7 +35,7 @@ pub fn relative(from: &str, to: &str) -> String {
 }
 
 /// `../` repeated to reach the site root from `page` ("." at the top).
-pub fn root_of(page: &str) -> String {
+pub(crate) fn root_of(page: &str) -> String {
     let depth = page.matches('/').count();
     if depth == 0 {
         ".".to_string()

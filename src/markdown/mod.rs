@@ -22,9 +22,9 @@ mod slides;
 #[cfg(test)]
 mod tests;
 
-pub use ids::{headings, slugify};
-pub use links::{relative, root_of};
-pub use slides::SlideBreak;
+pub(crate) use ids::headings;
+pub(crate) use links::{relative, root_of};
+pub(crate) use slides::SlideBreak;
 
 use pulldown_cmark::Options;
 use std::collections::{BTreeMap, BTreeSet};
@@ -84,7 +84,7 @@ fn options() -> Options {
 }
 
 /// Renders `md` (already expanded) to HTML, checking links against `links`.
-pub fn render(md: &str, links: &LinkContext) -> Rendered {
+pub(crate) fn render(md: &str, links: &LinkContext) -> Rendered {
     pass::render_with(md, links, false)
 }
 
@@ -93,12 +93,12 @@ pub fn render(md: &str, links: &LinkContext) -> Rendered {
 /// (text cannot hold one: CommonMark turns NUL into U+FFFD), `breaks` says
 /// what started it; the `---` itself is not drawn, and a slide heading keeps
 /// its id for the slide (the `<h1>` gets none, and no anchor link).
-pub fn render_slides(md: &str, links: &LinkContext) -> Rendered {
+pub(crate) fn render_slides(md: &str, links: &LinkContext) -> Rendered {
     pass::render_with(md, links, true)
 }
 
 /// Escapes `&`, `<`, `>`, `"` and `'` for HTML text and attribute values.
-pub fn escape_attr(s: &str) -> String {
+pub(crate) fn escape_attr(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
         match c {

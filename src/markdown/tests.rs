@@ -2,6 +2,7 @@
 //! footnotes, and relative paths.
 
 use super::*;
+use crate::markdown::ids::slugify;
 
 fn ctx_render(md: &str, page: &str) -> Rendered {
     let mut docs = BTreeMap::new();

@@ -12,7 +12,7 @@ use svg::node::element::Group;
 /// One key at initialisation, after training, and the change, with the
 /// cosine between the first two. The two keys share one scale; the change
 /// has its own.
-pub fn key_drift(
+pub(crate) fn key_drift(
     id: &str,
     init_key: &[f32],
     trained_key: &[f32],
@@ -114,7 +114,7 @@ impl Scales {
 
 /// Histogram of the cosine between every trained key and its initial
 /// weights, the median marked.
-pub fn drift_histogram(id: &str, d: &KeyDrift) -> Figure {
+pub(crate) fn drift_histogram(id: &str, d: &KeyDrift) -> Figure {
     let title = "How far the keys moved in training";
     let hist = cosine_histogram(d);
     let n = d.cosines.len();

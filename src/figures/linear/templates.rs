@@ -27,7 +27,7 @@ const ROW: f64 = LABEL + SIDE + 30.0;
 /// The ten per-digit effective templates of one image (2 × 5 heatmaps on one
 /// shared scale): with the image's active pairs fixed, logit_c = constant_c
 /// + template_c · pixels. The predicted digit is framed.
-pub fn templates(id: &str, t: &Templates, variant: Variant) -> Figure {
+pub(crate) fn templates(id: &str, t: &Templates, variant: Variant) -> Figure {
     let title = "Effective templates of one image";
     let scale = robust_scale(t.templates.iter().flatten());
     let largest = abs_max(t.templates.iter().flatten());

@@ -42,7 +42,7 @@ fn digit_image(pixels: &[u8], x: f64, y: f64, cell: f64) -> Group {
 /// and the pairs whose different activations explain most of the difference:
 /// their keys, their activation in each image, and how far each moves the
 /// margin between the digit read and the true digit.
-pub fn mistake_contrast(
+pub(crate) fn mistake_contrast(
     id: &str,
     mistake: &Mistake,
     pixels: &[u8],

@@ -18,7 +18,7 @@ const PH: f64 = 220.0;
 const GAP: f64 = 14.0;
 
 /// Short name of a knock-out treatment, for legends and descriptions.
-pub fn mode_label(mode: KnockoutMode) -> &'static str {
+pub(crate) fn mode_label(mode: KnockoutMode) -> &'static str {
     match mode {
         KnockoutMode::Zero => "zeroed",
         KnockoutMode::Mean => "set to their mean",
@@ -70,7 +70,7 @@ impl Layout {
 /// Per-digit accuracy before and after knocking out the pairs that vote most
 /// for one digit, for each treatment given, each beside its random control.
 /// All runs must be for the same digit and k (the first run's are used).
-pub fn knockout_bars(id: &str, runs: &[Knockout]) -> Figure {
+pub(crate) fn knockout_bars(id: &str, runs: &[Knockout]) -> Figure {
     let title = "Knock-out of a digit's pairs";
     let Some(first) = runs.first() else {
         let description = "No knock-out runs to show.".to_string();

@@ -28,7 +28,7 @@ fn sy(n: f64, top: f64) -> f64 {
 
 /// Per digit: how many selective pairs vote for it and how many fire most on
 /// its images.
-pub fn selective_per_digit(id: &str, v: &VotesVsFires) -> Figure {
+pub(crate) fn selective_per_digit(id: &str, v: &VotesVsFires) -> Figure {
     let s = selective_by_digit(v);
     let both: usize = s.both.iter().sum();
     let description = describe(&s, both);

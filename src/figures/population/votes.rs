@@ -23,7 +23,7 @@ const SIDE: f64 = C * DIGITS as f64;
 
 /// Every pair counted by the digit its value favours (column) and the digit
 /// whose images make it fire most (row); the diagonal is where the two agree.
-pub fn votes_vs_fires(id: &str, v: &VotesVsFires) -> Figure {
+pub(crate) fn votes_vs_fires(id: &str, v: &VotesVsFires) -> Figure {
     let g = votes_fires_grid(v);
     let max = g.counts.iter().flatten().copied().max().unwrap_or(0);
     let (w, h) = (GX + SIDE + 70.0, GY + SIDE + 108.0);

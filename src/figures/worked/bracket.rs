@@ -13,7 +13,7 @@ use svg::node::element::Group;
 /// Pair `pair` on one input in bracket notation: input · key (+ bias) =
 /// pre-activation, ReLU, activation × value = what the pair adds; with the
 /// symbolic line "activation = ReLU(1·a + 0·b + …)".
-pub fn bracket(id: &str, net: &ToyNet, dec: &ToyDecomposition, pair: usize) -> Figure {
+pub(crate) fn bracket(id: &str, net: &ToyNet, dec: &ToyDecomposition, pair: usize) -> Figure {
     let title = format!("{}: pair {} in brackets", net.title, pair + 1);
     let Some(p) = dec.pairs.get(pair) else {
         return missing(id, &title, net, pair);

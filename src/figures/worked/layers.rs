@@ -45,7 +45,7 @@ impl Page {
 
 /// The traditional solution: hidden = ReLU(W1 · x + b1) as matrices and row
 /// by row, then outputs = W2 · hidden + b2.
-pub fn layer_by_layer(id: &str, net: &ToyNet, dec: &ToyDecomposition) -> Figure {
+pub(crate) fn layer_by_layer(id: &str, net: &ToyNet, dec: &ToyDecomposition) -> Figure {
     let title = format!("{}: layer by layer", net.title);
     let has_b1 = net.b1.iter().any(|b| !b.is_zero());
     let has_b2 = net.b2.iter().any(|b| !b.is_zero());

@@ -39,7 +39,7 @@ impl Grid {
 /// The key-value solution: one panel per pair (its diagram, key · x, ReLU,
 /// activation × value), then the contributions summed into the outputs and
 /// checked against the layer-by-layer result.
-pub fn pair_by_pair(id: &str, net: &ToyNet, dec: &ToyDecomposition) -> Figure {
+pub(crate) fn pair_by_pair(id: &str, net: &ToyNet, dec: &ToyDecomposition) -> Figure {
     let title = format!("{}: pair by pair", net.title);
     let panels: Vec<Panel> = dec
         .pairs

@@ -12,7 +12,7 @@ use rust_decimal::Decimal;
 
 /// One neuron on one input: the diagram with the numbers flowing, then the
 /// weighted sum with the input's numbers substituted, and ReLU.
-pub fn single_neuron(id: &str, net: &ToyNet, dec: &ToyDecomposition) -> Figure {
+pub(crate) fn single_neuron(id: &str, net: &ToyNet, dec: &ToyDecomposition) -> Figure {
     let title = format!("{}: worked", net.title);
     let Some(p) = dec.pairs.first() else {
         return missing(id, &title, net, 0);
