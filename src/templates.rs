@@ -18,6 +18,17 @@ pub struct Template {
     pub check: Option<SourceCheck>,
 }
 
+impl Template {
+    /// A shipped template with no check of its own.
+    pub const fn shipped(name: &'static str, source: &'static str) -> Template {
+        Template {
+            name,
+            source,
+            check: None,
+        }
+    }
+}
+
 /// A check of a template's source text at its path.
 pub(crate) type SourceCheck = fn(&str, &Path) -> Result<(), Diagnostics>;
 

@@ -62,26 +62,10 @@ struct PageContext<'a> {
 }
 
 const TEMPLATES: [Template; 4] = [
-    Template {
-        name: "base.html",
-        source: include_str!("../../templates/base.html"),
-        check: None,
-    },
-    Template {
-        name: "figures.html",
-        source: include_str!("../../templates/figures.html"),
-        check: None,
-    },
-    Template {
-        name: "index.html",
-        source: include_str!("../../templates/index.html"),
-        check: None,
-    },
-    Template {
-        name: "page.html",
-        source: include_str!("../../templates/page.html"),
-        check: None,
-    },
+    Template::shipped("base.html", include_str!("../../templates/base.html")),
+    Template::shipped("figures.html", include_str!("../../templates/figures.html")),
+    Template::shipped("index.html", include_str!("../../templates/index.html")),
+    Template::shipped("page.html", include_str!("../../templates/page.html")),
 ];
 
 /// The outline: published course pages (not the home document), by weight

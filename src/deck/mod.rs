@@ -67,11 +67,10 @@ struct DeckData<'a> {
     track: Option<&'a str>,
 }
 
-const TEMPLATES: [Template; 1] = [Template {
-    name: "deck.html",
-    source: include_str!("../../templates/deck.html"),
-    check: None,
-}];
+const TEMPLATES: [Template; 1] = [Template::shipped(
+    "deck.html",
+    include_str!("../../templates/deck.html"),
+)];
 
 impl Product for Decks {
     fn name(&self) -> &'static str {

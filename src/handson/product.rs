@@ -16,11 +16,10 @@ pub struct HandsOn {
 }
 
 const TEMPLATES: [Template; 2] = [
-    Template {
-        name: explorer::TEMPLATE,
-        source: include_str!("../../templates/explorer.html"),
-        check: None,
-    },
+    Template::shipped(
+        explorer::TEMPLATE,
+        include_str!("../../templates/explorer.html"),
+    ),
     Template {
         name: notebook::TEMPLATE,
         source: include_str!("../../templates/notebook.py"),

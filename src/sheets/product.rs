@@ -44,16 +44,8 @@ impl SheetState {
 }
 
 const TEMPLATES: [Template; 2] = [
-    Template {
-        name: "sheet.html",
-        source: include_str!("../../templates/sheet.html"),
-        check: None,
-    },
-    Template {
-        name: "ta.html",
-        source: include_str!("../../templates/ta.html"),
-        check: None,
-    },
+    Template::shipped("sheet.html", include_str!("../../templates/sheet.html")),
+    Template::shipped("ta.html", include_str!("../../templates/ta.html")),
 ];
 
 impl Product for Sheets {
