@@ -120,16 +120,7 @@ pub(super) fn instance(spec: &ExSpec, given: &Given) -> Result<Instance, String>
             .collect::<Vec<_>>()
             .join(", ")
     ));
-    let (rows, cols) = net.layout.unwrap_or((1, k));
-    let layout = pixels_table(net, &vec![Decimal::ZERO; k], "the pixels");
-    let given_html = format!(
-        "<p class=\"given-note\">The image is {rows} × {cols} pixels, named as below; an inked pixel is 1, a blank one 0. The key must fire (match above 0) when {} are all inked, and stay at 0 otherwise.</p>\n{layout}",
-        pixels
-            .iter()
-            .map(|p| escape_attr(p))
-            .collect::<Vec<_>>()
-            .join(" and ")
-    );
+    let given_html = given_html(net, pixels);
     let parts = vec![Part {
         text: "Your key, one weight per pixel, and its bias:".to_string(),
         boxes: net
@@ -154,4 +145,19 @@ pub(super) fn instance(spec: &ExSpec, given: &Given) -> Result<Instance, String>
         fingerprint: format!("pixels {}", pixels.join(" ")),
         ..Default::default()
     })
+}
+
+/// The given: the task in words, and the pixels' names in their layout.
+fn given_html(net: &ToyNet, pixels: &[String]) -> String {
+    let k = net.inputs.len();
+    let (rows, cols) = net.layout.unwrap_or((1, k));
+    let layout = pixels_table(net, &vec![Decimal::ZERO; k], "the pixels");
+    format!(
+        "<p class=\"given-note\">The image is {rows} × {cols} pixels, named as below; an inked pixel is 1, a blank one 0. The key must fire (match above 0) when {} are all inked, and stay at 0 otherwise.</p>\n{layout}",
+        pixels
+            .iter()
+            .map(|p| escape_attr(p))
+            .collect::<Vec<_>>()
+            .join(" and ")
+    )
 }

@@ -6,7 +6,7 @@ use super::drawing::{figure_html, pixels_table};
 use super::draws::all_images;
 use super::given::Given;
 use super::words::{output_word, prediction_text};
-use crate::kv::toy::decompose;
+use crate::kv::toy::{ToyNet, decompose};
 use crate::markdown::escape_attr;
 use crate::sheets::key::{Key, Slip, n, vector};
 use crate::sheets::spec::ExSpec;
@@ -71,26 +71,7 @@ pub(super) fn instance(spec: &ExSpec, given: &Given, number: usize) -> Result<In
     key.fin("answer", answer.clone());
     let expected = vec![("answer".to_string(), answer)];
     if let Some(j) = certificate {
-        let diffs: Vec<String> = (0..net.hidden())
-            .map(|i| {
-                format!(
-                    "pair {} gives {} to {} and {} to {}",
-                    i + 1,
-                    n(&net.w2[t][i]),
-                    escape_attr(target),
-                    n(&net.w2[j][i]),
-                    output_word(net, j)
-                )
-            })
-            .collect();
-        key.notes.push(format!(
-            "Why, for every input: {}. Activations are never negative (ReLU), so each pair adds at least as much to {} as to {}: {} can never get ahead{}.",
-            diffs.join("; "),
-            output_word(net, j),
-            escape_attr(target),
-            escape_attr(target),
-            if ties > 0 { ", only tie" } else { "" }
-        ));
+        key.notes.push(never_ahead(net, t, j, target, ties > 0));
     }
     if wins.is_empty() && margin.is_zero() {
         key.slips.push(Slip {
@@ -126,4 +107,29 @@ pub(super) fn instance(spec: &ExSpec, given: &Given, number: usize) -> Result<In
         fingerprint: format!("win {target}"),
         ..Default::default()
     })
+}
+
+/// Why output `t` (`target`) can never get ahead of output `j`, whatever
+/// the input: pair by pair, what each gives to both (`ties`: it can draw).
+fn never_ahead(net: &ToyNet, t: usize, j: usize, target: &str, ties: bool) -> String {
+    let diffs: Vec<String> = (0..net.hidden())
+        .map(|i| {
+            format!(
+                "pair {} gives {} to {} and {} to {}",
+                i + 1,
+                n(&net.w2[t][i]),
+                escape_attr(target),
+                n(&net.w2[j][i]),
+                output_word(net, j)
+            )
+        })
+        .collect();
+    format!(
+        "Why, for every input: {}. Activations are never negative (ReLU), so each pair adds at least as much to {} as to {}: {} can never get ahead{}.",
+        diffs.join("; "),
+        output_word(net, j),
+        escape_attr(target),
+        escape_attr(target),
+        if ties { ", only tie" } else { "" }
+    )
 }
