@@ -8,7 +8,8 @@ use crate::sheets::Teaches;
 use crate::sheets::spec::ExSpec;
 use rust_decimal::Decimal;
 
-/// What one given teaches, computed.
+/// What one given teaches, with each input's decomposition (which the
+/// exercise types also use as the independent check of their keys).
 pub(super) fn teaches(given: &Given) -> Result<(Teaches, Vec<ToyDecomposition>), String> {
     let mut t = Teaches::default();
     let mut decs = Vec::new();
