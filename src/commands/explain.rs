@@ -3,8 +3,9 @@
 
 use crate::kv::image::{DIGITS, ImageAnalysis, Ranking, Waterfall, analyse};
 use crate::kv::select::{Catalog, Selected, Selector};
+use crate::model;
 use crate::num::{fixed, percent};
-use crate::{Session, load_config, load_data, model};
+use crate::session::{Session, load_config, load_data};
 use anyhow::{Result, anyhow};
 use serde::Serialize;
 use std::fmt::Write;
