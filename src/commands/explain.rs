@@ -119,9 +119,22 @@ fn digit_name(p: &crate::kv::image::Prediction) -> String {
 
 /// The text report.
 pub fn render_text(e: &Explanation) -> String {
+    let mut o = String::new();
+    summary(&mut o, e);
+    top_pairs(&mut o, e);
+    o.push('\n');
+    orders(&mut o, &e.analysis);
+    waterfall(&mut o, e);
+    if let Some(m) = &e.mistake {
+        mistake(&mut o, m);
+    }
+    o
+}
+
+/// The image, its prediction and scores, and how many pairs fire.
+fn summary(o: &mut String, e: &Explanation) {
     let a = &e.analysis;
     let (t, r) = (a.top, a.runner_up);
-    let mut o = String::new();
     let truth = e
         .label
         .map_or("no true digit".to_string(), |l| format!("true digit {l}"));
@@ -151,6 +164,13 @@ pub fn render_text(e: &Explanation) -> String {
         fixed(a.profile.ink, 1),
         percent(a.profile.top10_share, 1)
     );
+}
+
+/// The top pairs by the chosen ranking, as a table, and how much the two
+/// rankings share.
+fn top_pairs(o: &mut String, e: &Explanation) {
+    let a = &e.analysis;
+    let (t, r) = (a.top, a.runner_up);
     let rank_name = match e.ranking {
         Ranking::Decision => format!("contribution to the lead of {t} over {r}"),
         Ranking::L1 => "L1 norm of the scaled value".to_string(),
@@ -189,7 +209,11 @@ pub fn render_text(e: &Explanation) -> String {
         "the two rankings share {} of their top 10 pairs",
         a.top10_overlap
     );
-    o.push('\n');
+}
+
+/// Adding pairs in four orders: where the prediction settles and flips;
+/// then the tail cut.
+fn orders(o: &mut String, a: &ImageAnalysis) {
     for (name, f) in [
         ("decision", &a.by_decision),
         ("L1", &a.by_l1),
@@ -226,6 +250,11 @@ pub fn render_text(e: &Explanation) -> String {
         a.tail_cut.n_by_lead,
         a.tail_cut.n_by_l1
     );
+}
+
+/// The waterfall: the top two scores and the lead from b2, pair by pair.
+fn waterfall(o: &mut String, e: &Explanation) {
+    let (t, r) = (e.analysis.top, e.analysis.runner_up);
     let w = &e.waterfall;
     let _ = writeln!(o, "\nwaterfall (logit of {t}, logit of {r}, lead):");
     let row = |o: &mut String, label: String, l: &[f64; DIGITS]| {
@@ -237,9 +266,9 @@ pub fn render_text(e: &Explanation) -> String {
             fixed(l[t] - l[r], 3)
         );
     };
-    row(&mut o, "b2".to_string(), &w.b2);
+    row(o, "b2".to_string(), &w.b2);
     for s in &w.steps {
-        row(&mut o, format!("+ pair {}", s.pair), &s.logits);
+        row(o, format!("+ pair {}", s.pair), &s.logits);
     }
     let _ = writeln!(
         o,
@@ -249,41 +278,43 @@ pub fn render_text(e: &Explanation) -> String {
         fixed(w.rest[r], 3),
         fixed(w.rest[t] - w.rest[r], 3)
     );
-    row(&mut o, "= logits".to_string(), &w.logits);
-    if let Some(m) = &e.mistake {
-        let (p, t) = (m.predicted, m.label);
+    row(o, "= logits".to_string(), &w.logits);
+}
+
+/// A mistake: the pairs that pushed hardest toward the wrong digit, and
+/// how the nearest correctly read image of the true digit differs.
+fn mistake(o: &mut String, m: &crate::kv::mistakes::Mistake) {
+    let (p, t) = (m.predicted, m.label);
+    let _ = writeln!(
+        o,
+        "\nwhy {p} and not {t}: the pairs that pushed hardest (activation × (v[{p}] − v[{t}])):"
+    );
+    for x in &m.pushes {
         let _ = writeln!(
             o,
-            "\nwhy {p} and not {t}: the pairs that pushed hardest (activation × (v[{p}] − v[{t}])):"
+            "  pair {:>6}  activation {:>8}  push {:>8}",
+            x.pair,
+            fixed(x.activation, 3),
+            fixed(x.push, 3)
         );
-        for x in &m.pushes {
+    }
+    if let Some(n) = m.nearest_correct {
+        let _ = writeln!(
+            o,
+            "nearest correctly read {t}: test:{n} (distance {}); the pairs that differ most:",
+            fixed(m.distance, 2)
+        );
+        for x in &m.contrast {
             let _ = writeln!(
                 o,
-                "  pair {:>6}  activation {:>8}  push {:>8}",
+                "  pair {:>6}  here {:>8}  there {:>8}  share of the wrong lean {:>8}",
                 x.pair,
-                fixed(x.activation, 3),
-                fixed(x.push, 3)
+                fixed(x.activation_mistake, 3),
+                fixed(x.activation_nearest, 3),
+                fixed(x.margin_change, 3)
             );
-        }
-        if let Some(n) = m.nearest_correct {
-            let _ = writeln!(
-                o,
-                "nearest correctly read {t}: test:{n} (distance {}); the pairs that differ most:",
-                fixed(m.distance, 2)
-            );
-            for x in &m.contrast {
-                let _ = writeln!(
-                    o,
-                    "  pair {:>6}  here {:>8}  there {:>8}  share of the wrong lean {:>8}",
-                    x.pair,
-                    fixed(x.activation_mistake, 3),
-                    fixed(x.activation_nearest, 3),
-                    fixed(x.margin_change, 3)
-                );
-            }
         }
     }
-    o
 }
 
 /// `explain --pair I`: one pair across the whole test set.

@@ -6,8 +6,9 @@
 use crate::analysis::{Analyses, Image};
 use crate::figures::catalog::{EXAMPLES, KNOCKOUT_DIGIT, KNOCKOUT_K};
 use crate::kv::image::{DIGITS, ImageAnalysis, analyse};
-use crate::kv::population::KnockoutMode;
+use crate::kv::population::{KnockoutMode, PairProfile, VotesVsFires};
 use crate::kv::select::SplitName;
+use crate::nn::Mlp;
 use anyhow::{Result, anyhow, bail};
 use serde::Serialize;
 use std::rc::Rc;
@@ -193,35 +194,8 @@ pub fn expected(an: &Analyses) -> Result<Expected> {
 
     // The pair: the easy 0's strongest for its decision.
     let pair = z.by_decision.order.first().copied().unwrap_or(0);
-    let key = m.w1.row(pair);
-    let value: [f64; DIGITS] = std::array::from_fn(|d| f64::from(m.w2[[d, pair]]));
-    let view = crate::kv::pair::pair_view(m, pair)
-        .ok_or_else(|| anyhow!("internal error: pair {pair}"))?;
-    let key_value = KeyValue {
-        pair,
-        bias: f64::from(m.b1[pair]),
-        key_sum: key.iter().map(|&w| f64::from(w)).sum(),
-        key_min: f64::from(view.key_min),
-        key_max: f64::from(view.key_max),
-        value,
-        favours: view.favours,
-    };
-    let dot: f64 = key
-        .iter()
-        .zip(&zero_img.pixels)
-        .filter(|(_, px)| **px > 0)
-        .map(|(&w, &px)| f64::from(w) * (f64::from(px) / 255.0))
-        .sum();
-    let pre = dot + f64::from(m.b1[pair]);
-    let key_times_image = KeyTimesImage {
-        image: zero_index,
-        label: zero_label,
-        pair,
-        dot,
-        pre,
-        activation: pre.max(0.0),
-        inked_pixels: z.inked_pixels,
-    };
+    let key_value = key_value(m, pair)?;
+    let key_times_image = key_times_image(m, pair, &zero_img, zero_index, zero_label);
     let identity = Identity {
         image: zero_index,
         logits: z.logits,
@@ -256,11 +230,74 @@ pub fn expected(an: &Analyses) -> Result<Expected> {
         sharp: profile(&sharp.analysis, sharp_index, sharp_label),
         flat: profile(&flat.analysis, flat_index, flat_label),
     };
-
-    // Votes for vs fires on: the most selective judged pairs, three that
-    // agree and three that do not.
     let votes = an.pop.votes();
-    let mut judged: Vec<&crate::kv::population::PairProfile> = votes
+    let votes_fires = votes_fires(votes);
+    let knockout = knockout(an);
+    let key_to_input = key_to_input(m, votes)?;
+    Ok(Expected {
+        model: ModelNumbers {
+            sha256: p.weights_sha256.clone(),
+            hidden: m.hidden(),
+            test_accuracy: p.evaluation.accuracy(),
+        },
+        data: DataNumbers {
+            test_images: p.dataset.hashes.test_images.clone(),
+            test_labels: p.dataset.hashes.test_labels.clone(),
+        },
+        key_value,
+        key_times_image,
+        identity,
+        ranking,
+        flip,
+        profile,
+        votes_fires,
+        knockout,
+        key_to_input,
+    })
+}
+
+/// Pair `pair`'s key and value.
+fn key_value(m: &Mlp, pair: usize) -> Result<KeyValue> {
+    let key = m.w1.row(pair);
+    let value: [f64; DIGITS] = std::array::from_fn(|d| f64::from(m.w2[[d, pair]]));
+    let view = crate::kv::pair::pair_view(m, pair)
+        .ok_or_else(|| anyhow!("internal error: pair {pair}"))?;
+    Ok(KeyValue {
+        pair,
+        bias: f64::from(m.b1[pair]),
+        key_sum: key.iter().map(|&w| f64::from(w)).sum(),
+        key_min: f64::from(view.key_min),
+        key_max: f64::from(view.key_max),
+        value,
+        favours: view.favours,
+    })
+}
+
+/// Pair `pair`'s key times the easy 0, summed over its inked pixels.
+fn key_times_image(m: &Mlp, pair: usize, img: &Image, image: usize, label: u8) -> KeyTimesImage {
+    let key = m.w1.row(pair);
+    let dot: f64 = key
+        .iter()
+        .zip(&img.pixels)
+        .filter(|(_, px)| **px > 0)
+        .map(|(&w, &px)| f64::from(w) * (f64::from(px) / 255.0))
+        .sum();
+    let pre = dot + f64::from(m.b1[pair]);
+    KeyTimesImage {
+        image,
+        label,
+        pair,
+        dot,
+        pre,
+        activation: pre.max(0.0),
+        inked_pixels: img.analysis.inked_pixels,
+    }
+}
+
+/// Votes for vs fires on: the most selective judged pairs, three that
+/// agree and three that do not.
+fn votes_fires(votes: &VotesVsFires) -> VotesFires {
+    let mut judged: Vec<&PairProfile> = votes
         .pairs
         .iter()
         .filter(|q| q.fires_on.is_some() && q.favours.is_some())
@@ -286,24 +323,28 @@ pub fn expected(an: &Analyses) -> Result<Expected> {
     };
     let mut examples: Vec<VotesFiresPair> = pick(true).chain(pick(false)).collect();
     examples.sort_by_key(|e| e.pair);
-    let votes_fires = VotesFires {
+    VotesFires {
         agreement: votes.agreement,
         counted: judged.len(),
         examples,
-    };
+    }
+}
 
+/// The knock-out of the `KNOCKOUT_K` pairs that vote most for
+/// `KNOCKOUT_DIGIT` (zeroed, or set to their mean), with its random control.
+fn knockout(an: &Analyses) -> KnockoutNumbers {
     let d = KNOCKOUT_DIGIT;
     let zero = an.pop.knockout(d, KNOCKOUT_K, KnockoutMode::Zero);
     let mean = an.pop.knockout(d, KNOCKOUT_K, KnockoutMode::Mean);
-    let of_digit = p
-        .dataset
-        .test
-        .labels
-        .iter()
-        .filter(|&&l| usize::from(l) == d)
-        .count()
-        .max(1);
-    let knockout = KnockoutNumbers {
+    let of_digit =
+        an.p.dataset
+            .test
+            .labels
+            .iter()
+            .filter(|&&l| usize::from(l) == d)
+            .count()
+            .max(1);
+    KnockoutNumbers {
         digit: d,
         k: zero.k,
         removed: zero.targeted.removed.clone(),
@@ -313,9 +354,11 @@ pub fn expected(an: &Analyses) -> Result<Expected> {
         mean: mean.targeted.accuracy[d],
         control_zero: zero.control.accuracy[d],
         tolerance: 2.5 / of_digit as f64,
-    };
+    }
+}
 
-    // Key → input: the most selective pair's key, inked where it is positive.
+/// Key → input: the most selective pair's key, inked where it is positive.
+fn key_to_input(m: &Mlp, votes: &VotesVsFires) -> Result<KeyToInput> {
     let best = votes
         .pairs
         .iter()
@@ -328,31 +371,11 @@ pub fn expected(an: &Analyses) -> Result<Expected> {
     let input = crate::kv::linear::key_input(m, best)
         .ok_or_else(|| anyhow!("internal error: pair {best}"))?;
     let on_input = analyse(m, &input.pixels, None);
-    let key_to_input = KeyToInput {
+    Ok(KeyToInput {
         pair: best,
         pre: input.pre,
         prediction: on_input.prediction.digit(),
         logits: on_input.logits,
         value_favours: input.value_favours,
-    };
-    Ok(Expected {
-        model: ModelNumbers {
-            sha256: p.weights_sha256.clone(),
-            hidden: m.hidden(),
-            test_accuracy: p.evaluation.accuracy(),
-        },
-        data: DataNumbers {
-            test_images: p.dataset.hashes.test_images.clone(),
-            test_labels: p.dataset.hashes.test_labels.clone(),
-        },
-        key_value,
-        key_times_image,
-        identity,
-        ranking,
-        flip,
-        profile,
-        votes_fires,
-        knockout,
-        key_to_input,
     })
 }

@@ -8,8 +8,13 @@
 //! learner's sheet, the instructor's key) by the shortcode engine, which
 //! hands each block to [`product::Sheets`] and so to [`exercise`];
 //! [`pages::render`] wraps the results in `templates/sheet.html`, checks
-//! each variant teaches what it should, and the product adds the TA table. Keys go to `instructor/` unless `[sheets]
-//! publish_keys = true`.
+//! each variant teaches what it should, and the product adds the TA table.
+//! Keys go to `instructor/` unless `[sheets] publish_keys = true`.
+//!
+//! The parts: [`spec`] reads a block's arguments; [`toy`] (types 1–5) and
+//! [`real`] (types 6 and 7) compute an exercise's given numbers, questions
+//! and [`key`]; here each is turned into HTML; [`pages`] and [`product`]
+//! make the pages.
 
 pub mod key;
 pub mod pages;

@@ -19,9 +19,18 @@ pub enum ExType {
     RemovePair,
 }
 
-/// Name, type, default title, default minutes, the arguments it takes
-/// beyond the common ones.
-pub const TYPES: [(&str, ExType, &str, u32, &[&str]); 8] = [
+/// An exercise type: name, type, default title, default minutes, the
+/// arguments it takes beyond the common ones.
+pub type TypeRow = (
+    &'static str,
+    ExType,
+    &'static str,
+    u32,
+    &'static [&'static str],
+);
+
+/// Every exercise type, as [`TypeRow`]s.
+pub const TYPES: [TypeRow; 8] = [
     (
         "neuron",
         ExType::Neuron,
@@ -189,8 +198,58 @@ fn parse_space(s: &str, at: usize) -> Result<Space, Fail> {
 /// names and types of arguments). Every problem is returned.
 pub fn read(args: &Args) -> Result<ExSpec, Vec<Fail>> {
     let mut fails = Vec::new();
+    let &(name, ty, title, minutes, extra) = type_of(args)?;
+    check_taken(args, name, extra, &mut fails);
+    check_needed(args, name, ty, extra, &mut fails);
+    let minutes = read_minutes(args, minutes, &mut fails);
+    let range = read_range(args, "range", &mut fails);
+    let input_range = read_range(args, "input_range", &mut fails);
+    let space = read_space(args, ty, &mut fails);
+    let decimals = read_decimals(args, &mut fails);
+    let examples = read_examples(args, &mut fails);
+    let top = read_top(args, &mut fails);
+    let remove = read_remove(args, top, &mut fails);
+    check_pair_with_examples(args, &mut fails);
+    let pixels = words(args, "pixels");
+    if args.has("pixels") && pixels.len() < 2 {
+        fails.push(
+            Fail::new(args.at("pixels"), "`pixels` must name at least two inputs")
+                .hint("e.g. pixels=\"a d\""),
+        );
+    }
+    let spec = ExSpec {
+        ty,
+        type_name: name,
+        title: args.str("title").unwrap_or(title).to_string(),
+        minutes,
+        space,
+        net: args.str("net").map(str::to_string),
+        inputs: words(args, "inputs"),
+        range,
+        input_range,
+        decimals,
+        tie: args.bool("tie").unwrap_or(false),
+        pixels,
+        output: args.str("output").map(str::to_string),
+        pair: args.int("pair"),
+        examples,
+        example: args.str("example").map(str::to_string),
+        top,
+        remove,
+        expect: args.str("expect").map(str::to_string),
+    };
+    if fails.is_empty() {
+        Ok(spec)
+    } else {
+        Err(fails)
+    }
+}
+
+/// The row of [`TYPES`] the call's `type` names (the only problem that
+/// stops the reading).
+fn type_of(args: &Args) -> Result<&'static TypeRow, Vec<Fail>> {
     let type_name = args.str("type").unwrap_or_default();
-    let Some(&(name, ty, title, minutes, extra)) = TYPES.iter().find(|t| t.0 == type_name) else {
+    TYPES.iter().find(|t| t.0 == type_name).ok_or_else(|| {
         let hint = match did_you_mean(type_name, TYPES.iter().map(|t| t.0)) {
             Some(s) => format!("did you mean `{s}`?"),
             None => format!(
@@ -198,14 +257,19 @@ pub fn read(args: &Args) -> Result<ExSpec, Vec<Fail>> {
                 TYPES.iter().map(|t| t.0).collect::<Vec<_>>().join(", ")
             ),
         };
-        return Err(vec![
+        vec![
             Fail::new(
                 args.at("type") + 1,
                 format!("unknown exercise type `{type_name}`"),
             )
             .hint(hint),
-        ]);
-    };
+        ]
+    })
+}
+
+/// Each argument the type `name` does not take (beyond [`COMMON`] and its
+/// `extra` ones).
+fn check_taken(args: &Args, name: &str, extra: &[&str], fails: &mut Vec<Fail>) {
     for arg in &args.0.args {
         if !COMMON.contains(&arg.name.as_str()) && !extra.contains(&arg.name.as_str()) {
             fails.push(
@@ -225,6 +289,11 @@ pub fn read(args: &Args) -> Result<ExSpec, Vec<Fail>> {
             );
         }
     }
+}
+
+/// The arguments the type needs and the call leaves out: `net` for the toy
+/// types, `pixels` for design-key, `output` for design-win.
+fn check_needed(args: &Args, name: &str, ty: ExType, extra: &[&str], fails: &mut Vec<Fail>) {
     let needs = |arg: &str, fails: &mut Vec<Fail>| {
         if !args.has(arg) {
             fails.push(
@@ -240,25 +309,33 @@ pub fn read(args: &Args) -> Result<ExSpec, Vec<Fail>> {
         }
     };
     if extra.contains(&"net") {
-        needs("net", &mut fails);
+        needs("net", fails);
     }
     match ty {
-        ExType::DesignKey => needs("pixels", &mut fails),
-        ExType::DesignWin => needs("output", &mut fails),
+        ExType::DesignKey => needs("pixels", fails),
+        ExType::DesignWin => needs("output", fails),
         _ => {}
     }
-    let minutes = match args.int("minutes") {
-        None => minutes,
+}
+
+/// `minutes`, 1 to 120 (else the type's default).
+fn read_minutes(args: &Args, default: u32, fails: &mut Vec<Fail>) -> u32 {
+    match args.int("minutes") {
+        None => default,
         Some(m) if (1..=120).contains(&m) => m as u32,
         Some(m) => {
             fails.push(Fail::new(
                 args.at("minutes"),
                 format!("`minutes` must be between 1 and 120, not {m}"),
             ));
-            minutes
+            default
         }
-    };
-    let range_of = |arg: &str, fails: &mut Vec<Fail>| match args.str(arg) {
+    }
+}
+
+/// A range argument (`range`, `input_range`), if given and well formed.
+fn read_range(args: &Args, arg: &str, fails: &mut Vec<Fail>) -> Option<DecRange> {
+    match args.str(arg) {
         None => None,
         Some(s) => match parse_range(s, args.at(arg)) {
             Ok(r) => Some(r),
@@ -267,10 +344,13 @@ pub fn read(args: &Args) -> Result<ExSpec, Vec<Fail>> {
                 None
             }
         },
-    };
-    let range = range_of("range", &mut fails);
-    let input_range = range_of("input_range", &mut fails);
-    let space = match args.str("space") {
+    }
+}
+
+/// `space`; without it, boxes only for design-key and remove-pair and four
+/// lines for the others.
+fn read_space(args: &Args, ty: ExType, fails: &mut Vec<Fail>) -> Space {
+    match args.str("space") {
         None => match ty {
             ExType::DesignKey | ExType::RemovePair => Space::Boxes,
             _ => Space::Lines(4),
@@ -279,8 +359,12 @@ pub fn read(args: &Args) -> Result<ExSpec, Vec<Fail>> {
             fails.push(f);
             Space::Boxes
         }),
-    };
-    let decimals = match args.int("decimals") {
+    }
+}
+
+/// `decimals` of the drawn numbers: 0, 1 or 2 (default 1).
+fn read_decimals(args: &Args, fails: &mut Vec<Fail>) -> u32 {
+    match args.int("decimals") {
         None => 1,
         Some(d) if (0..=2).contains(&d) => d as u32,
         Some(d) => {
@@ -290,15 +374,22 @@ pub fn read(args: &Args) -> Result<ExSpec, Vec<Fail>> {
             ));
             1
         }
-    };
-    let words = |arg: &str| -> Vec<String> {
-        args.str(arg)
-            .unwrap_or_default()
-            .split([' ', ','])
-            .filter(|w| !w.is_empty())
-            .map(str::to_string)
-            .collect()
-    };
+    }
+}
+
+/// A list argument's words, split at spaces and commas.
+fn words(args: &Args, arg: &str) -> Vec<String> {
+    args.str(arg)
+        .unwrap_or_default()
+        .split([' ', ','])
+        .filter(|w| !w.is_empty())
+        .map(str::to_string)
+        .collect()
+}
+
+/// `examples`: three selectors separated by `;`, each with its offset in
+/// the document body.
+fn read_examples(args: &Args, fails: &mut Vec<Fail>) -> Vec<(String, usize)> {
     let mut examples = Vec::new();
     if let Some(s) = args.str("examples") {
         let base = args.at("examples") + 1;
@@ -327,7 +418,12 @@ pub fn read(args: &Args) -> Result<ExSpec, Vec<Fail>> {
             );
         }
     }
-    let top = match args.int("top") {
+    examples
+}
+
+/// `top`: how many pairs remove-pair prints, 2 to 8 (default 5).
+fn read_top(args: &Args, fails: &mut Vec<Fail>) -> usize {
+    match args.int("top") {
         None => 5,
         Some(t) if (2..=8).contains(&t) => t as usize,
         Some(t) => {
@@ -337,8 +433,12 @@ pub fn read(args: &Args) -> Result<ExSpec, Vec<Fail>> {
             ));
             5
         }
-    };
-    let remove = match args.int("remove") {
+    }
+}
+
+/// `remove`: a rank among the `top` printed pairs.
+fn read_remove(args: &Args, top: usize, fails: &mut Vec<Fail>) -> Option<usize> {
+    match args.int("remove") {
         None => None,
         Some(r) if r >= 1 && (r as usize) <= top => Some(r as usize),
         Some(r) => {
@@ -348,7 +448,11 @@ pub fn read(args: &Args) -> Result<ExSpec, Vec<Fail>> {
             ));
             None
         }
-    };
+    }
+}
+
+/// `pair` and `examples` fix variant 1 of rank-digits only together.
+fn check_pair_with_examples(args: &Args, fails: &mut Vec<Fail>) {
     if args.has("pair") != args.has("examples") {
         let (given, missing) = if args.has("pair") {
             ("pair", "examples")
@@ -362,39 +466,6 @@ pub fn read(args: &Args) -> Result<ExSpec, Vec<Fail>> {
             )
             .hint("give both (the key and its three digits), or neither to let kvlens choose"),
         );
-    }
-    let pixels = words("pixels");
-    if args.has("pixels") && pixels.len() < 2 {
-        fails.push(
-            Fail::new(args.at("pixels"), "`pixels` must name at least two inputs")
-                .hint("e.g. pixels=\"a d\""),
-        );
-    }
-    let spec = ExSpec {
-        ty,
-        type_name: name,
-        title: args.str("title").unwrap_or(title).to_string(),
-        minutes,
-        space,
-        net: args.str("net").map(str::to_string),
-        inputs: words("inputs"),
-        range,
-        input_range,
-        decimals,
-        tie: args.bool("tie").unwrap_or(false),
-        pixels,
-        output: args.str("output").map(str::to_string),
-        pair: args.int("pair"),
-        examples,
-        example: args.str("example").map(str::to_string),
-        top,
-        remove,
-        expect: args.str("expect").map(str::to_string),
-    };
-    if fails.is_empty() {
-        Ok(spec)
-    } else {
-        Err(fails)
     }
 }
 

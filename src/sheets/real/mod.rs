@@ -1,0 +1,82 @@
+//! Exercises on the trained MNIST network (types 6 and 7): a real key
+//! against three printed digits, and a real image's top pairs with one
+//! taken away. The numbers come from the model; the key's arithmetic on
+//! the printed (rounded) numbers is exact, and checked against the model.
+//!
+//! One file per type (`rank_digits`, `remove_pair`); here the seeded
+//! generator both draw from and the helpers they share.
+
+mod rank_digits;
+mod remove_pair;
+
+use super::Instance;
+use super::spec::{ExSpec, ExType};
+use crate::analysis::Analyses;
+use crate::nn::mlp::argmax_unique;
+use crate::shortcodes::{Args, Fail};
+use rust_decimal::Decimal;
+
+/// The printed digits' names, in order.
+const LETTERS: [&str; 3] = ["A", "B", "C"];
+
+/// A printed digit: (selector, pixels, label).
+type Printed = (String, Vec<u8>, Option<u8>);
+
+/// One image as a batch of one for the model (pixel values ÷ 255).
+fn batch(pixels: &[u8]) -> ndarray::Array2<f32> {
+    let mut x = ndarray::Array2::zeros((1, pixels.len()));
+    for (dst, &p) in x.iter_mut().zip(pixels) {
+        *dst = f32::from(p) / 255.0;
+    }
+    x
+}
+
+/// A change with its sign: `+1.25`, `−0.5`, `0`.
+fn signed(d: Decimal) -> String {
+    if d > Decimal::ZERO {
+        format!("+{}", super::key::n(&d))
+    } else {
+        super::key::n(&d)
+    }
+}
+
+/// `x` rounded half away from zero to `digits` places, as an exact decimal.
+fn dec(x: f64, digits: usize) -> Decimal {
+    crate::num::fixed(x, digits).parse().unwrap_or_default()
+}
+
+/// An inline figure, styled as an exercise's.
+fn inline(fig: &crate::figures::Figure, caption: &str) -> String {
+    let svg = fig.to_svg_string();
+    crate::embeds::figure::html(fig, &svg, ".", Some(caption), true, &fig.id).replacen(
+        "class=\"kv-figure\"",
+        "class=\"kv-figure exercise-figure\"",
+        1,
+    )
+}
+
+/// Builds a real-network exercise of one variant; its draws come from a
+/// generator seeded by `seed` and the variant.
+pub fn instance(
+    spec: &ExSpec,
+    args: &Args,
+    an: &Analyses,
+    variant: u32,
+    seed: [u8; 32],
+    number: usize,
+) -> Result<Instance, Fail> {
+    let mut rng = <rand_chacha::ChaCha8Rng as rand::SeedableRng>::from_seed(super::seed_of(&[
+        &format!("{seed:?}"),
+        &variant.to_string(),
+    ]));
+    match spec.ty {
+        ExType::RankDigits => rank_digits::instance(spec, args, an, variant, &mut rng, number),
+        _ => remove_pair::instance(spec, args, an, variant, &mut rng, number),
+    }
+}
+
+/// Whether the model reads test image `i` right, as the evaluation counts
+/// it (a tie at the top is wrong).
+fn read_right(acts: &crate::kv::population::TestActivations, i: usize) -> bool {
+    acts.logits.row(i).as_slice().and_then(argmax_unique) == Some(acts.labels[i] as usize)
+}

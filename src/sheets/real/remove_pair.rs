@@ -1,0 +1,307 @@
+//! Type 7 (`remove-pair`): a real image's top pairs, printed with their
+//! activations and values; one is taken away and the learner works out
+//! every score's change on the printed (rounded) numbers. The key is
+//! checked against the model's own forward pass with that pair zeroed.
+
+use super::{batch, dec, inline, read_right, signed};
+use crate::analysis::Analyses;
+use crate::kv::image::{DIGITS, ImageAnalysis, PairContribution};
+use crate::nn::Mlp;
+use crate::nn::mlp::argmax_unique;
+use crate::sheets::key::{Expr, Key, Slip, n};
+use crate::sheets::spec::ExSpec;
+use crate::sheets::{AnswerBox, Instance, Part, Teaches};
+use crate::shortcodes::{Args, Fail};
+use rand::RngExt;
+use rust_decimal::Decimal;
+
+/// Type 7: a real image's top pairs; one is taken away.
+pub(super) fn instance(
+    spec: &ExSpec,
+    args: &Args,
+    an: &Analyses,
+    variant: u32,
+    rng: &mut impl rand::Rng,
+    number: usize,
+) -> Result<Instance, Fail> {
+    let model = an.model();
+    let selector = match (&spec.example, variant) {
+        (Some(sel), 1) => sel.clone(),
+        _ => draw_image(spec, args, an, rng)?,
+    };
+    let img = an
+        .image(&selector)
+        .map_err(|e| Fail::selector(e, args.at("example") + 1))?;
+    let a = &img.analysis;
+    let order = &a.by_decision.order;
+    if order.len() < spec.top {
+        return Err(Fail::new(
+            args.0.name_at,
+            format!(
+                "{selector} has only {} active pairs; the exercise prints {}",
+                order.len(),
+                spec.top
+            ),
+        ));
+    }
+    let remove = match (spec.remove, variant) {
+        (Some(r), 1) => r,
+        (_, 1) => 1,
+        _ => rng.random_range(1..=spec.top),
+    };
+    let top: Vec<&PairContribution> = order[..spec.top]
+        .iter()
+        .filter_map(|&p| a.pair(p))
+        .collect();
+    let gone = top[remove - 1];
+    let p = gone.pair;
+    let act = dec(gone.activation, 2);
+    let values: Vec<Decimal> = (0..DIGITS)
+        .map(|d| dec(f64::from(model.w2[[d, p]]), 2))
+        .collect();
+    let logits: Vec<Decimal> = a.logits.iter().map(|l| dec(*l, 2)).collect();
+    let mut key = Key::default();
+    let (changes, after) =
+        new_scores(&mut key, act, &values, &logits).map_err(|e| Fail::new(args.0.name_at, e))?;
+    let before = top_digit(&logits);
+    let now = top_digit(&after);
+    let biggest = (0..DIGITS)
+        .max_by(|&x, &y| changes[x].abs().cmp(&changes[y].abs()).then(y.cmp(&x)))
+        .unwrap_or(0);
+    key.fin("prediction", prediction_text(before, now));
+    key.fin("largest change", change_text(biggest, changes[biggest]));
+    let (model_change, model_now) = model_without(model, &img.pixels, a, p);
+    let within = within_rounding(model, gone, &changes, &model_change);
+    let expected = vec![
+        ("prediction".to_string(), model_now),
+        (
+            "largest change".to_string(),
+            if within {
+                change_text(biggest, changes[biggest])
+            } else {
+                format!(
+                    "score {biggest} changes by {} (the model)",
+                    crate::num::fixed(-model_change[biggest], 4)
+                )
+            },
+        ),
+    ];
+    note_and_slips(
+        &mut key,
+        biggest,
+        model_change[biggest],
+        before,
+        &changes,
+        &values,
+    );
+    let given_html = given_html(
+        number,
+        &selector,
+        &img.pixels,
+        &logits,
+        spec.top,
+        &top,
+        model,
+    );
+    let mut boxes: Vec<AnswerBox> = (0..DIGITS)
+        .map(|d| AnswerBox::narrow(format!("{d}"), signed(-changes[d])))
+        .collect();
+    boxes.push(AnswerBox::new("prediction now", now.to_string()));
+    let parts = vec![Part {
+        text: format!("Remove pair <strong>{p}</strong>. How much does each score change?"),
+        boxes,
+    }];
+    Ok(Instance {
+        given_html,
+        parts,
+        key,
+        expected,
+        teaches: Teaches {
+            active: true,
+            ..Default::default()
+        },
+        fingerprint: format!("{selector} remove {p}"),
+        ..Default::default()
+    })
+}
+
+/// The key's note on the model's unrounded change of digit `biggest`, and
+/// the usual slips (only the predicted score moves; the value not scaled).
+fn note_and_slips(
+    key: &mut Key,
+    biggest: usize,
+    model_change_biggest: f64,
+    before: usize,
+    changes: &[Decimal],
+    values: &[Decimal],
+) {
+    key.notes.push(format!(
+        "The model's own change, unrounded, for digit {biggest}: {} (the printed numbers are rounded to two decimals, so the products above can differ from it in the third decimal).",
+        crate::num::fixed(-model_change_biggest, 4)
+    ));
+    key.slips.push(Slip {
+        answer: format!("only {before} changes"),
+        why: format!("the value has ten entries, one per digit: removing the pair moves every score whose entry is not 0 ({} of 10 here).", changes.iter().filter(|c| !c.is_zero()).count()),
+    });
+    key.slips.push(Slip {
+        answer: format!("score {biggest} changes by {}", signed(-values[biggest])),
+        why: "the value was subtracted without scaling it by the activation: a pair adds activation × value, not its value.".into(),
+    });
+}
+
+/// A drawn correctly read test image with more active pairs than the
+/// exercise prints, as a selector.
+fn draw_image(
+    spec: &ExSpec,
+    args: &Args,
+    an: &Analyses,
+    rng: &mut impl rand::Rng,
+) -> Result<String, Fail> {
+    let acts = an.pop.test();
+    let n = acts.labels.len();
+    let ok: Vec<usize> = (0..n)
+        .filter(|&i| {
+            read_right(acts, i)
+                && acts.hidden.row(i).iter().filter(|a| **a > 0.0).count() > spec.top
+        })
+        .collect();
+    if ok.is_empty() {
+        return Err(Fail::new(
+            args.0.name_at,
+            "no correctly read test image has enough active pairs",
+        ));
+    }
+    Ok(format!("test:{}", ok[rng.random_range(0..ok.len())]))
+}
+
+/// Each digit's steps without the pair: activation × value, then the new
+/// score. Returns the changes and the new scores.
+fn new_scores(
+    key: &mut Key,
+    act: Decimal,
+    values: &[Decimal],
+    logits: &[Decimal],
+) -> Result<(Vec<Decimal>, Vec<Decimal>), String> {
+    let mut changes = Vec::new();
+    let mut after = Vec::new();
+    for d in 0..DIGITS {
+        let c = key.step(
+            format!("digit {d}: activation × value"),
+            Expr::Mul(act, values[d]),
+        )?;
+        let l = key.step(format!("digit {d}: new score"), Expr::Sub(logits[d], c))?;
+        changes.push(c);
+        after.push(l);
+    }
+    Ok((changes, after))
+}
+
+/// The digit with the highest score (the first of equal ones).
+fn top_digit(xs: &[Decimal]) -> usize {
+    let mut best = 0;
+    for d in 1..xs.len() {
+        if xs[d] > xs[best] {
+            best = d;
+        }
+    }
+    best
+}
+
+/// The prediction before and after: `stays 3`, or `3 → 5`.
+fn prediction_text(b: usize, n: usize) -> String {
+    if b == n {
+        format!("stays {b}")
+    } else {
+        format!("{b} → {n}")
+    }
+}
+
+/// `score 3 changes by −1.2`.
+fn change_text(d: usize, c: Decimal) -> String {
+    format!("score {d} changes by {}", signed(-c))
+}
+
+/// Independent: the model's own scores without pair `p` (forward pass with
+/// the hidden unit zeroed): each digit's change, and the prediction in the
+/// words of the key (`a tie` when the top is shared).
+fn model_without(model: &Mlp, pixels: &[u8], a: &ImageAnalysis, p: usize) -> (Vec<f64>, String) {
+    let mut hidden = model.forward(batch(pixels).view()).hidden;
+    hidden[[0, p]] = 0.0;
+    let model_after = model.logits_from_hidden(&hidden);
+    let model_change: Vec<f64> = (0..DIGITS)
+        .map(|d| a.logits[d] - f64::from(model_after[[0, d]]))
+        .collect();
+    let model_now = match model_after.row(0).as_slice().and_then(argmax_unique) {
+        Some(d) => prediction_text(a.top, d),
+        None => "a tie".to_string(),
+    };
+    (model_change, model_now)
+}
+
+/// Whether every printed change agrees with the model's within the
+/// rounding of the printed numbers (activation and value to 0.005 each).
+fn within_rounding(
+    model: &Mlp,
+    gone: &PairContribution,
+    changes: &[Decimal],
+    model_change: &[f64],
+) -> bool {
+    let p = gone.pair;
+    // |â·v̂ − a·v| ≤ 0.005·|a| + 0.005·|v| + 0.005² for numbers rounded to two
+    // decimals, plus 1e-4 for the model's f32 arithmetic.
+    let bound = |d: usize| {
+        0.005 * (gone.activation.abs() + f64::from(model.w2[[d, p]]).abs()) + 0.005 * 0.005 + 1e-4
+    };
+    (0..DIGITS).all(|d| {
+        let printed: f64 = changes[d].try_into().unwrap_or(f64::NAN);
+        (printed - model_change[d]).abs() <= bound(d)
+    })
+}
+
+/// The given: the image, its scores, and its top pairs (`printed` of them
+/// asked for) with activation and value, rounded to two decimals.
+fn given_html(
+    number: usize,
+    selector: &str,
+    pixels: &[u8],
+    logits: &[Decimal],
+    printed: usize,
+    top: &[&PairContribution],
+    model: &Mlp,
+) -> String {
+    let fig = crate::figures::digits::digit(&format!("ex{number}-image"), pixels, None, false);
+    let mut given_html = inline(&fig, &format!("The image ({selector})")).replacen(
+        "exercise-figure\"",
+        "exercise-figure small\"",
+        1,
+    );
+    given_html.push_str("\n<table class=\"given-table scores\"><caption>Its ten scores</caption><thead><tr><th scope=\"col\">digit</th>");
+    for d in 0..DIGITS {
+        given_html.push_str(&format!("<th scope=\"col\">{d}</th>"));
+    }
+    given_html.push_str("</tr></thead><tbody><tr><th scope=\"row\">score</th>");
+    for l in logits {
+        given_html.push_str(&format!("<td>{}</td>", n(l)));
+    }
+    given_html.push_str(&format!("</tr></tbody></table>\n<table class=\"given-table pairs\"><caption>Its top {printed} pairs: activation and value (one vote per digit)</caption><thead><tr><th scope=\"col\">pair</th><th scope=\"col\">activation</th>"));
+    for d in 0..DIGITS {
+        given_html.push_str(&format!("<th scope=\"col\">{d}</th>"));
+    }
+    given_html.push_str("</tr></thead><tbody>");
+    for t in top {
+        given_html.push_str(&format!(
+            "<tr><th scope=\"row\">{}</th><td>{}</td>",
+            t.pair,
+            n(&dec(t.activation, 2))
+        ));
+        for d in 0..DIGITS {
+            given_html.push_str(&format!(
+                "<td>{}</td>",
+                n(&dec(f64::from(model.w2[[d, t.pair]]), 2))
+            ));
+        }
+        given_html.push_str("</tr>");
+    }
+    given_html.push_str("</tbody></table>");
+    given_html
+}

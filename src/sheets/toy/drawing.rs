@@ -1,0 +1,170 @@
+//! The drawings of a toy exercise's given numbers: the net as a figure, its
+//! weights and inputs as tables, small images as lettered cells, and the
+//! key's worked figures.
+
+use super::given::Given;
+use crate::kv::toy::{ToyDecomposition, ToyNet};
+use crate::markdown::escape_attr;
+use crate::sheets::key::n;
+use rust_decimal::Decimal;
+
+/// An inline figure.
+pub(super) fn figure_html(fig: &crate::figures::Figure, caption: &str) -> String {
+    let svg = fig.to_svg_string();
+    let html = crate::embeds::figure::html(fig, &svg, ".", Some(caption), true, &fig.id);
+    html.replacen(
+        "class=\"kv-figure\"",
+        "class=\"kv-figure exercise-figure\"",
+        1,
+    )
+}
+
+/// A small black-and-white image as a table of lettered cells.
+pub fn pixels_table(net: &ToyNet, x: &[Decimal], label: &str) -> String {
+    let (rows, cols) = net.layout.unwrap_or((1, net.inputs.len()));
+    let inked: Vec<&str> = net
+        .inputs
+        .iter()
+        .zip(x)
+        .filter(|(_, v)| !v.is_zero())
+        .map(|(n, _)| n.as_str())
+        .collect();
+    let desc = if inked.is_empty() {
+        format!("{label}: a blank image")
+    } else {
+        format!("{label}: inked {}", inked.join(", "))
+    };
+    let mut s = format!(
+        "<table class=\"pixels\" aria-label=\"{}\"><tbody>",
+        escape_attr(&desc)
+    );
+    for r in 0..rows {
+        s.push_str("<tr>");
+        for c in 0..cols {
+            let i = r * cols + c;
+            let (name, v) = (&net.inputs[i], x.get(i).copied().unwrap_or_default());
+            let class = if v.is_zero() {
+                String::new()
+            } else if v == Decimal::ONE {
+                " class=\"ink\"".to_string()
+            } else {
+                " class=\"ink partial\"".to_string()
+            };
+            s.push_str(&format!("<td{class}>{}</td>", escape_attr(name)));
+        }
+        s.push_str("</tr>");
+    }
+    s.push_str("</tbody></table>");
+    s
+}
+
+/// The inputs as a table: a row per named input, a column per input unit.
+pub(super) fn inputs_table(given: &Given) -> String {
+    let net = &given.net;
+    let mut s =
+        String::from("<table class=\"given-table\"><thead><tr><th scope=\"col\">input</th>");
+    for name in &net.inputs {
+        s.push_str(&format!("<th scope=\"col\">{}</th>", escape_attr(name)));
+    }
+    s.push_str("</tr></thead><tbody>");
+    for (name, x) in &given.inputs {
+        s.push_str(&format!("<tr><th scope=\"row\">{}</th>", escape_attr(name)));
+        for v in x {
+            s.push_str(&format!("<td>{}</td>", n(v)));
+        }
+        s.push_str("</tr>");
+    }
+    s.push_str("</tbody></table>");
+    s
+}
+
+/// The key's worked figures (the same drawings as the course's).
+pub(super) fn worked_figures(
+    given: &Given,
+    decs: &[ToyDecomposition],
+    number: usize,
+    kind: &str,
+) -> String {
+    let mut out = String::new();
+    for (i, ((name, _), dec)) in given.inputs.iter().zip(decs).enumerate() {
+        let id = format!("ex{number}-worked-{}", i + 1);
+        let fig = match kind {
+            "single" => crate::figures::worked::single_neuron(&id, &given.net, dec),
+            "layers" => crate::figures::worked::layer_by_layer(&id, &given.net, dec),
+            _ => crate::figures::worked::pair_by_pair(&id, &given.net, dec),
+        };
+        out.push_str(&figure_html(&fig, &format!("Worked on input {name}.")));
+        out.push('\n');
+    }
+    out
+}
+
+/// W1 and W2 written as the exercise states them: the weight from each
+/// unit to each unit.
+fn weights_tables(net: &ToyNet) -> String {
+    let hidden: Vec<String> = (1..=net.hidden()).map(|i| format!("hidden {i}")).collect();
+    format!(
+        "{}\n{}",
+        weight_table(
+            "Weights into the hidden layer",
+            &net.inputs,
+            &hidden,
+            |from, to| net.w1[to][from],
+            &net.b1
+        ),
+        weight_table(
+            "Weights into the outputs",
+            &hidden,
+            &net.outputs,
+            |from, to| net.w2[to][from],
+            &net.b2
+        )
+    )
+}
+
+/// One layer's weights as a table: a row per unit it comes from, a column
+/// per unit it goes to, and a bias row when any bias is not 0.
+fn weight_table(
+    caption: &str,
+    from: &[String],
+    to: &[String],
+    weight: impl Fn(usize, usize) -> Decimal,
+    bias: &[Decimal],
+) -> String {
+    let mut s = format!(
+        "<table class=\"given-table\"><caption>{caption}</caption><thead><tr><th scope=\"col\">from</th>"
+    );
+    for name in to {
+        s.push_str(&format!("<th scope=\"col\">to {}</th>", escape_attr(name)));
+    }
+    s.push_str("</tr></thead><tbody>");
+    let row = |s: &mut String, label: &str, cells: Vec<Decimal>| {
+        s.push_str(&format!(
+            "<tr><th scope=\"row\">{}</th>",
+            escape_attr(label)
+        ));
+        for c in cells {
+            s.push_str(&format!("<td>{}</td>", n(&c)));
+        }
+        s.push_str("</tr>");
+    };
+    for (f, name) in from.iter().enumerate() {
+        row(&mut s, name, (0..to.len()).map(|t| weight(f, t)).collect());
+    }
+    if bias.iter().any(|b| !b.is_zero()) {
+        row(&mut s, "bias", bias.to_vec());
+    }
+    s.push_str("</tbody></table>");
+    s
+}
+
+/// The drawing of a net with its weights and inputs as tables.
+pub(super) fn net_given_html(given: &Given, number: usize) -> String {
+    let fig = crate::figures::networks::network(&format!("ex{number}-net"), &given.net, None, None);
+    format!(
+        "{}\n{}\n{}",
+        figure_html(&fig, ""),
+        weights_tables(&given.net),
+        inputs_table(given)
+    )
+}
