@@ -49,7 +49,7 @@ pub mod product;
 pub mod raster;
 pub mod serve;
 pub(crate) mod session;
-pub mod sheets;
+pub(crate) mod sheets;
 pub(crate) mod shortcode;
 pub mod shortcodes;
 pub(crate) mod templates;

@@ -9,7 +9,7 @@ use rust_decimal::Decimal;
 
 /// One line of arithmetic, with the result the key states.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Step {
+pub(crate) struct Step {
     /// What this line computes ("hidden 1: weighted sum").
     pub label: String,
     pub expr: Expr,
@@ -18,7 +18,7 @@ pub struct Step {
 
 /// The arithmetic of a step, on the numbers it shows.
 #[derive(Debug, Clone, PartialEq)]
-pub enum Expr {
+pub(crate) enum Expr {
     /// Σ aᵢ × bᵢ, plus an optional constant (a bias).
     Dot {
         terms: Vec<(Decimal, Decimal)>,
@@ -36,7 +36,7 @@ pub enum Expr {
 
 impl Expr {
     /// The exact value, or None when a decimal cannot hold it.
-    pub fn eval(&self) -> Option<Decimal> {
+    pub(crate) fn eval(&self) -> Option<Decimal> {
         match self {
             Expr::Dot { terms, plus } => {
                 let mut acc = plus.unwrap_or(Decimal::ZERO);
@@ -63,7 +63,7 @@ impl Expr {
     }
 
     /// The calculation as a learner writes it: `0.5 × 2 + (−0.1) × 1.5 + 1.3`.
-    pub fn text(&self) -> String {
+    pub(crate) fn text(&self) -> String {
         match self {
             Expr::Dot { terms, plus } => {
                 let mut parts: Vec<String> = terms
@@ -85,14 +85,14 @@ impl Expr {
 
 /// A final answer: what the TA table and the key's summary show.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Final {
+pub(crate) struct Final {
     pub label: String,
     pub value: String,
 }
 
 /// A usual wrong answer and what it reveals.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Slip {
+pub(crate) struct Slip {
     /// The wrong answer as a learner would write it.
     pub answer: String,
     /// The slip that produces it, and what it shows about the learner's model.
@@ -101,7 +101,7 @@ pub struct Slip {
 
 /// Everything the key of one exercise says.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct Key {
+pub(crate) struct Key {
     pub steps: Vec<Step>,
     pub finals: Vec<Final>,
     pub slips: Vec<Slip>,
@@ -112,7 +112,7 @@ pub struct Key {
 }
 
 impl Key {
-    pub fn step(&mut self, label: impl Into<String>, expr: Expr) -> Result<Decimal, String> {
+    pub(crate) fn step(&mut self, label: impl Into<String>, expr: Expr) -> Result<Decimal, String> {
         let label = label.into();
         let result = expr
             .eval()
@@ -125,7 +125,7 @@ impl Key {
         Ok(result)
     }
 
-    pub fn fin(&mut self, label: impl Into<String>, value: impl Into<String>) {
+    pub(crate) fn fin(&mut self, label: impl Into<String>, value: impl Into<String>) {
         self.finals.push(Final {
             label: label.into(),
             value: value.into(),
@@ -133,7 +133,7 @@ impl Key {
     }
 
     /// The short answer for the TA table: the finals, joined.
-    pub fn short(&self) -> String {
+    pub(crate) fn short(&self) -> String {
         self.finals
             .iter()
             .map(|f| {
@@ -150,7 +150,7 @@ impl Key {
 
 /// Redoes every step of `key` and compares its finals with `expected`
 /// (label, value) computed independently. Every disagreement is listed.
-pub fn verify(key: &Key, expected: &[(String, String)]) -> Result<(), Vec<String>> {
+pub(crate) fn verify(key: &Key, expected: &[(String, String)]) -> Result<(), Vec<String>> {
     let mut out = Vec::new();
     for s in &key.steps {
         match s.expr.eval() {
@@ -184,7 +184,7 @@ pub fn verify(key: &Key, expected: &[(String, String)]) -> Result<(), Vec<String
 }
 
 /// A decimal in prose: `−` for negatives.
-pub fn n(d: &Decimal) -> String {
+pub(crate) fn n(d: &Decimal) -> String {
     let s = exact(d);
     match s.strip_prefix('-') {
         Some(rest) => format!("\u{2212}{rest}"),
@@ -193,7 +193,7 @@ pub fn n(d: &Decimal) -> String {
 }
 
 /// A factor in a product: negatives in parentheses.
-pub fn factor(d: &Decimal) -> String {
+pub(crate) fn factor(d: &Decimal) -> String {
     if d.is_sign_negative() && !d.is_zero() {
         format!("({})", n(d))
     } else {
@@ -202,7 +202,7 @@ pub fn factor(d: &Decimal) -> String {
 }
 
 /// `(a, b, c)`, or the number alone for one element.
-pub fn vector(v: &[Decimal]) -> String {
+pub(crate) fn vector(v: &[Decimal]) -> String {
     if v.len() == 1 {
         n(&v[0])
     } else {

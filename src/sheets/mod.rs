@@ -16,12 +16,12 @@
 //! and [`key`]; here each is turned into HTML; [`pages`] and [`product`]
 //! make the pages.
 
-pub mod key;
-pub mod pages;
-pub mod product;
-pub mod real;
-pub mod spec;
-pub mod toy;
+pub(crate) mod key;
+pub(crate) mod pages;
+pub(crate) mod product;
+pub(crate) mod real;
+pub(crate) mod spec;
+pub(crate) mod toy;
 
 use crate::analysis::Analyses;
 use crate::markdown::escape_attr;
@@ -33,7 +33,7 @@ use spec::{ExSpec, ExType, Space};
 /// Which page an expansion makes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
 #[serde(rename_all = "lowercase")]
-pub enum Mode {
+pub(crate) enum Mode {
     /// The learner's sheet: questions and empty answer boxes.
     #[default]
     Sheet,
@@ -43,7 +43,7 @@ pub enum Mode {
 
 /// The variant and mode a sheet is expanded for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct SheetCtx {
+pub(crate) struct SheetCtx {
     /// 1-based.
     pub variant: u32,
     pub mode: Mode,
@@ -54,7 +54,7 @@ pub struct SheetCtx {
 impl SheetCtx {
     /// Variant 1 of the learner's sheet, as the site's first pass expands
     /// it (with the configured seed: real exercises draw even in variant 1).
-    pub fn first(an: Option<&Analyses>) -> SheetCtx {
+    pub(crate) fn first(an: Option<&Analyses>) -> SheetCtx {
         SheetCtx {
             variant: 1,
             mode: Mode::Sheet,
@@ -67,7 +67,7 @@ impl SheetCtx {
 
 /// How wide an answer box is drawn.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum BoxSize {
+pub(crate) enum BoxSize {
     #[default]
     Normal,
     /// A vector or a sentence.
@@ -78,27 +78,27 @@ pub enum BoxSize {
 
 /// One answer box: its label and (for the key) its answer.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct AnswerBox {
+pub(crate) struct AnswerBox {
     pub label: String,
     pub answer: String,
     pub size: BoxSize,
 }
 
 impl AnswerBox {
-    pub fn new(label: impl Into<String>, answer: impl Into<String>) -> AnswerBox {
+    pub(crate) fn new(label: impl Into<String>, answer: impl Into<String>) -> AnswerBox {
         AnswerBox {
             label: label.into(),
             answer: answer.into(),
             size: BoxSize::Normal,
         }
     }
-    pub fn wide(label: impl Into<String>, answer: impl Into<String>) -> AnswerBox {
+    pub(crate) fn wide(label: impl Into<String>, answer: impl Into<String>) -> AnswerBox {
         AnswerBox {
             size: BoxSize::Wide,
             ..AnswerBox::new(label, answer)
         }
     }
-    pub fn narrow(label: impl Into<String>, answer: impl Into<String>) -> AnswerBox {
+    pub(crate) fn narrow(label: impl Into<String>, answer: impl Into<String>) -> AnswerBox {
         AnswerBox {
             size: BoxSize::Narrow,
             ..AnswerBox::new(label, answer)
@@ -108,14 +108,14 @@ impl AnswerBox {
 
 /// One asked item: its text (HTML) and its boxes.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct Part {
+pub(crate) struct Part {
     pub text: String,
     pub boxes: Vec<AnswerBox>,
 }
 
 /// The cases a variant teaches.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub struct Teaches {
+pub(crate) struct Teaches {
     /// A pair that does not fire (ReLU gives 0).
     pub inactive: bool,
     pub active: bool,
@@ -129,7 +129,7 @@ pub struct Teaches {
 
 /// One exercise of one variant, computed.
 #[derive(Debug, Clone, Default)]
-pub struct Instance {
+pub(crate) struct Instance {
     /// The given numbers and drawings (HTML, no blank lines).
     pub given_html: String,
     pub parts: Vec<Part>,
@@ -147,7 +147,7 @@ pub struct Instance {
 
 /// What a sheet's expansion records about each exercise.
 #[derive(Debug, Clone, PartialEq)]
-pub struct ExerciseRecord {
+pub(crate) struct ExerciseRecord {
     pub number: usize,
     pub title: String,
     pub minutes: u32,
@@ -160,7 +160,7 @@ pub struct ExerciseRecord {
 
 /// A 32-byte seed from text (SHA-256), so every draw depends only on the
 /// sheet, the exercise's given numbers and `[sheets] seed`.
-pub fn seed_of(parts: &[&str]) -> [u8; 32] {
+pub(crate) fn seed_of(parts: &[&str]) -> [u8; 32] {
     use sha2::Digest;
     let mut h = sha2::Sha256::new();
     for p in parts {
@@ -172,7 +172,7 @@ pub fn seed_of(parts: &[&str]) -> [u8; 32] {
 
 /// The HTML around one exercise's markdown parts, in order: before the
 /// question, after it (given numbers, parts, space), and the closing.
-pub struct Rendered {
+pub(crate) struct Rendered {
     pub open: String,
     pub after_question: String,
     pub close: String,
@@ -180,7 +180,7 @@ pub struct Rendered {
 }
 
 /// Evaluates one `exercise` block for `ctx` (variant and mode).
-pub fn exercise(
+pub(crate) fn exercise(
     args: &Args,
     an: &Analyses,
     memo: &std::cell::RefCell<std::collections::BTreeMap<String, std::rc::Rc<Instance>>>,

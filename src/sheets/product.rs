@@ -18,13 +18,13 @@ use std::rc::Rc;
 
 /// The sheets product, with its memo of exercises by variant.
 #[derive(Default)]
-pub struct Sheets {
+pub(crate) struct Sheets {
     pub(crate) memo: RefCell<BTreeMap<String, Rc<Instance>>>,
 }
 
 /// What the `exercise` shortcode records while one sheet is expanded.
 #[derive(Debug)]
-pub struct SheetState {
+pub(crate) struct SheetState {
     /// The variant and mode expanded for.
     pub ctx: SheetCtx,
     /// The exercises so far, with their numbers.
@@ -34,7 +34,7 @@ pub struct SheetState {
 }
 
 impl SheetState {
-    pub fn new(ctx: SheetCtx) -> SheetState {
+    pub(crate) fn new(ctx: SheetCtx) -> SheetState {
         SheetState {
             ctx,
             specs: Vec::new(),
@@ -238,7 +238,7 @@ impl Sheets {
 }
 
 /// The sheets' shortcode.
-pub const SPECS: [Spec; 1] = [Spec {
+pub(crate) const SPECS: [Spec; 1] = [Spec {
     name: "exercise",
     block: true,
     alone: true,

@@ -8,7 +8,7 @@ use rust_decimal::Decimal;
 
 /// The kinds of exercise a sheet can hold.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ExType {
+pub(crate) enum ExType {
     Neuron,
     Layers,
     Pairs,
@@ -21,7 +21,7 @@ pub enum ExType {
 
 /// An exercise type: name, type, default title, default minutes, the
 /// arguments it takes beyond the common ones.
-pub type TypeRow = (
+pub(crate) type TypeRow = (
     &'static str,
     ExType,
     &'static str,
@@ -30,7 +30,7 @@ pub type TypeRow = (
 );
 
 /// Every exercise type, as [`TypeRow`]s.
-pub const TYPES: [TypeRow; 8] = [
+pub(crate) const TYPES: [TypeRow; 8] = [
     (
         "neuron",
         ExType::Neuron,
@@ -90,11 +90,11 @@ pub const TYPES: [TypeRow; 8] = [
 ];
 
 /// Arguments every exercise takes.
-pub const COMMON: [&str; 5] = ["type", "title", "minutes", "space", "expect"];
+pub(crate) const COMMON: [&str; 5] = ["type", "title", "minutes", "space", "expect"];
 
 /// The answer space below the questions (beyond the answer boxes).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Space {
+pub(crate) enum Space {
     /// Only the answer boxes.
     Boxes,
     /// N ruled lines for working.
@@ -105,7 +105,7 @@ pub enum Space {
 
 /// A closed range of decimals `lo..hi`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct DecRange {
+pub(crate) struct DecRange {
     pub lo: Decimal,
     pub hi: Decimal,
 }
@@ -118,7 +118,7 @@ impl std::fmt::Display for DecRange {
 
 /// One exercise block, read.
 #[derive(Debug, Clone, PartialEq)]
-pub struct ExSpec {
+pub(crate) struct ExSpec {
     pub ty: ExType,
     pub type_name: &'static str,
     pub title: String,
@@ -196,7 +196,7 @@ fn parse_space(s: &str, at: usize) -> Result<Space, Fail> {
 
 /// Reads an `exercise` call (already checked against the shortcode table:
 /// names and types of arguments). Every problem is returned.
-pub fn read(args: &Args) -> Result<ExSpec, Vec<Fail>> {
+pub(crate) fn read(args: &Args) -> Result<ExSpec, Vec<Fail>> {
     let mut fails = Vec::new();
     let &(name, ty, title, minutes, extra) = type_of(args)?;
     check_taken(args, name, extra, &mut fails);
@@ -472,7 +472,7 @@ fn check_pair_with_examples(args: &Args, fails: &mut Vec<Fail>) {
 /// A body split at its `Hint:`, `Stretch:` and `Discussion:` paragraphs
 /// (byte ranges of the document body; each label's own text excluded).
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct BodyParts {
+pub(crate) struct BodyParts {
     pub question: std::ops::Range<usize>,
     pub hint: Option<std::ops::Range<usize>>,
     pub stretch: Option<std::ops::Range<usize>>,
@@ -480,12 +480,12 @@ pub struct BodyParts {
 }
 
 /// The labels that start a part of an exercise's body.
-pub const LABELS: [&str; 3] = ["Hint:", "Stretch:", "Discussion:"];
+pub(crate) const LABELS: [&str; 3] = ["Hint:", "Stretch:", "Discussion:"];
 
 /// Splits the block body `range` of `body`: a paragraph that starts with
 /// one of [`LABELS`] (at the start of a line after a blank line, or first)
 /// runs to the next label. Each label may appear once.
-pub fn split_body(body: &str, range: std::ops::Range<usize>) -> Result<BodyParts, Fail> {
+pub(crate) fn split_body(body: &str, range: std::ops::Range<usize>) -> Result<BodyParts, Fail> {
     let mut starts: Vec<(usize, usize, &str)> = Vec::new(); // (line start, text start, label)
     let mut pos = range.start;
     let mut after_blank = true;

@@ -8,8 +8,8 @@
 mod page;
 mod ta;
 
-pub use page::{page_css, rebase_outside};
-pub use ta::{TaExercise, TaRow, TaSheet, ta_page};
+pub(crate) use page::{page_css, rebase_outside};
+pub(crate) use ta::{TaExercise, TaRow, TaSheet, ta_page};
 
 use super::{ExerciseRecord, Mode};
 use crate::analysis::Analyses;
@@ -23,12 +23,12 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
 /// Where keys and the TA table go, below the site root or beside it.
-pub const INSTRUCTOR_DIR: &str = "instructor";
+pub(crate) const INSTRUCTOR_DIR: &str = "instructor";
 /// The TA table's page.
-pub const TA_PAGE: &str = "instructor/ta-table.html";
+pub(crate) const TA_PAGE: &str = "instructor/ta-table.html";
 
 /// The output paths of a sheet's pages: (sheet, key) per variant.
-pub fn page_paths(doc: &Doc, variants: u32) -> Vec<(String, String)> {
+pub(crate) fn page_paths(doc: &Doc, variants: u32) -> Vec<(String, String)> {
     let out = doc.out_path();
     let stem = out.strip_suffix(".html").unwrap_or(&out).to_string();
     (1..=variants)
@@ -50,7 +50,7 @@ pub fn page_paths(doc: &Doc, variants: u32) -> Vec<(String, String)> {
 
 /// How many variants a sheet has: `--variants`, else its front matter,
 /// else `[sheets] variants`.
-pub fn variants_of(doc: &Doc, flag: Option<u32>, config: u32) -> Result<u32, Diagnostic> {
+pub(crate) fn variants_of(doc: &Doc, flag: Option<u32>, config: u32) -> Result<u32, Diagnostic> {
     let n = flag.or(doc.front.variants).unwrap_or(config);
     if !(1..=crate::config::MAX_VARIANTS).contains(&n) {
         let at = doc.text.find("variants").unwrap_or(0);
@@ -68,7 +68,7 @@ pub fn variants_of(doc: &Doc, flag: Option<u32>, config: u32) -> Result<u32, Dia
 
 /// A sheet in the build report.
 #[derive(Debug, Clone, Serialize)]
-pub struct SheetReport {
+pub(crate) struct SheetReport {
     /// The learner's sheet (variant 1).
     pub page: String,
     pub title: String,
@@ -86,7 +86,7 @@ pub struct SheetReport {
 
 /// An exercise in the build report.
 #[derive(Debug, Clone, Serialize)]
-pub struct ExerciseReport {
+pub(crate) struct ExerciseReport {
     pub number: usize,
     pub title: String,
     pub minutes: u32,
@@ -95,7 +95,7 @@ pub struct ExerciseReport {
 }
 
 /// What one sheet document made.
-pub struct SheetPages {
+pub(crate) struct SheetPages {
     pub public: Vec<OutputFile>,
     pub instructor: Vec<OutputFile>,
     pub ta: TaSheet,
@@ -103,7 +103,7 @@ pub struct SheetPages {
 }
 
 /// Everything a sheet's pages need from the site.
-pub struct SheetInput<'a, 'b> {
+pub(crate) struct SheetInput<'a, 'b> {
     pub root: &'a Path,
     pub an: &'a Analyses<'b>,
     pub tera: &'a tera::Tera,
@@ -136,7 +136,7 @@ impl Made {
 
 /// Renders a sheet's pages. `first` is the site's own expansion (variant 1
 /// of the learner's sheet, already checked).
-pub fn render(
+pub(crate) fn render(
     input: &SheetInput,
     doc: &Doc,
     first: &Expanded,

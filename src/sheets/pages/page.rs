@@ -223,7 +223,12 @@ fn sheet_context<'a>(
 }
 
 /// The CSS of the printed page: paper, margins, running header and footer.
-pub fn page_css(paper: crate::config::Paper, left: &str, right: &str, footer: &str) -> String {
+pub(crate) fn page_css(
+    paper: crate::config::Paper,
+    left: &str,
+    right: &str,
+    footer: &str,
+) -> String {
     let size = match paper {
         crate::config::Paper::A4 => "A4",
         crate::config::Paper::Letter => "letter",
@@ -263,7 +268,7 @@ fn css_string(s: &str) -> String {
 /// Rewrites the relative URLs of a page at `page` (an `instructor/…` path)
 /// that leave `instructor/`, for keys written beside `public/`: they point
 /// into `public/` instead.
-pub fn rebase_outside(html: &str, page: &str) -> String {
+pub(crate) fn rebase_outside(html: &str, page: &str) -> String {
     let depth = page.matches('/').count();
     let dir: Vec<&str> = page.split('/').take(depth).collect();
     let mut out = String::with_capacity(html.len());

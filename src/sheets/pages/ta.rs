@@ -10,7 +10,7 @@ use std::path::Path;
 
 /// One row of the TA table.
 #[derive(Debug, Clone, Serialize)]
-pub struct TaRow {
+pub(crate) struct TaRow {
     pub variant: u32,
     pub sheet_href: String,
     pub key_href: String,
@@ -19,7 +19,7 @@ pub struct TaRow {
 
 /// One sheet in the TA table.
 #[derive(Debug, Clone, Serialize)]
-pub struct TaSheet {
+pub(crate) struct TaSheet {
     pub title: String,
     pub source: String,
     pub variants_count: u32,
@@ -29,7 +29,7 @@ pub struct TaSheet {
 
 /// An exercise's column in the TA table.
 #[derive(Debug, Clone, Serialize)]
-pub struct TaExercise {
+pub(crate) struct TaExercise {
     pub number: usize,
     pub title: String,
 }
@@ -46,7 +46,7 @@ struct TaContext<'a> {
 }
 
 /// The TA table: every variant's final answers of every sheet.
-pub fn ta_page(
+pub(crate) fn ta_page(
     root: &Path,
     an: &Analyses,
     tera: &tera::Tera,

@@ -57,7 +57,7 @@ fn inline(fig: &crate::figures::Figure, caption: &str) -> String {
 
 /// Builds a real-network exercise of one variant; its draws come from a
 /// generator seeded by `seed` and the variant.
-pub fn instance(
+pub(crate) fn instance(
     spec: &ExSpec,
     args: &Args,
     an: &Analyses,

@@ -12,7 +12,12 @@ use crate::sheets::{AnswerBox, Instance, Part, Teaches};
 use rust_decimal::Decimal;
 
 /// Which inputs the drawn variant's design task names.
-pub fn design_pixels(spec: &ExSpec, net: &ToyNet, variant: u32, seed: [u8; 32]) -> Vec<String> {
+pub(crate) fn design_pixels(
+    spec: &ExSpec,
+    net: &ToyNet,
+    variant: u32,
+    seed: [u8; 32],
+) -> Vec<String> {
     if variant <= 1 {
         return spec.pixels.clone();
     }

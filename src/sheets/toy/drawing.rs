@@ -20,7 +20,7 @@ pub(super) fn figure_html(fig: &crate::figures::Figure, caption: &str) -> String
 }
 
 /// A small black-and-white image as a table of lettered cells.
-pub fn pixels_table(net: &ToyNet, x: &[Decimal], label: &str) -> String {
+pub(crate) fn pixels_table(net: &ToyNet, x: &[Decimal], label: &str) -> String {
     let (rows, cols) = net.layout.unwrap_or((1, net.inputs.len()));
     let inked: Vec<&str> = net
         .inputs

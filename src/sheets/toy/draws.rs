@@ -109,7 +109,7 @@ pub(super) fn all_images(k: usize) -> Vec<Vec<Decimal>> {
 /// The givens of variants 1..=upto: the written one, then draws from the
 /// seeded generator that teach what the exercise is for and differ from
 /// every earlier variant. Without a `range` every variant is the written one.
-pub fn givens(
+pub(crate) fn givens(
     spec: &ExSpec,
     args: &Args,
     base: &Given,

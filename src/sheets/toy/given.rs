@@ -12,14 +12,14 @@ use std::collections::BTreeMap;
 
 /// The numbers an exercise gives: a net and its named inputs.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Given {
+pub(crate) struct Given {
     pub net: ToyNet,
     pub inputs: Vec<(String, Vec<Decimal>)>,
 }
 
 impl Given {
     /// Every number, in order: two givens are the same exercise when equal.
-    pub fn fingerprint(&self) -> String {
+    pub(crate) fn fingerprint(&self) -> String {
         let nums = |m: &[Vec<Decimal>]| m.iter().map(|r| vector(r)).collect::<Vec<_>>().join(" ");
         format!(
             "{}|{}|{}|{}|{}|{}",
@@ -38,7 +38,7 @@ impl Given {
 }
 
 /// The net an exercise names, checked against what its type needs.
-pub fn resolve_net<'n>(
+pub(crate) fn resolve_net<'n>(
     spec: &ExSpec,
     args: &Args,
     nets: &'n BTreeMap<String, ToyNet>,
@@ -85,7 +85,7 @@ pub fn resolve_net<'n>(
 }
 
 /// The given numbers as the content writes them (variant 1).
-pub fn written(spec: &ExSpec, args: &Args, net: &ToyNet) -> Result<Given, Fail> {
+pub(crate) fn written(spec: &ExSpec, args: &Args, net: &ToyNet) -> Result<Given, Fail> {
     let names: Vec<String> = if spec.inputs.is_empty() {
         net.examples.keys().cloned().collect()
     } else {
@@ -124,7 +124,7 @@ pub fn written(spec: &ExSpec, args: &Args, net: &ToyNet) -> Result<Given, Fail> 
 
 /// Checks that a design task's `pixels` name inputs of the net and its
 /// `output` one of the net's outputs.
-pub fn check_pixels(spec: &ExSpec, args: &Args, net: &ToyNet) -> Result<(), Fail> {
+pub(crate) fn check_pixels(spec: &ExSpec, args: &Args, net: &ToyNet) -> Result<(), Fail> {
     for p in &spec.pixels {
         if !net.inputs.contains(p) {
             return Err(Fail::new(

@@ -23,16 +23,15 @@ mod teaches;
 mod toy_image;
 mod words;
 
-pub use design_key::design_pixels;
-pub use drawing::pixels_table;
-pub use draws::givens;
-pub use given::{Given, check_pixels, resolve_net, written};
+pub(crate) use design_key::design_pixels;
+pub(crate) use draws::givens;
+pub(crate) use given::{Given, check_pixels, resolve_net, written};
 
 use super::spec::{ExSpec, ExType};
 use super::{Instance, Teaches};
 
 /// Builds the exercise of a toy type on one given.
-pub fn instance(
+pub(crate) fn instance(
     spec: &ExSpec,
     given: &Given,
     number: usize,
