@@ -55,8 +55,6 @@ pub mod shortcodes;
 pub(crate) mod templates;
 pub mod ui;
 
-pub use build::{
-    BuildOptions, Built, CheckReport, build, check, load_sources, render, write_outputs,
-};
+pub use build::{BuildOptions, build, check};
 pub use commands::{explain, export, figures::figures, knockout, train};
 pub use session::{Session, default_cache_dir, load_config, load_data};

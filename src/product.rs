@@ -114,13 +114,24 @@ pub struct Links {
 impl Links {
     /// The link context of document `e` published as `page`.
     pub fn context<'l>(&'l self, e: &'l Expansion, page: &'l str) -> LinkContext<'l> {
+        self.context_for(page, e.doc.front.draft, &e.ids)
+    }
+
+    /// The link context of a page of a draft or not, with its own heading
+    /// ids (a sheet's variants have their own).
+    pub fn context_for<'l>(
+        &'l self,
+        page: &'l str,
+        draft: bool,
+        own_ids: &'l BTreeSet<String>,
+    ) -> LinkContext<'l> {
         LinkContext {
             page,
             docs: &self.docs,
             files: &self.files,
             drafts: &self.drafts,
-            page_is_draft: e.doc.front.draft,
-            own_ids: &e.ids,
+            page_is_draft: draft,
+            own_ids,
         }
     }
 }
@@ -187,29 +198,22 @@ pub struct Output {
 impl Output {
     /// Renders `e`'s markdown as `page` (cut into slides with `slides`),
     /// reporting its problems at the author's lines and keeping its links
-    /// to the web.
+    /// to the web (the result's `problems` and `external` are moved here).
     pub fn markdown(&mut self, e: &Expansion, links: &Links, page: &str, slides: bool) -> Markdown {
         let cx = links.context(e, page);
-        let r = if slides {
+        let mut r = if slides {
             crate::markdown::render_slides(&e.expanded.text, &cx)
         } else {
             crate::markdown::render(&e.expanded.text, &cx)
         };
-        for problem in &r.problems {
-            let mut d = e.doc.diag_at(
-                e.expanded.source_offset(problem.at),
-                problem.message.clone(),
-            );
-            d.hint = problem.hint.clone();
-            self.problems.push(d);
+        for problem in std::mem::take(&mut r.problems) {
+            self.problems.push(e.expanded.diagnostic(e.doc, problem));
         }
-        for (url, at) in &r.external {
-            let (line, col) = crate::diag::line_col(
-                &e.doc.text,
-                e.doc.body_start + e.expanded.source_offset(*at),
-            );
+        for (url, at) in std::mem::take(&mut r.external) {
+            let (line, col) =
+                crate::diag::line_col(&e.doc.text, e.doc.body_start + e.expanded.source_offset(at));
             self.external.push(ExternalLink {
-                url: url.clone(),
+                url,
                 at: format!("{}/{}:{line}:{col}", crate::content::DIR, e.doc.rel),
             });
         }

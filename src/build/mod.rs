@@ -29,7 +29,7 @@ pub const INSTRUCTOR_DIR: &str = crate::sheets::pages::INSTRUCTOR_DIR;
 /// one more line here.
 pub fn products() -> Vec<Box<dyn Product>> {
     vec![
-        Box::new(crate::course::Course::default()),
+        Box::new(crate::course::Course),
         Box::new(crate::deck::Decks),
         Box::new(crate::sheets::product::Sheets::default()),
         Box::new(crate::handson::product::HandsOn::default()),

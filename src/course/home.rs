@@ -12,8 +12,6 @@ pub(super) struct IndexContext {
     /// Relative path from the page to the site root ("." here).
     root: String,
     site_title: String,
-    /// The home document's body (content/_index.md), rendered.
-    intro: Option<String>,
     outline: Vec<NavLink>,
     total_minutes: u32,
     model: ModelView,
@@ -23,8 +21,9 @@ pub(super) struct IndexContext {
     training_curve_svg: String,
     training_curve_alt: String,
     figure_count: usize,
-    /// What the other products put on the home page (decks, sheets, the
-    /// TA table when keys are published), by name.
+    /// What the products put on the home page, by name: the course's
+    /// `intro` (content/_index.md, rendered), the decks, the sheets, the TA
+    /// table when keys are published.
     #[serde(flatten)]
     products: Sections,
 }
@@ -63,19 +62,13 @@ struct DecompositionView {
     passed: bool,
 }
 
-pub(super) fn home_context(
-    site: &Site,
-    intro: Option<String>,
-    outline: Vec<NavLink>,
-    products: Sections,
-) -> IndexContext {
+pub(super) fn home_context(site: &Site, outline: Vec<NavLink>, products: Sections) -> IndexContext {
     let p = site.an.p;
     let m = &p.config.model;
     let curve = training_curve(&p.run.trained.history);
     IndexContext {
         root: ".".to_string(),
         site_title: p.config.site.title.clone(),
-        intro,
         total_minutes: outline.iter().filter_map(|n| n.minutes).sum(),
         outline,
         model: ModelView {

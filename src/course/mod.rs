@@ -12,15 +12,10 @@ use crate::markdown::{Heading, relative, root_of};
 use crate::output::OutputFile;
 use crate::product::{Expansion, Links, Output, Plan, Product, Site, Template};
 use serde::Serialize;
-use std::cell::RefCell;
 use std::collections::BTreeSet;
 
-/// The course product. Between its render and its finish it keeps the home
-/// document's body (content/_index.md), rendered.
-#[derive(Default)]
-pub(crate) struct Course {
-    intro: RefCell<Option<String>>,
-}
+/// The course product.
+pub(crate) struct Course;
 
 /// A link in navigation.
 #[derive(Debug, Clone, Serialize)]
@@ -116,6 +111,7 @@ impl Product for Course {
 
     fn render(&self, site: &Site, links: &Links, out: &mut Output) -> anyhow::Result<()> {
         let outline = outline(site);
+        let mut intro = None;
         for e in site.docs_of(Kind::Page) {
             let page = e.doc.out_path();
             let r = out.markdown(e, links, &page, false);
@@ -123,7 +119,7 @@ impl Product for Course {
                 continue;
             }
             if e.doc.is_home() {
-                *self.intro.borrow_mut() = Some(r.html);
+                intro = Some(r.html);
                 continue;
             }
             let position = outline.iter().position(|o| o.doc.rel == e.doc.rel);
@@ -159,6 +155,8 @@ impl Product for Course {
         }
         let pages: Vec<String> = outline.iter().map(|p| p.doc.out_path()).collect();
         out.report.push("pages", pages);
+        // The home document's body (content/_index.md), for `finish`.
+        out.home.push("intro", intro);
         Ok(())
     }
 
@@ -167,7 +165,6 @@ impl Product for Course {
         let outline = outline(site);
         let home = home::home_context(
             site,
-            self.intro.borrow_mut().take(),
             outline_links(&outline, "index.html", None),
             std::mem::take(&mut out.home),
         );

@@ -7,6 +7,7 @@
 use super::pages::{self, SheetInput};
 use super::spec::{BodyParts, ExSpec};
 use super::{ExerciseRecord, Instance, Mode, SheetCtx};
+use crate::analysis::Analyses;
 use crate::content::Kind;
 use crate::print::PrintJob;
 use crate::product::{Links, Output, Plan, Product, Site, Template};
@@ -85,9 +86,7 @@ impl Product for Sheets {
             an: site.an,
             tera: site.tera,
             codes: site.codes,
-            docs: &links.docs,
-            files: &links.files,
-            drafts: &links.drafts,
+            links,
             variants_flag: site.variants,
         };
         let mut reports = Vec::new();
@@ -118,6 +117,8 @@ impl Product for Sheets {
                 Err(ds) => out.problems.0.extend(ds),
             }
         }
+        // A build with problems (this product's or an earlier one's) stops
+        // after rendering: the TA table is made only for one that will land.
         let ta_table = if ta.is_empty() || !out.problems.is_empty() {
             None
         } else {
@@ -166,7 +167,7 @@ impl Shortcodes for Sheets {
             None => return Ok(()),
         };
         match cx.an() {
-            Some(_) => self.exercise(call, cx, &parts),
+            Some(an) => self.exercise(call, an, cx, &parts),
             None => {
                 for r in [
                     Some(parts.question),
@@ -188,10 +189,13 @@ impl Shortcodes for Sheets {
 impl Sheets {
     /// An exercise of a sheet: the question, the given numbers and answer
     /// boxes (or, in the key, the answer), hint, stretch and discussion.
-    fn exercise(&self, call: &Call, cx: &mut Cx, parts: &BodyParts) -> Result<(), Fail> {
-        let Some(an) = cx.an() else {
-            return Ok(());
-        };
+    fn exercise(
+        &self,
+        call: &Call,
+        an: &Analyses,
+        cx: &mut Cx,
+        parts: &BodyParts,
+    ) -> Result<(), Fail> {
         let doc = cx.doc();
         let first = || SheetState::new(SheetCtx::first(Some(an)));
         let state = cx.state(first);

@@ -79,6 +79,14 @@ impl Expanded {
         }
     }
 
+    /// A problem markdown found in the expanded text, at the author's
+    /// `file:line:col` in `doc`.
+    pub fn diagnostic(&self, doc: &Doc, p: crate::markdown::Problem) -> Diagnostic {
+        let mut d = doc.diag_at(self.source_offset(p.at), p.message);
+        d.hint = p.hint;
+        d
+    }
+
     fn verbatim(&mut self, body: &str, range: Range<usize>) {
         if range.is_empty() {
             return;

@@ -19,7 +19,7 @@ use crate::output::OutputFile;
 use crate::shortcodes::{Expanded, Registry};
 use page::{PageOf, render_page};
 use serde::Serialize;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 use std::path::Path;
 
 /// Where keys and the TA table go, below the site root or beside it.
@@ -109,9 +109,8 @@ pub(crate) struct SheetInput<'a, 'b> {
     pub tera: &'a tera::Tera,
     /// The shortcode sets a sheet is expanded with.
     pub codes: Registry<'a>,
-    pub docs: &'a BTreeMap<String, (String, BTreeSet<String>)>,
-    pub files: &'a BTreeSet<String>,
-    pub drafts: &'a BTreeSet<String>,
+    /// Every link target of the site.
+    pub links: &'a crate::product::Links,
     pub variants_flag: Option<u32>,
 }
 

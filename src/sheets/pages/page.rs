@@ -5,7 +5,7 @@
 use super::{INSTRUCTOR_DIR, Made, SheetInput};
 use crate::content::Doc;
 use crate::diag::Diagnostic;
-use crate::markdown::{LinkContext, root_of};
+use crate::markdown::root_of;
 use crate::output::OutputFile;
 use crate::sheets::product::SheetState;
 use crate::sheets::{ExerciseRecord, Mode, SheetCtx};
@@ -121,19 +121,10 @@ pub(super) fn render_page(
         .into_iter()
         .map(|h| h.id)
         .collect();
-    let links = LinkContext {
-        page: path,
-        docs: input.docs,
-        files: input.files,
-        drafts: input.drafts,
-        page_is_draft: doc.front.draft,
-        own_ids: &ids,
-    };
+    let links = input.links.context_for(path, doc.front.draft, &ids);
     let r = crate::markdown::render(&expanded.text, &links);
     for p in r.problems {
-        let mut d = doc.diag_at(expanded.source_offset(p.at), p.message);
-        d.hint = p.hint;
-        made.problem(d);
+        made.problem(expanded.diagnostic(doc, p));
     }
     let exercises: &[ExerciseRecord] = expanded
         .state
