@@ -6,6 +6,7 @@
 //! into slides.
 
 pub(crate) mod slides;
+mod timing;
 
 use crate::content::Kind;
 use crate::output::OutputFile;
@@ -14,7 +15,7 @@ use crate::product::{Links, Output, Product, Site, Template};
 use crate::shortcode::{Call, Value};
 use crate::shortcodes::{Args, Cx, Fail, Shortcodes, Spec, Ty, a};
 use serde::Serialize;
-pub(crate) use slides::{Deck, DeckMark, MarkKind, Marks, Section, qr_html};
+pub(crate) use slides::{Deck, DeckMark, MarkKind, Marks, Section, SheetPlan, qr_html};
 
 /// The deck product.
 pub(crate) struct Decks;
@@ -94,6 +95,7 @@ impl Product for Decks {
             if e.doc.front.draft {
                 continue;
             }
+            out.problems.0.extend(timing::check(site, e));
             match slides::build(e.doc, &e.expanded, &r.html, &r.breaks, site.track) {
                 Ok((deck, w)) => {
                     out.warnings.extend(w);
@@ -182,6 +184,23 @@ impl Shortcodes for Directives {
                     .hint("track is \"long\" (full deck only) or \"short\" (short track only)"),
             );
         }
+        for name in ["exercises", "homework"] {
+            if let Some(arg) = call.arg(name) {
+                if call.arg("sheet").is_none() {
+                    out.push(
+                        Fail::new(arg.name_at, format!("`{name}` needs `sheet`"))
+                            .hint("name the sheet, e.g. sheet=\"sheets/conceptual.md\""),
+                    );
+                }
+                if let Value::Str(v) = &arg.value
+                    && let Err(e) = numbers(v)
+                {
+                    out.push(Fail::new(arg.value_at, e).hint(
+                        "exercise numbers as printed on the sheet, separated by spaces, e.g. \"2 3\"",
+                    ));
+                }
+            }
+        }
         if let Some(arg) = call.arg("minutes")
             && let Value::Int(m) = arg.value
             && !(0..=1000).contains(&m)
@@ -231,6 +250,13 @@ impl Shortcodes for Directives {
                     minutes: args.int("minutes").unwrap_or(0).clamp(0, 1000) as u32,
                     title: args.str("title").map(str::to_string),
                     track: args.str("track").map(str::to_string),
+                    sheet: args.str("sheet").map(|sheet| SheetPlan {
+                        sheet: sheet.trim_start_matches("@/").to_string(),
+                        exercises: numbers(args.str("exercises").unwrap_or_default())
+                            .unwrap_or_default(),
+                        homework: numbers(args.str("homework").unwrap_or_default())
+                            .unwrap_or_default(),
+                    }),
                 },
             ),
             "slide" => mark(
@@ -255,7 +281,10 @@ impl Shortcodes for Directives {
                         let html = qr_html(url).map_err(|e| Fail::new(call.name_at, e))?;
                         cx.generated(at, &format!("\n{html}\n\n"));
                     }
-                    None => mark(cx, MarkKind::Qr { drawn: false }),
+                    None => {
+                        mark(cx, MarkKind::Qr { drawn: false });
+                        cx.generated(at, &format!("\n{}\n\n", slides::qr_placeholder_html()));
+                    }
                 }
             }
             _ => {}
@@ -283,6 +312,21 @@ pub(crate) const SPECS: [Spec; 5] = [
                 "track",
                 Ty::Str,
                 "\"long\": only in the full deck; \"short\": only when `--track` has to leave out the long parts",
+            ),
+            a(
+                "sheet",
+                Ty::Str,
+                "a sheet whose exercises the section schedules (path below content/, e.g. \"sheets/conceptual.md\")",
+            ),
+            a(
+                "exercises",
+                Ty::Str,
+                "the sheet's exercises done in this section, e.g. \"2 3\": their minutes must fit in the section's",
+            ),
+            a(
+                "homework",
+                Ty::Str,
+                "the sheet's exercises left for after the workshop, e.g. \"4 5 6\"",
             ),
         ]],
     },
@@ -329,11 +373,24 @@ pub(crate) const SPECS: [Spec; 5] = [
         name: "qr",
         block: false,
         alone: true,
-        summary: "decks: a QR code of `[site] base_url` with the address under it (without base_url its slide is left out, with a warning)",
+        summary: "decks: a QR code of `[site] base_url` with the address under it (without base_url: where the served or handed-out site is found)",
         required: &[],
         groups: &[],
     },
 ];
+
+/// Exercise numbers written `"2 3"` (or `"2, 3"`).
+fn numbers(s: &str) -> Result<Vec<u32>, String> {
+    s.split([' ', ','])
+        .filter(|w| !w.is_empty())
+        .map(|w| {
+            w.parse::<u32>()
+                .ok()
+                .filter(|n| *n >= 1)
+                .ok_or_else(|| format!("`{w}` is not an exercise number"))
+        })
+        .collect()
+}
 
 /// The values of `track`.
 pub(crate) const TRACKS: [&str; 2] = ["long", "short"];

@@ -35,13 +35,27 @@ pub(crate) enum MarkKind {
         minutes: u32,
         title: Option<String>,
         track: Option<String>,
+        /// The sheet exercises the section schedules, if it names a sheet.
+        sheet: Option<SheetPlan>,
     },
     Slide {
         classes: Vec<String>,
         track: Option<String>,
     },
-    /// A QR code; `drawn` is false when `[site] base_url` is not set.
+    /// A QR code; `drawn` is false when `[site] base_url` is not set (the
+    /// slide then shows where to find the site instead).
     Qr { drawn: bool },
+}
+
+/// `section(sheet=…, exercises=…, homework=…)`: the exercises of one sheet
+/// a section schedules, and those it leaves for after the workshop (numbers
+/// as printed on the sheet).
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct SheetPlan {
+    /// The sheet's path below `content/` (`sheets/conceptual.md`).
+    pub sheet: String,
+    pub exercises: Vec<u32>,
+    pub homework: Vec<u32>,
 }
 
 /// The deck directives of one document, in order.
@@ -96,8 +110,6 @@ struct Raw {
     track: Option<String>,
     section: Option<usize>,
     html: String,
-    /// A QR slide whose code could not be drawn (no base_url).
-    qr_missing: bool,
 }
 
 struct RawSection {
@@ -123,7 +135,7 @@ pub(crate) fn build(
             r.section.and_then(|s| sections[s].track.as_deref()),
         ];
         let excluded = if short { "long" } else { "short" };
-        !r.qr_missing && !tags.contains(&Some(excluded))
+        !tags.contains(&Some(excluded))
     };
     let planned = |short: bool| -> (u32, Vec<(String, u32)>) {
         let mut used: Vec<usize> = raws
@@ -187,7 +199,7 @@ fn cut(
     breaks: &[SlideBreak],
 ) -> Result<Cut, Vec<Diagnostic>> {
     let mut problems = Vec::new();
-    let mut warnings = Vec::new();
+    let warnings = Vec::new();
     let chunks: Vec<&str> = html.split('\0').collect();
     let starts: Vec<usize> = std::iter::once(0)
         .chain(breaks.iter().map(|b| b.at))
@@ -218,19 +230,10 @@ fn cut(
             track: None,
             section: raws.last().and_then(|r| r.section),
             html: chunk.trim().to_string(),
-            qr_missing: false,
         };
         let mut seen = Seen::default();
         for m in marks {
-            apply_mark(
-                doc,
-                m,
-                &mut raw,
-                &mut sections,
-                &mut seen,
-                &mut problems,
-                &mut warnings,
-            );
+            apply_mark(doc, m, &mut raw, &mut sections, &mut seen, &mut problems);
         }
         raws.push(raw);
     }
@@ -258,13 +261,13 @@ fn apply_mark(
     sections: &mut Vec<RawSection>,
     seen: &mut Seen,
     problems: &mut Vec<Diagnostic>,
-    warnings: &mut Vec<String>,
 ) {
     match &m.kind {
         MarkKind::Section {
             minutes,
             title,
             track,
+            ..
         } => {
             if seen.section {
                 problems.push(doc.diag_at(m.src, "a second `section` in one slide").with_hint(
@@ -294,15 +297,7 @@ fn apply_mark(
             }
             raw.track = track.clone();
         }
-        MarkKind::Qr { drawn: false } => {
-            raw.qr_missing = true;
-            let (line, _) = crate::diag::line_col(&doc.text, doc.body_start + m.src);
-            warnings.push(format!(
-                "{}:{line}: the QR slide is left out: set base_url in [site] of workshop.toml (e.g. base_url = \"https://example.org/workshop/\")",
-                doc.source.display()
-            ));
-        }
-        MarkKind::Qr { drawn: true } => {}
+        MarkKind::Qr { .. } => {}
     }
 }
 
@@ -351,6 +346,13 @@ fn section_title(s: &RawSection, raws: &[Raw], index: usize) -> String {
             .filter(|t| !t.is_empty())
             .unwrap_or_else(|| format!("Part {}", index + 1))
     })
+}
+
+/// What the QR slide shows when `[site] base_url` is not set: where the
+/// site is when the presenter serves it (`kvlens serve` prints the address)
+/// or hands out the folder, in words the room can act on.
+pub(crate) fn qr_placeholder_html() -> String {
+    "<figure class=\"qr qr-placeholder\">\n<p class=\"qr-address\">The address on the board</p>\n<figcaption>This workshop has no fixed web address: the presenter serves it from a laptop (<code>kvlens serve</code> prints the address) or hands out the folder. Open <code>index.html</code> there; these slides are <code>deck.html</code> beside it.</figcaption>\n</figure>".to_string()
 }
 
 /// The QR code of `url` as inline SVG in a figure, with the address

@@ -78,10 +78,12 @@ impl Shortcodes for Embeds {
         };
         match call.name.as_str() {
             "figure" | "net" => {
+                // In a deck, families with a slide variant draw that one.
+                let slide = cx.doc().front.kind == crate::content::Kind::Deck;
                 let fig = if call.name == "net" {
-                    figure::net_figure(call, an)?
+                    figure::net_figure(call, an, slide)?
                 } else {
-                    figure::resolve(call, an)?
+                    figure::resolve(call, an, slide)?
                 };
                 let inline = args.bool("inline") == Some(true);
                 let shown = cx.state(Shown::default);

@@ -175,12 +175,12 @@ struct Layout {
 impl Layout {
     fn new(variant: Variant, n: usize) -> Layout {
         let cell = match variant {
-            Variant::Screen => 3.0,
+            Variant::Screen | Variant::Slide => 3.0,
             Variant::Print => 2.5,
         };
         let mini_cw = 20.0;
         let maps_w = match variant {
-            Variant::Screen => 2.0 * SIDE as f64 * cell + 12.0,
+            Variant::Screen | Variant::Slide => 2.0 * SIDE as f64 * cell + 12.0,
             Variant::Print => 4.0 * SIDE as f64 * cell + 2.0 * (cell * 2.0).max(8.0) + 12.0,
         };
         let maps_h = 14.0
@@ -256,7 +256,7 @@ pub(crate) fn top_pairs(
         format!(
             "maps: {}; outlined cell: the predicted digit {}",
             match variant {
-                Variant::Screen => "red = positive, blue = negative",
+                Variant::Screen | Variant::Slide => "red = positive, blue = negative",
                 Variant::Print => "+ and − in separate panels, darker = larger",
             },
             analysis.top

@@ -87,7 +87,7 @@ pub(crate) fn slug(s: &str) -> String {
 
 fn suffix(variant: Variant) -> &'static str {
     match variant {
-        Variant::Screen => "",
+        Variant::Screen | Variant::Slide => "",
         Variant::Print => "-print",
     }
 }

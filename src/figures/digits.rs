@@ -95,10 +95,27 @@ pub(crate) fn digit(id: &str, pixels: &[u8], label: Option<u8>, show_values: boo
     style::figure(id, &title, description, doc)
 }
 
+/// The slide variant of [`digit`]: the ink alone, larger, with no small
+/// caption inside the picture (the slide's own caption says what it shows).
+pub(crate) fn digit_slide(id: &str, pixels: &[u8], label: Option<u8>) -> Figure {
+    let cell = 10.0;
+    let side = SIDE as f64 * cell;
+    let n = inked(pixels);
+    let title = label.map_or("The image".to_string(), |l| format!("An MNIST {l}"));
+    let description = format!(
+        "A 28×28 MNIST image of {}: {n} of 784 pixels carry ink.",
+        label.map_or("unknown digit".to_string(), a_digit),
+    );
+    let w = side + 2.0 * MARGIN;
+    let doc =
+        style::frame(w, w, &title, &description).add(at(ink_block(pixels, cell).g, MARGIN, MARGIN));
+    style::figure(id, &title, description, doc)
+}
+
 /// 6b. A key as a 28×28 heatmap centred on zero, with its bias and a legend.
 pub(crate) fn key_heatmap(id: &str, view: &PairView, variant: Variant) -> Figure {
     let cell = match variant {
-        Variant::Screen => 10.0,
+        Variant::Screen | Variant::Slide => 10.0,
         Variant::Print => 8.0,
     };
     let abs_max = f64::from(view.key_abs_max);
@@ -108,7 +125,7 @@ pub(crate) fn key_heatmap(id: &str, view: &PairView, variant: Variant) -> Figure
     let kmax = f64::from(view.key_max);
     let bias = f64::from(view.bias);
     let colours = match variant {
-        Variant::Screen => ("red", "blue"),
+        Variant::Screen | Variant::Slide => ("red", "blue"),
         Variant::Print => ("dark in the + panel", "dark in the − panel"),
     };
     let description = format!(

@@ -18,7 +18,7 @@ pub(crate) use templates::templates;
 /// (ink that counts for), mid gray = 0, white = most negative.
 pub(crate) fn weight_colour(v: f64, abs_max: f64, variant: Variant) -> String {
     match variant {
-        Variant::Screen => style::diverging(v, abs_max),
+        Variant::Screen | Variant::Slide => style::diverging(v, abs_max),
         Variant::Print => {
             let t = if abs_max > 0.0 && v.is_finite() {
                 (v / abs_max).clamp(-1.0, 1.0)
@@ -43,7 +43,9 @@ pub(crate) fn weight_legend(
     variant: Variant,
 ) -> Group {
     match variant {
-        Variant::Screen => style::diverging_legend(id, x, y, width, abs_max, label),
+        Variant::Screen | Variant::Slide => {
+            style::diverging_legend(id, x, y, width, abs_max, label)
+        }
         Variant::Print => style::colour_bar(
             id,
             (x, y, width),
@@ -88,7 +90,7 @@ fn robust_scale<'a>(values: impl IntoIterator<Item = &'a f64>) -> f64 {
 /// Legend wording of the colours, for the notes under a heatmap.
 fn colour_words(variant: Variant) -> &'static str {
     match variant {
-        Variant::Screen => "red = positive, blue = negative, white = 0",
+        Variant::Screen | Variant::Slide => "red = positive, blue = negative, white = 0",
         Variant::Print => "black = positive, white = negative, mid gray = 0",
     }
 }

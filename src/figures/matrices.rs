@@ -261,7 +261,8 @@ fn view(
         m2.cols(),
         m2.what,
         match variant {
-            style::Variant::Screen => "colour grids (red positive, blue negative, white zero)",
+            style::Variant::Screen | style::Variant::Slide =>
+                "colour grids (red positive, blue negative, white zero)",
             style::Variant::Print =>
                 "grayscale grids (darker = larger magnitude, sign written or in separate panels)",
         },

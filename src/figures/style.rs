@@ -17,6 +17,10 @@ pub(crate) const FONT_FAMILY: &str = "'DejaVu Sans', 'Helvetica Neue', Arial, sa
 pub(crate) const FONT_SIZE: f64 = 13.0;
 pub(crate) const SMALL: f64 = 11.0;
 pub(crate) const LARGE: f64 = 16.0;
+/// Text of slide variants, in the figure's own units. A slide figure is
+/// drawn so that it shows at about its own size on a 1280×720 slide, so this
+/// is roughly the size the back row sees (the deck test asks for 20 px).
+pub(crate) const SLIDE_TEXT: f64 = 26.0;
 
 pub(crate) const INK: &str = "#222222";
 pub(crate) const MUTED: &str = "#6b6b6b";
@@ -47,14 +51,18 @@ pub(crate) const POSITIVE: &str = "#b2182b";
 pub(crate) const STROKE: f64 = 2.0;
 pub(crate) const HAIRLINE: f64 = 1.0;
 
-/// Screen (colour, for the site and the projector) or print (must read in
-/// grayscale: signs as marks or separate panels, never only as hue).
+/// Screen (colour, for the site), print (must read in grayscale: signs as
+/// marks or separate panels, never only as hue) or slide (screen colours,
+/// made for a projector: fewer, larger labels; the deck picks it by itself
+/// for the families that have one, see `embeds::figure`). Families without
+/// a slide layout draw `Slide` as `Screen`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize)]
 #[serde(rename_all = "lowercase")]
 pub(crate) enum Variant {
     #[default]
     Screen,
     Print,
+    Slide,
 }
 
 /// A coordinate rounded to two decimals, so the SVG text stays short and

@@ -20,7 +20,7 @@ mod sums;
 
 pub(crate) use bracket::bracket;
 pub(crate) use layers::layer_by_layer;
-pub(crate) use pairs::pair_by_pair;
+pub(crate) use pairs::{pair_by_pair, pair_by_pair_slide};
 pub(crate) use single::single_neuron;
 
 const MARGIN: f64 = 16.0;

@@ -138,14 +138,15 @@ pub fn validate(call: &Call) -> Vec<Fail> {
 }
 
 /// The `net` shortcode as the figure it stands for.
-pub fn net_figure(call: &Call, an: &Analyses) -> Result<Rc<Figure>, Fail> {
+pub fn net_figure(call: &Call, an: &Analyses, slide: bool) -> Result<Rc<Figure>, Fail> {
     let args = Args(call);
     let name = args.str("name").unwrap_or_default();
-    toy(&args, an, "net", name)
+    toy(&args, an, "net", name, slide)
 }
 
-/// The figure of a `figure` call, drawn if needed.
-pub fn resolve(call: &Call, an: &Analyses) -> Result<Rc<Figure>, Fail> {
+/// The figure of a `figure` call, drawn if needed; `slide`: the call is in
+/// a deck, so families with a slide variant draw that one.
+pub fn resolve(call: &Call, an: &Analyses, slide: bool) -> Result<Rc<Figure>, Fail> {
     let args = Args(call);
     if let Some(id) = args.str("id") {
         return an.figure(id).ok_or_else(|| {
@@ -161,15 +162,21 @@ pub fn resolve(call: &Call, an: &Analyses) -> Result<Rc<Figure>, Fail> {
     let fam = family(name)
         .ok_or_else(|| Fail::new(args.at("name"), format!("unknown figure family `{name}`")))?;
     match fam.source {
-        Source::Toy => toy(&args, an, name, args.str("net").unwrap_or_default()),
-        Source::Image | Source::Pair => model_image(&args, an, fam),
+        Source::Toy => toy(&args, an, name, args.str("net").unwrap_or_default(), slide),
+        Source::Image | Source::Pair => model_image(&args, an, fam, slide),
         Source::Population => population(&args, an, name),
     }
 }
 
-fn variant(args: &Args) -> (Variant, &'static str) {
+/// The variant a call asks for and its id suffix: print when asked,
+/// slide in a deck (drawn as screen by the families without a slide layout,
+/// so it needs no suffix of its own; those with one name it `-slide`),
+/// else screen.
+fn variant(args: &Args, slide: bool) -> (Variant, &'static str) {
     if args.bool("print") == Some(true) {
         (Variant::Print, "-print")
+    } else if slide {
+        (Variant::Slide, "")
     } else {
         (Variant::Screen, "")
     }
@@ -185,13 +192,19 @@ fn in_catalog(an: &Analyses, id: String, args: &Args) -> Result<Rc<Figure>, Fail
     })
 }
 
-fn toy(args: &Args, an: &Analyses, family: &str, net_name: &str) -> Result<Rc<Figure>, Fail> {
+fn toy(
+    args: &Args,
+    an: &Analyses,
+    family: &str,
+    net_name: &str,
+    slide: bool,
+) -> Result<Rc<Figure>, Fail> {
     let net =
         an.p.nets
             .get(net_name)
             .ok_or_else(|| super::quantity::unknown_net(args, an))?;
     let base = format!("net-{}", slug(net_name));
-    let (_, sfx) = variant(args);
+    let (_, sfx) = variant(args, slide);
     let with_input = |args: &Args| -> Result<String, Fail> {
         super::quantity::toy_decomposition(args, net)?;
         Ok(format!(
@@ -219,7 +232,7 @@ fn toy(args: &Args, an: &Analyses, family: &str, net_name: &str) -> Result<Rc<Fi
         "matrix" => {
             // The catalog has the screen variant; the print one is drawn on demand.
             let id = format!("{base}-matrix{sfx}");
-            let (variant, _) = variant(args);
+            let (variant, _) = variant(args, slide);
             return an
                 .figure_or(&id, || {
                     Ok(crate::figures::matrices::toy_matrix_view(
@@ -229,6 +242,15 @@ fn toy(args: &Args, an: &Analyses, family: &str, net_name: &str) -> Result<Rc<Fi
                 .map_err(|e| Fail::new(args.0.name_at, e));
         }
         "bracket" => format!("{}-bracket-{}", with_input(args)?, pair.unwrap_or(1)),
+        "pair-by-pair" if slide && args.bool("print") != Some(true) => {
+            let dec = super::quantity::toy_decomposition(args, net)?;
+            let id = format!("{}-pair-by-pair-slide", with_input(args)?);
+            return an
+                .figure_or(&id, || {
+                    Ok(crate::figures::worked::pair_by_pair_slide(&id, net, &dec))
+                })
+                .map_err(|e| Fail::new(args.0.name_at, e));
+        }
         other => format!("{}-{other}", with_input(args)?),
     };
     in_catalog(an, id, args)
@@ -265,14 +287,14 @@ fn pair_of(args: &Args, an: &Analyses, img: Option<&Image>) -> Result<usize, Fai
         })
 }
 
-fn model_image(args: &Args, an: &Analyses, fam: &Family) -> Result<Rc<Figure>, Fail> {
+fn model_image(args: &Args, an: &Analyses, fam: &Family, slide: bool) -> Result<Rc<Figure>, Fail> {
     let m = an.model();
     let img = if args.has("example") {
         Some(image_of(args, an)?)
     } else {
         None
     };
-    let (variant, sfx) = variant(args);
+    let (variant, sfx) = variant(args, slide);
     let internal = |e: String| Fail::new(args.0.name_at, e);
     if fam.source == Source::Pair {
         let pair = pair_of(args, an, img.as_deref())?;
@@ -300,6 +322,10 @@ fn model_image(args: &Args, an: &Analyses, fam: &Family) -> Result<Rc<Figure>, F
     let s = img.slug();
     let a = &img.analysis;
     match fam.name {
+        "image" if slide => {
+            let id = format!("{s}-image-slide");
+            an.figure_or(&id, || Ok(digits::digit_slide(&id, &img.pixels, a.label)))
+        }
         "image" | "image-values" => {
             let id = format!("{s}-{}", fam.name);
             an.figure_or(&id, || Ok(digits::digit(&id, &img.pixels, a.label, fam.name == "image-values")))

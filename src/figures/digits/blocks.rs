@@ -53,7 +53,7 @@ pub(crate) fn signed_map(
 ) -> Block {
     let side = SIDE as f64 * cell;
     match variant {
-        Variant::Screen => Block {
+        Variant::Screen | Variant::Slide => Block {
             g: style::grid(values, SIDE, 0.0, 0.0, cell, |v| {
                 style::diverging(v, abs_max)
             }),
@@ -111,7 +111,9 @@ pub(super) fn legend(
     label: &str,
 ) -> Group {
     match variant {
-        Variant::Screen => style::diverging_legend(id, x, y, width, abs_max, label),
+        Variant::Screen | Variant::Slide => {
+            style::diverging_legend(id, x, y, width, abs_max, label)
+        }
         Variant::Print => style::colour_bar(
             id,
             (x, y, width),
@@ -146,11 +148,11 @@ pub(crate) fn value_row(
             0.0
         };
         let fill = match variant {
-            Variant::Screen => style::diverging(v, abs_max),
+            Variant::Screen | Variant::Slide => style::diverging(v, abs_max),
             Variant::Print => style::magnitude_gray(v, abs_max),
         };
         let dark = match variant {
-            Variant::Screen => strength > 0.6,
+            Variant::Screen | Variant::Slide => strength > 0.6,
             Variant::Print => strength > 0.45,
         };
         g = g

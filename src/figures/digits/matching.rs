@@ -51,7 +51,7 @@ pub(crate) fn kti_block(
     variant: Variant,
 ) -> Block {
     let cell = match variant {
-        Variant::Screen => 7.0,
+        Variant::Screen | Variant::Slide => 7.0,
         Variant::Print => 5.0,
     };
     let img = ink_block(pixels, cell);

@@ -76,7 +76,7 @@ fn describe(t: &Templates, prediction: &Prediction, scale: f64, largest: f64) ->
 /// The ten templates, each with its digit and logit; the winners framed.
 fn body(t: &Templates, winners: &[usize], scale: f64, variant: Variant) -> Group {
     let frame_colour = match variant {
-        Variant::Screen => style::HIGHLIGHT,
+        Variant::Screen | Variant::Slide => style::HIGHLIGHT,
         Variant::Print => style::INK,
     };
     let mut body = Group::new();
@@ -143,7 +143,7 @@ fn header(id: &str, t: &Templates, scale: f64, largest: f64, variant: Variant) -
             scale,
             if largest > scale {
                 match variant {
-                    Variant::Screen => "template weight (beyond: full colour)",
+                    Variant::Screen | Variant::Slide => "template weight (beyond: full colour)",
                     Variant::Print => "template weight (beyond: black or white)",
                 }
             } else {

@@ -82,7 +82,7 @@ pub(super) fn block(id: &str, part: &str, m: &Mat, variant: style::Variant, tag:
     let ly = y + 14.0;
     let x0 = grid.x0;
     let legend = match variant {
-        style::Variant::Screen => style::diverging_legend(
+        style::Variant::Screen | style::Variant::Slide => style::diverging_legend(
             &format!("{id}-{part}"),
             x0,
             ly,
@@ -342,7 +342,7 @@ fn outline(g: Group, grid: &Grid, y: f64, tag: &str) -> Group {
 fn fill(v: f64, abs_max: f64, variant: style::Variant) -> (String, bool) {
     let dark = abs_max > 0.0 && v.abs() / abs_max > DARK;
     match variant {
-        style::Variant::Screen => (style::diverging(v, abs_max), dark),
+        style::Variant::Screen | style::Variant::Slide => (style::diverging(v, abs_max), dark),
         style::Variant::Print => (style::magnitude_gray(v, abs_max), dark),
     }
 }

@@ -238,3 +238,126 @@ fn describe(net: &ToyNet, dec: &ToyDecomposition) -> String {
         verdict(net, &dec.prediction, "; ")
     )
 }
+
+/// The slide variant: fewer, larger lines for a projector. The pairs stand
+/// side by side, one column each (key and value, the match, ReLU, what it
+/// adds; the diagram is on the slides before), then the sum per output and
+/// the check, all at [`style::SLIDE_TEXT`].
+pub(crate) fn pair_by_pair_slide(id: &str, net: &ToyNet, dec: &ToyDecomposition) -> Figure {
+    let size = style::SLIDE_TEXT;
+    let lh = size * 1.45;
+    let title = format!("{}: pair by pair", net.title);
+    let columns: Vec<Vec<(String, bool)>> = dec
+        .pairs
+        .iter()
+        .enumerate()
+        .map(|(i, p)| {
+            let c = key_calc(p, &dec.input);
+            let kx = if c.has_bias {
+                "key · x + bias"
+            } else {
+                "key · x"
+            };
+            let mut relu = format!(
+                "ReLU({}) = {}",
+                style::dec(&p.pre),
+                style::dec(&p.activation)
+            );
+            if !p.fires {
+                relu.push_str(": off");
+            }
+            vec![
+                (format!("pair {}", i + 1), true),
+                (format!("key {}", vec_text(&p.key)), false),
+                (format!("value {}", vec_text(&p.value)), false),
+                (format!("{kx} = {}", c.sum.total), false),
+                (relu, !p.fires),
+                (format!("adds {}", vec_text(&p.scaled)), true),
+            ]
+        })
+        .collect();
+    let pad = 24.0;
+    let col_w = columns
+        .iter()
+        .flat_map(|c| c.iter())
+        .map(|(s, _)| crate::figures::toykit::text_width(s, size))
+        .fold(0.0, f64::max)
+        + 2.0 * pad;
+    let n = columns.len().max(1);
+    let per_row = n.min(3);
+    let rows = n.div_ceil(per_row);
+    let col_lines = columns.iter().map(Vec::len).max().unwrap_or(0) as f64;
+    let cell_h = lh * col_lines + pad;
+    let mut g = Group::new();
+    for (k, col) in columns.iter().enumerate() {
+        let (row, c) = (k / per_row, k % per_row);
+        let x = c as f64 * col_w;
+        let y = row as f64 * cell_h;
+        if c > 0 {
+            g = g.add(
+                svg::node::element::Line::new()
+                    .set("x1", style::r(x))
+                    .set("x2", style::r(x))
+                    .set("y1", style::r(y + 8.0))
+                    .set("y2", style::r(y + cell_h - 8.0))
+                    .set("stroke", style::GRID)
+                    .set("stroke-width", style::STROKE),
+            );
+        }
+        for (j, (s, strong)) in col.iter().enumerate() {
+            g = g.add(
+                style::text(
+                    s.as_str(),
+                    x + pad,
+                    y + lh * (j as f64 + 1.0),
+                    size,
+                    "start",
+                )
+                .set("font-weight", if *strong { "bold" } else { "normal" }),
+            );
+        }
+    }
+    let mut y = rows as f64 * cell_h + lh * 0.5;
+    let mut texts = Vec::new();
+    for o in 0..dec.logits_by_pairs.len() {
+        let s = contributions_sum(net, dec, o);
+        let name = net.outputs.get(o).cloned().unwrap_or_default();
+        texts.push((format!("{name}: {} = {}", s.terms_text(), s.total), false));
+    }
+    let check = if dec.logits == dec.logits_by_pairs {
+        format!(
+            "same as layer by layer ✓{}",
+            verdict(net, &dec.prediction, ", ")
+        )
+    } else {
+        format!("but layer by layer gives {}", vec_text(&dec.logits))
+    };
+    texts.push((check, true));
+    for (s, strong) in &texts {
+        y += lh;
+        g = g.add(
+            style::text(s.as_str(), pad, y, size, "start")
+                .set("font-weight", if *strong { "bold" } else { "normal" }),
+        );
+    }
+    let width = (per_row as f64 * col_w).max(
+        texts
+            .iter()
+            .map(|(s, _)| crate::figures::toykit::text_width(s, size))
+            .fold(0.0, f64::max)
+            + 2.0 * pad,
+    );
+    let line_y = rows as f64 * cell_h;
+    g = g.add(
+        svg::node::element::Line::new()
+            .set("x1", style::r(pad))
+            .set("x2", style::r(width - pad))
+            .set("y1", style::r(line_y))
+            .set("y2", style::r(line_y))
+            .set("stroke", style::GRID)
+            .set("stroke-width", style::STROKE),
+    );
+    let desc = describe(net, dec);
+    let doc = style::frame(width, y + lh * 0.6, &title, &desc).add(g);
+    style::figure(id, &title, desc, doc)
+}
