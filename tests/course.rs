@@ -15,7 +15,7 @@ use kvlens::browser::{Browser, Page, file_url};
 use std::path::{Path, PathBuf};
 
 /// A copy of the repository's workshop with another `[model]`.
-fn workshop(hidden: usize) -> tempfile::TempDir {
+pub fn workshop(hidden: usize) -> tempfile::TempDir {
     let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
     let dir = tempfile::tempdir().unwrap();
     for d in ["content", "templates", "theme"] {
@@ -38,7 +38,7 @@ fn workshop(hidden: usize) -> tempfile::TempDir {
     dir
 }
 
-fn kvlens(root: &Path, cache: &Path, mnist: &Path, args: &[&str]) -> std::process::Output {
+pub fn kvlens(root: &Path, cache: &Path, mnist: &Path, args: &[&str]) -> std::process::Output {
     std::process::Command::new(env!("CARGO_BIN_EXE_kvlens"))
         .arg("--root")
         .arg(root)

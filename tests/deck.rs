@@ -24,14 +24,6 @@ kind = "deck"
 
 Keys and values, computed.
 
-# Scan me {.center}
-
-{{ qr() }}
-
-{% notes() %}
-Give them time to scan.
-{% end %}
-
 # Plan
 {{ section(minutes=10, title="Opening") }}
 
@@ -82,6 +74,10 @@ The waterfall, step by step.
 That is all. Back to [the keys page](@/keys.md).
 "#;
 
+/// The course-site slide, added at the end of [`DECK`] by the tests of `qr`.
+const QR_SLIDE: &str =
+    "\n# Scan me {.center}\n\n{{ qr() }}\n\n{% notes() %}\nGive them time to scan.\n{% end %}\n";
+
 const KEYS_PAGE: &str = "+++\ntitle = \"Keys\"\n+++\nSee [the wrap-up](@/deck.md#wrap-up).\n";
 
 /// The fixture workshop with the deck above (and `base_url` when given).
@@ -117,22 +113,18 @@ fn slide_ids(w: &Workshop) -> Vec<String> {
 }
 
 #[test]
-fn the_deck_has_its_slides_sections_and_tracks_and_warns_without_base_url() {
+fn the_deck_has_its_slides_sections_and_tracks() {
     let w = talk(None);
     let o = w.run(&["build", "-q"]);
     assert!(o.status.success(), "{}", stderr(&o));
-    let err = stderr(&o);
-    assert!(
-        err.contains("deck.md:13: the QR slide is left out: set base_url in [site]"),
-        "{err}"
-    );
+    assert!(!stderr(&o).contains("warning"), "{}", stderr(&o));
     assert_eq!(
         slide_ids(&w),
         [
             "fixture-talk",
             "plan",
             "the-toy-net",
-            "slide-5",
+            "slide-4",
             "long-detour",
             "a-real-image",
             "wrap-up"
@@ -187,7 +179,7 @@ fn the_deck_has_its_slides_sections_and_tracks_and_warns_without_base_url() {
     assert!(o.status.success(), "{}", stderr(&o));
     assert_eq!(
         slide_ids(&w),
-        ["fixture-talk", "plan", "the-toy-net", "slide-5", "wrap-up"]
+        ["fixture-talk", "plan", "the-toy-net", "slide-4", "wrap-up"]
     );
     let deck = &report(&w)["decks"][0];
     assert_eq!(deck["planned_minutes"], 60);
@@ -219,16 +211,32 @@ fn the_deck_has_its_slides_sections_and_tracks_and_warns_without_base_url() {
 }
 
 #[test]
-fn with_base_url_the_qr_slide_is_drawn() {
+fn with_base_url_the_qr_slide_is_drawn_and_without_it_says_where_the_site_is() {
     let w = talk(Some("https://example.org/workshop/"));
+    w.write("content/deck.md", &format!("{DECK}{QR_SLIDE}"));
     let o = w.run(&["build", "-q"]);
     assert!(o.status.success(), "{}", stderr(&o));
     assert!(!stderr(&o).contains("warning"), "{}", stderr(&o));
     let ids = slide_ids(&w);
-    assert_eq!(ids[1], "scan-me");
+    assert_eq!(ids.last().unwrap(), "scan-me");
     let html = std::fs::read_to_string(w.public().join("deck.html")).unwrap();
     assert!(html.contains("<figure class=\"qr\">\n<svg role=\"img\" aria-label=\"QR code of https://example.org/workshop/\""));
     assert!(html.contains(">https://example.org/workshop/</a></figcaption>"));
+    // Without base_url the slide stays, with no warning, and says where to look.
+    let w = talk(None);
+    w.write("content/deck.md", &format!("{DECK}{QR_SLIDE}"));
+    let o = w.run(&["build", "-q"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(!stderr(&o).contains("warning"), "{}", stderr(&o));
+    assert_eq!(slide_ids(&w).last().unwrap(), "scan-me");
+    let html = std::fs::read_to_string(w.public().join("deck.html")).unwrap();
+    assert!(!html.contains("QR code of"));
+    assert!(
+        html.contains("<figure class=\"qr qr-placeholder\">")
+            && html.contains("<code>kvlens serve</code> prints the address")
+            && html.contains("Open <code>index.html</code>"),
+        "{html}"
+    );
 }
 
 #[test]
@@ -355,7 +363,7 @@ fn the_deck_runs_by_keyboard_and_the_presenter_window_follows_both_ways() {
     page.press("ArrowRight").unwrap(); // the fragment
     page.press("ArrowRight").unwrap();
     wait_at(&mut page, 3, 0);
-    assert_eq!(page.eval(hash).unwrap(), json!("#slide-5"));
+    assert_eq!(page.eval(hash).unwrap(), json!("#slide-4"));
     page.eval("history.back()").unwrap();
     page.wait_for("window.kvDeck.state().index === 2", Duration::from_secs(5))
         .unwrap();

@@ -10,6 +10,7 @@ mod config_hostile;
 mod course;
 mod data_fetch;
 mod deck;
+mod deck_room;
 mod explain;
 mod figures;
 mod handson;

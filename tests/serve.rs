@@ -288,7 +288,7 @@ fn a_deck_under_serve_reloads_after_an_edit_on_the_same_slide() {
     page.set_viewport(1280, 720, 1.0).unwrap();
     // Every image of the deck loads: the page finishes loading (a server
     // that starved a connection left one image pending for ever).
-    page.goto(&format!("{}/deck.html#slide-5", server.url))
+    page.goto(&format!("{}/deck.html#slide-4", server.url))
         .unwrap_or_else(|e| panic!("{e:#}\nserve log:\n{}", server.log()));
     page.wait_for(
         "document.documentElement.dataset.ready === '1' && window.kvDeck.state().index === 3",
@@ -301,7 +301,7 @@ fn a_deck_under_serve_reloads_after_an_edit_on_the_same_slide() {
     )
     .unwrap();
     page.wait_for(
-        "!!document.getElementById('slide-5') && document.getElementById('slide-5').textContent.includes('An edited slide') \
+        "!!document.getElementById('slide-4') && document.getElementById('slide-4').textContent.includes('An edited slide') \
          && document.documentElement.dataset.ready === '1'",
         TIMEOUT,
     )
