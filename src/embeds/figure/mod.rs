@@ -212,6 +212,9 @@ fn toy(args: &Args, an: &Analyses, family: &str, net_name: &str) -> Result<Rc<Fi
     let id = match family {
         "net" => match (args.has("input"), pair) {
             (false, _) => base,
+            (true, None) if args.bool("evaluated") == Some(false) => {
+                format!("{}-input", with_input(args)?)
+            }
             (true, None) => with_input(args)?,
             (true, Some(p)) => format!("{}-pair-{p}", with_input(args)?),
         },
