@@ -308,7 +308,7 @@ pub(crate) fn network_input(id: &str, net: &ToyNet, dec: &ToyDecomposition) -> F
     style::figure(id, &title, desc, doc)
 }
 
-/// "key · x = 1, ReLU(1) = 1, adds 1 × (1, 0) = (1, 0)".
+/// "match = key · x = 1, ReLU(1) = 1, adds 1 × (1, 0) = (1, 0)".
 pub(super) fn pair_flow_text(p: &crate::kv::toy::ToyPair) -> String {
     let relu = format!(
         "ReLU({}) = {}",
@@ -316,9 +316,9 @@ pub(super) fn pair_flow_text(p: &crate::kv::toy::ToyPair) -> String {
         style::dec(&p.activation)
     );
     let kx = if p.bias.is_zero() {
-        format!("key · x = {}", style::dec(&p.pre))
+        format!("match = key · x = {}", style::dec(&p.pre))
     } else {
-        format!("key · x + bias = {}", style::dec(&p.pre))
+        format!("match = key · x + bias = {}", style::dec(&p.pre))
     };
     if p.fires {
         format!(
