@@ -125,6 +125,41 @@ fn predict_prompts_keep_their_answers_behind_the_button() {
 }
 
 #[test]
+fn in_the_browser_the_answers_appear_only_when_asked() {
+    let Some(chromium) = chromium_or_skip() else {
+        return;
+    };
+    let w = workshop(&[("predict.md", PREDICT)]);
+    let mut browser = Browser::launch(&chromium).unwrap();
+    let mut page = browser.new_page().unwrap();
+    page.goto(&file_url(&w.public().join("predict.html")))
+        .unwrap();
+    // What a reader sees: the visible text and the figures shown.
+    let seen = "(() => { const s = []; for (const e of document.querySelectorAll('.page-body p, .page-body img')) { if (e.checkVisibility()) s.push(e.tagName === 'IMG' ? e.getAttribute('src') : e.textContent); } return s.join(' | '); })()";
+    let before = page.eval(seen).unwrap().as_str().unwrap().to_string();
+    assert!(before.contains("Predict: which output wins?"), "{before}");
+    assert!(before.contains("net-slides-x1-input.svg"), "{before}");
+    for hidden in [
+        "The answer is",
+        "net-slides-x1.svg",
+        "The output is 0.82",
+        "output 1",
+    ] {
+        assert!(!before.contains(hidden), "`{hidden}` is visible: {before}");
+    }
+    page.eval("document.querySelectorAll('summary').forEach(s => s.click())")
+        .unwrap();
+    let after = page.eval(seen).unwrap().as_str().unwrap().to_string();
+    for shown in [
+        "The answer is output 1.",
+        "net-slides-x1.svg",
+        "The output is 0.82.",
+    ] {
+        assert!(after.contains(shown), "`{shown}` not shown: {after}");
+    }
+}
+
+#[test]
 fn evaluated_needs_an_input() {
     let w = Workshop::new(MODEL);
     let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
