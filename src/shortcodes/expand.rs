@@ -313,13 +313,16 @@ impl<'a, 'b> Cx<'_, 'a, 'b> {
 /// Whether `line`, put right under a line of paragraph text, continues or
 /// follows it as it would after the author's line break: it holds text and
 /// is not a setext underline (`---`, `===`), which would make the line
-/// above a heading.
+/// above a heading, nor a table's delimiter row, which would make it a
+/// table header.
 fn joins_paragraph(line: &str) -> bool {
     let t = line.trim();
-    !t.is_empty()
-        && !t
-            .chars()
-            .all(|c| c == '-' || c == '=' || c == ' ' || c == '\t')
+    let underline = t
+        .chars()
+        .all(|c| c == '-' || c == '=' || c == ' ' || c == '\t');
+    // `|---|:--|`: a table's delimiter row would make the line above its header.
+    let delimiter_row = t.contains('-') && t.chars().all(|c| "|-: \t".contains(c));
+    !t.is_empty() && !underline && !delimiter_row
 }
 
 fn shift(skip: &[Range<usize>], by: usize) -> Vec<Range<usize>> {
@@ -384,6 +387,10 @@ mod tests {
         );
         // Guarded: a setext underline, a blank line or a page edge stay.
         assert_eq!(expanded("one\n{{ quiet() }}\n---\n"), "one\n\n---\n");
+        assert_eq!(
+            expanded("one\n{{ quiet() }}\n| --- | :-: |\n"),
+            "one\n\n| --- | :-: |\n"
+        );
         assert_eq!(expanded("one\n{{ quiet() }}\n\ntwo\n"), "one\n\n\ntwo\n");
         assert_eq!(expanded("{{ quiet() }}\ntwo\n"), "\ntwo\n");
         assert_eq!(expanded("one {{ quiet() }}\ntwo\n"), "one \ntwo\n");
