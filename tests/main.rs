@@ -20,3 +20,4 @@ mod serve;
 mod sheets;
 mod site;
 mod toy_nets;
+mod words;

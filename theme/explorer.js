@@ -938,8 +938,8 @@
     add(fig, "figcaption", null, "key ⊙ input: red adds, blue takes away");
     var steps = add(grid, "table", "kv-steps"), body = steps.createTBody();
     steps.createCaption().textContent = "From input to activation";
-    [["k · x", num(kx)], ["+ bias b1", signed(bias)], ["= pre", num(pre)],
-      ["a = ReLU(pre)", num(a) + (pre > 0 ? "" : " (silent: pre ≤ 0)")]].forEach(function (s) {
+    [["key·image k · x", num(kx)], ["+ bias b1", signed(bias)], ["= match", num(pre)],
+      ["a = ReLU(match)", num(a) + (pre > 0 ? "" : " (silent: match ≤ 0)")]].forEach(function (s) {
       var tr = body.insertRow(), th = add(tr, "th", null, s[0]);
       th.scope = "row";
       add(tr, "td", "kv-num", s[1]);

@@ -3,6 +3,7 @@
 //! content's assets, as output files (one writer puts them on disk).
 
 mod gallery;
+mod glossary;
 mod home;
 pub(crate) mod theme;
 
@@ -112,11 +113,29 @@ impl Product for Course {
     fn render(&self, site: &Site, links: &Links, out: &mut Output) -> anyhow::Result<()> {
         let outline = outline(site);
         let mut intro = None;
-        for e in site.docs_of(Kind::Page) {
-            let page = e.doc.out_path();
-            let r = out.markdown(e, links, &page, false);
+        let rendered: Vec<_> = site
+            .docs_of(Kind::Page)
+            .map(|e| {
+                let page = e.doc.out_path();
+                let r = out.markdown(e, links, &page, false);
+                (e, page, r)
+            })
+            .collect();
+        // The glossary's terms, linked at their first use on every other page.
+        let glossary = rendered
+            .iter()
+            .find(|(e, _, _)| e.doc.rel == glossary::PAGE && !e.doc.front.draft);
+        let terms = glossary.map_or_else(Vec::new, |(_, _, r)| glossary::terms(&r.headings));
+        let glossary_page = glossary.map(|(e, _, _)| e.doc.out_path());
+        for (e, page, mut r) in rendered {
             if e.doc.front.draft {
                 continue;
+            }
+            if let Some(g) = &glossary_page
+                && *g != page
+                && !e.doc.is_home()
+            {
+                r.html = glossary::link_terms(&r.html, &terms, &relative(&page, g));
             }
             if e.doc.is_home() {
                 intro = Some(r.html);

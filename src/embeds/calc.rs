@@ -105,11 +105,12 @@ fn pair_by_pair(net: &ToyNet, dec: &ToyDecomposition) -> String {
         ));
     }
     let mut sum = String::new();
+    // With output biases, every output's sum starts with its own, named.
+    let biased = net.b2.iter().any(|b| !b.is_zero());
     for (o, name) in net.outputs.iter().enumerate() {
-        let terms: Vec<String> = std::iter::once(&net.b2[o])
-            .filter(|b| !b.is_zero())
-            .chain(dec.pairs.iter().map(|p| &p.scaled[o]))
-            .map(f)
+        let terms: Vec<String> = std::iter::once(format!("{} (b₂)", f(&net.b2[o])))
+            .filter(|_| biased)
+            .chain(dec.pairs.iter().map(|p| f(&p.scaled[o])))
             .collect();
         let label = if net.outputs.len() == 1 {
             "output".to_string()
@@ -117,8 +118,7 @@ fn pair_by_pair(net: &ToyNet, dec: &ToyDecomposition) -> String {
             format!("output “{}”", escape_attr(name))
         };
         sum.push_str(&format!(
-            "<p class=\"calc-sum\">{label} = {}{} = <strong>{}</strong></p>\n",
-            if net.b2[o].is_zero() { "" } else { "b₂ + " },
+            "<p class=\"calc-sum\">{label} = {} = <strong>{}</strong></p>\n",
             terms.join(" + "),
             n(&dec.logits_by_pairs[o])
         ));
@@ -162,9 +162,41 @@ fn layer_by_layer(net: &ToyNet, dec: &ToyDecomposition) -> String {
     )
 }
 
-/// The HTML that follows the prompt: (opening, closing) around the block's
-/// markdown body.
-pub fn render(args: &Args, an: &crate::analysis::Analyses) -> Result<(String, String), Fail> {
+/// The label of the paragraph that starts a `calc` block's answer.
+pub const ANSWER: &str = "Answer:";
+
+/// Splits a `calc` block's body at its `Answer:` paragraph (at the start
+/// of a line, first or after a blank line): (the prompt, the answer without
+/// its label). The answer is shown under the calculation, behind the same
+/// button, so the prose that answers the prompt is not read before it.
+pub fn split_answer(
+    body: &str,
+    range: std::ops::Range<usize>,
+) -> (std::ops::Range<usize>, Option<std::ops::Range<usize>>) {
+    let mut pos = range.start;
+    let mut after_blank = true;
+    for line in body[range.clone()].split_inclusive('\n') {
+        let trimmed = line.trim_start();
+        if after_blank && let Some(rest) = trimmed.strip_prefix(ANSWER) {
+            let text = pos
+                + (line.len() - rest.len())
+                + (rest.len() - rest.trim_start_matches([' ', '\t']).len());
+            return (range.start..pos, Some(text..range.end));
+        }
+        after_blank = line.trim().is_empty();
+        pos += line.len();
+    }
+    (range, None)
+}
+
+/// The HTML around the prompt and the answer: (opening, the calculation up
+/// to where an answer goes, closing). `answered`: the block has an answer,
+/// so the button says so.
+pub fn render(
+    args: &Args,
+    an: &crate::analysis::Analyses,
+    answered: bool,
+) -> Result<(String, String, String), Fail> {
     let name = args.str("net").unwrap_or_default();
     let net =
         an.p.nets
@@ -197,12 +229,36 @@ pub fn render(args: &Args, an: &crate::analysis::Analyses) -> Result<(String, St
         escape_attr(input),
         x.join(", ")
     );
-    let close = if args.bool("reveal").unwrap_or(true) {
-        format!(
-            "<details class=\"reveal\">\n<summary>Show the calculation</summary>\n{table}\n</details>\n</div>"
+    let (table, close) = if args.bool("reveal").unwrap_or(true) {
+        let summary = if answered {
+            "Show the answer"
+        } else {
+            "Show the calculation"
+        };
+        (
+            format!("<details class=\"reveal\">\n<summary>{summary}</summary>\n{table}"),
+            "</details>\n</div>".to_string(),
         )
     } else {
-        format!("<div class=\"calc-shown\">\n{table}\n</div>\n</div>")
+        (
+            format!("<div class=\"calc-shown\">\n{table}"),
+            "</div>\n</div>".to_string(),
+        )
     };
-    Ok((open, close))
+    Ok((open, table, close))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_answer_paragraph_is_split_off() {
+        let body = "Predict.\n\nAnswer: it is 2.\nMore.\n";
+        let (q, a) = split_answer(body, 0..body.len());
+        assert_eq!(&body[q], "Predict.\n\n");
+        assert_eq!(&body[a.unwrap()], "it is 2.\nMore.\n");
+        let body = "Predict.\nAnswer: not a label\n";
+        assert_eq!(split_answer(body, 0..body.len()), (0..body.len(), None));
+    }
 }

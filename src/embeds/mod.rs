@@ -60,6 +60,16 @@ impl Shortcodes for Embeds {
                     "highlighting a pair needs an `input` flowing through",
                 )]
             }
+            "net"
+                if call.arg("evaluated").is_some()
+                    && (call.arg("input").is_none() || call.arg("pair").is_some()) =>
+            {
+                vec![Fail::new(
+                    call.arg("evaluated").map_or(call.name_at, |a| a.name_at),
+                    "`evaluated` needs an `input` and no `pair`",
+                )
+                .hint("evaluated=false draws the input going in, before the reader works it through")]
+            }
             "figure" => figure::validate(call),
             "value" | "claim" => quantity::validate(call),
             _ => Vec::new(),
@@ -130,12 +140,30 @@ impl Shortcodes for Embeds {
                 }
             }
             "calc" => {
-                let (open, close) = calc::render(&args, an)?;
+                let body = call.body.clone().unwrap_or(at..at);
+                let (prompt, answer) = calc::split_answer(cx.body(), body);
+                let (open, table, close) = calc::render(&args, an, answer.is_some())?;
                 cx.generated(at, &format!("\n{open}\n\n"));
+                cx.expand_nested(prompt);
+                cx.generated(call.range.end, &format!("\n\n{table}\n\n"));
+                if let Some(answer) = answer {
+                    cx.expand_nested(answer);
+                }
+                cx.generated(call.range.end, &format!("\n\n{close}\n\n"));
+            }
+            "reveal" => {
+                let summary = args.str("summary").unwrap_or("Show the answer");
+                cx.generated(
+                    at,
+                    &format!(
+                        "\n<details class=\"reveal answer\">\n<summary>{}</summary>\n\n",
+                        escape_attr(summary)
+                    ),
+                );
                 if let Some(b) = call.body.clone() {
                     cx.expand_nested(b);
                 }
-                cx.generated(call.range.end, &format!("\n\n{close}\n\n"));
+                cx.generated(call.range.end, "\n\n</details>\n\n");
             }
             other => {
                 return Err(Fail::new(
@@ -220,7 +248,7 @@ const COMPARISON_ARGS: [ArgSpec; 5] = [
 ];
 
 /// The embeds' shortcodes.
-pub const SPECS: [Spec; 5] = [
+pub const SPECS: [Spec; 6] = [
     Spec {
         name: "figure",
         block: false,
@@ -305,6 +333,11 @@ pub const SPECS: [Spec; 5] = [
             ),
             a("input", Ty::Str, "a named example input"),
             a("pair", Ty::Int, "highlight pair 1, 2, … (needs `input`)"),
+            a(
+                "evaluated",
+                Ty::Bool,
+                "false: show the input only, no hidden values, outputs or winner (for a diagram above a predict prompt; needs `input`)",
+            ),
             a("inline", Ty::Bool, "inline the SVG"),
             a("caption", Ty::Str, "caption (default: the figure's title)"),
         ]],
@@ -329,7 +362,7 @@ pub const SPECS: [Spec; 5] = [
         name: "calc",
         block: true,
         alone: true,
-        summary: "a toy network's worked calculation in exact decimals; the block's markdown is the prompt shown above it",
+        summary: "a toy network's worked calculation in exact decimals; the block's markdown is the prompt shown above it, and an `Answer:` paragraph is shown under the calculation, behind the same button",
         required: &["net", "input"],
         groups: &[&[
             a("net", Ty::Str, "the toy network"),
@@ -345,6 +378,18 @@ pub const SPECS: [Spec; 5] = [
                 "hide the calculation behind a \"Show the calculation\" button (default true)",
             ),
         ]],
+    },
+    Spec {
+        name: "reveal",
+        block: true,
+        alone: true,
+        summary: "the answer to a prompt above it (prose, values, figures), hidden behind a button until the reader asks",
+        required: &[],
+        groups: &[&[a(
+            "summary",
+            Ty::Str,
+            "the button's text (default \"Show the answer\")",
+        )]],
     },
 ];
 

@@ -59,10 +59,11 @@ pub(crate) fn pair_card(
         _ => String::new(),
     };
     let description = format!(
-        "Pair {} {} on this image with activation {} (match {} + bias {}); its value favours {favours} by {}{adds}.",
+        "Pair {} {} on this image with activation {} (match {} = key·image {} + bias {}); its value favours {favours} by {}{adds}.",
         view.pair,
         if kti.fires { "fires" } else { "stays silent" },
         num(kti.activation, 3),
+        num(kti.pre, 3),
         num(kti.sum, 3),
         num(kti.bias, 3),
         num(f64::from(view.favour_margin), places(v_max)),

@@ -116,6 +116,7 @@ pub(crate) fn toy_figures(
                 .map_err(|e| anyhow!("{}: example {example}: {e}", net.source.display()))?;
             let ex = format!("{base}-{}", slug(example));
             out.push(networks::network(&ex, net, Some(&dec), None));
+            out.push(networks::network_input(&format!("{ex}-input"), net, &dec));
             for pair in 0..net.hidden() {
                 out.push(networks::network(
                     &format!("{ex}-pair-{}", pair + 1),
@@ -170,8 +171,12 @@ impl Resolved {
 
     fn caption(&self) -> String {
         match self.analysis.label {
-            Some(l) => format!("{} ({}, a {l})", self.example.role, self.selected),
-            None => format!("{} ({})", self.example.role, self.selected),
+            Some(l) => format!(
+                "{} ({}, a {l})",
+                self.example.role,
+                self.selected.learner_name()
+            ),
+            None => format!("{} ({})", self.example.role, self.selected.learner_name()),
         }
     }
 }

@@ -406,7 +406,7 @@ pub(super) mod tests {
         let k = kti_of(&m, 0, &img).unwrap_or_else(|| panic!("kti"));
         let f = twice(|| key_times_image("kt", &k, &img, &v, Variant::Screen));
         assert!(
-            f.description.contains("Σ key·pixel = 1.000 + 0.000 = 1.000; 1.000 + 0.000 (bias) = 1.000; ReLU → activation 1.000 (fires)"),
+            f.description.contains("key·image = Σ key·pixel = 1.000 + 0.000 = 1.000; match = key·image + bias = 1.000 + 0.000 = 1.000; ReLU → activation 1.000 (fires)"),
             "{}",
             f.description
         );

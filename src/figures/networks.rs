@@ -183,7 +183,7 @@ pub(crate) fn network(
     highlight: Option<usize>,
 ) -> Figure {
     let highlight = highlight.filter(|&i| i < net.hidden());
-    let d = diagram(net, flow, highlight);
+    let d = diagram(net, flow, true, highlight);
     let mut caption: Vec<String> = Vec::new();
     let mut desc = format!(
         "Node diagram of {}: {} inputs ({}), {} hidden ReLU neuron{}, {} output{} ({}). Keys (rows of W1, the weights into each hidden neuron): {}; values (columns of W2, the weights out of it): {}.",
@@ -276,7 +276,39 @@ pub(crate) fn network(
     style::figure(id, &title, desc, doc)
 }
 
-/// "key · x = 1, ReLU(1) = 1, adds 1 × (1, 0) = (1, 0)".
+/// The node diagram with one input going in and nothing worked out yet:
+/// the input's numbers (and its tiny image), the weights, and empty hidden
+/// and output nodes. It goes above a predict prompt, where the worked
+/// diagram would give the answer away.
+pub(crate) fn network_input(id: &str, net: &ToyNet, dec: &ToyDecomposition) -> Figure {
+    let d = diagram(net, Some(dec), false, None);
+    let caption = format!("input {} goes in: what comes out?", vec_text(&dec.input));
+    let desc = format!(
+        "Node diagram of {} with the input {} on its input nodes ({}). Keys (rows of W1): {}; values (columns of W2): {}. The hidden and output nodes are left empty, to be worked out.",
+        net_phrase(net),
+        vec_text(&dec.input),
+        net.inputs.join(", "),
+        keys_text(net),
+        values_text(net),
+    );
+    let width = d
+        .width
+        .max(text_width(&caption, style::FONT_SIZE) + 2.0 * MARGIN);
+    let height = d.height + 28.0;
+    let title = format!("{}: the input", net.title);
+    let doc = style::frame(width, height, &title, &desc)
+        .add(d.group)
+        .add(style::text(
+            caption.as_str(),
+            MARGIN,
+            d.height + 14.0,
+            style::FONT_SIZE,
+            "start",
+        ));
+    style::figure(id, &title, desc, doc)
+}
+
+/// "match = key · x = 1, ReLU(1) = 1, adds 1 × (1, 0) = (1, 0)".
 pub(super) fn pair_flow_text(p: &crate::kv::toy::ToyPair) -> String {
     let relu = format!(
         "ReLU({}) = {}",
@@ -284,9 +316,9 @@ pub(super) fn pair_flow_text(p: &crate::kv::toy::ToyPair) -> String {
         style::dec(&p.activation)
     );
     let kx = if p.bias.is_zero() {
-        format!("key · x = {}", style::dec(&p.pre))
+        format!("match = key · x = {}", style::dec(&p.pre))
     } else {
-        format!("key · x + bias = {}", style::dec(&p.pre))
+        format!("match = key · x + bias = {}", style::dec(&p.pre))
     };
     if p.fires {
         format!(
@@ -365,6 +397,20 @@ mod tests {
                 key_value_view("t", &n).to_svg_string()
             );
         }
+    }
+
+    #[test]
+    fn the_input_diagram_gives_nothing_away() {
+        let n = net("slides");
+        let d = dec(&n, "x1");
+        let worked = network("w", &n, Some(&d), None);
+        let before = network_input("b", &n, &d);
+        let text = |f: &Figure| f.to_svg_string();
+        assert!(text(&worked).contains("wins"));
+        let b = text(&before);
+        assert!(!b.contains("wins") && !b.contains("ReLU("), "{b}");
+        assert!(b.contains("input (1, 0, 1, 0) goes in"), "{b}");
+        assert_sound(&before);
     }
 
     #[test]

@@ -154,7 +154,7 @@ mod tests {
         assert!(s.contains("the same as layer by layer ✓"));
         assert!(
             f.description
-                .contains("pair 1 (key · x = 1.22, ReLU 1.22) adds (2.44)"),
+                .contains("pair 1 (match 1.22, ReLU 1.22) adds (2.44)"),
             "{}",
             f.description
         );

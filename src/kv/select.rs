@@ -42,6 +42,19 @@ pub struct Selected {
     pub index: usize,
 }
 
+impl Selected {
+    /// The image's name for learners: "test image 247", "training image
+    /// 12", "the blank image" (the `Display` form, `test:247`, is the
+    /// selector syntax).
+    pub fn learner_name(&self) -> String {
+        match self.split {
+            SplitName::Test => format!("test image {}", self.index),
+            SplitName::Train => format!("training image {}", self.index),
+            SplitName::Blank => "the blank image".to_string(),
+        }
+    }
+}
+
 impl std::fmt::Display for Selected {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self.split {

@@ -99,6 +99,37 @@ impl Expanded {
         self.text.push_str(&body[range]);
     }
 
+    /// A call alone on its line(s) that rendered nothing (a `claim`)
+    /// leaves a line of blanks, which would split the paragraph around it.
+    /// Drops that line (the blanks already copied before the call and the
+    /// line break after it) when the lines on both sides hold text and the
+    /// line after could not turn the one before into a heading (`---`,
+    /// `===`: a setext underline). Returns where copying resumes.
+    fn drop_empty_line(&mut self, body: &str, call: &Call, end: usize) -> usize {
+        let resume = call.range.end;
+        let rest = &body[resume..end];
+        let Some(nl) = rest.find('\n') else {
+            return resume;
+        };
+        let after = resume + nl + 1;
+        let next = body[after..end].split('\n').next().unwrap_or("");
+        let line_start = self.text.rfind('\n').map_or(0, |i| i + 1);
+        if !self.text[line_start..].trim().is_empty() {
+            return resume;
+        }
+        let prev_end = line_start.saturating_sub(1);
+        let prev_start = self.text[..prev_end].rfind('\n').map_or(0, |i| i + 1);
+        let prev = self.text.get(prev_start..prev_end).unwrap_or("");
+        if line_start == 0 || prev.trim().is_empty() || !joins_paragraph(next) {
+            return resume;
+        }
+        self.text.truncate(line_start);
+        while self.segs.last().is_some_and(|s| s.out >= line_start) {
+            self.segs.pop();
+        }
+        after
+    }
+
     fn generated(&mut self, src: usize, text: &str) {
         self.segs.push(Seg {
             out: self.text.len(),
@@ -205,6 +236,7 @@ impl Ctx<'_, '_> {
                 );
                 continue;
             }
+            let before = out.text.len();
             let mut cx = Cx {
                 ctx: self,
                 out: &mut *out,
@@ -213,6 +245,9 @@ impl Ctx<'_, '_> {
             };
             if let Err(f) = set.expand(&call, &mut cx) {
                 self.fail(out, f);
+            }
+            if call.alone && out.text.len() == before {
+                last = out.drop_empty_line(body, &call, range.end);
             }
         }
         out.verbatim(body, last..range.end);
@@ -275,6 +310,21 @@ impl<'a, 'b> Cx<'_, 'a, 'b> {
     }
 }
 
+/// Whether `line`, put right under a line of paragraph text, continues or
+/// follows it as it would after the author's line break: it holds text and
+/// is not a setext underline (`---`, `===`), which would make the line
+/// above a heading, nor a table's delimiter row, which would make it a
+/// table header.
+fn joins_paragraph(line: &str) -> bool {
+    let t = line.trim();
+    let underline = t
+        .chars()
+        .all(|c| c == '-' || c == '=' || c == ' ' || c == '\t');
+    // `|---|:--|`: a table's delimiter row would make the line above its header.
+    let delimiter_row = t.contains('-') && t.chars().all(|c| "|-: \t".contains(c));
+    !t.is_empty() && !underline && !delimiter_row
+}
+
 fn shift(skip: &[Range<usize>], by: usize) -> Vec<Range<usize>> {
     skip.iter()
         .filter(|r| r.end > by)
@@ -295,6 +345,57 @@ fn offset_call(call: &mut Call, by: usize) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    struct Nothing;
+    impl super::super::Shortcodes for Nothing {
+        fn specs(&self) -> &'static [super::super::Spec] {
+            &[super::super::Spec {
+                name: "quiet",
+                block: false,
+                alone: false,
+                summary: "renders nothing",
+                required: &[],
+                groups: &[],
+            }]
+        }
+        fn expand(&self, _: &Call, _: &mut Cx) -> Result<(), Fail> {
+            Ok(())
+        }
+    }
+
+    fn expanded(body: &str) -> String {
+        let text = format!("+++\ntitle = \"T\"\n+++\n{body}");
+        let doc = crate::content::parse(std::path::Path::new("content/t.md"), "t.md".into(), text)
+            .unwrap();
+        let e = expand(
+            &doc,
+            None,
+            "t.html",
+            Registry { sets: &[&Nothing] },
+            State::default(),
+        );
+        assert!(e.problems.is_empty(), "{:?}", e.problems);
+        e.text
+    }
+
+    #[test]
+    fn a_silent_call_alone_on_its_line_keeps_the_paragraph_whole() {
+        assert_eq!(expanded("one\n{{ quiet() }}\ntwo\n"), "one\ntwo\n");
+        assert_eq!(
+            expanded("one\n  {{ quiet() }}\n{{ quiet() }}\ntwo\n"),
+            "one\ntwo\n"
+        );
+        // Guarded: a setext underline, a blank line or a page edge stay.
+        assert_eq!(expanded("one\n{{ quiet() }}\n---\n"), "one\n\n---\n");
+        assert_eq!(
+            expanded("one\n{{ quiet() }}\n| --- | :-: |\n"),
+            "one\n\n| --- | :-: |\n"
+        );
+        assert_eq!(expanded("one\n{{ quiet() }}\n\ntwo\n"), "one\n\n\ntwo\n");
+        assert_eq!(expanded("{{ quiet() }}\ntwo\n"), "\ntwo\n");
+        assert_eq!(expanded("one {{ quiet() }}\ntwo\n"), "one \ntwo\n");
+        assert_eq!(expanded("one\n{{ quiet() }}"), "one\n");
+    }
 
     #[test]
     fn source_map_points_back_into_the_body() {

@@ -225,6 +225,9 @@ fn toy(
     let id = match family {
         "net" => match (args.has("input"), pair) {
             (false, _) => base,
+            (true, None) if args.bool("evaluated") == Some(false) => {
+                format!("{}-input", with_input(args)?)
+            }
             (true, None) => with_input(args)?,
             (true, Some(p)) => format!("{}-pair-{p}", with_input(args)?),
         },

@@ -1,6 +1,7 @@
 //! Key ⊙ image and the match it sums to: the image, the key and their
 //! pixel-by-pixel products side by side with captions and colour bars
-//! ([`kti_block`]), and the three lines Σ key·pixel, + bias, ReLU
+//! ([`kti_block`]), and the three lines key·image = Σ key·pixel, match =
+//! key·image + bias, ReLU (the course's one meaning of "match": k·x + b)
 //! ([`match_block`]), also as a sentence for descriptions.
 
 use super::blocks::{Block, abs_max_of, ink_block, key_f64, legend, signed_map};
@@ -20,13 +21,13 @@ fn match_lines(k: &KeyTimesImage) -> [String; 3] {
     };
     [
         format!(
-            "Σ key·pixel = {} {} = {}",
+            "key·image = Σ key·pixel = {} {} = {}",
             num(k.positive, 3),
             pm(k.negative),
             num(k.sum, 3)
         ),
         format!(
-            "{} {} (bias) = {}",
+            "match = key·image + bias = {} {} = {}",
             num(k.sum, 3),
             pm(k.bias),
             num(k.pre, 3)
@@ -179,7 +180,7 @@ pub(crate) fn match_block(k: &KeyTimesImage) -> Block {
     }
     Block {
         g,
-        w: 420.0,
+        w: 470.0,
         h: 16.0 + 22.0 * 2.0 + 8.0,
     }
 }

@@ -20,7 +20,11 @@ const TOP: f64 = 74.0;
 /// highlighted pair, the columns' x and the nodes' y, the tiny image's shape.
 struct Layout<'a> {
     net: &'a ToyNet,
+    /// The input's numbers (shown on the input nodes and the tiny image).
     flow: Option<&'a ToyDecomposition>,
+    /// The input worked through: hidden values, outputs and the winner
+    /// (None when only the input is shown, before a predict prompt).
+    worked: Option<&'a ToyDecomposition>,
     highlight: Option<usize>,
     span: f64,
     image: Option<(usize, usize)>,
@@ -38,6 +42,7 @@ impl<'a> Layout<'a> {
     fn new(
         net: &'a ToyNet,
         flow: Option<&'a ToyDecomposition>,
+        evaluated: bool,
         highlight: Option<usize>,
     ) -> Layout<'a> {
         let (n_in, n_h, n_out) = (net.inputs.len(), net.hidden(), net.outputs.len());
@@ -55,6 +60,7 @@ impl<'a> Layout<'a> {
         Layout {
             net,
             flow,
+            worked: flow.filter(|_| evaluated),
             highlight,
             span,
             image,
@@ -74,12 +80,15 @@ impl<'a> Layout<'a> {
 }
 
 /// The node diagram itself (no caption), at the origin.
+/// `evaluated` = false shows `flow`'s input only (no hidden values,
+/// outputs or winner).
 pub(in crate::figures) fn diagram(
     net: &ToyNet,
     flow: Option<&ToyDecomposition>,
+    evaluated: bool,
     highlight: Option<usize>,
 ) -> Diagram {
-    let l = Layout::new(net, flow, highlight);
+    let l = Layout::new(net, flow, evaluated, highlight);
     let mut placer = Placer::default();
     for (x, ys) in [(l.x_in, &l.ys_in), (l.x_h, &l.ys_h), (l.x_o, &l.ys_o)] {
         for &y in ys.iter() {
@@ -93,7 +102,7 @@ pub(in crate::figures) fn diagram(
     let nodes = hidden_nodes(nodes, &l);
     let (nodes, texts, right_w) = output_nodes(nodes, texts, &l);
     let width = l.x_o + R + 8.0 + right_w + MARGIN;
-    let bottom_text = if flow.is_some() { 40.0 } else { 10.0 };
+    let bottom_text = if l.worked.is_some() { 40.0 } else { 10.0 };
     let height = TOP + l.span + R + bottom_text + 8.0;
     Diagram {
         group: Group::new()
@@ -111,7 +120,7 @@ pub(in crate::figures) fn diagram(
 /// pair number and bias, and with an input its ReLU and whether it is off.
 fn hidden_texts(l: &Layout, placer: &mut Placer) -> Group {
     let (net, highlight, x_h) = (l.net, l.highlight, l.x_h);
-    let out_header = match (highlight, l.flow) {
+    let out_header = match (highlight, l.worked) {
         (Some(i), Some(_)) => format!("what pair {} adds", i + 1),
         _ => "outputs".to_string(),
     };
@@ -135,7 +144,7 @@ fn hidden_texts(l: &Layout, placer: &mut Placer) -> Group {
             texts =
                 texts.add(backed(line, x_h, yy, style::SMALL, colour, placer).set("opacity", op));
         }
-        if let Some(p) = l.flow.and_then(|d| d.pairs.get(i)) {
+        if let Some(p) = l.worked.and_then(|d| d.pairs.get(i)) {
             let s = format!(
                 "ReLU({}) = {}",
                 style::dec(&p.pre),
@@ -232,7 +241,7 @@ fn input_nodes(mut nodes: Group, mut texts: Group, l: &Layout) -> (Group, Group)
 /// highlighted one outlined, the others faded.
 fn hidden_nodes(mut nodes: Group, l: &Layout) -> Group {
     for (i, &y) in l.ys_h.iter().enumerate() {
-        let p = l.flow.and_then(|d| d.pairs.get(i));
+        let p = l.worked.and_then(|d| d.pairs.get(i));
         let inside = p.map(|p| style::dec(&p.activation));
         let fill = match p {
             Some(p) if p.fires => "#fde9c4",
@@ -257,7 +266,7 @@ fn hidden_nodes(mut nodes: Group, l: &Layout) -> Group {
 /// their names and the winner's mark; also returns how far the names reach.
 fn output_nodes(mut nodes: Group, mut texts: Group, l: &Layout) -> (Group, Group, f64) {
     let n_out = l.net.outputs.len();
-    let winners: Vec<usize> = match l.flow.map(|d| &d.prediction) {
+    let winners: Vec<usize> = match l.worked.map(|d| &d.prediction) {
         Some(Prediction::Unique(o)) if l.highlight.is_none() && n_out > 1 => vec![*o],
         Some(Prediction::Tie(v)) if l.highlight.is_none() && n_out > 1 => v.clone(),
         _ => Vec::new(),
@@ -265,7 +274,7 @@ fn output_nodes(mut nodes: Group, mut texts: Group, l: &Layout) -> (Group, Group
     let tie = winners.len() > 1;
     let mut right_w: f64 = 0.0;
     for (o, &y) in l.ys_o.iter().enumerate() {
-        let inside = match (l.highlight, l.flow) {
+        let inside = match (l.highlight, l.worked) {
             (Some(i), Some(d)) => d.pairs.get(i).and_then(|p| p.scaled.get(o)).map(|s| {
                 let t = style::dec(s);
                 if s.is_sign_negative() || s.is_zero() {

@@ -72,9 +72,9 @@ pub(crate) fn pair_by_pair(id: &str, net: &ToyNet, dec: &ToyDecomposition) -> Fi
 fn panel(net: &ToyNet, dec: &ToyDecomposition, i: usize, p: &ToyPair) -> Panel {
     let c = key_calc(p, &dec.input);
     let kx = if c.has_bias {
-        "key · x + bias"
+        "match = key · x + bias"
     } else {
-        "key · x"
+        "match = key · x"
     };
     let mut lines = vec![
         (
@@ -216,7 +216,7 @@ fn describe(net: &ToyNet, dec: &ToyDecomposition) -> String {
         .iter()
         .map(|p| {
             format!(
-                "pair {} (key · x = {}, ReLU {}) adds {}",
+                "pair {} (match {}, ReLU {}) adds {}",
                 p.index + 1,
                 style::dec(&p.pre),
                 style::dec(&p.activation),

@@ -17,7 +17,7 @@ pub(crate) fn single_neuron(id: &str, net: &ToyNet, dec: &ToyDecomposition) -> F
     let Some(p) = dec.pairs.first() else {
         return missing(id, &title, net, 0);
     };
-    let d = networks::diagram(net, Some(dec), None);
+    let d = networks::diagram(net, Some(dec), true, None);
     let calc = key_calc(p, &dec.input);
     let mut lines: Vec<(String, bool)> = vec![
         ("weighted sum = weights · inputs + bias".to_string(), false),

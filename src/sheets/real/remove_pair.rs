@@ -96,7 +96,7 @@ pub(super) fn instance(
     );
     let given_html = given_html(
         number,
-        &selector,
+        &img.selected.learner_name(),
         &img.pixels,
         &logits,
         spec.top,
@@ -262,7 +262,7 @@ fn within_rounding(
 /// asked for) with activation and value, rounded to two decimals.
 fn given_html(
     number: usize,
-    selector: &str,
+    image_name: &str,
     pixels: &[u8],
     logits: &[Decimal],
     printed: usize,
@@ -270,7 +270,7 @@ fn given_html(
     model: &Mlp,
 ) -> String {
     let fig = crate::figures::digits::digit(&format!("ex{number}-image"), pixels, None, false);
-    let mut given_html = inline(&fig, &format!("The image ({selector})")).replacen(
+    let mut given_html = inline(&fig, &format!("The image ({image_name})")).replacen(
         "exercise-figure\"",
         "exercise-figure small\"",
         1,
