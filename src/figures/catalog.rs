@@ -164,6 +164,17 @@ pub(crate) fn toy_figures(
     Ok(out)
 }
 
+/// An image's name for learners: "test image 9425", not the selector's
+/// "test:9425".
+pub(crate) fn plain_name(s: &Selected) -> String {
+    use crate::kv::select::SplitName;
+    match s.split {
+        SplitName::Test => format!("test image {}", s.index),
+        SplitName::Train => format!("training image {}", s.index),
+        SplitName::Blank => "the blank image".to_string(),
+    }
+}
+
 /// One resolved example image and its analysis.
 struct Resolved {
     example: Example,
@@ -178,9 +189,10 @@ impl Resolved {
     }
 
     fn caption(&self) -> String {
+        let name = plain_name(&self.selected);
         match self.analysis.label {
-            Some(l) => format!("{} ({}, a {l})", self.example.role, self.selected),
-            None => format!("{} ({})", self.example.role, self.selected),
+            Some(l) => format!("{} ({name}, a {l})", self.example.role),
+            None => format!("{} ({name})", self.example.role),
         }
     }
 }

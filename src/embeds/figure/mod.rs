@@ -314,9 +314,12 @@ fn model_image(args: &Args, an: &Analyses, fam: &Family) -> Result<Rc<Figure>, F
                 .image(args.str("versus").unwrap_or_default())
                 .map_err(|e| Fail::selector(e, args.at("versus") + 1))?;
             let id = format!("profiles-{s}-vs-{}", other.slug());
-            let name = |i: &Image| match i.analysis.label {
-                Some(l) => format!("test image {}, a {l}", i.selected.index),
-                None => i.selected.to_string(),
+            let name = |i: &Image| {
+                let n = crate::figures::catalog::plain_name(&i.selected);
+                match i.analysis.label {
+                    Some(l) => format!("{n}, a {l}"),
+                    None => n,
+                }
             };
             an.figure_or(&id, || Ok(crate::figures::profile::profiles(&id, (&name(&img), a), (&name(&other), &other.analysis))))
         }
