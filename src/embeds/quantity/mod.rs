@@ -322,7 +322,7 @@ fn measure_image(
     let need_pair = || pair.ok_or_else(|| Fail::new(args.0.name_at, "needs `pair` or `rank`"));
     let contribution = |i: usize| a.pair(i);
     Ok(match name {
-        "image" => Measured::Text(img.selected.to_string()),
+        "image" => Measured::Text(crate::figures::catalog::plain_name(&img.selected)),
         "label" => match a.label {
             Some(l) => Measured::Digit(Prediction::Unique(usize::from(l))),
             None => Measured::Text("no label".to_string()),

@@ -121,7 +121,7 @@ pub const QUANTITIES: [QSpec; 53] = [
     q(
         "image",
         &["example"],
-        "the selected image's name (test:247)",
+        "the selected image's name (test image 247)",
     ),
     q("label", &["example"], "the image's true digit"),
     q(
