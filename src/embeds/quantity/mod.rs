@@ -209,7 +209,8 @@ pub fn measure(call: &Call, an: &Analyses) -> Result<Measured, Fail> {
         "knockout-accuracy"
         | "knockout-control-accuracy"
         | "knockout-vs-control"
-        | "knockout-others-accuracy" => {
+        | "knockout-others-accuracy"
+        | "knockout-focus" => {
             let d = need_digit()?;
             let target = args.index("target", 0..DIGITS, "target")?.unwrap_or(d);
             let k = args
@@ -232,6 +233,13 @@ pub fn measure(call: &Call, an: &Analyses) -> Result<Measured, Fail> {
                 "knockout-control-accuracy" => Measured::Fraction(r.control.accuracy[d]),
                 "knockout-vs-control" => {
                     Measured::Fraction(r.control.accuracy[d] - r.targeted.accuracy[d])
+                }
+                "knockout-focus" => {
+                    let labels = &p.dataset.test.labels;
+                    let lost_here = r.before[d] - r.targeted.accuracy[d];
+                    let lost_elsewhere =
+                        others(labels, &r.before, d) - others(labels, &r.targeted.accuracy, d);
+                    Measured::Fraction(lost_here - lost_elsewhere)
                 }
                 _ => Measured::Fraction(others(&p.dataset.test.labels, &r.targeted.accuracy, d)),
             }

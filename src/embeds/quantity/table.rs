@@ -31,7 +31,7 @@ const fn t(name: &'static str, needs: &'static [&'static str], summary: &'static
 }
 
 /// Every quantity.
-pub const QUANTITIES: [QSpec; 53] = [
+pub const QUANTITIES: [QSpec; 54] = [
     q(
         "test-accuracy",
         &[],
@@ -112,6 +112,11 @@ pub const QUANTITIES: [QSpec; 53] = [
         "knockout-others-accuracy",
         &["digit"],
         "accuracy on the test images of every other digit than `digit` after knocking out the pairs for `digit` (`mode`)",
+    ),
+    q(
+        "knockout-focus",
+        &["digit"],
+        "how much more accuracy `digit` loses than the other digits do, after knocking out its pairs (`mode`; positive: the damage falls on `digit`)",
     ),
     q(
         "others-accuracy",
