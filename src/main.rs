@@ -159,9 +159,9 @@ enum Command {
         /// The digit whose pairs are removed.
         #[arg(long)]
         digit: usize,
-        /// How many pairs to remove.
-        #[arg(long, default_value_t = kvlens::kv::population::DEFAULT_K)]
-        k: usize,
+        /// How many pairs to remove (default: 10 % of the pairs, rounded).
+        #[arg(long)]
+        k: Option<usize>,
         #[arg(long, value_enum, default_value_t = ModeArg::Zero)]
         mode: ModeArg,
         /// Print JSON (stable field names) instead of text.

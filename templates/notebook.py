@@ -308,7 +308,8 @@ print(f"test accuracy here: {100 * accuracy:.2f} % (kvlens: {100 * EXPECTED['mod
 # number) and the value (10 numbers).
 #
 # **Predict first.** The check uses pair `EXPECTED["key_value"]["pair"]`, the
-# pair that adds most to the decision on an easy 0. Before you plot it: will
+# pair that adds most to the decision on the course's easy 0 (the same image
+# and pair as on the page "From the toy to MNIST"). Before you plot it: will
 # its key look like a 0? Which digit will its value vote for most?
 #
 # *Hints:* `W1[i]` is a row; `W2[:, i]` is a column. Plot the key with
@@ -583,8 +584,8 @@ check("ranking pairs", _check_ranking)
 # 0 to `len(order)`, row $N$ being `B2` plus the first $N$ pairs' $a_i v_i$.
 # Then `settles_at(partial)`.
 #
-# **Predict first.** The check uses three images: an easy 0, a 1 and the
-# mistake from exercise 4. Which one settles after the fewest pairs? Which
+# **Predict first.** The check uses three images: the course's easy 0, its
+# flat 1 and the mistake from exercise 4. Which one settles after the fewest pairs? Which
 # after the largest *fraction* of its active pairs?
 #
 # *Hints:* `np.cumsum(np.vstack([B2, steps]), axis=0)`. For `settles_at`, walk
@@ -668,9 +669,10 @@ check("flip point", _check_flip)
 # sorted positive activations, the share of their total carried by the 10
 # largest (0 if no pair fires), and the image's ink (the sum of its pixels).
 #
-# **Predict first.** The check uses the sharpest and the flattest correctly
-# read test images (largest and smallest top-10 share). Which has more ink?
-# Which has more active pairs?
+# **Predict first.** The check uses the course's two images: the sharp 0
+# (the correctly read 0 with the largest top-10 share, the easy 0 of the
+# exercises above) and the flat 1 (the correctly read 1 with the smallest).
+# Which has more ink? Which has more active pairs?
 #
 # *Hints:* `np.sort(a[a > 0])[::-1]`.
 

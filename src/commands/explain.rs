@@ -243,6 +243,18 @@ fn orders(o: &mut String, a: &ImageAnalysis) {
             }
         );
     }
+    let c = a.random_control(crate::kv::image::CONTROL_SHUFFLES);
+    let _ = writeln!(
+        o,
+        "random orders ({} seeded shuffles; the one above is the first): settle at a median N = {} ({} %), 10th–90th percentile {}–{} ({}–{} %)",
+        c.shuffles,
+        fixed(c.median, 0),
+        percent(c.median_fraction, 1),
+        fixed(c.p10, 0),
+        fixed(c.p90, 0),
+        percent(c.p10_fraction, 1),
+        percent(c.p90_fraction, 1)
+    );
     let _ = writeln!(
         o,
         "tail cut at {} %: keep {} pairs by lead, {} pairs by L1 mass",

@@ -10,12 +10,14 @@ use anyhow::{Result, ensure};
 use std::fmt::Write;
 
 /// Runs the knock-out on the cached (or freshly trained) model.
-pub fn run(s: &Session, digit: usize, k: usize, mode: KnockoutMode) -> Result<Knockout> {
+/// `k`: how many pairs (None: `default_k` of the network's pairs).
+pub fn run(s: &Session, digit: usize, k: Option<usize>, mode: KnockoutMode) -> Result<Knockout> {
     ensure!(digit < DIGITS, "--digit must be 0 to 9, got {digit}");
     let cfg = load_config(&s.root)?;
     let (dataset, _) = load_data(s, &cfg)?;
     let run = model::obtain(&s.cache_dir, &cfg.model, &dataset, false, &s.ui)?;
     let m = &run.trained.model;
+    let k = k.unwrap_or_else(|| crate::kv::population::default_k(m.hidden()));
     ensure!(
         k >= 1 && k <= m.hidden(),
         "--k must be between 1 and the number of pairs ({}), got {k}",

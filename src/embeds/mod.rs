@@ -177,7 +177,7 @@ impl Shortcodes for Embeds {
 }
 
 /// Arguments that pick what is measured (shared by `value` and `claim`).
-const QUANTITY_ARGS: [ArgSpec; 13] = [
+const QUANTITY_ARGS: [ArgSpec; 14] = [
     a("of", Ty::Str, "the quantity (see the list of quantities)"),
     a("example", Ty::Selector, "the image, by selector"),
     a(
@@ -201,8 +201,8 @@ const QUANTITY_ARGS: [ArgSpec; 13] = [
         Ty::Int,
         concat!(
             "knock-outs: how many pairs are removed (default ",
-            crate::kv::population::default_k!(),
-            ")"
+            crate::kv::population::default_k_percent!(),
+            " % of the pairs, rounded)"
         ),
     ),
     a(
@@ -214,6 +214,11 @@ const QUANTITY_ARGS: [ArgSpec; 13] = [
         "ranking",
         Ty::Str,
         "flip points: \"decision\" (default) or \"l1\"",
+    ),
+    a(
+        "quantile",
+        Ty::Str,
+        "random-flip-fraction: \"median\" (default), \"low\" (10th percentile) or \"high\" (90th)",
     ),
     a(
         "net",
@@ -268,6 +273,11 @@ pub const SPECS: [Spec; 6] = [
             ),
             a("example", Ty::Selector, "the image, by selector"),
             a(
+                "versus",
+                Ty::Selector,
+                "profiles: the second image, by selector",
+            ),
+            a(
                 "pair",
                 Ty::Int,
                 "a pair: hidden neuron index (MNIST, 0-based) or 1, 2, … (toy nets)",
@@ -287,8 +297,8 @@ pub const SPECS: [Spec; 6] = [
                 Ty::Int,
                 concat!(
                     "knock-out: how many pairs (default ",
-                    crate::kv::population::default_k!(),
-                    ")"
+                    crate::kv::population::default_k_percent!(),
+                    " % of the pairs, rounded)"
                 ),
             ),
             a(

@@ -29,35 +29,44 @@ pub(crate) struct Example {
     pub selector: &'static str,
 }
 
+/// The course's easy (sharp) 0: among the correctly read 0s, the one whose
+/// ten strongest pairs carry the largest share of the activation. The same
+/// selector as the pages and the deck, so that the notebook, the gallery and
+/// the course show the same image.
+pub(crate) const SHARP_ZERO: &str = "sharpest(digit=0, correct) | first(digit=0, correct) | test:3";
+/// The course's flat (messy) 1: the correctly read 1 whose ten strongest
+/// pairs carry the smallest share of the activation.
+pub(crate) const FLAT_ONE: &str = "flattest(digit=1, correct) | flattest(digit=1) | first(digit=1)";
+
 /// The example images every MNIST figure is drawn for. Each selector ends in
 /// a fallback that always matches, so a model without (say) a 4 read as a 2
 /// still gets its figures; the resolved image names the files.
 pub(crate) const EXAMPLES: [Example; 5] = [
     Example {
         role: "an easy 0",
-        selector: "first(true=0, correct, flips-after<=0.05) | first(true=0, correct) | test:0",
+        selector: SHARP_ZERO,
     },
     Example {
         role: "a 1",
-        selector: "first(true=1, correct) | first(true=1) | test:1",
+        selector: FLAT_ONE,
     },
     Example {
         role: "a mistake",
         selector: "misclassified(true=4, predicted=2) | misclassified() | least-confident()",
     },
     Example {
-        role: "the sharpest image",
-        selector: "sharpest(correct) | sharpest()",
+        role: "the sharp 0",
+        selector: SHARP_ZERO,
     },
     Example {
-        role: "the flattest image",
-        selector: "flattest(correct) | flattest()",
+        role: "the flat 1",
+        selector: FLAT_ONE,
     },
 ];
 
-/// The digit whose pairs the knock-out figure removes, and how many.
+/// The digit whose pairs the knock-out figure removes (how many:
+/// `kv::population::default_k`).
 pub(crate) const KNOCKOUT_DIGIT: usize = 7;
-pub(crate) const KNOCKOUT_K: usize = crate::kv::population::DEFAULT_K;
 /// Pairs drawn as cards / in the waterfall / in the matrix slice.
 const TOP_CARDS: usize = 6;
 const WATERFALL_STEPS: usize = crate::kv::image::DEFAULT_STEPS;
@@ -320,7 +329,7 @@ fn population_figures(out: &mut Vec<Figure>, inp: &Inputs, resolved: &[Resolved]
     let vf = inp.pop.votes();
     out.push(population::votes_vs_fires("votes-vs-fires", vf));
     out.push(population::selective_per_digit("selective-per-digit", vf));
-    let k = KNOCKOUT_K.min(m.hidden());
+    let k = crate::kv::population::default_k(m.hidden());
     let runs: Vec<_> = [KnockoutMode::Zero, KnockoutMode::Mean, KnockoutMode::Refit]
         .into_iter()
         .map(|mode| (*inp.pop.knockout(KNOCKOUT_DIGIT, k, mode)).clone())

@@ -11,7 +11,7 @@ use super::Figure;
 use super::chart::{Ticks, clip_rect, framed, line, nice_ticks, rect, turned_note, x_tick, y_grid};
 use super::digitkit::{a_digit, at, heading, prediction_name};
 use super::style::{self, num, r, signed};
-use crate::kv::image::{CurvePoint, FlipSummary, ImageAnalysis};
+use crate::kv::image::{CONTROL_SHUFFLES, CurvePoint, FlipSummary, ImageAnalysis, RandomControl};
 use crate::num::percent;
 use svg::node::element::{Circle, Definitions, Group, Line, Polygon, Polyline};
 
@@ -30,6 +30,9 @@ struct Series<'a> {
     dash: &'static str,
     summary: &'a FlipSummary,
     curve: Vec<CurvePoint>,
+    /// The random control: many shuffles, drawn as a median line in a
+    /// 10–90 % band (then `curve` is the median and `summary` unused).
+    spread: Option<RandomControl>,
 }
 
 fn series(a: &ImageAnalysis) -> Vec<Series<'_>> {
@@ -37,7 +40,7 @@ fn series(a: &ImageAnalysis) -> Vec<Series<'_>> {
         ("decision ranking", style::SERIES_A, "none", &a.by_decision),
         ("L1 ranking", style::SERIES_B, "8 4", &a.by_l1),
         (
-            "random order (control)",
+            "random orders (control)",
             style::SERIES_D,
             "2 3",
             &a.random_order,
@@ -50,14 +53,62 @@ fn series(a: &ImageAnalysis) -> Vec<Series<'_>> {
         ),
     ]
     .into_iter()
-    .map(|(name, colour, dash, summary)| Series {
-        name,
-        colour,
-        dash,
-        summary,
-        curve: a.curve(summary),
+    .map(|(name, colour, dash, summary)| {
+        if std::ptr::eq(summary, &a.random_order) {
+            let spread = a.random_control(CONTROL_SHUFFLES);
+            let curve = spread
+                .band
+                .iter()
+                .enumerate()
+                .map(|(n, b)| CurvePoint {
+                    n,
+                    prediction: a.prediction.clone(),
+                    lead: b[1],
+                })
+                .collect();
+            Series {
+                name,
+                colour,
+                dash,
+                summary,
+                curve,
+                spread: Some(spread),
+            }
+        } else {
+            Series {
+                name,
+                colour,
+                dash,
+                summary,
+                curve: a.curve(summary),
+                spread: None,
+            }
+        }
     })
     .collect()
+}
+
+/// Where a series settles: its flip point, or for the random control the
+/// median over the shuffles with the 10–90 % range.
+fn settles_of(s: &Series) -> String {
+    match &s.spread {
+        Some(c) => format!(
+            "median N = {} ({} %), 10–90 %: {}–{}, over {} shuffles",
+            num(c.median, 0),
+            percent(c.median_fraction, 1),
+            num(c.p10, 0),
+            num(c.p90, 0),
+            c.shuffles
+        ),
+        None => settles(s.summary),
+    }
+}
+
+/// The N where a series' triangle sits.
+fn settle_n(s: &Series) -> f64 {
+    s.spread
+        .as_ref()
+        .map_or(s.summary.settles_at as f64, |c| c.median)
 }
 
 /// "N = 3 (2.5 %)".
@@ -90,11 +141,16 @@ fn pair_ticks(max: usize) -> Vec<usize> {
     ticks
 }
 
-/// The range of a curve's leads.
-fn range(curve: &[CurvePoint]) -> (f64, f64) {
-    curve
+/// The range of a series' leads (with the random control's band).
+fn range(s: &Series) -> (f64, f64) {
+    let band = s
+        .spread
+        .iter()
+        .flat_map(|c| c.band.iter().flat_map(|b| [b[0], b[2]]));
+    s.curve
         .iter()
         .map(|p| p.lead)
+        .chain(band)
         .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), v| {
             (lo.min(v), hi.max(v))
         })
@@ -107,14 +163,14 @@ fn lead_range(all: &[Series]) -> (f64, f64, Vec<(&'static str, f64)>) {
     let (mut lo, mut hi) = all
         .iter()
         .take(3)
-        .map(|s| range(&s.curve))
+        .map(range)
         .fold((0.0_f64, 0.0_f64), |(lo, hi), (l, h)| {
             (lo.min(l), hi.max(h))
         });
     let room = (hi - lo).max(1.0) * 0.5;
     let mut clipped: Vec<(&'static str, f64)> = Vec::new();
     if let Some(bf) = all.get(3) {
-        let (l, h) = range(&bf.curve);
+        let (l, h) = range(bf);
         if l < lo - room {
             clipped.push(("lowest", l));
             lo -= room * 0.3;
@@ -171,7 +227,7 @@ pub(crate) fn flip_curve(id: &str, a: &ImageAnalysis) -> Figure {
     }
     g = curves(g, &plot, &all, &clip_id);
     let legend_y = TOP + PLOT_H + 60.0;
-    let height = legend_y + 4.0 * LEGEND_ROW + 26.0;
+    let height = legend_y + 5.0 * LEGEND_ROW + 26.0;
     let t = a.top;
     let doc = style::frame(W, height, &title, &description)
         .add(heading(format!(
@@ -186,14 +242,15 @@ fn describe(a: &ImageAnalysis, all: &[Series], final_name: &str, truth: &str) ->
     let (active, t) = (a.active, a.top);
     let per_series: Vec<String> = all
         .iter()
-        .map(|s| {
-            format!(
+        .map(|s| match s.spread {
+            Some(_) => format!("{} settle at {}", s.name, settles_of(s)),
+            None => format!(
                 "{} settles at {} with {} {}",
                 s.name,
                 settles(s.summary),
                 s.summary.flips.len(),
                 flips_word(s.summary.flips.len())
-            )
+            ),
         })
         .collect();
     format!(
@@ -248,7 +305,7 @@ fn background(plot: &Plot, clip_id: &str, t: usize) -> Group {
             "start",
         ))
         .add(turned_note(
-            format!("lead of {t} over the best other digit"),
+            format!("lead of {t} over the best other digit after N pairs"),
             18.0,
             TOP + PLOT_H / 2.0,
         ))
@@ -352,6 +409,26 @@ fn settle_line(g: Group, plot: &Plot, s: &Series, final_name: &str) -> Group {
 fn curves(mut g: Group, plot: &Plot, all: &[Series], clip_id: &str) -> Group {
     let mut curves = Group::new().set("clip-path", format!("url(#{clip_id})"));
     for s in all.iter().rev() {
+        if let Some(c) = &s.spread {
+            let upper = c
+                .band
+                .iter()
+                .enumerate()
+                .map(|(n, b)| format!("{},{}", r(plot.sx(n as f64)), r(plot.sy(b[2]))));
+            let lower = c
+                .band
+                .iter()
+                .enumerate()
+                .rev()
+                .map(|(n, b)| format!("{},{}", r(plot.sx(n as f64)), r(plot.sy(b[0]))));
+            curves = curves.add(
+                Polygon::new()
+                    .set("points", upper.chain(lower).collect::<Vec<_>>().join(" "))
+                    .set("fill", s.colour)
+                    .set("fill-opacity", 0.18)
+                    .set("stroke", "none"),
+            );
+        }
         let points: Vec<String> = s
             .curve
             .iter()
@@ -367,7 +444,12 @@ fn curves(mut g: Group, plot: &Plot, all: &[Series], clip_id: &str) -> Group {
             line = line.set("stroke-dasharray", s.dash);
         }
         curves = curves.add(line);
-        for f in &s.summary.flips {
+        let flips = if s.spread.is_some() {
+            &[][..]
+        } else {
+            &s.summary.flips[..]
+        };
+        for f in flips {
             if let Some(p) = s.curve.get(f.n) {
                 curves = curves.add(
                     Circle::new()
@@ -380,7 +462,7 @@ fn curves(mut g: Group, plot: &Plot, all: &[Series], clip_id: &str) -> Group {
                 );
             }
         }
-        let x = plot.sx(s.summary.settles_at as f64);
+        let x = plot.sx(settle_n(s));
         let y = TOP + PLOT_H;
         g = g.add(
             Polygon::new()
@@ -429,24 +511,36 @@ fn legend(all: &[Series], clipped: &[(&'static str, f64)]) -> Group {
             .add(line)
             .add(style::text(s.name, 44.0, ly, style::SMALL, "start").set("font-weight", "bold"))
             .add(style::text(
-                format!(
-                    "settles at {} · {} {}{off_chart}",
-                    settles(s.summary),
-                    s.summary.flips.len(),
-                    flips_word(s.summary.flips.len())
-                ),
+                match s.spread {
+                    Some(_) => format!("settle at {}{off_chart}", settles_of(s)),
+                    None => format!(
+                        "settles at {} · {} {}{off_chart}",
+                        settles(s.summary),
+                        s.summary.flips.len(),
+                        flips_word(s.summary.flips.len())
+                    ),
+                },
                 210.0,
                 ly,
                 style::SMALL,
                 "start",
             ));
     }
-    legend.add(style::muted(
-        "○ a flip: the prediction changes   ▲ where each order settles for good",
-        0.0,
-        4.0 * LEGEND_ROW + 6.0,
-        "start",
-    ))
+    legend
+        .add(style::muted(
+            "○ a flip: adding one more pair changes the predicted digit   ▲ where each order settles for good",
+            0.0,
+            4.0 * LEGEND_ROW + 6.0,
+            "start",
+        ))
+        .add(style::muted(
+            format!(
+                "random orders: the median line of {CONTROL_SHUFFLES} seeded shuffles, shaded from the 10th to the 90th percentile"
+            ),
+            0.0,
+            5.0 * LEGEND_ROW + 6.0,
+            "start",
+        ))
 }
 
 #[cfg(test)]
@@ -487,6 +581,12 @@ mod tests {
         );
         let svg = f.to_svg_string();
         assert_eq!(svg.matches("<polyline").count(), 4);
+        assert!(
+            f.description
+                .contains("random orders (control) settle at median N ="),
+            "{}",
+            f.description
+        );
         assert!(svg.contains("decision ranking settles on 3 at N = 1"));
     }
 
@@ -507,7 +607,7 @@ mod tests {
         let a = analyse(&m, &img, Some(7));
         let f = flip_curve("fc", &a);
         assert_sound(&f);
-        let flips: usize = [&a.by_decision, &a.by_l1, &a.random_order, &a.bottom_first]
+        let flips: usize = [&a.by_decision, &a.by_l1, &a.bottom_first]
             .iter()
             .map(|s| s.flips.len())
             .sum();

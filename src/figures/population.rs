@@ -199,7 +199,7 @@ mod tests {
             f.description
                 .contains("votes for digits 0 to 9: 1, 1, 1, 2, 1, 1, 1, 1, 0, 1")
                 && f.description
-                    .contains("fire most on digits 0 to 9: 1, 1, 1, 1, 1, 1, 1, 1, 1, 1")
+                    .contains("highest on digits 0 to 9: 1, 1, 1, 1, 1, 1, 1, 1, 1, 1")
                 && f.description.contains("9 (90.0 %) do both"),
             "{}",
             f.description

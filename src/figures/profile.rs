@@ -123,7 +123,7 @@ fn panel(caption: &str, a: &ImageAnalysis, max_n: usize, ticks: &Ticks) -> Group
         )
         .add(style::text(
             format!(
-                "{} inked pixels · ink {} (Σ pixel ÷ 255)",
+                "{} inked pixels · ink {} (sum of the pixel values, each 0 to 1)",
                 a.inked_pixels,
                 num(a.profile.ink, 1)
             ),

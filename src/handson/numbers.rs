@@ -4,7 +4,7 @@
 //! so a notebook answer, a course figure and `kvlens explain` agree.
 
 use crate::analysis::{Analyses, Image};
-use crate::figures::catalog::{EXAMPLES, KNOCKOUT_DIGIT, KNOCKOUT_K};
+use crate::figures::catalog::{EXAMPLES, KNOCKOUT_DIGIT};
 use crate::kv::image::{DIGITS, ImageAnalysis, analyse};
 use crate::kv::population::{KnockoutMode, PairProfile, VotesVsFires};
 use crate::kv::select::SplitName;
@@ -188,8 +188,8 @@ pub fn expected(an: &Analyses) -> Result<Expected> {
     let (zero_img, zero_index, zero_label) = example(an, "an easy 0")?;
     let (one_img, one_index, one_label) = example(an, "a 1")?;
     let (miss, miss_index, miss_label) = example(an, "a mistake")?;
-    let (sharp, sharp_index, sharp_label) = example(an, "the sharpest image")?;
-    let (flat, flat_index, flat_label) = example(an, "the flattest image")?;
+    let (sharp, sharp_index, sharp_label) = example(an, "the sharp 0")?;
+    let (flat, flat_index, flat_label) = example(an, "the flat 1")?;
     let z = &zero_img.analysis;
 
     // The pair: the easy 0's strongest for its decision.
@@ -330,12 +330,13 @@ fn votes_fires(votes: &VotesVsFires) -> VotesFires {
     }
 }
 
-/// The knock-out of the `KNOCKOUT_K` pairs that vote most for
+/// The knock-out of the default share of pairs that vote most for
 /// `KNOCKOUT_DIGIT` (zeroed, or set to their mean), with its random control.
 fn knockout(an: &Analyses) -> KnockoutNumbers {
     let d = KNOCKOUT_DIGIT;
-    let zero = an.pop.knockout(d, KNOCKOUT_K, KnockoutMode::Zero);
-    let mean = an.pop.knockout(d, KNOCKOUT_K, KnockoutMode::Mean);
+    let k = crate::kv::population::default_k(an.model().hidden());
+    let zero = an.pop.knockout(d, k, KnockoutMode::Zero);
+    let mean = an.pop.knockout(d, k, KnockoutMode::Mean);
     let of_digit =
         an.p.dataset
             .test

@@ -43,7 +43,7 @@ const fn f(
 }
 
 /// Every family `figure(name=…)` knows.
-pub const FAMILIES: [Family; 27] = [
+pub const FAMILIES: [Family; 28] = [
     f(
         "net",
         Source::Toy,
@@ -121,6 +121,13 @@ pub const FAMILIES: [Family; 27] = [
         &["example", "steps"],
         false,
         "the logits built pair by pair, with a labelled rest",
+    ),
+    f(
+        "profiles",
+        Source::Image,
+        &["example", "versus"],
+        false,
+        "the activation profiles of two images (`example` and `versus`), sorted, side by side",
     ),
     f(
         "flips",

@@ -338,6 +338,20 @@ fn model_image(args: &Args, an: &Analyses, fam: &Family, slide: bool) -> Result<
             let id = if steps == 8 { format!("{s}-waterfall") } else { format!("{s}-waterfall-{steps}") };
             an.figure_or(&id, || Ok(waterfall::waterfall(&id, &a.waterfall(crate::kv::image::Ranking::Decision, steps), a)))
         }
+        "profiles" => {
+            let other = an
+                .image(args.str("versus").unwrap_or_default())
+                .map_err(|e| Fail::selector(e, args.at("versus") + 1))?;
+            let id = format!("profiles-{s}-vs-{}", other.slug());
+            let name = |i: &Image| {
+                let n = i.selected.learner_name();
+                match i.analysis.label {
+                    Some(l) => format!("{n}, a {l}"),
+                    None => n,
+                }
+            };
+            an.figure_or(&id, || Ok(crate::figures::profile::profiles(&id, (&name(&img), a), (&name(&other), &other.analysis))))
+        }
         "flips" => {
             let id = format!("{s}-flips");
             an.figure_or(&id, || Ok(flips::flip_curve(&id, a)))
@@ -401,8 +415,8 @@ fn population(args: &Args, an: &Analyses, name: &str) -> Result<Rc<Figure>, Fail
                 .unwrap_or(crate::figures::catalog::KNOCKOUT_DIGIT);
             let k = args
                 .index("k", 1..an.model().hidden() + 1, "k")?
-                .unwrap_or(crate::kv::population::DEFAULT_K.min(an.model().hidden()));
-            let id = if k == crate::kv::population::DEFAULT_K {
+                .unwrap_or(crate::kv::population::default_k(an.model().hidden()));
+            let id = if k == crate::kv::population::default_k(an.model().hidden()) {
                 format!("knockout-{digit}")
             } else {
                 format!("knockout-{digit}-k{k}")

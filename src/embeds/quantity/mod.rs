@@ -183,12 +183,39 @@ pub fn measure(call: &Call, an: &Analyses) -> Result<Measured, Fail> {
         "selective-pairs" => Measured::Count(an.pop.votes().selective),
         "dead-pairs" => Measured::Count(an.pop.votes().dead),
         "median-key-cosine" => Measured::Number(an.pop.drift().median),
-        "knockout-accuracy" | "knockout-control-accuracy" => {
+        "b2-favours" => {
+            let b2: [f64; DIGITS] = std::array::from_fn(|d| f64::from(m.b2[d]));
+            Measured::Digit(Prediction::of(&b2))
+        }
+        "barely-moved-keys" | "rarely-firing-pairs" | "barely-moved-rarely-firing" => {
+            let cosines = &an.pop.drift().cosines;
+            let pairs = &an.pop.votes().pairs;
+            let barely = |i: usize| cosines.get(i).is_some_and(|&c| c >= BARELY_MOVED);
+            let rarely = |i: usize| pairs.get(i).is_some_and(|p| p.firing_rate < RARELY_FIRES);
+            let n = m.hidden();
+            Measured::Count(match spec.name {
+                "barely-moved-keys" => (0..n).filter(|&i| barely(i)).count(),
+                "rarely-firing-pairs" => (0..n).filter(|&i| rarely(i)).count(),
+                _ => (0..n).filter(|&i| barely(i) && rarely(i)).count(),
+            })
+        }
+        "knockout-k" => Measured::Count(crate::kv::population::default_k(m.hidden())),
+        "random-shuffles" => Measured::Count(crate::kv::image::CONTROL_SHUFFLES),
+        "others-accuracy" => {
+            let d = need_digit()?;
+            let before = &an.pop.knockout(d, 1, KnockoutMode::Zero).before;
+            Measured::Fraction(others(&p.dataset.test.labels, before, d))
+        }
+        "knockout-accuracy"
+        | "knockout-control-accuracy"
+        | "knockout-vs-control"
+        | "knockout-others-accuracy"
+        | "knockout-focus" => {
             let d = need_digit()?;
             let target = args.index("target", 0..DIGITS, "target")?.unwrap_or(d);
             let k = args
                 .index("k", 1..m.hidden() + 1, "k")?
-                .unwrap_or(crate::kv::population::DEFAULT_K.min(m.hidden()));
+                .unwrap_or(crate::kv::population::default_k(m.hidden()));
             let mode = match args.str("mode").unwrap_or("zero") {
                 "zero" => KnockoutMode::Zero,
                 "mean" => KnockoutMode::Mean,
@@ -201,12 +228,21 @@ pub fn measure(call: &Call, an: &Analyses) -> Result<Measured, Fail> {
                 }
             };
             let r = an.pop.knockout(target, k, mode);
-            let effect = if spec.name == "knockout-accuracy" {
-                &r.targeted
-            } else {
-                &r.control
-            };
-            Measured::Fraction(effect.accuracy[d])
+            match spec.name {
+                "knockout-accuracy" => Measured::Fraction(r.targeted.accuracy[d]),
+                "knockout-control-accuracy" => Measured::Fraction(r.control.accuracy[d]),
+                "knockout-vs-control" => {
+                    Measured::Fraction(r.control.accuracy[d] - r.targeted.accuracy[d])
+                }
+                "knockout-focus" => {
+                    let labels = &p.dataset.test.labels;
+                    let lost_here = r.before[d] - r.targeted.accuracy[d];
+                    let lost_elsewhere =
+                        others(labels, &r.before, d) - others(labels, &r.targeted.accuracy, d);
+                    Measured::Fraction(lost_here - lost_elsewhere)
+                }
+                _ => Measured::Fraction(others(&p.dataset.test.labels, &r.targeted.accuracy, d)),
+            }
         }
         "favours" | "firing-rate" | "fires-on" => {
             let i = pair_index.ok_or_else(|| Fail::new(call.name_at, "needs `pair`"))?;
@@ -219,6 +255,29 @@ pub fn measure(call: &Call, an: &Analyses) -> Result<Measured, Fail> {
         }
         name => return measure_image(name, &args, an, digit, pair_index),
     })
+}
+
+/// A key "barely moved" in training: cosine with its start at least this.
+const BARELY_MOVED: f64 = 0.9;
+/// A pair "rarely fires": on fewer than this share of the test images.
+const RARELY_FIRES: f64 = 0.01;
+
+/// Accuracy on the images of every digit but `d`, from per-digit accuracies
+/// weighted by how many test images each digit has.
+fn others(labels: &[u8], per_digit: &[f64; DIGITS], d: usize) -> f64 {
+    let mut count = [0usize; DIGITS];
+    for &l in labels {
+        count[usize::from(l).min(DIGITS - 1)] += 1;
+    }
+    let total: usize = (0..DIGITS).filter(|&c| c != d).map(|c| count[c]).sum();
+    if total == 0 {
+        return 0.0;
+    }
+    (0..DIGITS)
+        .filter(|&c| c != d)
+        .map(|c| per_digit[c] * count[c] as f64)
+        .sum::<f64>()
+        / total as f64
 }
 
 fn digit_or_tie(d: Option<usize>) -> Measured {
@@ -277,6 +336,32 @@ fn measure_image(
             None => Measured::Text("no label".to_string()),
         },
         "prediction" => Measured::Digit(a.prediction.clone()),
+        "runner-up" => Measured::Digit(Prediction::Unique(a.runner_up)),
+        "value-favours" => {
+            let i = need_pair()?;
+            digit_or_tie(crate::kv::pair::pair_view(an.model(), i).and_then(|v| v.favours))
+        }
+        "beats-random" => {
+            let c = a.random_control(crate::kv::image::CONTROL_SHUFFLES);
+            let at = a.ranking(ranking).settles_at;
+            let later = c.settles_at.iter().filter(|&&n| n > at).count();
+            Measured::Fraction(later as f64 / c.settles_at.len().max(1) as f64)
+        }
+        "random-flip-fraction" => {
+            let c = a.random_control(crate::kv::image::CONTROL_SHUFFLES);
+            match args.str("quantile").unwrap_or("median") {
+                "median" => Measured::Fraction(c.median_fraction),
+                "low" => Measured::Fraction(c.p10_fraction),
+                "high" => Measured::Fraction(c.p90_fraction),
+                other => {
+                    return Err(Fail::new(
+                        args.at("quantile"),
+                        format!("unknown quantile `{other}`"),
+                    )
+                    .hint("quantile is \"median\", \"low\" (10th percentile) or \"high\" (90th)"));
+                }
+            }
+        }
         "confidence" => Measured::Fraction(a.probabilities[a.top]),
         "logit" => Measured::Number(a.logits[the_digit]),
         "lead" => Measured::Number(a.lead),

@@ -31,7 +31,7 @@ const fn t(name: &'static str, needs: &'static [&'static str], summary: &'static
 }
 
 /// Every quantity.
-pub const QUANTITIES: [QSpec; 40] = [
+pub const QUANTITIES: [QSpec; 54] = [
     q(
         "test-accuracy",
         &[],
@@ -60,7 +60,7 @@ pub const QUANTITIES: [QSpec; 40] = [
     q(
         "selective-pairs",
         &[],
-        "pairs that take at least 40 % of their activation from one digit",
+        "pairs with at least 40 % of their per-digit mean activations on one digit",
     ),
     q("dead-pairs", &[], "pairs that never fire on a test image"),
     q(
@@ -79,9 +79,54 @@ pub const QUANTITIES: [QSpec; 40] = [
         "the same with `k` random pairs removed instead",
     ),
     q(
+        "b2-favours",
+        &[],
+        "the digit with the largest output bias b2 (what the logits favour when no pair fires)",
+    ),
+    q(
+        "barely-moved-keys",
+        &[],
+        "keys whose cosine with their random start is at least 0.9",
+    ),
+    q(
+        "rarely-firing-pairs",
+        &[],
+        "pairs that fire on fewer than 1 % of the test images (dead pairs included)",
+    ),
+    q(
+        "barely-moved-rarely-firing",
+        &[],
+        "how many of the barely moved keys belong to rarely firing pairs",
+    ),
+    q(
+        "knockout-k",
+        &[],
+        "how many pairs a knock-out removes by default (a share of the pairs)",
+    ),
+    q(
+        "knockout-vs-control",
+        &["digit"],
+        "accuracy on `digit` after the random control minus after the targeted knock-out (positive: the targeted one hurts more)",
+    ),
+    q(
+        "knockout-others-accuracy",
+        &["digit"],
+        "accuracy on the test images of every other digit than `digit` after knocking out the pairs for `digit` (`mode`)",
+    ),
+    q(
+        "knockout-focus",
+        &["digit"],
+        "how much more accuracy `digit` loses than the other digits do, after knocking out its pairs (`mode`; positive: the damage falls on `digit`)",
+    ),
+    q(
+        "others-accuracy",
+        &["digit"],
+        "accuracy on the test images of every other digit than `digit`, nothing removed",
+    ),
+    q(
         "image",
         &["example"],
-        "the selected image's name (test:247)",
+        "the selected image's name (test image 247)",
     ),
     q("label", &["example"], "the image's true digit"),
     q(
@@ -147,6 +192,31 @@ pub const QUANTITIES: [QSpec; 40] = [
         "share of the activation carried by the 10 strongest pairs",
     ),
     q(
+        "runner-up",
+        &["example"],
+        "the digit with the second-highest logit",
+    ),
+    q(
+        "value-favours",
+        &["example", "pair|rank"],
+        "the digit a pair's value votes for most (the pair by `pair` or `rank` on the image)",
+    ),
+    q(
+        "random-flip-fraction",
+        &["example"],
+        "median flip fraction over the seeded random orders (`quantile`: \"low\" for the 10th percentile, \"high\" for the 90th)",
+    ),
+    q(
+        "beats-random",
+        &["example"],
+        "share of the seeded random orders that settle later than the `ranking` (default decision) does",
+    ),
+    q(
+        "random-shuffles",
+        &[],
+        "how many seeded random orders the random control draws",
+    ),
+    q(
         "favours",
         &["pair"],
         "the digit a pair's value votes for most",
@@ -159,7 +229,7 @@ pub const QUANTITIES: [QSpec; 40] = [
     q(
         "fires-on",
         &["pair"],
-        "the digit whose images give a pair the most activation",
+        "the digit whose images give a pair the highest mean activation per image",
     ),
     t("pairs", &["net"], "a toy network's number of pairs"),
     t("bias", &["net", "pair"], "a toy pair's bias"),

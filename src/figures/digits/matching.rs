@@ -117,7 +117,7 @@ pub(crate) fn kti_block(
         .add(at(prod.g, x_prod, y_prod))
         .add(
             style::text(
-                "0 (white) to 255 (black)",
+                "pixels 0 (white) to 1 (black)",
                 img.w / 2.0,
                 caption_y,
                 style::SMALL,

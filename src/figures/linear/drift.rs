@@ -20,7 +20,7 @@ pub(crate) fn key_drift(
     cosine: f64,
     variant: Variant,
 ) -> Figure {
-    const CELL: f64 = 5.0;
+    const CELL: f64 = 8.0;
     const SIDE: f64 = 28.0 * CELL;
     const PITCH: f64 = SIDE + 56.0;
     const X0: f64 = 32.0;

@@ -69,7 +69,7 @@ fn describe(s: &SelectiveByDigit, both: usize) -> String {
             .join(", ")
     };
     let mut description = format!(
-        "Of the {} selective pairs (at least {} % of their activation from one digit), the value votes for digits 0 to 9: {}; they fire most on digits 0 to 9: {}; {} do both for the same digit.",
+        "Of the {} selective pairs (one digit holds at least {} % of their per-digit mean activations), the value votes for digits 0 to 9: {}; their mean activation per image is highest on digits 0 to 9: {}; {} do both for the same digit.",
         s.selective,
         percent(SELECTIVE_SHARE, 0),
         list(&s.votes_for),
@@ -160,7 +160,7 @@ fn legend(hatch_id: &str) -> Group {
                 .set("stroke", style::SERIES_B),
         )
         .add(text(
-            "fires most on images of the digit",
+            "fires most per image of the digit",
             X0 + 270.0,
             28.0,
             style::FONT_SIZE,

@@ -46,7 +46,7 @@ pub(crate) fn votes_vs_fires(id: &str, v: &VotesVsFires) -> Figure {
 
 fn describe(v: &VotesVsFires, g: &VotesFiresGrid, chance: f64) -> String {
     let mut description = format!(
-        "Of the {} pairs that fire and favour one digit, {} fire most on images of the digit their value votes for (the diagonal); if the two were unrelated, about {} % would. Dead pairs: {}; always-on pairs: {}.",
+        "Of the {} pairs that fire and favour one digit, {} have their highest mean activation per image on the digit their value votes for (the diagonal); if the two were unrelated, about {} % would. Dead pairs: {}; always-on pairs: {}.",
         g.judged,
         share(g.on_diagonal, g.judged),
         percent(chance, 1),
@@ -102,7 +102,7 @@ fn axes(g: &VotesFiresGrid) -> Group {
         .add(style::muted("pairs", GX + SIDE + 30.0, GY - 12.0, "middle"))
         .add(
             turned(
-                "it fires most on images of …",
+                "its mean activation per image is highest on …",
                 GX - 52.0,
                 GY + SIDE / 2.0,
                 style::FONT_SIZE,

@@ -32,7 +32,7 @@ mod rankings;
 #[cfg(test)]
 mod tests;
 
-pub use flips::{CurvePoint, Flip, FlipSummary};
+pub use flips::{CONTROL_SHUFFLES, CurvePoint, Flip, FlipSummary, RandomControl, quantile};
 pub use profile::{ActivationProfile, Waterfall, WaterfallStep};
 pub use rankings::{Ranking, TailCut};
 

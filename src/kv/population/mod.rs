@@ -6,18 +6,27 @@
 //! `knockout` (removing pairs, with a random control) and `refit` (the
 //! output bias refitted after a knock-out). This file holds the batched pass.
 
-/// How many pairs a knock-out removes unless told otherwise: the course's
-/// figures, the `figure`, `value` and `claim` shortcodes, the notebook and
-/// `kvlens knockout` (a macro too, so docs can name it with `concat!`).
-macro_rules! default_k {
+/// The share of the pairs (in percent) a knock-out removes unless told
+/// otherwise: the course's figures, the `figure`, `value` and `claim`
+/// shortcodes, the notebook and `kvlens knockout` (a macro too, so docs can
+/// name it with `concat!`). A share, not a count, so that the same sentence
+/// means the same experiment in a network of 64 pairs and one of 1024.
+macro_rules! default_k_percent {
     () => {
-        25
+        10
     };
 }
-pub(crate) use default_k;
+pub(crate) use default_k_percent;
 
-/// See [`default_k`].
-pub const DEFAULT_K: usize = default_k!();
+/// See [`default_k_percent`].
+pub const DEFAULT_K_PERCENT: usize = default_k_percent!();
+
+/// The default knock-out size for a network of `hidden` pairs:
+/// `DEFAULT_K_PERCENT` % of them, rounded half up, at least 1
+/// (26 of 256, 6 of 64, 102 of 1024).
+pub fn default_k(hidden: usize) -> usize {
+    ((hidden * DEFAULT_K_PERCENT + 50) / 100).clamp(1, hidden.max(1))
+}
 
 mod knockout;
 mod refit;

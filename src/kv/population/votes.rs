@@ -14,7 +14,8 @@ pub enum PairKind {
     Dead,
     /// Fires on at least 99 % of the test images.
     AlwaysOn,
-    /// At least 40 % of its activation mass (four times chance) comes from one digit.
+    /// One digit takes at least 40 % (four times chance) of its per-digit
+    /// mean activations (`mean_activation[d]` / Σ_c `mean_activation[c]`).
     Selective,
     /// Everything else.
     Broad,
@@ -33,10 +34,11 @@ pub struct PairProfile {
     pub firing_rate: f64,
     /// Mean activation over the test images of each true digit.
     pub mean_activation: [f64; DIGITS],
-    /// The true digit whose images give the pair the most activation mass
-    /// (None for a dead pair).
+    /// The true digit whose images give the pair the highest mean activation
+    /// per image (so a digit with more test images or more ink does not win
+    /// by count alone); None for a dead pair.
     pub fires_on: Option<usize>,
-    /// Share of the pair's total activation mass that comes from `fires_on`.
+    /// `mean_activation[fires_on]` as a share of Σ_d `mean_activation[d]`.
     pub fires_on_share: f64,
     pub kind: PairKind,
     /// `favours` and `fires_on` are the same digit.
@@ -56,7 +58,7 @@ pub struct VotesVsFires {
     pub broad: usize,
 }
 
-/// Share of activation mass from one digit that makes a pair "selective".
+/// Share of the per-digit mean activations from one digit that makes a pair "selective".
 pub const SELECTIVE_SHARE: f64 = 0.4;
 /// Firing rate from which a pair is "always on".
 pub const ALWAYS_ON_RATE: f64 = 0.99;
@@ -84,18 +86,25 @@ pub fn votes_vs_fires(m: &Mlp, acts: &TestActivations) -> VotesVsFires {
         .map(|i| {
             let value: [f32; DIGITS] = std::array::from_fn(|d| m.w2[[d, i]]);
             let (favours, selectivity) = top_margin(&value);
-            let total: f64 = mass[i].iter().sum();
+            let mean: [f64; DIGITS] = std::array::from_fn(|d| {
+                if per_digit_count[d] == 0 {
+                    0.0
+                } else {
+                    mass[i][d] / per_digit_count[d] as f64
+                }
+            });
+            let total: f64 = mean.iter().sum();
             let firing_rate = if n == 0 {
                 0.0
             } else {
                 fires[i] as f64 / n as f64
             };
             let fires_on = if total > 0.0 {
-                (0..DIGITS).max_by(|&a, &b| mass[i][a].total_cmp(&mass[i][b]).then(b.cmp(&a)))
+                (0..DIGITS).max_by(|&a, &b| mean[a].total_cmp(&mean[b]).then(b.cmp(&a)))
             } else {
                 None
             };
-            let fires_on_share = fires_on.map_or(0.0, |d| mass[i][d] / total);
+            let fires_on_share = fires_on.map_or(0.0, |d| mean[d] / total);
             let kind = if fires[i] == 0 {
                 PairKind::Dead
             } else if firing_rate >= ALWAYS_ON_RATE {
@@ -110,13 +119,7 @@ pub fn votes_vs_fires(m: &Mlp, acts: &TestActivations) -> VotesVsFires {
                 favours,
                 selectivity,
                 firing_rate,
-                mean_activation: std::array::from_fn(|d| {
-                    if per_digit_count[d] == 0 {
-                        0.0
-                    } else {
-                        mass[i][d] / per_digit_count[d] as f64
-                    }
-                }),
+                mean_activation: mean,
                 fires_on,
                 fires_on_share,
                 kind,
