@@ -270,6 +270,11 @@ pub const SPECS: [Spec; 5] = [
                     ")"
                 ),
             ),
+            a(
+                "against",
+                Ty::Str,
+                "waterfall and `rank`: \"true-digit\" explains a misread image against its true digit (its margin); \"runner-up\" (default) against the second-highest logit",
+            ),
             a("net", Ty::Str, "a toy network of content/nets/"),
             a("input", Ty::Str, "a named example input of the toy network"),
             a(

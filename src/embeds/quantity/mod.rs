@@ -267,6 +267,9 @@ fn measure_image(
         (None, Some(r)) => Some(ranked(usize::try_from(r).unwrap_or(0))?),
         (None, None) => None,
     };
+    if name.starts_with("margin") {
+        return measure_margin(name, args, &img, pair_index);
+    }
     let the_digit = digit.unwrap_or(a.top);
     let need_pair = || pair.ok_or_else(|| Fail::new(args.0.name_at, "needs `pair` or `rank`"));
     let contribution = |i: usize| a.pair(i);
@@ -277,6 +280,16 @@ fn measure_image(
             None => Measured::Text("no label".to_string()),
         },
         "prediction" => Measured::Digit(a.prediction.clone()),
+        "runner-up" => Measured::Digit(Prediction::Unique(a.runner_up)),
+        "true-digit" => match a.label {
+            Some(l) => Measured::Digit(Prediction::Unique(usize::from(l))),
+            None => {
+                return Err(Fail::new(
+                    args.at("example"),
+                    format!("{} has no label, so no true digit", img.selected),
+                ));
+            }
+        },
         "confidence" => Measured::Fraction(a.probabilities[a.top]),
         "logit" => Measured::Number(a.logits[the_digit]),
         "lead" => Measured::Number(a.lead),
@@ -300,6 +313,80 @@ fn measure_image(
         "settles-at" => Measured::Count(a.ranking(ranking).settles_at),
         "flip-fraction" => Measured::Fraction(a.ranking(ranking).settles_fraction),
         "top10-share" => Measured::Fraction(a.profile.top10_share),
+        other => {
+            return Err(Fail::new(
+                args.at("of"),
+                format!("internal error: quantity `{other}` has no measurement"),
+            ));
+        }
+    })
+}
+
+/// The margin quantities of a misread image: logit[answer] − logit[true]
+/// and each part's share of it (`kv::image::MarginAccount`).
+fn measure_margin(
+    name: &str,
+    args: &Args,
+    img: &crate::analysis::Image,
+    pair_index: Option<usize>,
+) -> Result<Measured, Fail> {
+    let m = super::figure::margin_of(args, img)?;
+    let rank = args.int("rank");
+    let out_of_range = |r: i64| {
+        Fail::new(
+            args.at("rank"),
+            format!(
+                "rank {r} is out of range: the image has {} active pairs",
+                m.shares.len()
+            ),
+        )
+    };
+    let at_rank = |r: i64| {
+        usize::try_from(r)
+            .ok()
+            .and_then(|r| m.at(r))
+            .ok_or_else(|| out_of_range(r))
+    };
+    Ok(match name {
+        "margin" => Measured::Number(m.margin),
+        "margin-bias" => Measured::Number(m.b2_share),
+        "margin-pair" => Measured::Count(at_rank(rank.unwrap_or(1))?.pair),
+        "margin-share" => match (pair_index, rank) {
+            (Some(p), _) => Measured::Number(
+                m.shares
+                    .iter()
+                    .find(|s| s.pair == p)
+                    .map_or(0.0, |s| s.share),
+            ),
+            (None, Some(r)) => Measured::Number(at_rank(r)?.share),
+            (None, None) => return Err(Fail::new(args.0.name_at, "needs `pair` or `rank`")),
+        },
+        "margin-rest" => {
+            let n = rank.unwrap_or(3);
+            let n = usize::try_from(n)
+                .ok()
+                .filter(|&n| n <= m.shares.len())
+                .ok_or_else(|| out_of_range(n))?;
+            Measured::Number(m.top(n).rest)
+        }
+        "margin-rank" => {
+            let p = match (pair_index, rank) {
+                (Some(p), _) => p,
+                (None, Some(r)) => usize::try_from(r)
+                    .ok()
+                    .and_then(|r| r.checked_sub(1))
+                    .and_then(|r| img.analysis.by_decision.order.get(r).copied())
+                    .ok_or_else(|| out_of_range(r))?,
+                (None, None) => return Err(Fail::new(args.0.name_at, "needs `pair` or `rank`")),
+            };
+            let at = m.shares.iter().position(|s| s.pair == p).ok_or_else(|| {
+                Fail::new(
+                    args.0.name_at,
+                    format!("pair {p} does not fire on {}", img.selected),
+                )
+            })?;
+            Measured::Count(at + 1)
+        }
         other => {
             return Err(Fail::new(
                 args.at("of"),

@@ -31,7 +31,7 @@ const fn t(name: &'static str, needs: &'static [&'static str], summary: &'static
 }
 
 /// Every quantity.
-pub const QUANTITIES: [QSpec; 40] = [
+pub const QUANTITIES: [QSpec; 48] = [
     q(
         "test-accuracy",
         &[],
@@ -145,6 +145,46 @@ pub const QUANTITIES: [QSpec; 40] = [
         "top10-share",
         &["example"],
         "share of the activation carried by the 10 strongest pairs",
+    ),
+    q(
+        "runner-up",
+        &["example"],
+        "the digit with the second-highest logit (the lead is measured against it)",
+    ),
+    q(
+        "true-digit",
+        &["example"],
+        "the image's true digit (its label), as the margin's quantities use it",
+    ),
+    q(
+        "margin",
+        &["example"],
+        "misread images: logit of the network's answer − logit of the true digit",
+    ),
+    q(
+        "margin-bias",
+        &["example"],
+        "misread images: what the output bias b2 adds to the margin",
+    ),
+    q(
+        "margin-pair",
+        &["example"],
+        "misread images: the pair at `rank` (default 1) of the ranking by share of the margin",
+    ),
+    q(
+        "margin-share",
+        &["example", "pair|rank"],
+        "misread images: what a pair (`pair`, or `rank` in the margin ranking) adds to the margin",
+    ),
+    q(
+        "margin-rest",
+        &["example"],
+        "misread images: what all pairs after `rank` (default 3) of the margin ranking add together",
+    ),
+    q(
+        "margin-rank",
+        &["example", "pair|rank"],
+        "misread images: where a pair (`pair`, or `rank` in the decision ranking) stands in the margin ranking",
     ),
     q(
         "favours",
