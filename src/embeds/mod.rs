@@ -147,7 +147,7 @@ impl Shortcodes for Embeds {
 }
 
 /// Arguments that pick what is measured (shared by `value` and `claim`).
-const QUANTITY_ARGS: [ArgSpec; 13] = [
+const QUANTITY_ARGS: [ArgSpec; 14] = [
     a("of", Ty::Str, "the quantity (see the list of quantities)"),
     a("example", Ty::Selector, "the image, by selector"),
     a(
@@ -184,6 +184,11 @@ const QUANTITY_ARGS: [ArgSpec; 13] = [
         "ranking",
         Ty::Str,
         "flip points: \"decision\" (default) or \"l1\"",
+    ),
+    a(
+        "against",
+        Ty::Str,
+        "which ranking `rank` counts in: \"runner-up\" (the decision ranking; default) or \"true-digit\" (a misread image's margin ranking; default for the margin quantities)",
     ),
     a(
         "net",

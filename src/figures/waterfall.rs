@@ -14,7 +14,7 @@ use super::style::{self, num, r, signed};
 use crate::kv::image::{DIGITS, ImageAnalysis, Prediction, Versus, Waterfall};
 use svg::node::element::{Group, Line, Rectangle};
 
-const LEFT: f64 = 78.0;
+const LEFT: f64 = 92.0;
 const RIGHT: f64 = 20.0;
 const MAX_W: f64 = 960.0;
 const MIN_W: f64 = 760.0;

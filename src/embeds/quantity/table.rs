@@ -31,7 +31,7 @@ const fn t(name: &'static str, needs: &'static [&'static str], summary: &'static
 }
 
 /// Every quantity.
-pub const QUANTITIES: [QSpec; 48] = [
+pub const QUANTITIES: [QSpec; 50] = [
     q(
         "test-accuracy",
         &[],
@@ -82,6 +82,11 @@ pub const QUANTITIES: [QSpec; 48] = [
         "image",
         &["example"],
         "the selected image's name (test:247)",
+    ),
+    q(
+        "image-number",
+        &["example"],
+        "the selected image's number in its set, for prose (\"test image 247\" → 247)",
     ),
     q("label", &["example"], "the image's true digit"),
     q(
@@ -179,12 +184,17 @@ pub const QUANTITIES: [QSpec; 48] = [
     q(
         "margin-rest",
         &["example"],
-        "misread images: what all pairs after `rank` (default 3) of the margin ranking add together",
+        "misread images: what all pairs after the first `rank` (default 3) of the margin ranking add together",
     ),
     q(
         "margin-rank",
         &["example", "pair|rank"],
         "misread images: where a pair (`pair`, or `rank` in the decision ranking) stands in the margin ranking",
+    ),
+    q(
+        "true-contribution",
+        &["example", "pair|rank"],
+        "a pair's scaled vote for the image's true digit",
     ),
     q(
         "favours",

@@ -12,14 +12,14 @@ use crate::kv::image::MarginAccount;
 use svg::node::element::Group;
 
 /// Pixels per MNIST pixel of the image, and its side.
-const IMG: f64 = 4.0;
+const IMG: f64 = 3.0;
 const IMG_W: f64 = 28.0 * IMG;
 const X0: f64 = 16.0;
 /// Right edge of the row labels, the bar area, and the numbers' right edge.
-const LABEL_X: f64 = X0 + IMG_W + 128.0;
+const LABEL_X: f64 = X0 + IMG_W + 118.0;
 const BAR_X: f64 = LABEL_X + 12.0;
-const BAR_W: f64 = 230.0;
-const NUM_X: f64 = BAR_X + BAR_W + 66.0;
+const BAR_W: f64 = 150.0;
+const NUM_X: f64 = BAR_X + BAR_W + 56.0;
 const WIDTH: f64 = NUM_X + 16.0;
 /// Top of the first row, and a row's height.
 const Y0: f64 = 60.0;
@@ -203,7 +203,7 @@ pub(crate) fn margin_card(
                 "b2 + pairs + rest = logit of {p} − logit of {t} = {}",
                 num(m.margin, 2)
             ),
-            BAR_X,
+            X0,
             bottom + 18.0,
             "start",
         ));
