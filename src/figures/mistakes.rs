@@ -234,7 +234,7 @@ mod tests {
             f.description
                 .starts_with("Test image 28, an 8, is read as 3.")
                 && f.description
-                    .contains(&format!("nearest correctly read 8 is #{j}"))
+                    .contains(&format!("nearest correctly read 8 is test image {j}"))
                 && f.description.contains(
                     "pair 12 (activation 0.00 here, 1.00 there) moves the margin toward 3 by +3.00"
                 ),

@@ -481,6 +481,29 @@ mod tests {
     }
 
     #[test]
+    fn a_misread_image_is_drawn_against_its_true_digit() {
+        // The test net reads an 8 as 3; against the true digit 8 the
+        // figure follows 3 and 8 and names the margin.
+        let m = testnet::net();
+        let s = testnet::split(1);
+        let a = analyse(&m, s.image(8), Some(8));
+        let w = a.margin_waterfall(1).expect("misread");
+        let f = waterfall("wf", &w, &a);
+        assert_sound(&f);
+        assert_eq!(f.title, "Why 3 beat the true digit 8: how the two logits build up");
+        assert!(
+            f.description
+                .contains("brings the margin of 3 over the true digit 8 to +2.00"),
+            "{}",
+            f.description
+        );
+        assert!(f.description.contains("3: 2.50, 8: 0.50, margin +2.00."), "{}", f.description);
+        let svg = f.to_svg_string();
+        assert!(svg.contains("margin 3 − 8") && svg.contains("8 (the true digit)"), "{svg}");
+        assert!(!svg.contains("runner-up"), "{svg}");
+    }
+
+    #[test]
     fn a_tie_is_drawn_as_a_tie() {
         let m = testnet::net();
         // A blank image: nothing fires, b2 = 0, all ten digits tie.
