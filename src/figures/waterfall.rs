@@ -490,16 +490,26 @@ mod tests {
         let w = a.margin_waterfall(1).expect("misread");
         let f = waterfall("wf", &w, &a);
         assert_sound(&f);
-        assert_eq!(f.title, "Why 3 beat the true digit 8: how the two logits build up");
+        assert_eq!(
+            f.title,
+            "Why 3 beat the true digit 8: how the two logits build up"
+        );
         assert!(
             f.description
                 .contains("brings the margin of 3 over the true digit 8 to +2.00"),
             "{}",
             f.description
         );
-        assert!(f.description.contains("3: 2.50, 8: 0.50, margin +2.00."), "{}", f.description);
+        assert!(
+            f.description.contains("3: 2.50, 8: 0.50, margin +2.00."),
+            "{}",
+            f.description
+        );
         let svg = f.to_svg_string();
-        assert!(svg.contains("margin 3 − 8") && svg.contains("8 (the true digit)"), "{svg}");
+        assert!(
+            svg.contains("margin 3 − 8") && svg.contains("8 (the true digit)"),
+            "{svg}"
+        );
         assert!(!svg.contains("runner-up"), "{svg}");
     }
 
