@@ -123,8 +123,8 @@ impl Plot {
     }
 }
 
-/// 7. The waterfall of the top pairs for the predicted digit and the
-/// runner-up (or, on a misread image's margin waterfall, the true digit).
+/// Figure 7, the waterfall of the top pairs for the predicted digit and the
+/// runner-up, or, on a misread image's margin waterfall, the true digit.
 pub(crate) fn waterfall(id: &str, w: &Waterfall, a: &ImageAnalysis) -> Figure {
     let (t, ru) = (a.top, w.against);
     let cols = columns(w);

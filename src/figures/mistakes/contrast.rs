@@ -132,7 +132,7 @@ fn images(
         Some(j) => images
             .add(
                 text(
-                    format!("nearest right {t}"),
+                    format!("twin: nearest right {t}"),
                     X0,
                     SECOND_Y - 10.0,
                     style::FONT_SIZE,
@@ -174,14 +174,9 @@ fn header(mistake: &Mistake, nearest: Option<usize>) -> Group {
     Group::new()
         .add(style::muted("pair and its key", TX, HY, "start"))
         .add(style::muted("activation", TX + 250.0, HY - 14.0, "middle"))
+        .add(style::muted("mistake", TX + 210.0, HY, "middle"))
         .add(style::muted(
-            format!("#{}", mistake.index),
-            TX + 210.0,
-            HY,
-            "middle",
-        ))
-        .add(style::muted(
-            nearest.map_or("—".to_string(), |j| format!("#{j}")),
+            nearest.map_or("—".to_string(), |_| "twin".to_string()),
             TX + 290.0,
             HY,
             "middle",
@@ -346,9 +341,7 @@ fn notes(mistake: &Mistake, ny: f64) -> Group {
     Group::new()
         .add(style::muted(
             format!(
-                "Margin change = (activation in #{} − activation in the nearest right {t}) × (vote for {p} − vote for {t}); positive pushes toward {p}.",
-                mistake.index
-            ),
+                "Margin change = (activation in the mistake − activation in the twin) × (vote for {p} − vote for {t}); positive pushes toward {p}."),
             X0,
             ny,
             "start",
