@@ -82,8 +82,10 @@ pub(super) fn gallery_files(
             figures: Vec::new(),
         })
         .collect();
-    let shown: Vec<&std::rc::Rc<crate::figures::Figure>> =
-        figures.iter().filter(|f| !super::is_variant(&f.id)).collect();
+    let shown: Vec<&std::rc::Rc<crate::figures::Figure>> = figures
+        .iter()
+        .filter(|f| !super::is_variant(&f.id))
+        .collect();
     for f in &shown {
         let g = GROUPS
             .iter()

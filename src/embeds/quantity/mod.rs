@@ -210,7 +210,8 @@ pub fn measure(call: &Call, an: &Analyses) -> Result<Measured, Fail> {
         | "knockout-control-accuracy"
         | "knockout-vs-control"
         | "knockout-others-accuracy"
-        | "knockout-focus" => {
+        | "knockout-focus"
+        | "knockout-recovered" => {
             let d = need_digit()?;
             let target = args.index("target", 0..DIGITS, "target")?.unwrap_or(d);
             let k = args
@@ -233,6 +234,22 @@ pub fn measure(call: &Call, an: &Analyses) -> Result<Measured, Fail> {
                 "knockout-control-accuracy" => Measured::Fraction(r.control.accuracy[d]),
                 "knockout-vs-control" => {
                     Measured::Fraction(r.control.accuracy[d] - r.targeted.accuracy[d])
+                }
+                "knockout-recovered" => {
+                    // The share of the zero mode's loss beyond its control
+                    // that `mode` wins back (1 = all of it, 0 = none).
+                    let zero = an.pop.knockout(target, k, KnockoutMode::Zero);
+                    let excess = |r: &crate::kv::population::Knockout| {
+                        r.control.accuracy[d] - r.targeted.accuracy[d]
+                    };
+                    let lost = excess(&zero);
+                    if lost <= 0.0 {
+                        return Err(Fail::new(
+                            call.name_at,
+                            "the zero knock-out loses nothing beyond its control here, so there is nothing to win back",
+                        ));
+                    }
+                    Measured::Fraction(1.0 - excess(&r) / lost)
                 }
                 "knockout-focus" => {
                     let labels = &p.dataset.test.labels;

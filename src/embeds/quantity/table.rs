@@ -31,7 +31,7 @@ const fn t(name: &'static str, needs: &'static [&'static str], summary: &'static
 }
 
 /// Every quantity.
-pub const QUANTITIES: [QSpec; 63] = [
+pub const QUANTITIES: [QSpec; 64] = [
     q(
         "test-accuracy",
         &[],
@@ -112,6 +112,11 @@ pub const QUANTITIES: [QSpec; 63] = [
         "knockout-others-accuracy",
         &["digit"],
         "accuracy on the test images of every other digit than `digit` after knocking out the pairs for `digit` (`mode`)",
+    ),
+    q(
+        "knockout-recovered",
+        &["digit"],
+        "share of the zero knock-out's loss beyond its control that `mode` (mean or refit) wins back",
     ),
     q(
         "knockout-focus",
