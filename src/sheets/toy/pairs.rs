@@ -23,7 +23,11 @@ pub(super) fn pair_steps(
 ) -> Result<(Decimal, Decimal, Vec<Decimal>), String> {
     let i = p.index + 1;
     let z = key.step(
-        format!("{pre}pair {i}: match, key · input"),
+        if p.bias.is_zero() {
+            format!("{pre}pair {i}: match, key · input (no bias)")
+        } else {
+            format!("{pre}pair {i}: match, key · input + bias")
+        },
         Expr::Dot {
             terms: p.key.iter().copied().zip(x.iter().copied()).collect(),
             plus: (!p.bias.is_zero()).then_some(p.bias),
