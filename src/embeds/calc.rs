@@ -53,6 +53,16 @@ fn vector(v: &[Decimal]) -> String {
     }
 }
 
+/// How a sum line names output `name`: "output 1" as it is, any other
+/// name as `output “both corners”`.
+fn output_label(name: &str) -> String {
+    if name.starts_with("output") {
+        escape_attr(name)
+    } else {
+        format!("output “{}”", escape_attr(name))
+    }
+}
+
 fn prediction(net: &ToyNet, dec: &ToyDecomposition) -> String {
     if net.outputs.len() == 1 {
         return format!("The output is <strong>{}</strong>.", n(&dec.logits[0]));
@@ -115,7 +125,7 @@ fn pair_by_pair(net: &ToyNet, dec: &ToyDecomposition) -> String {
         let label = if net.outputs.len() == 1 {
             "output".to_string()
         } else {
-            format!("output “{}”", escape_attr(name))
+            output_label(name)
         };
         sum.push_str(&format!(
             "<p class=\"calc-sum\">{label} = {} = <strong>{}</strong></p>\n",
@@ -222,11 +232,10 @@ pub fn render(
         .map(|(name, v)| format!("{} = {}", escape_attr(name), n(v)))
         .collect();
     let open = format!(
-        "<div class=\"calc\" id=\"calc-{}-{}-{method}\">\n<p class=\"calc-input\">Network <strong>{}</strong>, input “{}”: {}</p>",
+        "<div class=\"calc\" id=\"calc-{}-{}-{method}\">\n<p class=\"calc-input\"><strong>{}</strong>, on the input {}</p>",
         escape_attr(name),
         escape_attr(input),
         escape_attr(&net.title),
-        escape_attr(input),
         x.join(", ")
     );
     let (table, close) = if args.bool("reveal").unwrap_or(true) {
