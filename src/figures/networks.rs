@@ -13,8 +13,11 @@ use rust_decimal::Decimal;
 use svg::node::element::{Circle, Group, Line, Rectangle};
 
 mod diagram;
+mod slide;
 
 pub(super) use diagram::diagram;
+pub(crate) use slide::{layer_view_slide, network_input_slide, network_slide};
+pub(super) use slide::worked_diagram;
 
 pub(super) const MARGIN: f64 = 16.0;
 /// Opacity of what a highlight pushes into the background.
