@@ -402,6 +402,59 @@ mod tests {
         }
     }
 
+    /// Every font size in an SVG.
+    fn font_sizes(svg: &str) -> Vec<f64> {
+        svg.split("font-size=\"")
+            .skip(1)
+            .filter_map(|s| s.split('"').next()?.parse().ok())
+            .collect()
+    }
+
+    #[test]
+    fn slide_layouts_are_large_and_label_only_nonzero_weights() {
+        for name in ["slides", "exercise", "single-neuron", "threshold"] {
+            let n = net(name);
+            let screen = layer_view("t-layers", &n);
+            let mut figs = vec![
+                network_slide("t", &n, None, None),
+                layer_view_slide("t-layers", &n, &screen),
+            ];
+            for ex in n.examples.keys() {
+                let d = dec(&n, ex);
+                figs.push(network_slide("t", &n, Some(&d), None));
+                figs.push(network_input_slide("t", &n, &d));
+                for i in 0..n.hidden() {
+                    figs.push(network_slide("t", &n, Some(&d), Some(i)));
+                }
+            }
+            for f in &figs {
+                assert_sound(f);
+                let svg = f.to_svg_string();
+                let sizes = font_sizes(&svg);
+                assert!(!sizes.is_empty(), "{}", f.id);
+                assert!(
+                    sizes.iter().all(|&s| s >= style::SLIDE_TEXT),
+                    "{name} {}: {sizes:?}",
+                    f.id
+                );
+                assert_eq!(svg, f.to_svg_string());
+            }
+        }
+        // The slides net has zero weights: none of them is labelled, every
+        // nonzero one is (W1: two 1s; W2: 1, 0.5, 0.5).
+        let n = net("slides");
+        let svg = network_slide("t", &n, None, None).to_svg_string();
+        let labels = |v: &str| svg.matches(&format!(">{v}</text>")).count();
+        assert_eq!(labels("0"), 0, "{svg}");
+        assert_eq!(labels("1"), 3, "{svg}");
+        assert_eq!(labels("0.5"), 2, "{svg}");
+        // The slide keeps the screen figure's description.
+        assert_eq!(
+            network_slide("t", &n, None, None).description,
+            network("t", &n, None, None).description
+        );
+    }
+
     #[test]
     fn the_input_diagram_gives_nothing_away() {
         let n = net("slides");

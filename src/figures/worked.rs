@@ -87,6 +87,37 @@ mod tests {
         decompose(n, n.example(ex).unwrap()).unwrap()
     }
 
+    #[test]
+    fn slide_variants_are_large_and_show_the_results() {
+        for name in NETS {
+            let n = net(name);
+            for ex in n.examples.keys() {
+                let d = dec(&n, ex);
+                let mut figs = vec![layer_by_layer_slide("t", &n, &d)];
+                if n.hidden() == 1 {
+                    figs.push(single_neuron_slide("t", &n, &d));
+                }
+                for f in &figs {
+                    assert_sound(f);
+                    let svg = f.to_svg_string();
+                    for size in svg.split("font-size=\"").skip(1) {
+                        let v: f64 = size.split('"').next().unwrap().parse().unwrap();
+                        assert!(v >= crate::figures::style::SLIDE_TEXT, "{name} {ex}: {v}");
+                    }
+                    for l in &d.logits {
+                        let shown = crate::figures::style::dec(l);
+                        assert!(svg.contains(&shown), "{name} {ex}: {shown} in {svg}");
+                    }
+                    assert_eq!(svg, f.to_svg_string());
+                }
+            }
+        }
+        let n = net("exercise");
+        let svg = layer_by_layer_slide("t", &n, &dec(&n, "a")).to_svg_string();
+        assert!(svg.contains("0.6 × 1.5 + (−0.4) × (−0.8) = 1.22"), "{svg}");
+        assert!(svg.contains("ReLU(1.22) = 1.22"), "{svg}");
+    }
+
     fn parse(s: &str) -> Decimal {
         let t = s
             .trim_start_matches('(')
