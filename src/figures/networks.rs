@@ -16,8 +16,8 @@ mod diagram;
 mod slide;
 
 pub(super) use diagram::diagram;
-pub(crate) use slide::{layer_view_slide, network_input_slide, network_slide};
 pub(super) use slide::worked_diagram;
+pub(crate) use slide::{layer_view_slide, network_input_slide, network_slide};
 
 pub(super) const MARGIN: f64 = 16.0;
 /// Opacity of what a highlight pushes into the background.
@@ -354,7 +354,7 @@ fn values_text(net: &ToyNet) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::figures::testing::assert_sound;
+    use crate::figures::testing::{assert_sound, font_sizes};
     use crate::figures::weight_views::{key_value_view, layer_view};
     use crate::kv::toy::{decompose, load_file};
     use std::path::Path;
@@ -402,14 +402,6 @@ mod tests {
         }
     }
 
-    /// Every font size in an SVG.
-    fn font_sizes(svg: &str) -> Vec<f64> {
-        svg.split("font-size=\"")
-            .skip(1)
-            .filter_map(|s| s.split('"').next()?.parse().ok())
-            .collect()
-    }
-
     #[test]
     fn slide_layouts_are_large_and_label_only_nonzero_weights() {
         for name in ["slides", "exercise", "single-neuron", "threshold"] {
@@ -444,10 +436,15 @@ mod tests {
         // nonzero one is (W1: two 1s; W2: 1, 0.5, 0.5).
         let n = net("slides");
         let svg = network_slide("t", &n, None, None).to_svg_string();
-        let labels = |v: &str| svg.matches(&format!(">{v}</text>")).count();
-        assert_eq!(labels("0"), 0, "{svg}");
-        assert_eq!(labels("1"), 3, "{svg}");
-        assert_eq!(labels("0.5"), 2, "{svg}");
+        let texts: Vec<&str> = svg
+            .split("<text")
+            .skip(1)
+            .filter_map(|t| Some(t.split_once('>')?.1.split("</text>").next()?.trim()))
+            .collect();
+        let labels = |v: &str| texts.iter().filter(|t| **t == v).count();
+        assert_eq!(labels("0"), 0, "{texts:?}");
+        assert_eq!(labels("1"), 3, "{texts:?}");
+        assert_eq!(labels("0.5"), 2, "{texts:?}");
         // The slide keeps the screen figure's description.
         assert_eq!(
             network_slide("t", &n, None, None).description,

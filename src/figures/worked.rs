@@ -100,8 +100,9 @@ mod tests {
                 for f in &figs {
                     assert_sound(f);
                     let svg = f.to_svg_string();
-                    for size in svg.split("font-size=\"").skip(1) {
-                        let v: f64 = size.split('"').next().unwrap().parse().unwrap();
+                    let sizes = crate::figures::testing::font_sizes(&svg);
+                    assert!(!sizes.is_empty());
+                    for v in sizes {
                         assert!(v >= crate::figures::style::SLIDE_TEXT, "{name} {ex}: {v}");
                     }
                     for l in &d.logits {

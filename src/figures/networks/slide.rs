@@ -6,9 +6,9 @@
 //! `networks` and `weight_views`, whose descriptions they reuse.
 
 use super::{Diagram, column, edge_style, max_abs};
+use crate::figures::Figure;
 use crate::figures::style;
 use crate::figures::toykit::{Bx, Placer, f, text_width, vec_text};
-use crate::figures::Figure;
 use crate::kv::toy::{Prediction, ToyDecomposition, ToyNet};
 use svg::node::element::{Circle, Group, Line, Rectangle};
 
@@ -464,7 +464,13 @@ fn slide_figure(id: &str, title: &str, desc: String, d: Diagram, lines: &[String
     let height = d.height + lh * lines.len() as f64 + if lines.is_empty() { 0.0 } else { 10.0 };
     let mut doc = style::frame(width, height, title, &desc).add(d.group);
     for (k, s) in lines.iter().enumerate() {
-        let mut t = style::text(s.as_str(), PAD, d.height + lh * (k as f64 + 0.8), T, "start");
+        let mut t = style::text(
+            s.as_str(),
+            PAD,
+            d.height + lh * (k as f64 + 0.8),
+            T,
+            "start",
+        );
         if k == 0 {
             t = t.set("font-weight", "bold");
         }

@@ -136,7 +136,12 @@ pub(crate) fn single_neuron_slide(id: &str, net: &ToyNet, dec: &ToyDecomposition
     let size = style::SLIDE_TEXT;
     let g = svg::node::element::Group::new().add(d.group);
     let (g, y, width) = super::slide_lines(g, &lines, d.height + size);
-    let doc = style::frame(width.max(d.width), y - size * 0.6, &screen.title, &screen.description)
-        .add(g);
+    let doc = style::frame(
+        width.max(d.width),
+        y - size * 0.6,
+        &screen.title,
+        &screen.description,
+    )
+    .add(g);
     style::figure(id, &screen.title, screen.description, doc)
 }
