@@ -222,10 +222,11 @@ fn toy(
             ));
         }
     };
-    if slide && args.bool("print") != Some(true) {
-        if let Some(f) = toy_slide(args, an, family, net, &base, pair)? {
-            return Ok(f);
-        }
+    if slide
+        && args.bool("print") != Some(true)
+        && let Some(f) = toy_slide(args, an, family, net, &base, pair)?
+    {
+        return Ok(f);
     }
     let id = match family {
         "net" => match (args.has("input"), pair) {
@@ -264,6 +265,9 @@ fn toy(
     in_catalog(an, id, args)
 }
 
+/// Draws a figure under the id it is given.
+type Draw<'a> = dyn FnOnce(&str) -> Figure + 'a;
+
 /// The slide layout of a toy figure, drawn on demand as `<id>-slide`, for
 /// the families that have one (None: draw the screen figure).
 fn toy_slide(
@@ -282,7 +286,7 @@ fn toy_slide(
     };
     let with_input = format!("{base}-{}", slug(args.str("input").unwrap_or_default()));
     let highlight = pair.and_then(|p| usize::try_from(p - 1).ok());
-    let (id, draw): (String, Box<dyn FnOnce(&str) -> Figure>) = match (family, &dec) {
+    let (id, draw): (String, Box<Draw>) = match (family, &dec) {
         ("net", None) => (
             format!("{base}-slide"),
             Box::new(|id| networks::network_slide(id, net, None, None)),

@@ -252,13 +252,11 @@ fn backed(s: &str, x: f64, y: f64, colour: &str, placer: &mut Placer) -> Group {
         .add(style::text(s, x, y, T, "middle").set("fill", colour))
 }
 
+/// An edge: from, to, its weight and the pair it belongs to.
+type SlideEdge = ((f64, f64), (f64, f64), rust_decimal::Decimal, usize);
+
 /// The edges, and a label on each nonzero one (placed strong first).
-fn draw_edges(
-    edges: &[((f64, f64), (f64, f64), rust_decimal::Decimal, usize)],
-    w: What,
-    scale: f64,
-    placer: &mut Placer,
-) -> (Group, Group) {
+fn draw_edges(edges: &[SlideEdge], w: What, scale: f64, placer: &mut Placer) -> (Group, Group) {
     let mut lines = Group::new().set("stroke-linecap", "round");
     let mut labels = Group::new();
     for e in edges {
