@@ -25,8 +25,7 @@ const MIN_COVER: f64 = 0.5;
 /// Figures that still draw at page size on slides: their small texts are
 /// printed, not failed, until their family gets a slide layout (issue 23).
 /// Matched against the figure's file name; remove an entry when it is done.
-const PENDING: [(&str, &str); 9] = [
-    ("net-", "toy network diagrams and worked calculations"),
+const PENDING: [(&str, &str); 8] = [
     ("pair-", "a pair's key and value"),
     ("-card.svg", "the pair card"),
     ("-key-times-image.svg", "key times image"),

@@ -56,6 +56,22 @@ pub(crate) mod testing {
     //! Checks every family's tests run on their figures.
     use super::Figure;
 
+    /// The font size of every `<text>` in an SVG.
+    pub(crate) fn font_sizes(svg: &str) -> Vec<f64> {
+        svg.split("<text")
+            .skip(1)
+            .filter_map(|t| {
+                let tag = t.split('>').next()?;
+                tag.split("font-size=\"")
+                    .nth(1)?
+                    .split('"')
+                    .next()?
+                    .parse()
+                    .ok()
+            })
+            .collect()
+    }
+
     /// The figure parses with usvg, rasterises, has a title and a
     /// description that appear in the SVG, keeps coordinates short (no raw
     /// floats such as `0.90000004`), and prefixes its ids with its own id.

@@ -13,8 +13,11 @@ use rust_decimal::Decimal;
 use svg::node::element::{Circle, Group, Line, Rectangle};
 
 mod diagram;
+mod slide;
 
 pub(super) use diagram::diagram;
+pub(super) use slide::worked_diagram;
+pub(crate) use slide::{layer_view_slide, network_input_slide, network_slide};
 
 pub(super) const MARGIN: f64 = 16.0;
 /// Opacity of what a highlight pushes into the background.
@@ -351,7 +354,7 @@ fn values_text(net: &ToyNet) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::figures::testing::assert_sound;
+    use crate::figures::testing::{assert_sound, font_sizes};
     use crate::figures::weight_views::{key_value_view, layer_view};
     use crate::kv::toy::{decompose, load_file};
     use std::path::Path;
@@ -397,6 +400,56 @@ mod tests {
                 key_value_view("t", &n).to_svg_string()
             );
         }
+    }
+
+    #[test]
+    fn slide_layouts_are_large_and_label_only_nonzero_weights() {
+        for name in ["slides", "exercise", "single-neuron", "threshold"] {
+            let n = net(name);
+            let screen = layer_view("t-layers", &n);
+            let mut figs = vec![
+                network_slide("t", &n, None, None),
+                layer_view_slide("t-layers", &n, &screen),
+            ];
+            for ex in n.examples.keys() {
+                let d = dec(&n, ex);
+                figs.push(network_slide("t", &n, Some(&d), None));
+                figs.push(network_input_slide("t", &n, &d));
+                for i in 0..n.hidden() {
+                    figs.push(network_slide("t", &n, Some(&d), Some(i)));
+                }
+            }
+            for f in &figs {
+                assert_sound(f);
+                let svg = f.to_svg_string();
+                let sizes = font_sizes(&svg);
+                assert!(!sizes.is_empty(), "{}", f.id);
+                assert!(
+                    sizes.iter().all(|&s| s >= style::SLIDE_TEXT),
+                    "{name} {}: {sizes:?}",
+                    f.id
+                );
+                assert_eq!(svg, f.to_svg_string());
+            }
+        }
+        // The slides net has zero weights: none of them is labelled, every
+        // nonzero one is (W1: two 1s; W2: 1, 0.5, 0.5).
+        let n = net("slides");
+        let svg = network_slide("t", &n, None, None).to_svg_string();
+        let texts: Vec<&str> = svg
+            .split("<text")
+            .skip(1)
+            .filter_map(|t| Some(t.split_once('>')?.1.split("</text>").next()?.trim()))
+            .collect();
+        let labels = |v: &str| texts.iter().filter(|t| **t == v).count();
+        assert_eq!(labels("0"), 0, "{texts:?}");
+        assert_eq!(labels("1"), 3, "{texts:?}");
+        assert_eq!(labels("0.5"), 2, "{texts:?}");
+        // The slide keeps the screen figure's description.
+        assert_eq!(
+            network_slide("t", &n, None, None).description,
+            network("t", &n, None, None).description
+        );
     }
 
     #[test]

@@ -19,13 +19,53 @@ mod single;
 mod sums;
 
 pub(crate) use bracket::bracket;
-pub(crate) use layers::layer_by_layer;
+pub(crate) use layers::{layer_by_layer, layer_by_layer_slide};
 pub(crate) use pairs::{pair_by_pair, pair_by_pair_slide};
-pub(crate) use single::single_neuron;
+pub(crate) use single::{single_neuron, single_neuron_slide};
 
 const MARGIN: f64 = 16.0;
 const LINE: f64 = 24.0;
 const MAX_W: f64 = 960.0;
+
+/// Slide variants: left padding of their lines and the widest a line may
+/// be before it is broken after its last `=`.
+const SLIDE_PAD: f64 = 24.0;
+const SLIDE_MAX_W: f64 = 1140.0;
+
+/// Lines of a slide variant at [`crate::figures::style::SLIDE_TEXT`] from
+/// baseline `y` on (bold where marked; leading spaces indent), a line too wide broken before its
+/// last ` = ` and the rest indented; returns the group, the next free
+/// baseline and the widest line.
+fn slide_lines(
+    mut g: svg::node::element::Group,
+    lines: &[(String, bool)],
+    mut y: f64,
+) -> (svg::node::element::Group, f64, f64) {
+    use crate::figures::{style, toykit::text_width};
+    let size = style::SLIDE_TEXT;
+    let lh = size * 1.45;
+    let mut width: f64 = 0.0;
+    for (s, strong) in lines {
+        let indent = if s.starts_with(' ') { 2.0 * size } else { 0.0 };
+        let s = s.trim_start().to_string();
+        let parts: Vec<(String, f64)> = match s.rfind(" = ") {
+            Some(k) if text_width(&s, size) + indent + 2.0 * SLIDE_PAD > SLIDE_MAX_W => vec![
+                (s[..k].to_string(), SLIDE_PAD + indent),
+                (s[k + 1..].to_string(), SLIDE_PAD + indent + 2.0 * size),
+            ],
+            _ => vec![(s.clone(), SLIDE_PAD + indent)],
+        };
+        for (part, x) in parts {
+            width = width.max(x + text_width(&part, size) + SLIDE_PAD);
+            g = g.add(
+                style::text(part, x, y, size, "start")
+                    .set("font-weight", if *strong { "bold" } else { "normal" }),
+            );
+            y += lh;
+        }
+    }
+    (g, y, width)
+}
 
 #[cfg(test)]
 mod tests {
@@ -45,6 +85,38 @@ mod tests {
 
     fn dec(n: &ToyNet, ex: &str) -> ToyDecomposition {
         decompose(n, n.example(ex).unwrap()).unwrap()
+    }
+
+    #[test]
+    fn slide_variants_are_large_and_show_the_results() {
+        for name in NETS {
+            let n = net(name);
+            for ex in n.examples.keys() {
+                let d = dec(&n, ex);
+                let mut figs = vec![layer_by_layer_slide("t", &n, &d)];
+                if n.hidden() == 1 {
+                    figs.push(single_neuron_slide("t", &n, &d));
+                }
+                for f in &figs {
+                    assert_sound(f);
+                    let svg = f.to_svg_string();
+                    let sizes = crate::figures::testing::font_sizes(&svg);
+                    assert!(!sizes.is_empty());
+                    for v in sizes {
+                        assert!(v >= crate::figures::style::SLIDE_TEXT, "{name} {ex}: {v}");
+                    }
+                    for l in &d.logits {
+                        let shown = crate::figures::style::dec(l);
+                        assert!(svg.contains(&shown), "{name} {ex}: {shown} in {svg}");
+                    }
+                    assert_eq!(svg, f.to_svg_string());
+                }
+            }
+        }
+        let n = net("exercise");
+        let svg = layer_by_layer_slide("t", &n, &dec(&n, "a")).to_svg_string();
+        assert!(svg.contains("0.6 × 1.5 + (−0.4) × (−0.8) = 1.22"), "{svg}");
+        assert!(svg.contains("ReLU(1.22) = 1.22"), "{svg}");
     }
 
     fn parse(s: &str) -> Decimal {

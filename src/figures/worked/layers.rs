@@ -173,3 +173,74 @@ fn output_lines(net: &ToyNet, dec: &ToyDecomposition) -> Vec<String> {
         })
         .collect()
 }
+
+/// The slide variant: the same two layers as lines at
+/// [`style::SLIDE_TEXT`], without the matrices (a hidden neuron's weighted
+/// sum and its ReLU, then each output's), the result in bold.
+pub(crate) fn layer_by_layer_slide(id: &str, net: &ToyNet, dec: &ToyDecomposition) -> Figure {
+    let title = format!("{}: layer by layer", net.title);
+    let has_b1 = net.b1.iter().any(|b| !b.is_zero());
+    let has_b2 = net.b2.iter().any(|b| !b.is_zero());
+    let mut lines: Vec<(String, bool)> = vec![(
+        if has_b1 {
+            "Layer 1: hidden = ReLU(W1 · x + b1)"
+        } else {
+            "Layer 1: hidden = ReLU(W1 · x)"
+        }
+        .to_string(),
+        true,
+    )];
+    for (i, p) in dec.pairs.iter().enumerate() {
+        lines.push((
+            format!(
+                "hidden {}: {} = {}",
+                i + 1,
+                key_calc(p, &dec.input).products_text(),
+                style::dec(&p.pre)
+            ),
+            false,
+        ));
+        lines.push((
+            format!(
+                "    ReLU({}) = {}",
+                style::dec(&p.pre),
+                style::dec(&p.activation)
+            ),
+            false,
+        ));
+    }
+    lines.push((
+        if has_b2 {
+            "Layer 2: outputs = W2 · hidden + b2"
+        } else {
+            "Layer 2: outputs = W2 · hidden"
+        }
+        .to_string(),
+        true,
+    ));
+    for o in 0..dec.logits.len() {
+        let c = output_calc(net, dec, o);
+        lines.push((
+            format!(
+                "{}: {} = {}",
+                net.outputs.get(o).cloned().unwrap_or_default(),
+                c.products_text(),
+                c.sum.total
+            ),
+            false,
+        ));
+    }
+    lines.push((
+        format!(
+            "outputs {}{}",
+            vec_text(&dec.logits),
+            verdict(net, &dec.prediction, ": ")
+        ),
+        true,
+    ));
+    let size = style::SLIDE_TEXT;
+    let (g, y, width) = super::slide_lines(Group::new(), &lines, size * 1.3);
+    let screen = layer_by_layer(id, net, dec);
+    let doc = style::frame(width, y - size * 0.6, &title, &screen.description).add(g);
+    style::figure(id, &title, screen.description, doc)
+}

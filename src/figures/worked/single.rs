@@ -95,3 +95,53 @@ pub(crate) fn single_neuron(id: &str, net: &ToyNet, dec: &ToyDecomposition) -> F
     }
     style::figure(id, &title, desc, doc)
 }
+
+/// The slide variant: the slide diagram with the numbers flowing, then the
+/// weighted sum and ReLU as lines at [`style::SLIDE_TEXT`].
+pub(crate) fn single_neuron_slide(id: &str, net: &ToyNet, dec: &ToyDecomposition) -> Figure {
+    let screen = single_neuron(id, net, dec);
+    let Some(p) = dec.pairs.first() else {
+        return screen;
+    };
+    let d = networks::worked_diagram(net, dec);
+    let calc = key_calc(p, &dec.input);
+    let mut lines: Vec<(String, bool)> =
+        vec![(format!("weighted sum = {}", calc.full_text()), false)];
+    let relu = format!(
+        "ReLU({}) = {}{}",
+        style::dec(&p.pre),
+        style::dec(&p.activation),
+        if p.fires { "" } else { ": switched off" }
+    );
+    let plain_output = dec.logits.len() == 1
+        && p.value.first() == Some(&Decimal::ONE)
+        && net.b2.first().is_none_or(|b| b.is_zero());
+    if plain_output {
+        lines.push((format!("output = {relu}"), true));
+    } else {
+        lines.push((format!("neuron = {relu}"), false));
+        for o in 0..dec.logits.len() {
+            let c = output_calc(net, dec, o);
+            lines.push((
+                format!(
+                    "{} = {} = {}",
+                    net.outputs.get(o).cloned().unwrap_or_default(),
+                    c.products_text(),
+                    c.sum.total
+                ),
+                true,
+            ));
+        }
+    }
+    let size = style::SLIDE_TEXT;
+    let g = svg::node::element::Group::new().add(d.group);
+    let (g, y, width) = super::slide_lines(g, &lines, d.height + size);
+    let doc = style::frame(
+        width.max(d.width),
+        y - size * 0.6,
+        &screen.title,
+        &screen.description,
+    )
+    .add(g);
+    style::figure(id, &screen.title, screen.description, doc)
+}
