@@ -324,15 +324,19 @@ pub(crate) fn pair_by_pair_slide(id: &str, net: &ToyNet, dec: &ToyDecomposition)
         let name = net.outputs.get(o).cloned().unwrap_or_default();
         texts.push((format!("{name}: {} = {}", s.terms_text(), s.total), false));
     }
-    let check = if dec.logits == dec.logits_by_pairs {
-        format!(
-            "same as layer by layer ✓{}",
-            verdict(net, &dec.prediction, ", ")
-        )
+    if dec.logits == dec.logits_by_pairs {
+        texts.push(("same as layer by layer ✓".to_string(), true));
+        // The verdict on a line of its own: appended, it ran past the edge.
+        let v = verdict(net, &dec.prediction, "");
+        if !v.is_empty() {
+            texts.push((v, true));
+        }
     } else {
-        format!("but layer by layer gives {}", vec_text(&dec.logits))
-    };
-    texts.push((check, true));
+        texts.push((
+            format!("but layer by layer gives {}", vec_text(&dec.logits)),
+            true,
+        ));
+    }
     for (s, strong) in &texts {
         y += lh;
         g = g.add(
