@@ -25,16 +25,10 @@ const MIN_COVER: f64 = 0.5;
 /// Figures that still draw at page size on slides: their small texts are
 /// printed, not failed, until their family gets a slide layout (issue 23).
 /// Matched against the figure's file name; remove an entry when it is done.
-const PENDING: [(&str, &str); 9] = [
+const PENDING: [(&str, &str); 3] = [
     ("net-", "toy network diagrams and worked calculations"),
-    ("pair-", "a pair's key and value"),
-    ("-card.svg", "the pair card"),
-    ("-key-times-image.svg", "key times image"),
     ("-waterfall.svg", "the waterfall"),
-    ("-flips.svg", "the flip chart"),
     ("-contrast.svg", "the contrast with the twin"),
-    ("votes-vs-fires.svg", "votes against firing"),
-    ("knockout-", "the knock-out bars"),
 ];
 
 fn pending(where_: &str) -> bool {

@@ -18,6 +18,7 @@ use crate::kv::pair::{KeyTimesImage, PairView};
 
 mod blocks;
 mod matching;
+mod slides;
 
 use blocks::legend;
 pub(super) use blocks::{
@@ -26,6 +27,7 @@ pub(super) use blocks::{
 };
 use matching::match_description;
 pub(super) use matching::{kti_block, match_block};
+pub(crate) use slides::{key_slide, key_times_image_slide, value_slide};
 
 /// Pixels per side of an MNIST image.
 pub(super) const SIDE: usize = 28;

@@ -15,6 +15,9 @@ use crate::kv::image::{CONTROL_SHUFFLES, CurvePoint, FlipSummary, ImageAnalysis,
 use crate::num::percent;
 use svg::node::element::{Circle, Definitions, Group, Line, Polygon, Polyline};
 
+mod slide;
+pub(crate) use slide::flip_curve_slide;
+
 const W: f64 = 900.0;
 const LEFT: f64 = 78.0;
 const PLOT_W: f64 = 700.0;

@@ -18,9 +18,9 @@ mod knockout;
 mod selective;
 mod votes;
 
-pub(crate) use knockout::knockout_bars;
+pub(crate) use knockout::{knockout_bars, knockout_slide};
 pub(crate) use selective::selective_per_digit;
-pub(crate) use votes::votes_vs_fires;
+pub(crate) use votes::{votes_vs_fires, votes_vs_fires_slide};
 
 /// Light end of the single-hue count scale (ColorBrewer Blues).
 const SEQ_LIGHT: (u8, u8, u8) = (0xde, 0xeb, 0xf7);
