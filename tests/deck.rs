@@ -156,6 +156,14 @@ fn the_deck_has_its_slides_sections_and_tracks() {
             ("Wrap-up".to_string(), 10)
         ]
     );
+    // Each section knows when it ends, minutes into the talk.
+    let ends: Vec<u64> = deck["sections"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["ends_at"].as_u64().unwrap())
+        .collect();
+    assert_eq!(ends, [10, 50, 95, 105]);
     let html = std::fs::read_to_string(w.public().join("deck.html")).unwrap();
     // Notes, fragments, classes, the computed value, math, a resolved link.
     assert!(html.contains("<aside class=\"notes\">\n<p>Say the plan.</p>"));
@@ -183,6 +191,9 @@ fn the_deck_has_its_slides_sections_and_tracks() {
     );
     let deck = &report(&w)["decks"][0];
     assert_eq!(deck["planned_minutes"], 60);
+    // The short track has its own clock: the last section ends at its total.
+    let last = deck["sections"].as_array().unwrap().last().unwrap().clone();
+    assert_eq!(last["ends_at"], 60);
     assert!(deck["planned_minutes"].as_u64().unwrap() <= 90);
     assert_eq!(deck["track"], "90-minute track");
     assert_eq!(deck["shortened"], true);
@@ -441,8 +452,8 @@ fn the_deck_runs_by_keyboard_and_the_presenter_window_follows_both_ways() {
     let text = text.as_str().unwrap();
     assert!(text.contains("Wrap-up"), "{text}");
     assert!(
-        text.contains("10 min"),
-        "the section's planned minutes: {text}"
+        text.contains("Planned 10 min, ends at 1:45"),
+        "the section's planned minutes and when it ends: {text}"
     );
     p.press("ArrowLeft").unwrap();
     wait_at(&mut p, 5, 0);

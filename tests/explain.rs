@@ -17,6 +17,13 @@ fn explains_an_image_as_text_and_json() {
         "{out}"
     );
     assert!(out.contains("+ rest ("), "{out}");
+    // A correctly read image: no margin against the true digit, and the
+    // runner-up ranking needs no label (tests/mistakes.rs covers misreads).
+    assert!(
+        !out.contains("why ") && !out.contains("(runner-up view)"),
+        "{out}"
+    );
+    assert!(out.contains("over the runner-up"), "{out}");
     assert!(out.contains("= logits"), "{out}");
 
     let o = w.run(&["explain", "test:3", "--json", "--rank", "l1", "--top", "3"]);
@@ -47,6 +54,7 @@ fn explains_an_image_as_text_and_json() {
         j["analysis"]["prediction"],
         serde_json::json!({"kind": "unique", "digits": 6})
     );
+    assert_eq!(j["margin"], serde_json::Value::Null);
 }
 
 #[test]

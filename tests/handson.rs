@@ -32,7 +32,7 @@ fn report(public: &Path) -> Value {
 
 /// The tensors of an .npz: name → (shape, f32 values), read with the zip
 /// crate and a strict .npy header check.
-fn read_npz(bytes: &[u8]) -> std::collections::BTreeMap<String, (Vec<usize>, Vec<f32>)> {
+pub fn read_npz(bytes: &[u8]) -> std::collections::BTreeMap<String, (Vec<usize>, Vec<f32>)> {
     use std::io::Read;
     let mut z = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
     let mut out = std::collections::BTreeMap::new();

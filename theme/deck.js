@@ -515,6 +515,12 @@
     fit(wrap, ui.next.clientWidth, ui.next.clientHeight);
   }
 
+  /* Minutes into the talk as "h:mm" (the plan's clock, from the start). */
+  function clockOf(minutes) {
+    var m = Number(minutes) || 0;
+    return Math.floor(m / 60) + ":" + pad(m % 60);
+  }
+
   function setText(e, text) { if (e.textContent !== text) { e.textContent = text; } }
 
   /* Timer, clock, section and total times, connection; every half second. */
@@ -533,7 +539,8 @@
       spent = timer.sections[s] || 0;
       over = spent > info.sections[s].minutes * 60000;
       setText(ui.sectionTitle, info.sections[s].title);
-      setText(ui.sectionTime, "Planned " + info.sections[s].minutes + " min · spent " + fmt(spent) + (over ? " · over" : ""));
+      setText(ui.sectionTime, "Planned " + info.sections[s].minutes + " min, ends at " + clockOf(info.sections[s].ends_at) +
+        " · spent " + fmt(spent) + (over ? " · over" : ""));
       ui.sectionTime.classList.toggle("over", over);
     }
     over = info.planned > 0 && timer.elapsed > info.planned * 60000;
@@ -574,7 +581,8 @@
       "@media screen { .print-page { width: " + widthMm + "mm; } }\n";
     slides.forEach(function (slide, i) {
       var s = sectionOf(i);
-      var label = make("p", "print-label", slide.getAttribute("aria-label") + (notes && s !== null ? " · " + info.sections[s].title : ""));
+      var label = make("p", "print-label", slide.getAttribute("aria-label") + (notes && s !== null ? " · " + info.sections[s].title +
+        " (" + info.sections[s].minutes + " min, ends at " + clockOf(info.sections[s].ends_at) + ")" : ""));
       if (notes) {
         page = add(deck, "div", "print-page");
         page.appendChild(label);

@@ -1,7 +1,7 @@
 //! `kvlens explain SELECTOR`: one image's prediction taken apart pair by pair,
 //! as text for a terminal or as JSON with stable field names.
 
-use crate::kv::image::{DIGITS, ImageAnalysis, Ranking, Waterfall, analyse};
+use crate::kv::image::{DIGITS, ImageAnalysis, MarginAccount, Ranking, Waterfall, analyse};
 use crate::kv::select::{Catalog, Selected, Selector};
 use crate::model;
 use crate::num::{fixed, percent};
@@ -22,6 +22,10 @@ pub struct Explanation {
     pub ranking: Ranking,
     pub top: usize,
     pub waterfall: Waterfall,
+    /// For a misread image (a label the network reads as another digit):
+    /// every active pair's share of the margin, logit of the network's
+    /// answer − logit of the true digit, largest first.
+    pub margin: Option<MarginAccount>,
     pub analysis: ImageAnalysis,
     /// For a misclassified test image: the pairs that pushed it wrong and the
     /// contrast with the nearest correctly classified image of its digit.
@@ -64,6 +68,7 @@ pub fn explain_image(
     let waterfall = analysis.waterfall(ranking, top);
     Explanation {
         mistake: None,
+        margin: analysis.margin_account(),
         selector: selector.to_string(),
         selected,
         label,
@@ -121,6 +126,9 @@ fn digit_name(p: &crate::kv::image::Prediction) -> String {
 pub fn render_text(e: &Explanation) -> String {
     let mut o = String::new();
     summary(&mut o, e);
+    if let Some(m) = &e.margin {
+        margin(&mut o, m, e.top);
+    }
     top_pairs(&mut o, e);
     o.push('\n');
     orders(&mut o, &e.analysis);
@@ -166,13 +174,67 @@ fn summary(o: &mut String, e: &Explanation) {
     );
 }
 
+/// A misread image: why the network's answer beat the true digit, pair by
+/// pair (b2 + the top pairs + the rest = the margin, exactly).
+fn margin(o: &mut String, m: &MarginAccount, top: usize) {
+    let (p, t) = (m.predicted, m.truth);
+    let _ = writeln!(
+        o,
+        "\nwhy {p} and not the true digit {t}: margin = logit of {p} − logit of {t} = {}",
+        fixed(m.margin, 3)
+    );
+    let _ = writeln!(
+        o,
+        "top {top} pairs by what they add to the margin (activation × (v[{p}] − v[{t}])):"
+    );
+    let _ = writeln!(o, "  {:<22} {:>10} {:>9}", "", "activation", "adds");
+    let _ = writeln!(
+        o,
+        "  {:<22} {:>10} {:>9}",
+        "b2 (output bias)",
+        "",
+        fixed(m.b2_share, 3)
+    );
+    let part = m.top(top);
+    for x in &part.top {
+        let _ = writeln!(
+            o,
+            "  {:<22} {:>10} {:>9}",
+            format!("pair {}", x.pair),
+            fixed(x.activation, 3),
+            fixed(x.share, 3)
+        );
+    }
+    let _ = writeln!(
+        o,
+        "  {:<22} {:>10} {:>9}",
+        format!("rest ({} pairs)", part.rest_pairs),
+        "",
+        fixed(part.rest, 3)
+    );
+    let _ = writeln!(
+        o,
+        "  {:<22} {:>10} {:>9}",
+        format!("= margin {p} − {t}"),
+        "",
+        fixed(m.margin, 3)
+    );
+}
+
 /// The top pairs by the chosen ranking, as a table, and how much the two
 /// rankings share.
 fn top_pairs(o: &mut String, e: &Explanation) {
     let a = &e.analysis;
     let (t, r) = (a.top, a.runner_up);
+    let view = if e.margin.is_some() {
+        " (runner-up view)"
+    } else {
+        ""
+    };
     let rank_name = match e.ranking {
-        Ranking::Decision => format!("contribution to the lead of {t} over {r}"),
+        Ranking::Decision => {
+            format!("contribution to the lead of {t} over the runner-up {r}{view}")
+        }
         Ranking::L1 => "L1 norm of the scaled value".to_string(),
     };
     let _ = writeln!(o, "\ntop {} pairs by {rank_name}:", e.top);
@@ -268,7 +330,10 @@ fn orders(o: &mut String, a: &ImageAnalysis) {
 fn waterfall(o: &mut String, e: &Explanation) {
     let (t, r) = (e.analysis.top, e.analysis.runner_up);
     let w = &e.waterfall;
-    let _ = writeln!(o, "\nwaterfall (logit of {t}, logit of {r}, lead):");
+    let _ = writeln!(
+        o,
+        "\nwaterfall (logit of {t}, logit of the runner-up {r}, lead):"
+    );
     let row = |o: &mut String, label: String, l: &[f64; DIGITS]| {
         let _ = writeln!(
             o,
@@ -293,27 +358,14 @@ fn waterfall(o: &mut String, e: &Explanation) {
     row(o, "= logits".to_string(), &w.logits);
 }
 
-/// A mistake: the pairs that pushed hardest toward the wrong digit, and
-/// how the nearest correctly read image of the true digit differs.
+/// A mistake: how the nearest correctly read image of the true digit
+/// differs (the margin account itself comes first, in [`margin`]).
 fn mistake(o: &mut String, m: &crate::kv::mistakes::Mistake) {
-    let (p, t) = (m.predicted, m.label);
-    let _ = writeln!(
-        o,
-        "\nwhy {p} and not {t}: the pairs that pushed hardest (activation × (v[{p}] − v[{t}])):"
-    );
-    for x in &m.pushes {
-        let _ = writeln!(
-            o,
-            "  pair {:>6}  activation {:>8}  push {:>8}",
-            x.pair,
-            fixed(x.activation, 3),
-            fixed(x.push, 3)
-        );
-    }
+    let t = m.label;
     if let Some(n) = m.nearest_correct {
         let _ = writeln!(
             o,
-            "nearest correctly read {t}: test:{n} (distance {}); the pairs that differ most:",
+            "\nnearest correctly read {t}: test:{n} (distance {}); the pairs that differ most:",
             fixed(m.distance, 2)
         );
         for x in &m.contrast {

@@ -73,7 +73,6 @@ pub(super) fn gallery_files(
         .zip(texts.iter().map(|t| &**t))
         .collect();
     let mut files = crate::figure_files::files_with_text(&pairs, "figures/", false)?;
-    let catalog = site.an.catalog_ids();
     let mut groups: Vec<GalleryGroup> = GROUPS
         .iter()
         .map(|(anchor, title, intro, _)| GalleryGroup {
@@ -83,7 +82,11 @@ pub(super) fn gallery_files(
             figures: Vec::new(),
         })
         .collect();
-    for f in figures.iter().filter(|f| catalog.contains(&f.id)) {
+    let shown: Vec<&std::rc::Rc<crate::figures::Figure>> = figures
+        .iter()
+        .filter(|f| !super::is_variant(&f.id))
+        .collect();
+    for f in &shown {
         let g = GROUPS
             .iter()
             .position(|g| (g.3)(&f.id))
@@ -98,7 +101,7 @@ pub(super) fn gallery_files(
     let ctx = GalleryContext {
         root: "..".to_string(),
         site_title: site.an.p.config.site.title.clone(),
-        count: catalog.len(),
+        count: shown.len(),
         groups,
     };
     let html = crate::templates::render(site.tera, "figures.html", &ctx, site.root)?;

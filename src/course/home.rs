@@ -113,7 +113,7 @@ pub(super) fn home_context(site: &Site, outline: Vec<NavLink>, products: Section
         },
         training_curve_svg: curve.to_svg_string(),
         training_curve_alt: curve.description.clone(),
-        figure_count: site.an.catalog_ids().len(),
+        figure_count: super::gallery_count(site),
         products,
     }
 }

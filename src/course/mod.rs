@@ -96,14 +96,10 @@ impl Product for Course {
     /// any kind shows), the theme and the content's assets.
     fn plan(&self, site: &Site, plan: &mut Plan) -> anyhow::Result<()> {
         let an = site.an;
-        let mut figure_ids: BTreeSet<String> = an.catalog_ids().clone();
-        for e in site.docs.iter().filter(|e| !e.doc.front.draft) {
-            if let Some(shown) = e.expanded.state.get::<Shown>() {
-                figure_ids.extend(shown.figures.iter().cloned());
-            }
-        }
-        let figures: Vec<std::rc::Rc<crate::figures::Figure>> =
-            figure_ids.iter().filter_map(|id| an.figure(id)).collect();
+        let figures: Vec<std::rc::Rc<crate::figures::Figure>> = figure_ids(site)
+            .iter()
+            .filter_map(|id| an.figure(id))
+            .collect();
         plan.files.extend(gallery::gallery_files(site, &figures)?);
         plan.files.extend(theme::theme_files(site.root)?);
         plan.names.insert("index.html".to_string());
@@ -193,6 +189,29 @@ impl Product for Course {
         ));
         Ok(())
     }
+}
+
+/// Every figure the site writes to `figures/`: the catalog and every figure
+/// a published document of any kind shows, sorted by id.
+fn figure_ids(site: &Site) -> BTreeSet<String> {
+    let mut ids: BTreeSet<String> = site.an.catalog_ids().clone();
+    for e in site.docs.iter().filter(|e| !e.doc.front.draft) {
+        if let Some(shown) = e.expanded.state.get::<Shown>() {
+            ids.extend(shown.figures.iter().cloned());
+        }
+    }
+    ids
+}
+
+/// Whether figure `id` is a print or slide variant of another figure (the
+/// gallery shows and counts each figure once, in its screen form).
+pub(super) fn is_variant(id: &str) -> bool {
+    id.ends_with("-print") || id.ends_with("-slide")
+}
+
+/// How many figures the gallery shows.
+pub(super) fn gallery_count(site: &Site) -> usize {
+    figure_ids(site).iter().filter(|id| !is_variant(id)).count()
 }
 
 fn nav(doc: &Doc, from: &str, number: usize, current: bool) -> NavLink {

@@ -83,6 +83,9 @@ pub(crate) struct Slide {
 pub(crate) struct Section {
     pub title: String,
     pub minutes: u32,
+    /// Minutes from the start of the talk to the end of this section, in the
+    /// built deck (so the 90-minute track has its own clock).
+    pub ends_at: u32,
     /// Index of its first slide in the built deck.
     pub first: usize,
     /// Number of its slides in the built deck.
@@ -176,7 +179,12 @@ pub(crate) fn build(
         }
     }
     let kept: Vec<&Raw> = raws.iter().filter(|r| keeps(r, shortened)).collect();
-    let (slides, deck_sections) = assemble(&kept, &raws, &sections);
+    let (slides, mut deck_sections) = assemble(&kept, &raws, &sections);
+    let mut clock = 0;
+    for s in &mut deck_sections {
+        clock += s.minutes;
+        s.ends_at = clock;
+    }
     let planned_minutes = deck_sections.iter().map(|s| s.minutes).sum();
     Ok((
         Deck {
@@ -312,6 +320,7 @@ fn assemble(kept: &[&Raw], raws: &[Raw], sections: &[RawSection]) -> (Vec<Slide>
                 deck_sections.push(Section {
                     title: section_title(&sections[s], raws, s),
                     minutes: sections[s].minutes,
+                    ends_at: 0,
                     first: i,
                     slides: 0,
                 });

@@ -177,7 +177,7 @@ impl Shortcodes for Embeds {
 }
 
 /// Arguments that pick what is measured (shared by `value` and `claim`).
-const QUANTITY_ARGS: [ArgSpec; 14] = [
+const QUANTITY_ARGS: [ArgSpec; 15] = [
     a("of", Ty::Str, "the quantity (see the list of quantities)"),
     a("example", Ty::Selector, "the image, by selector"),
     a(
@@ -219,6 +219,11 @@ const QUANTITY_ARGS: [ArgSpec; 14] = [
         "quantile",
         Ty::Str,
         "random-flip-fraction: \"median\" (default), \"low\" (10th percentile) or \"high\" (90th)",
+    ),
+    a(
+        "against",
+        Ty::Str,
+        "which ranking `rank` counts in: \"runner-up\" (the decision ranking; default) or \"true-digit\" (a misread image's margin ranking; default for the margin quantities)",
     ),
     a(
         "net",
@@ -309,6 +314,11 @@ pub const SPECS: [Spec; 6] = [
                     crate::kv::image::default_steps!(),
                     ")"
                 ),
+            ),
+            a(
+                "against",
+                Ty::Str,
+                "waterfall and `rank`: \"true-digit\" explains a misread image against its true digit (its margin); \"runner-up\" (default) against the second-highest logit",
             ),
             a("net", Ty::Str, "a toy network of content/nets/"),
             a("input", Ty::Str, "a named example input of the toy network"),

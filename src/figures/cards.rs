@@ -123,13 +123,14 @@ pub(crate) fn pair_card(
 /// activation × value, what the pair adds to each logit, as two rows of ten
 /// large cells at [`style::SLIDE_TEXT`], the favoured digit outlined.
 ///
-/// `lead`: the image's prediction and runner-up; a last line says what the
-/// pair does to the lead of one over the other.
+/// `versus`: the image's answer, the digit it is compared with, and whether
+/// that is the true digit (a misread image's margin) rather than the
+/// runner-up (the lead); a last line says what the pair does to it.
 pub(crate) fn pair_card_slide(
     id: &str,
     view: &PairView,
     kti: &KeyTimesImage,
-    lead: (usize, usize),
+    versus: (usize, usize, bool),
 ) -> Figure {
     let size = style::SLIDE_TEXT;
     let favours = digit_or(view.favours, "no single digit");
@@ -164,7 +165,12 @@ pub(crate) fn pair_card_slide(
     let w = value.w + 2.0 * MARGIN;
     let y_value = MARGIN + lh;
     let y_scaled = y_value + value.h + lh + 12.0;
-    let (t, ru) = lead;
+    let (t, ru, truth) = versus;
+    let what = if truth {
+        format!("the margin of {t} over the true digit {ru}")
+    } else {
+        format!("the lead of {t} over {ru}")
+    };
     let y_lead = y_scaled + scaled_row.h + lh + 8.0;
     let h = y_lead + MARGIN;
     let lead_line = match (scaled.get(t), scaled.get(ru)) {
@@ -176,12 +182,12 @@ pub(crate) fn pair_card_slide(
                 num(b, d)
             };
             format!(
-                "the lead of {t} over {ru} changes by {} − {b_text} = {}",
+                "{what} changes by {} − {b_text} = {}",
                 num(a, d),
                 signed(a - b, d)
             )
         }
-        _ => format!("the lead of {t} over {ru} does not change"),
+        _ => format!("{what} does not change"),
     };
     let description = format!("{description} On this image, {lead_line}.");
     let head =

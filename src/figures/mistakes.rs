@@ -1,7 +1,9 @@
 //! Mistakes on the test set: the confusion matrix ([`confusion`]), and one
 //! misread image beside the nearest correctly read image of its digit with
 //! the pairs whose activations differ most ([`mistake_contrast`], in
-//! `contrast`). Draws what `kv::mistakes` computed.
+//! `contrast`), and a compact card of one misread image's margin against
+//! its true digit for a gallery of mistakes ([`margin_card`], in `margin`).
+//! Draws what `kv::mistakes` and `kv::image` computed.
 
 use super::Figure;
 use super::chart::turned;
@@ -15,8 +17,10 @@ use crate::num::{grouped, percent};
 use svg::node::element::Group;
 
 mod contrast;
+mod margin;
 
 pub(crate) use contrast::mistake_contrast;
+pub(crate) use margin::margin_card;
 
 /// How many of the most frequent mistakes the confusion figure names.
 const NAMED: usize = 3;
@@ -228,9 +232,9 @@ mod tests {
         );
         assert!(
             f.description
-                .starts_with("Test image #28, an 8, is read as 3.")
+                .starts_with("Test image 28, an 8, is read as 3.")
                 && f.description
-                    .contains(&format!("nearest correctly read 8 is #{j}"))
+                    .contains(&format!("nearest correctly read 8 is test image {j}"))
                 && f.description.contains(
                     "pair 12 (activation 0.00 here, 1.00 there) moves the margin toward 3 by +3.00"
                 ),

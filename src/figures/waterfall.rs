@@ -1,8 +1,9 @@
 //! The waterfall of one image: start at the output bias b2, add the top
 //! pairs' scaled values one by one, then the rest in one labelled term, and
-//! arrive at the logits. Two digits are followed, the prediction and the
-//! runner-up, as floating bars; a table under the bars writes each step's
-//! numbers and the lead after it.
+//! arrive at the logits. Two digits are followed as floating bars: the
+//! prediction and either the runner-up (the lead) or, on a misread image,
+//! the true digit (the margin; `Waterfall::versus` says which). A table
+//! under the bars writes each step's numbers and the lead or margin after it.
 //!
 //! Input: `kv::image::{Waterfall, ImageAnalysis}`; output: `Figure`.
 
@@ -10,10 +11,10 @@ use super::Figure;
 use super::chart::{Ticks, gridline, nice_ticks, turned_note, y_grid};
 use super::digitkit::{a_digit, at, heading, prediction_name, ranking_name};
 use super::style::{self, num, r, signed};
-use crate::kv::image::{DIGITS, ImageAnalysis, Prediction, Waterfall};
+use crate::kv::image::{DIGITS, ImageAnalysis, Prediction, Versus, Waterfall};
 use svg::node::element::{Group, Line, Rectangle};
 
-const LEFT: f64 = 78.0;
+const LEFT: f64 = 92.0;
 const RIGHT: f64 = 20.0;
 const MAX_W: f64 = 960.0;
 const MIN_W: f64 = 760.0;
@@ -80,9 +81,23 @@ fn pairs(n: usize) -> String {
 }
 
 /// How the steps were chosen, if they follow one of the analysis' rankings.
-fn steps_ranking(w: &Waterfall, a: &ImageAnalysis) -> &'static str {
+fn steps_ranking(w: &Waterfall, a: &ImageAnalysis) -> String {
     let steps: Vec<usize> = w.steps.iter().map(|s| s.pair).collect();
-    ranking_name(&steps, a)
+    if w.versus == Versus::TrueDigit {
+        return format!(
+            "ranked by what they add to the margin of {} over the true digit {}",
+            a.top, w.against
+        );
+    }
+    ranking_name(&steps, a).to_string()
+}
+
+/// "lead 2 − 6" or "margin 2 − 4": the name of the followed difference.
+fn difference_name(w: &Waterfall, t: usize) -> String {
+    match w.versus {
+        Versus::RunnerUp => format!("lead {t} − {}", w.against),
+        Versus::TrueDigit => format!("margin {t} − {}", w.against),
+    }
 }
 
 /// The chart's geometry: the two digits followed, the figure and column
@@ -90,6 +105,8 @@ fn steps_ranking(w: &Waterfall, a: &ImageAnalysis) -> &'static str {
 struct Plot {
     t: usize,
     ru: usize,
+    /// "lead 2 − 6" or "margin 2 − 4".
+    diff: String,
     width: f64,
     col_w: f64,
     ticks: Ticks,
@@ -106,9 +123,10 @@ impl Plot {
     }
 }
 
-/// 7. The waterfall of the top pairs for the predicted digit and the runner-up.
+/// Figure 7, the waterfall of the top pairs for the predicted digit and the
+/// runner-up, or, on a misread image's margin waterfall, the true digit.
 pub(crate) fn waterfall(id: &str, w: &Waterfall, a: &ImageAnalysis) -> Figure {
-    let (t, ru) = (a.top, a.runner_up);
+    let (t, ru) = (a.top, w.against);
     let cols = columns(w);
     let n = cols.len() as f64;
     let width = (LEFT + RIGHT + n * 84.0).clamp(MIN_W, MAX_W);
@@ -123,6 +141,7 @@ pub(crate) fn waterfall(id: &str, w: &Waterfall, a: &ImageAnalysis) -> Figure {
     let plot = Plot {
         t,
         ru,
+        diff: difference_name(w, t),
         width,
         col_w: (width - LEFT - RIGHT) / n,
         ticks: nice_ticks(lo, hi, 5),
@@ -131,7 +150,12 @@ pub(crate) fn waterfall(id: &str, w: &Waterfall, a: &ImageAnalysis) -> Figure {
     let truth = a
         .label
         .map_or(String::new(), |l| format!(" of {}", a_digit(l)));
-    let title = format!("How the logits of {t} and {ru} build up");
+    let title = match w.versus {
+        Versus::RunnerUp => format!("How the logits of {t} and {ru} build up"),
+        Versus::TrueDigit => {
+            format!("Why {t} beat the true digit {ru}: how the two logits build up")
+        }
+    };
     let description = describe(w, a, &plot, &truth);
     let height = plot.table_y + 3.0 * 18.0 + 40.0;
     let mut g = axis(&plot);
@@ -151,8 +175,15 @@ pub(crate) fn waterfall(id: &str, w: &Waterfall, a: &ImageAnalysis) -> Figure {
 
 fn describe(w: &Waterfall, a: &ImageAnalysis, plot: &Plot, truth: &str) -> String {
     let (t, ru) = (plot.t, plot.ru);
+    let (what, of) = match w.versus {
+        Versus::RunnerUp => ("lead", format!("the lead of {t} over {ru}")),
+        Versus::TrueDigit => (
+            "margin",
+            format!("the margin of {t} over the true digit {ru}"),
+        ),
+    };
     format!(
-        "Waterfall for an image{truth} read as {}: the output bias b2 gives {t} {} and {ru} {} (lead {}); the top {}, {}, {} the lead of {t} over {ru} to {}; the other {} {} {} to it; final logits {t}: {}, {ru}: {}, lead {}.",
+        "Waterfall for an image{truth} read as {}: the output bias b2 gives {t} {} and {ru} {} ({what} {}); the top {}, {}, {} {of} to {}; the other {} {} {} to it; final logits {t}: {}, {ru}: {}, {what} {}.",
         prediction_name(&a.prediction),
         num(w.b2[t], D),
         num(w.b2[ru], D),
@@ -305,7 +336,7 @@ fn table_labels(g: Group, plot: &Plot) -> Group {
     let row_label = |s: String, y: f64| style::text(s, LEFT - 8.0, y, style::SMALL, "end");
     g.add(row_label(format!("adds to {t}"), table_y + 14.0).set("fill", style::SERIES_A))
         .add(row_label(format!("adds to {ru}"), table_y + 32.0).set("fill", style::SERIES_B))
-        .add(row_label(format!("lead {t} − {ru}"), table_y + 50.0).set("font-weight", "bold"))
+        .add(row_label(plot.diff.clone(), table_y + 50.0).set("font-weight", "bold"))
         .add(
             Line::new()
                 .set("x1", 8)
@@ -318,10 +349,16 @@ fn table_labels(g: Group, plot: &Plot) -> Group {
 
 /// The two digits' swatches and how the steps were chosen, above the plot.
 fn legend(w: &Waterfall, a: &ImageAnalysis) -> Group {
-    let (t, ru) = (a.top, a.runner_up);
-    let (name_t, name_r) = match &a.prediction {
-        Prediction::Unique(_) => (format!("{t} (predicted)"), format!("{ru} (runner-up)")),
-        Prediction::Tie(_) => (format!("{t} (tied top)"), format!("{ru} (tied)")),
+    let (t, ru) = (a.top, w.against);
+    let (name_t, name_r) = match (&a.prediction, w.versus) {
+        (Prediction::Unique(_), Versus::TrueDigit) => (
+            format!("{t} (the answer)"),
+            format!("{ru} (the true digit)"),
+        ),
+        (Prediction::Unique(_), Versus::RunnerUp) => {
+            (format!("{t} (predicted)"), format!("{ru} (runner-up)"))
+        }
+        (Prediction::Tie(_), _) => (format!("{t} (tied top)"), format!("{ru} (tied)")),
     };
     Group::new()
         .add(
@@ -441,6 +478,39 @@ mod tests {
                 .description
                 .contains("L1 norm")
         );
+    }
+
+    #[test]
+    fn a_misread_image_is_drawn_against_its_true_digit() {
+        // The test net reads an 8 as 3; against the true digit 8 the
+        // figure follows 3 and 8 and names the margin.
+        let m = testnet::net();
+        let s = testnet::split(1);
+        let a = analyse(&m, s.image(8), Some(8));
+        let w = a.margin_waterfall(1).expect("misread");
+        let f = waterfall("wf", &w, &a);
+        assert_sound(&f);
+        assert_eq!(
+            f.title,
+            "Why 3 beat the true digit 8: how the two logits build up"
+        );
+        assert!(
+            f.description
+                .contains("brings the margin of 3 over the true digit 8 to +2.00"),
+            "{}",
+            f.description
+        );
+        assert!(
+            f.description.contains("3: 2.50, 8: 0.50, margin +2.00."),
+            "{}",
+            f.description
+        );
+        let svg = f.to_svg_string();
+        assert!(
+            svg.contains("margin 3 − 8") && svg.contains("8 (the true digit)"),
+            "{svg}"
+        );
+        assert!(!svg.contains("runner-up"), "{svg}");
     }
 
     #[test]

@@ -7,14 +7,19 @@
 //!             | "blank"                        the all-zero image
 //!             | FUNCTION "(" [ filter ( "," filter )* ] ")"
 //! FUNCTION   := first | most-confident | least-confident | misclassified
-//!             | sharpest | flattest
+//!             | sharpest | flattest | common-mistake
 //! filter     := digit=D | true=D | predicted=D | correct | wrong
 //!             | flips-after>=F | flips-after<=F     (F a fraction, 0 to 1)
+//!             | rank=K | except=T>P                 (common-mistake only)
 //! ```
 //! Functions search the test set. `first` takes the lowest index;
 //! `most-`/`least-confident` rank by the softmax probability of the
 //! predicted digit; `sharpest`/`flattest` by the share of the activation
 //! carried by the top 10 pairs; `misclassified` is `first` with `wrong`.
+//! `common-mistake(rank=K)` is the first image of the K-th most frequent
+//! kind of mistake (off-diagonal confusion cell, counted over the images
+//! the other filters allow; ties by true digit, then predicted digit);
+//! `except=4>2` leaves the cell "4 read as 2" out of the count.
 //! `flips-after` is the fraction of active pairs (decision ranking) needed
 //! before the prediction settles. Ties go to the lower index. Errors carry
 //! the byte offset in the selector text so callers can point at them.
@@ -85,15 +90,18 @@ impl std::fmt::Display for SelectorError {
 
 impl std::error::Error for SelectorError {}
 
-const FUNCTIONS: [&str; 6] = [
+const FUNCTIONS: [&str; 7] = [
     "first",
     "most-confident",
     "least-confident",
     "misclassified",
     "sharpest",
     "flattest",
+    "common-mistake",
 ];
-const FILTERS: [&str; 7] = [
+const FILTERS: [&str; 9] = [
+    "rank",
+    "except",
     "digit",
     "true",
     "predicted",
@@ -125,6 +133,10 @@ enum Filter {
     Wrong,
     FlipsAtLeast(f64),
     FlipsAtMost(f64),
+    /// `common-mistake`: the K-th most frequent cell (1-based).
+    Rank(usize),
+    /// `common-mistake`: leave the cell (true, predicted) out.
+    Except(u8, u8),
 }
 
 /// A parsed selector.
@@ -233,7 +245,17 @@ fn parse_choice(part: &str, base: usize) -> Result<Choice, SelectorError> {
         }
         filters.push(parse_filter(a, a_at)?);
     }
-    if name == "misclassified" {
+    let cell_only = filters
+        .iter()
+        .any(|f| matches!(f, Filter::Rank(_) | Filter::Except(..)));
+    if cell_only && name != "common-mistake" {
+        return Err(err(
+            args_at,
+            format!("`rank` and `except` belong to `common-mistake`, not `{name}`"),
+            None,
+        ));
+    }
+    if name == "misclassified" || name == "common-mistake" {
         filters.push(Filter::Wrong);
     }
     Ok(Choice::Search {
@@ -274,6 +296,23 @@ fn parse_filter(a: &str, at: usize) -> Result<Filter, SelectorError> {
         Some((k, v)) => match k.trim() {
             "digit" | "true" => Ok(Filter::Digit(digit(v)?)),
             "predicted" => Ok(Filter::Predicted(digit(v)?)),
+            "rank" => v
+                .trim()
+                .parse::<usize>()
+                .ok()
+                .filter(|&k| k >= 1)
+                .map(Filter::Rank)
+                .ok_or_else(|| err(at, format!("`{}` is not a rank 1, 2, …", v.trim()), None)),
+            "except" => {
+                let (t, p) = v.split_once('>').ok_or_else(|| {
+                    err(
+                        at,
+                        format!("`{}` is not a kind of mistake", v.trim()),
+                        Some("write true digit > predicted digit, e.g. `except=4>2`".into()),
+                    )
+                })?;
+                Ok(Filter::Except(digit(t)?, digit(p)?))
+            }
             other => Err(unknown_filter(other, at)),
         },
         None => match a {
@@ -289,7 +328,7 @@ fn unknown_filter(word: &str, at: usize) -> SelectorError {
     let hint = crate::diag::did_you_mean(word, names)
         .map(|b| format!("did you mean `{b}`?"))
         .unwrap_or_else(|| {
-            "known: digit=D, true=D, predicted=D, correct, wrong, flips-after>=F, flips-after<=F"
+            "known: digit=D, true=D, predicted=D, correct, wrong, flips-after>=F, flips-after<=F, rank=K, except=T>P"
                 .to_string()
         });
     err(at, format!("unknown filter `{word}`"), Some(hint))
@@ -370,7 +409,42 @@ impl<'a> Catalog<'a> {
             Filter::Wrong => pred != Some(label),
             Filter::FlipsAtLeast(x) => self.shape(i).1 >= *x,
             Filter::FlipsAtMost(x) => self.shape(i).1 <= *x,
+            Filter::Rank(_) => true,
+            Filter::Except(t, p) => !(label == *t && pred == Some(*p)),
         })
+    }
+
+    /// The first image of the K-th most frequent (true, predicted) cell
+    /// among the images `filters` allow (ties by true, then predicted digit).
+    fn common_mistake(&self, filters: &[Filter]) -> Option<usize> {
+        let k = filters
+            .iter()
+            .find_map(|f| match f {
+                Filter::Rank(k) => Some(*k),
+                _ => None,
+            })
+            .unwrap_or(1);
+        let mut cells = [[(0usize, usize::MAX); DIGITS]; DIGITS];
+        for i in (0..self.data.test.len()).filter(|&i| self.matches(i, filters)) {
+            let (Some(p), t) = (self.predictions[i].0, self.data.test.labels[i]) else {
+                continue;
+            };
+            let Some(cell) = cells
+                .get_mut(usize::from(t))
+                .and_then(|row| row.get_mut(usize::from(p)))
+            else {
+                continue;
+            };
+            cell.0 += 1;
+            cell.1 = cell.1.min(i);
+        }
+        let mut ranked: Vec<(usize, usize, usize, usize)> = (0..DIGITS)
+            .flat_map(|t| (0..DIGITS).map(move |p| (t, p)))
+            .map(|(t, p)| (cells[t][p].0, t, p, cells[t][p].1))
+            .filter(|c| c.0 > 0)
+            .collect();
+        ranked.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)).then(a.2.cmp(&b.2)));
+        ranked.get(k - 1).map(|c| c.3)
     }
 
     /// The first choice of `sel` that matches an image.
@@ -429,6 +503,7 @@ impl<'a> Catalog<'a> {
                 let candidates = (0..self.data.test.len()).filter(|&i| self.matches(i, filters));
                 let best = match function.as_str() {
                     "first" | "misclassified" => candidates.into_iter().next(),
+                    "common-mistake" => self.common_mistake(filters),
                     "most-confident" => pick(candidates, |i| self.predictions[i].1, true),
                     "least-confident" => pick(candidates, |i| self.predictions[i].1, false),
                     "sharpest" => pick(candidates, |i| self.shape(i).0, true),
@@ -494,6 +569,8 @@ mod tests {
             "flattest(digit=1)",
             "first(digit=7, flips-after>=0.2)",
             "misclassified(true=4, predicted=2) | first(digit=4)",
+            "common-mistake(rank=2)",
+            "common-mistake(rank=1, except=4>2)",
             "first()",
             "blank",
         ] {
@@ -519,5 +596,31 @@ mod tests {
         assert_eq!(e.offset, 9 + "sharpest".len());
         let e = Selector::parse("first(flips-after>=2)").unwrap_err();
         assert!(e.message.contains("fraction"));
+        let e = Selector::parse("first(rank=2)").unwrap_err();
+        assert!(e.message.contains("common-mistake"), "{e}");
+        let e = Selector::parse("common-mistake(rank=0)").unwrap_err();
+        assert!(e.message.contains("rank"), "{e}");
+        let e = Selector::parse("common-mistake(except=42)").unwrap_err();
+        assert_eq!(
+            e.hint.as_deref(),
+            Some("write true digit > predicted digit, e.g. `except=4>2`")
+        );
+    }
+
+    #[test]
+    fn common_mistake_ranks_the_confusion_cells() {
+        // The test net reads every 8 as 3; make it read every 5 as 6 too.
+        let mut m = crate::kv::testnet::net();
+        m.w2[[5, 5]] = 0.0;
+        m.w2[[6, 5]] = 2.0;
+        let data = crate::kv::testnet::dataset(3);
+        let c = Catalog::new(&m, &data);
+        let pick = |s: &str| c.resolve(&Selector::parse(s).unwrap()).map(|x| x.index);
+        // Two cells of 3 images each: the tie goes to the lower true digit.
+        assert_eq!(pick("common-mistake(rank=1)"), Ok(5));
+        assert_eq!(pick("common-mistake(rank=2)"), Ok(8));
+        assert_eq!(pick("common-mistake(rank=1, except=5>6)"), Ok(8));
+        assert_eq!(pick("common-mistake(rank=1, digit=8)"), Ok(8));
+        assert!(pick("common-mistake(rank=3)").is_err());
     }
 }

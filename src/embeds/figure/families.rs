@@ -43,7 +43,7 @@ const fn f(
 }
 
 /// Every family `figure(name=…)` knows.
-pub const FAMILIES: [Family; 28] = [
+pub const FAMILIES: [Family; 29] = [
     f(
         "net",
         Source::Toy,
@@ -118,9 +118,9 @@ pub const FAMILIES: [Family; 28] = [
     f(
         "waterfall",
         Source::Image,
-        &["example", "steps"],
+        &["example", "steps", "against"],
         false,
-        "the logits built pair by pair, with a labelled rest",
+        "the logits built pair by pair, with a labelled rest; against the runner-up, or (`against=\"true-digit\"`, misread images) the true digit",
     ),
     f(
         "profiles",
@@ -153,14 +153,14 @@ pub const FAMILIES: [Family; 28] = [
     f(
         "pair-card",
         Source::Image,
-        &["example", "pair", "rank"],
+        &["example", "pair", "rank", "against"],
         true,
         "one pair on one image: key ⊙ image, match, value, vote",
     ),
     f(
         "key-times-image",
         Source::Image,
-        &["example", "pair", "rank"],
+        &["example", "pair", "rank", "against"],
         true,
         "key ⊙ image and its sum",
     ),
@@ -172,23 +172,30 @@ pub const FAMILIES: [Family; 28] = [
         "a misclassified image beside its nearest correct twin",
     ),
     f(
+        "mistake",
+        Source::Image,
+        &["example", "steps"],
+        false,
+        "a misread image in a compact card: its margin over the true digit from b2, the top pairs and the rest",
+    ),
+    f(
         "key",
         Source::Pair,
-        &["pair", "example", "rank"],
+        &["pair", "example", "rank", "against"],
         true,
         "a key as a 28×28 heatmap centred on 0",
     ),
     f(
         "value",
         Source::Pair,
-        &["pair", "example", "rank"],
+        &["pair", "example", "rank", "against"],
         true,
         "a value: one vote per digit",
     ),
     f(
         "key-drift",
         Source::Pair,
-        &["pair", "example", "rank"],
+        &["pair", "example", "rank", "against"],
         true,
         "a key at initialisation, trained, and the difference",
     ),

@@ -265,7 +265,35 @@ pub(crate) fn image_of(args: &Args, an: &Analyses) -> Result<Rc<Image>, Fail> {
         .map_err(|e| Fail::selector(e, args.at("example") + 1))
 }
 
-/// The pair of a call: `pair`, or `rank` in the example's decision ranking.
+/// Whether a call explains against the true digit (`against="true-digit"`)
+/// rather than the runner-up (`against="runner-up"`, the default).
+pub(crate) fn against_truth(args: &Args) -> Result<bool, Fail> {
+    match args.str("against") {
+        None | Some("runner-up") => Ok(false),
+        Some("true-digit") => Ok(true),
+        Some(other) => Err(
+            Fail::new(args.at("against"), format!("unknown `against` `{other}`"))
+                .hint("against is \"true-digit\" (a misread image's margin) or \"runner-up\""),
+        ),
+    }
+}
+
+/// The margin account of a misread image, or why there is none.
+pub(crate) fn margin_of(args: &Args, img: &Image) -> Result<crate::kv::image::MarginAccount, Fail> {
+    img.analysis.margin_account().ok_or_else(|| {
+        Fail::new(
+            args.at("example"),
+            format!(
+                "{} is not a misread image (it needs a label and a single predicted digit that differs from it)",
+                img.selected
+            ),
+        )
+        .hint("choose one with misclassified(…) or common-mistake(…), or drop `against`")
+    })
+}
+
+/// The pair of a call: `pair`, or `rank` in the example's decision ranking
+/// (or, with `against="true-digit"`, its ranking by share of the margin).
 fn pair_of(args: &Args, an: &Analyses, img: Option<&Image>) -> Result<usize, Fail> {
     if let Some(p) = args.index("pair", 0..an.model().hidden(), "pair")? {
         return Ok(p);
@@ -273,7 +301,13 @@ fn pair_of(args: &Args, an: &Analyses, img: Option<&Image>) -> Result<usize, Fai
     let rank = args.int("rank").unwrap_or(1);
     let img =
         img.ok_or_else(|| Fail::new(args.0.name_at, "needs `pair`, or `example` and `rank`"))?;
-    let order = &img.analysis.by_decision.order;
+    let margin_order;
+    let order = if against_truth(args)? {
+        margin_order = margin_of(args, img)?.order();
+        &margin_order
+    } else {
+        &img.analysis.by_decision.order
+    };
     usize::try_from(rank)
         .ok()
         .and_then(|r| r.checked_sub(1))
@@ -340,7 +374,14 @@ fn model_image(args: &Args, an: &Analyses, fam: &Family, slide: bool) -> Result<
         }
         "waterfall" => {
             let steps = args.index("steps", 1..51, "steps")?.unwrap_or(crate::kv::image::DEFAULT_STEPS);
-            let id = if steps == 8 { format!("{s}-waterfall") } else { format!("{s}-waterfall-{steps}") };
+            let base = if steps == 8 { format!("{s}-waterfall") } else { format!("{s}-waterfall-{steps}") };
+            if against_truth(args)? {
+                margin_of(args, &img)?;
+                let w = a.margin_waterfall(steps).ok_or_else(|| internal("internal error: no margin waterfall".into()))?;
+                let id = format!("{base}-vs-true");
+                return an.figure_or(&id, || Ok(waterfall::waterfall(&id, &w, a))).map_err(internal);
+            }
+            let id = base;
             an.figure_or(&id, || Ok(waterfall::waterfall(&id, &a.waterfall(crate::kv::image::Ranking::Decision, steps), a)))
         }
         "profiles" => {
@@ -356,6 +397,13 @@ fn model_image(args: &Args, an: &Analyses, fam: &Family, slide: bool) -> Result<
                 }
             };
             an.figure_or(&id, || Ok(crate::figures::profile::profiles(&id, (&name(&img), a), (&name(&other), &other.analysis))))
+        }
+        "mistake" => {
+            let steps = args.index("steps", 1..11, "steps")?.unwrap_or(3);
+            let account = margin_of(args, &img)?;
+            let id = format!("{s}-mistake-{steps}");
+            let name = img.selected.learner_name();
+            an.figure_or(&id, || Ok(mistakes::margin_card(&id, &name, &account, &img.pixels, steps)))
         }
         "flips" if variant == Variant::Slide => {
             let id = format!("{s}-flips-slide");
@@ -382,7 +430,22 @@ fn model_image(args: &Args, an: &Analyses, fam: &Family, slide: bool) -> Result<
             let pair = pair_of(args, an, Some(&img))?;
             // Both have slide layouts: the card's is its second half (what
             // the pair adds), key ⊙ image is its first.
-            let sfx = if variant == Variant::Slide { "-slide" } else { sfx };
+            // The card's slide says what the pair does to the lead over the
+            // runner-up, or with `against="true-digit"` to the margin over
+            // the true digit.
+            let versus = match (variant, fam.name) {
+                (Variant::Slide, "pair-card") if against_truth(args)? => {
+                    let acc = margin_of(args, &img)?;
+                    Some((acc.predicted, acc.truth, true))
+                }
+                (Variant::Slide, "pair-card") => Some((a.top, a.runner_up, false)),
+                _ => None,
+            };
+            let sfx = match versus {
+                Some((_, _, true)) => "-vs-true-slide",
+                _ if variant == Variant::Slide => "-slide",
+                _ => sfx,
+            };
             let id = if fam.name == "pair-card" {
                 format!("{s}-pair-{pair}-card{sfx}")
             } else {
@@ -391,12 +454,10 @@ fn model_image(args: &Args, an: &Analyses, fam: &Family, slide: bool) -> Result<
             an.figure_or(&id, || {
                 let view = pair_view(m, pair).ok_or("no such pair")?;
                 let kti = key_times_image(m, pair, &img.pixels).ok_or("no such pair")?;
-                Ok(if variant == Variant::Slide {
-                    if fam.name == "pair-card" {
-                        cards::pair_card_slide(&id, &view, &kti, (a.top, a.runner_up))
-                    } else {
-                        digits::key_times_image_slide(&id, &kti, &img.pixels, &view)
-                    }
+                Ok(if let Some(versus) = versus {
+                    cards::pair_card_slide(&id, &view, &kti, versus)
+                } else if variant == Variant::Slide {
+                    digits::key_times_image_slide(&id, &kti, &img.pixels, &view)
                 } else if fam.name == "pair-card" {
                     cards::pair_card(&id, &view, &kti, &img.pixels, variant)
                 } else {

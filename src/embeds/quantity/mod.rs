@@ -306,31 +306,45 @@ fn measure_image(
             );
         }
     };
+    // `rank` counts in the decision ranking (against the runner-up), or,
+    // with `against="true-digit"` or for the margin quantities by default,
+    // in the ranking by share of the margin.
+    let margin_ranks = match args.str("against") {
+        None => name.starts_with("margin") && name != "margin-rank",
+        Some(_) => super::figure::against_truth(args)?,
+    };
+    let margin_order;
+    let order = if margin_ranks {
+        margin_order = super::figure::margin_of(args, &img)?.order();
+        &margin_order
+    } else {
+        &a.by_decision.order
+    };
     let ranked = |rank: usize| -> Result<usize, Fail> {
-        a.by_decision
-            .order
-            .get(rank.wrapping_sub(1))
-            .copied()
-            .ok_or_else(|| {
-                Fail::new(
-                    args.at("rank"),
-                    format!(
-                        "rank {rank} is out of range: the image has {} active pairs",
-                        a.active
-                    ),
-                )
-            })
+        order.get(rank.wrapping_sub(1)).copied().ok_or_else(|| {
+            Fail::new(
+                args.at("rank"),
+                format!(
+                    "rank {rank} is out of range: the image has {} active pairs",
+                    a.active
+                ),
+            )
+        })
     };
     let pair = match (pair_index, args.int("rank")) {
         (Some(i), _) => Some(i),
         (None, Some(r)) => Some(ranked(usize::try_from(r).unwrap_or(0))?),
         (None, None) => None,
     };
+    if name.starts_with("margin") {
+        return measure_margin(name, args, &img, pair);
+    }
     let the_digit = digit.unwrap_or(a.top);
     let need_pair = || pair.ok_or_else(|| Fail::new(args.0.name_at, "needs `pair` or `rank`"));
     let contribution = |i: usize| a.pair(i);
     Ok(match name {
         "image" => Measured::Text(img.selected.learner_name()),
+        "image-number" => Measured::Text(img.selected.index.to_string()),
         "label" => match a.label {
             Some(l) => Measured::Digit(Prediction::Unique(usize::from(l))),
             None => Measured::Text("no label".to_string()),
@@ -362,6 +376,15 @@ fn measure_image(
                 }
             }
         }
+        "true-digit" => match a.label {
+            Some(l) => Measured::Digit(Prediction::Unique(usize::from(l))),
+            None => {
+                return Err(Fail::new(
+                    args.at("example"),
+                    format!("{} has no label, so no true digit", img.selected),
+                ));
+            }
+        },
         "confidence" => Measured::Fraction(a.probabilities[a.top]),
         "logit" => Measured::Number(a.logits[the_digit]),
         "lead" => Measured::Number(a.lead),
@@ -377,6 +400,19 @@ fn measure_image(
         "contribution" => {
             Measured::Number(contribution(need_pair()?).map_or(0.0, |c| c.scaled[the_digit]))
         }
+        "true-contribution" => {
+            let truth = a
+                .label
+                .map(usize::from)
+                .filter(|&l| l < DIGITS)
+                .ok_or_else(|| {
+                    Fail::new(
+                        args.at("example"),
+                        format!("{} has no label, so no true digit", img.selected),
+                    )
+                })?;
+            Measured::Number(contribution(need_pair()?).map_or(0.0, |c| c.scaled[truth]))
+        }
         "decision" => Measured::Number(contribution(need_pair()?).map_or(0.0, |c| c.decision)),
         "top-pair" => {
             let rank = args.int("rank").unwrap_or(1);
@@ -385,6 +421,67 @@ fn measure_image(
         "settles-at" => Measured::Count(a.ranking(ranking).settles_at),
         "flip-fraction" => Measured::Fraction(a.ranking(ranking).settles_fraction),
         "top10-share" => Measured::Fraction(a.profile.top10_share),
+        other => {
+            return Err(Fail::new(
+                args.at("of"),
+                format!("internal error: quantity `{other}` has no measurement"),
+            ));
+        }
+    })
+}
+
+/// The margin quantities of a misread image: logit[answer] − logit[true]
+/// and each part's share of it (`kv::image::MarginAccount`). `pair` is the
+/// call's pair, already resolved from `rank` in the ranking `against` names.
+fn measure_margin(
+    name: &str,
+    args: &Args,
+    img: &crate::analysis::Image,
+    pair: Option<usize>,
+) -> Result<Measured, Fail> {
+    let m = super::figure::margin_of(args, img)?;
+    let need_pair = || pair.ok_or_else(|| Fail::new(args.0.name_at, "needs `pair` or `rank`"));
+    let share_of = |p: usize| m.shares.iter().position(|s| s.pair == p);
+    Ok(match name {
+        "margin" => Measured::Number(m.margin),
+        "margin-bias" => Measured::Number(m.b2_share),
+        "margin-pair" => {
+            Measured::Count(pair.or_else(|| m.at(1).map(|s| s.pair)).ok_or_else(|| {
+                Fail::new(
+                    args.at("example"),
+                    format!("no pair fires on {}", img.selected),
+                )
+            })?)
+        }
+        "margin-share" => {
+            Measured::Number(share_of(need_pair()?).map_or(0.0, |i| m.shares[i].share))
+        }
+        "margin-rest" => {
+            let n = args.int("rank").unwrap_or(3);
+            let n = usize::try_from(n)
+                .ok()
+                .filter(|&n| n <= m.shares.len())
+                .ok_or_else(|| {
+                    Fail::new(
+                        args.at("rank"),
+                        format!(
+                            "rank {n} is out of range: the image has {} active pairs",
+                            m.shares.len()
+                        ),
+                    )
+                })?;
+            Measured::Number(m.top(n).rest)
+        }
+        "margin-rank" => {
+            let p = need_pair()?;
+            let at = share_of(p).ok_or_else(|| {
+                Fail::new(
+                    args.0.name_at,
+                    format!("pair {p} does not fire on {}", img.selected),
+                )
+            })?;
+            Measured::Count(at + 1)
+        }
         other => {
             return Err(Fail::new(
                 args.at("of"),

@@ -31,7 +31,7 @@ const fn t(name: &'static str, needs: &'static [&'static str], summary: &'static
 }
 
 /// Every quantity.
-pub const QUANTITIES: [QSpec; 54] = [
+pub const QUANTITIES: [QSpec; 63] = [
     q(
         "test-accuracy",
         &[],
@@ -128,6 +128,11 @@ pub const QUANTITIES: [QSpec; 54] = [
         &["example"],
         "the selected image's name (test image 247)",
     ),
+    q(
+        "image-number",
+        &["example"],
+        "the selected image's number in its set, for prose (\"test image 247\" → 247)",
+    ),
     q("label", &["example"], "the image's true digit"),
     q(
         "prediction",
@@ -194,7 +199,7 @@ pub const QUANTITIES: [QSpec; 54] = [
     q(
         "runner-up",
         &["example"],
-        "the digit with the second-highest logit",
+        "the digit with the second-highest logit (the lead is measured against it)",
     ),
     q(
         "value-favours",
@@ -215,6 +220,46 @@ pub const QUANTITIES: [QSpec; 54] = [
         "random-shuffles",
         &[],
         "how many seeded random orders the random control draws",
+    ),
+    q(
+        "true-digit",
+        &["example"],
+        "the image's true digit (its label), as the margin's quantities use it",
+    ),
+    q(
+        "margin",
+        &["example"],
+        "misread images: logit of the network's answer − logit of the true digit",
+    ),
+    q(
+        "margin-bias",
+        &["example"],
+        "misread images: what the output bias b2 adds to the margin",
+    ),
+    q(
+        "margin-pair",
+        &["example"],
+        "misread images: the pair at `rank` (default 1) of the ranking by share of the margin",
+    ),
+    q(
+        "margin-share",
+        &["example", "pair|rank"],
+        "misread images: what a pair (`pair`, or `rank` in the margin ranking) adds to the margin",
+    ),
+    q(
+        "margin-rest",
+        &["example"],
+        "misread images: what all pairs after the first `rank` (default 3) of the margin ranking add together",
+    ),
+    q(
+        "margin-rank",
+        &["example", "pair|rank"],
+        "misread images: where a pair (`pair`, or `rank` in the decision ranking) stands in the margin ranking",
+    ),
+    q(
+        "true-contribution",
+        &["example", "pair|rank"],
+        "a pair's scaled vote for the image's true digit",
     ),
     q(
         "favours",

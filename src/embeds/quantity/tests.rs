@@ -127,3 +127,45 @@ fn bad_arguments_fail_at_the_argument() {
     let e = measure(&call(src), &an).unwrap_err();
     assert_eq!(e.message, "`exercise` has no input `z`");
 }
+
+#[test]
+fn a_misread_image_is_measured_against_its_true_digit() {
+    let p = test_prepared();
+    let an = Analyses::new(&p).unwrap();
+    // The first 8 is read as 3: pair 8 (activation 1) votes 2 for 3, pair
+    // 11 (activation 1) votes 0.5 for every digit; b2 = 0.
+    let v = |rest: &str| {
+        shown(
+            &an,
+            &format!("{{{{ value(example=\"misclassified()\", {rest}) }}}}"),
+        )
+    };
+    assert_eq!(v("of=\"true-digit\""), "8");
+    assert_eq!(v("of=\"prediction\""), "3");
+    assert_eq!(v("of=\"runner-up\""), "0");
+    assert_eq!(v("of=\"margin\""), "2.00");
+    assert_eq!(v("of=\"margin-bias\""), "0.00");
+    assert_eq!(v("of=\"margin-pair\""), "8");
+    assert_eq!(v("of=\"margin-pair\", rank=2"), "11");
+    assert_eq!(v("of=\"margin-share\", rank=1"), "2.00");
+    assert_eq!(v("of=\"margin-share\", pair=11"), "0.00");
+    assert_eq!(v("of=\"margin-rest\", rank=1"), "0.00");
+    assert_eq!(v("of=\"margin-rank\", rank=1"), "1");
+    assert_eq!(
+        v("of=\"contribution\", rank=1, against=\"true-digit\""),
+        "2.00"
+    );
+    assert_eq!(
+        v("of=\"true-contribution\", rank=1, against=\"true-digit\""),
+        "0.00"
+    );
+    // A correctly read image has no margin against its true digit.
+    let c = call("{{ value(of=\"margin\", example=\"first(digit=3)\") }}");
+    let e = measure(&c, &an).unwrap_err();
+    assert!(e.message.contains("not a misread image"), "{}", e.message);
+    let c = call(
+        "{{ value(of=\"margin-share\", example=\"misclassified()\", rank=1, against=\"rival\") }}",
+    );
+    let e = measure(&c, &an).unwrap_err();
+    assert!(e.message.contains("unknown `against`"), "{}", e.message);
+}

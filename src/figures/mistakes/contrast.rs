@@ -50,7 +50,7 @@ pub(crate) fn mistake_contrast(
     views: &[PairView],
 ) -> Figure {
     let (t, p) = (mistake.label, mistake.predicted);
-    let title = format!("Why test image #{} is read as {p}, not {t}", mistake.index);
+    let title = format!("Why test image {} is read as {p}, not {t}", mistake.index);
     let nearest = mistake
         .nearest_correct
         .filter(|_| nearest_pixels.len() >= 784);
@@ -82,7 +82,7 @@ fn describe(mistake: &Mistake, nearest: Option<usize>) -> String {
         .collect();
     match nearest {
         Some(j) => format!(
-            "Test image #{}, {}, is read as {p}. The nearest correctly read {t} is #{j} (pixel distance {}). The pairs whose activations differ most: {}.",
+            "Test image {}, {}, is read as {p}. The nearest correctly read {t} is test image {j} (pixel distance {}). The pairs whose activations differ most: {}.",
             mistake.index,
             a_digit(t),
             num(mistake.distance, 2),
@@ -93,7 +93,7 @@ fn describe(mistake: &Mistake, nearest: Option<usize>) -> String {
             }
         ),
         None => format!(
-            "Test image #{}, {}, is read as {p}. No {t} in the test set is read correctly, so there is nothing to contrast it with.",
+            "Test image {}, {}, is read as {p}. No {t} in the test set is read correctly, so there is nothing to contrast it with.",
             mistake.index,
             a_digit(t)
         ),
@@ -112,7 +112,7 @@ fn images(
     let images = Group::new()
         .add(
             text(
-                format!("test image #{}", mistake.index),
+                format!("test image {}", mistake.index),
                 X0,
                 40.0,
                 style::FONT_SIZE,
@@ -132,7 +132,7 @@ fn images(
         Some(j) => images
             .add(
                 text(
-                    format!("nearest right {t}: #{j}"),
+                    format!("twin: nearest right {t}"),
                     X0,
                     SECOND_Y - 10.0,
                     style::FONT_SIZE,
@@ -142,9 +142,16 @@ fn images(
             )
             .add(digit_image(nearest_pixels, X0, SECOND_Y, IMG))
             .add(text(
-                format!("pixel distance {}", num(mistake.distance, 2)),
+                format!("test image {j}"),
                 X0,
                 SECOND_Y + IMG_W + 18.0,
+                style::FONT_SIZE,
+                "start",
+            ))
+            .add(text(
+                format!("pixel distance {}", num(mistake.distance, 2)),
+                X0,
+                SECOND_Y + IMG_W + 34.0,
                 style::FONT_SIZE,
                 "start",
             )),
@@ -167,14 +174,9 @@ fn header(mistake: &Mistake, nearest: Option<usize>) -> Group {
     Group::new()
         .add(style::muted("pair and its key", TX, HY, "start"))
         .add(style::muted("activation", TX + 250.0, HY - 14.0, "middle"))
+        .add(style::muted("mistake", TX + 210.0, HY, "middle"))
         .add(style::muted(
-            format!("#{}", mistake.index),
-            TX + 210.0,
-            HY,
-            "middle",
-        ))
-        .add(style::muted(
-            nearest.map_or("—".to_string(), |j| format!("#{j}")),
+            nearest.map_or("—".to_string(), |_| "twin".to_string()),
             TX + 290.0,
             HY,
             "middle",
@@ -339,9 +341,7 @@ fn notes(mistake: &Mistake, ny: f64) -> Group {
     Group::new()
         .add(style::muted(
             format!(
-                "Margin change = (activation in #{} − activation in the nearest right {t}) × (vote for {p} − vote for {t}); positive pushes toward {p}.",
-                mistake.index
-            ),
+                "Margin change = (activation in the mistake − activation in the twin) × (vote for {p} − vote for {t}); positive pushes toward {p}."),
             X0,
             ny,
             "start",

@@ -10,7 +10,9 @@
 //! The parts: `rankings` (the orders of the pairs, and the tail cut),
 //! `flips` (where the prediction changes as pairs are added, and the lead
 //! curve) and `profile` (how concentrated the activations are, and the
-//! waterfall of the top pairs). This file holds the analysis itself.
+//! waterfall of the top pairs) and `margin` (a misread image against its
+//! true digit: each pair's share of logit[predicted] − logit[true]). This
+//! file holds the analysis itself.
 
 /// How many pairs a waterfall draws one by one unless told otherwise (the
 /// catalog's waterfalls and the `figure` shortcode; a macro too, for docs).
@@ -25,6 +27,7 @@ pub(crate) use default_steps;
 pub const DEFAULT_STEPS: usize = default_steps!();
 
 mod flips;
+mod margin;
 mod profile;
 #[cfg(test)]
 mod props;
@@ -33,7 +36,8 @@ mod rankings;
 mod tests;
 
 pub use flips::{CONTROL_SHUFFLES, CurvePoint, Flip, FlipSummary, RandomControl, quantile};
-pub use profile::{ActivationProfile, Waterfall, WaterfallStep};
+pub use margin::{MarginAccount, MarginShare, MarginTop};
+pub use profile::{ActivationProfile, Versus, Waterfall, WaterfallStep};
 pub use rankings::{Ranking, TailCut};
 
 use crate::data::PIXELS;

@@ -1,7 +1,7 @@
 //! The activation profile of an image (how concentrated its activations
 //! are) and the waterfall of its top pairs.
 
-use super::{DIGITS, ImageAnalysis, Ranking, add};
+use super::{DIGITS, ImageAnalysis, Ranking};
 use serde::Serialize;
 
 /// How concentrated the activations are.
@@ -25,6 +25,20 @@ pub struct Waterfall {
     /// Number of pairs in `rest`.
     pub rest_pairs: usize,
     pub logits: [f64; DIGITS],
+    /// The digit the predicted one is compared with.
+    pub against: usize,
+    /// Which digit `against` is: the runner-up or the true digit.
+    pub versus: Versus,
+}
+
+/// What a waterfall compares the predicted digit with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Versus {
+    /// The second-highest logit (the lead).
+    RunnerUp,
+    /// The image's label, on a misread image (the margin).
+    TrueDigit,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -33,41 +47,16 @@ pub struct WaterfallStep {
     pub scaled: [f64; DIGITS],
     /// Running logits after adding this pair.
     pub logits: [f64; DIGITS],
-    /// Predicted digit's logit minus the runner-up's, after this pair
-    /// (with the full prediction's digits).
+    /// Predicted digit's logit minus the logit of `Waterfall::against`,
+    /// after this pair (with the full prediction's digits).
     pub lead: f64,
 }
 
 impl ImageAnalysis {
-    /// The waterfall of the `top` first pairs in ranking `r`.
+    /// The waterfall of the `top` first pairs in ranking `r`, following
+    /// the predicted digit and the runner-up.
     pub fn waterfall(&self, r: Ranking, top: usize) -> Waterfall {
-        let order = &self.ranking(r).order;
-        let mut logits = self.b2;
-        let mut steps = Vec::new();
-        for &p in order.iter().take(top) {
-            let Some(c) = self.pair(p) else { continue };
-            add(&mut logits, &c.scaled);
-            steps.push(WaterfallStep {
-                pair: p,
-                scaled: c.scaled,
-                logits,
-                lead: logits[self.top] - logits[self.runner_up],
-            });
-        }
-        let mut rest = [0.0; DIGITS];
-        for &p in order.iter().skip(top) {
-            if let Some(c) = self.pair(p) {
-                add(&mut rest, &c.scaled);
-            }
-        }
-        let mut total = logits;
-        add(&mut total, &rest);
-        Waterfall {
-            b2: self.b2,
-            steps,
-            rest,
-            rest_pairs: order.len().saturating_sub(top),
-            logits: total,
-        }
+        let order = self.ranking(r).order.clone();
+        self.waterfall_of(&order, top, self.runner_up, Versus::RunnerUp)
     }
 }
