@@ -19,7 +19,7 @@ use svg::node::element::Group;
 mod contrast;
 mod margin;
 
-pub(crate) use contrast::mistake_contrast;
+pub(crate) use contrast::{mistake_contrast, mistake_contrast_slide};
 pub(crate) use margin::margin_card;
 
 /// How many of the most frequent mistakes the confusion figure names.

@@ -14,6 +14,9 @@ use super::style::{self, num, r, signed};
 use crate::kv::image::{DIGITS, ImageAnalysis, Prediction, Versus, Waterfall};
 use svg::node::element::{Group, Line, Rectangle};
 
+mod slide;
+pub(crate) use slide::waterfall_slide;
+
 const LEFT: f64 = 92.0;
 const RIGHT: f64 = 20.0;
 const MAX_W: f64 = 960.0;

@@ -378,11 +378,19 @@ fn model_image(args: &Args, an: &Analyses, fam: &Family, slide: bool) -> Result<
             if against_truth(args)? {
                 margin_of(args, &img)?;
                 let w = a.margin_waterfall(steps).ok_or_else(|| internal("internal error: no margin waterfall".into()))?;
-                let id = format!("{base}-vs-true");
-                return an.figure_or(&id, || Ok(waterfall::waterfall(&id, &w, a))).map_err(internal);
+                let on_slide = variant == Variant::Slide;
+                let id = format!("{base}-vs-true{}", if on_slide { "-slide" } else { "" });
+                return an
+                    .figure_or(&id, || Ok(if on_slide { waterfall::waterfall_slide(&id, &w, a) } else { waterfall::waterfall(&id, &w, a) }))
+                    .map_err(internal);
+            }
+            let w = || a.waterfall(crate::kv::image::Ranking::Decision, steps);
+            if variant == Variant::Slide {
+                let id = format!("{base}-slide");
+                return an.figure_or(&id, || Ok(waterfall::waterfall_slide(&id, &w(), a))).map_err(internal);
             }
             let id = base;
-            an.figure_or(&id, || Ok(waterfall::waterfall(&id, &a.waterfall(crate::kv::image::Ranking::Decision, steps), a)))
+            an.figure_or(&id, || Ok(waterfall::waterfall(&id, &w(), a)))
         }
         "profiles" => {
             let other = an
@@ -466,7 +474,8 @@ fn model_image(args: &Args, an: &Analyses, fam: &Family, slide: bool) -> Result<
             })
         }
         "contrast" => {
-            let id = format!("{s}-contrast");
+            let on_slide = variant == Variant::Slide;
+            let id = format!("{s}-contrast{}", if on_slide { "-slide" } else { "" });
             an.figure_or(&id, || {
                 let mistake = an
                     .pop
@@ -477,7 +486,12 @@ fn model_image(args: &Args, an: &Analyses, fam: &Family, slide: bool) -> Result<
                     .ok_or_else(|| format!("{} is not a misclassified test image; choose one with misclassified(…)", img.selected))?;
                 let nearest = mistake.nearest_correct.ok_or("it has no correctly classified image of its digit to compare with")?;
                 let views: Vec<_> = mistake.contrast.iter().filter_map(|d| pair_view(m, d.pair)).collect();
-                Ok(mistakes::mistake_contrast(&id, mistake, &img.pixels, an.p.dataset.test.image(nearest), &views))
+                let twin = an.p.dataset.test.image(nearest);
+                Ok(if on_slide {
+                    mistakes::mistake_contrast_slide(&id, mistake, &img.pixels, twin, &views)
+                } else {
+                    mistakes::mistake_contrast(&id, mistake, &img.pixels, twin, &views)
+                })
             })
         }
         other => Err(format!("internal error: figure family `{other}`")),
