@@ -140,7 +140,7 @@ pub(crate) fn pair_card_slide(
     let (v_max, s_max) = (abs_max_of(&values), abs_max_of(&scaled));
     let mark: Vec<usize> = view.favours.into_iter().collect();
     let row = |v: &[f64; DIGITS], max: f64| {
-        value_row(v, max, 110.0, 76.0, Variant::Slide, &mark, true, size * 0.9)
+        value_row(v, max, 110.0, 76.0, Variant::Slide, &mark, true, 24.0)
     };
     let (value, scaled_row) = (row(&values, v_max), row(&scaled, s_max));
     let description = format!(
@@ -554,6 +554,37 @@ mod tests {
         let f = twice(|| pair_card("pc", &v, &k, &img, Variant::Screen));
         assert!(f.title.contains("silent"));
         assert!(f.description.contains("adds nothing"));
+    }
+
+    #[test]
+    fn the_card_slide_shows_what_the_pair_adds_and_to_which_difference() {
+        use crate::figures::testing::assert_slide;
+        let (m, img) = fixture(8);
+        let v = pair_view(&m, 8).unwrap_or_else(|| panic!("pair 8"));
+        let k = kti_of(&m, 8, &img).unwrap_or_else(|| panic!("kti"));
+        let f = assert_slide(|| pair_card_slide("pcs", &v, &k, (3, 0, false)));
+        assert!(
+            f.description
+                .contains("On this image, the lead of 3 over 0 changes by"),
+            "{}",
+            f.description
+        );
+        assert!(f.to_svg_string().contains("× 1.00 (it fires)"));
+        let f = assert_slide(|| pair_card_slide("pcs", &v, &k, (3, 8, true)));
+        assert!(
+            f.description
+                .contains("the margin of 3 over the true digit 8 changes by"),
+            "{}",
+            f.description
+        );
+        let v = pair_view(&m, 10).unwrap_or_else(|| panic!("pair 10"));
+        let k = kti_of(&m, 10, &img).unwrap_or_else(|| panic!("kti"));
+        let f = assert_slide(|| pair_card_slide("pcs", &v, &k, (3, 0, false)));
+        assert!(
+            f.description.contains("does not change"),
+            "{}",
+            f.description
+        );
     }
 
     #[test]

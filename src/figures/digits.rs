@@ -387,6 +387,35 @@ pub(super) mod tests {
     }
 
     #[test]
+    fn slide_layouts_of_key_value_and_match_read_from_the_back() {
+        use crate::figures::testing::assert_slide;
+        let (m, img) = fixture(0);
+        let v = pair_view(&m, 8).unwrap_or_else(|| panic!("pair 8"));
+        let f = assert_slide(|| value_slide("vs", &v));
+        assert!(
+            f.description.contains("favours 3 (outlined)"),
+            "{}",
+            f.description
+        );
+        assert!(f.to_svg_string().contains("stroke-width=\"3\""));
+        let v = pair_view(&m, 0).unwrap_or_else(|| panic!("pair 0"));
+        let f = assert_slide(|| key_slide("ks", &v));
+        assert!(f.description.contains("bias"), "{}", f.description);
+        let k = kti_of(&m, 0, &img).unwrap_or_else(|| panic!("kti"));
+        let f = assert_slide(|| key_times_image_slide("kts", &k, &img, &v));
+        let s = f.to_svg_string();
+        assert!(
+            s.contains("= match 1.00") && s.contains("fires at 1.00"),
+            "{s}"
+        );
+        // Pair 10 is silent on a 0, and the slide says so.
+        let v = pair_view(&m, 10).unwrap_or_else(|| panic!("pair 10"));
+        let k = kti_of(&m, 10, &img).unwrap_or_else(|| panic!("kti"));
+        let f = assert_slide(|| key_times_image_slide("kts", &k, &img, &v));
+        assert!(f.to_svg_string().contains("the pair is silent"));
+    }
+
+    #[test]
     fn key_times_image_writes_the_sum() {
         let m = random_net();
         let img = stroke_image();

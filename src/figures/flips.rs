@@ -594,6 +594,18 @@ mod tests {
     }
 
     #[test]
+    fn the_slide_curve_reads_from_the_back() {
+        let m = testnet::net();
+        let s = testnet::split(1);
+        let a = analyse(&m, s.image(8), Some(8));
+        let f = crate::figures::testing::assert_slide(|| flip_curve_slide("fcs", &a));
+        assert_eq!(f.description, flip_curve("fcs", &a).description);
+        let svg = f.to_svg_string();
+        assert_eq!(svg.matches("<polyline").count(), 4);
+        assert!(svg.contains("settles after") && svg.contains("decision"));
+    }
+
+    #[test]
     fn random_net_curve_is_sound() {
         use rand::SeedableRng;
         let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(5);

@@ -241,6 +241,14 @@ mod tests {
             "{}",
             f.description
         );
+        let f = crate::figures::testing::assert_slide(|| {
+            mistake_contrast_slide("mistake-28-slide", x, s.image(x.index), s.image(j), &views)
+        });
+        let svg = f.to_svg_string();
+        assert!(
+            svg.contains("an 8, read as 3") && svg.contains(">\n+3.00\n<"),
+            "{svg}"
+        );
         // Without a correct image of the digit there is nothing to contrast.
         let mut lone = x.clone();
         lone.nearest_correct = None;

@@ -186,6 +186,31 @@ mod tests {
     }
 
     #[test]
+    fn slide_layouts_of_votes_and_knockout_read_from_the_back() {
+        use crate::figures::testing::assert_slide;
+        let v = fixture();
+        let f = assert_slide(|| votes_vs_fires_slide("vfs", &v));
+        assert!(f.to_svg_string().contains("9 (90.0 %) of 10 pairs"));
+        let m = net();
+        let acts = activations(&m, &split(5));
+        let runs: Vec<Knockout> = [KnockoutMode::Zero, KnockoutMode::Mean, KnockoutMode::Refit]
+            .into_iter()
+            .map(|mode| knockout(&m, &acts, Some(&acts), 2, 1, mode))
+            .collect();
+        let counts = [5; crate::kv::image::DIGITS];
+        let f = assert_slide(|| knockout_slide("ks", &runs, &counts));
+        let s = f.to_svg_string();
+        assert!(
+            s.contains("the 2s") && s.contains("the other digits"),
+            "{s}"
+        );
+        assert!(
+            s.contains(">\nrefit\n<") && s.contains("1 random pairs"),
+            "{s}"
+        );
+    }
+
+    #[test]
     fn selective_per_digit_draws_both_counts() {
         let v = fixture();
         let f = selective_per_digit("selective-per-digit", &v);

@@ -415,6 +415,25 @@ mod tests {
     use crate::kv::testnet;
 
     #[test]
+    fn the_slide_waterfall_writes_the_pairs_and_the_running_lead() {
+        let m = testnet::net();
+        let s = testnet::split(1);
+        let a = analyse(&m, s.image(8), Some(8));
+        let w = a.waterfall(Ranking::Decision, 1);
+        let f = crate::figures::testing::assert_slide(|| waterfall_slide("wfs", &w, &a));
+        assert_eq!(f.description, waterfall("wfs", &w, &a).description);
+        let svg = f.to_svg_string();
+        assert!(
+            svg.contains(">\n8\n<") && svg.contains(">\n+2.00\n<"),
+            "{svg}"
+        );
+        assert!(
+            svg.contains(">\nlead\n<") && svg.contains(">\nrest\n<"),
+            "{svg}"
+        );
+    }
+
+    #[test]
     fn fixture_waterfall_follows_pair_8_to_the_wrong_digit() {
         let m = testnet::net();
         let s = testnet::split(1);

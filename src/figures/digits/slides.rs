@@ -189,20 +189,8 @@ pub(crate) fn kti_slide_block(k: &KeyTimesImage, pixels: &[u8], view: &PairView)
         .add(at(img.g, xs[0], top))
         .add(at(key.g, xs[1], top))
         .add(at(prod.g, xs[2], top))
-        .add(style::text(
-            "⊙",
-            xs[1] - op_w / 2.0,
-            mid,
-            TEXT * 1.4,
-            "middle",
-        ))
-        .add(style::text(
-            "=",
-            xs[2] - op_w / 2.0,
-            mid,
-            TEXT * 1.4,
-            "middle",
-        ));
+        .add(style::text("⊙", xs[1] - op_w / 2.0, mid, 36.0, "middle"))
+        .add(style::text("=", xs[2] - op_w / 2.0, mid, 36.0, "middle"));
     let lines = [
         format!(
             "sum of key ⊙ image {} + bias ({}) = match {}",

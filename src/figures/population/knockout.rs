@@ -443,7 +443,7 @@ pub(crate) fn knockout_slide(id: &str, runs: &[Knockout], counts: &[usize; DIGIT
                 format!("{} %", percent(a, 0)),
                 x + bw / 2.0,
                 sy(a) - 8.0,
-                T * 0.85,
+                22.0,
                 "middle",
             ))
         };
@@ -452,7 +452,7 @@ pub(crate) fn knockout_slide(id: &str, runs: &[Knockout], counts: &[usize; DIGIT
             "before",
             x + bw / 2.0,
             top + ph + T * 1.2,
-            T * 0.85,
+            22.0,
             "middle",
         ));
         x += bw + between;
@@ -472,7 +472,7 @@ pub(crate) fn knockout_slide(id: &str, runs: &[Knockout], counts: &[usize; DIGIT
                 mode_word(run.mode),
                 x + group_w / 2.0,
                 top + ph + T * 1.2,
-                T * 0.85,
+                22.0,
                 "middle",
             ));
             x += group_w + between;

@@ -219,7 +219,7 @@ pub(crate) fn votes_vs_fires_slide(id: &str, v: &VotesVsFires) -> Figure {
                         n.to_string(),
                         x + SC / 2.0,
                         y + SC / 2.0 + T * 0.35,
-                        T * 0.9,
+                        24.0,
                         "middle",
                     )
                     .set("fill", ink_on(n, max)),
