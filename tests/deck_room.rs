@@ -22,35 +22,6 @@ const MIN_PX: f64 = 20.0;
 /// The least share of a figure slide its content must cover.
 const MIN_COVER: f64 = 0.5;
 
-/// Figures that still draw at page size on slides: their small texts are
-/// printed, not failed, until their family gets a slide layout (issue 23).
-/// Matched against the figure's file name; remove an entry when it is done.
-const PENDING: [(&str, &str); 8] = [
-    ("pair-", "a pair's key and value"),
-    ("-card.svg", "the pair card"),
-    ("-key-times-image.svg", "key times image"),
-    ("-waterfall.svg", "the waterfall"),
-    ("-flips.svg", "the flip chart"),
-    ("-contrast.svg", "the contrast with the twin"),
-    ("votes-vs-fires.svg", "votes against firing"),
-    ("knockout-", "the knock-out bars"),
-];
-
-fn pending(where_: &str) -> bool {
-    let Some(file) = where_.strip_prefix("figure ") else {
-        return false;
-    };
-    // Slide variants are never pending.
-    !file.ends_with("-slide.svg")
-        && PENDING.iter().any(|(p, _)| {
-            if p.starts_with('-') {
-                file.ends_with(p)
-            } else {
-                file.starts_with(p)
-            }
-        })
-}
-
 /// The repository's workshop with 64 pairs, with its cache and the data.
 struct Room {
     dir: tempfile::TempDir,
@@ -246,7 +217,6 @@ fn every_slide_reads_from_the_back_row(w: &Room, chromium: &Path) {
         .unwrap();
     assert!(count > 40, "the default deck has its slides: {count}");
     let mut problems = Vec::new();
-    let mut later = std::collections::BTreeSet::new();
     for i in 0..count {
         page.eval(&format!("window.kvDeck.go({i}, 0)")).unwrap();
         let fragments = page
@@ -274,9 +244,7 @@ fn every_slide_reads_from_the_back_row(w: &Room, chromium: &Path) {
                     s["text"].as_str().unwrap(),
                     s["px"]
                 );
-                if pending(where_) {
-                    later.insert(format!("{name}: {where_}"));
-                } else if !problems.contains(&line) {
+                if !problems.contains(&line) {
                     problems.push(line);
                 }
             }
@@ -289,12 +257,6 @@ fn every_slide_reads_from_the_back_row(w: &Room, chromium: &Path) {
                 ));
             }
         }
-    }
-    if !later.is_empty() {
-        eprintln!(
-            "figures still drawn at page size on slides (texts under {MIN_PX} px; PENDING in tests/deck_room.rs):\n  {}",
-            later.into_iter().collect::<Vec<_>>().join("\n  ")
-        );
     }
     assert!(
         problems.is_empty(),

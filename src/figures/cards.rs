@@ -118,6 +118,102 @@ pub(crate) fn pair_card(
     style::figure(id, &title, description, doc)
 }
 
+/// The slide variant of [`pair_card`], its second half (the first is
+/// `digits::key_times_image_slide`, on the slide before): the value, and
+/// activation × value, what the pair adds to each logit, as two rows of ten
+/// large cells at [`style::SLIDE_TEXT`], the favoured digit outlined.
+///
+/// `versus`: the image's answer, the digit it is compared with, and whether
+/// that is the true digit (a misread image's margin) rather than the
+/// runner-up (the lead); a last line says what the pair does to it.
+pub(crate) fn pair_card_slide(
+    id: &str,
+    view: &PairView,
+    kti: &KeyTimesImage,
+    versus: (usize, usize, bool),
+) -> Figure {
+    let size = style::SLIDE_TEXT;
+    let favours = digit_or(view.favours, "no single digit");
+    let title = format!("Pair {} — {}, favours {favours}", view.pair, firing(kti));
+    let values = value_f64(view);
+    let scaled: [f64; DIGITS] = std::array::from_fn(|d| kti.activation * values[d]);
+    let (v_max, s_max) = (abs_max_of(&values), abs_max_of(&scaled));
+    let mark: Vec<usize> = view.favours.into_iter().collect();
+    let row = |v: &[f64; DIGITS], max: f64| {
+        value_row(v, max, 110.0, 76.0, Variant::Slide, &mark, true, 24.0)
+    };
+    let (value, scaled_row) = (row(&values, v_max), row(&scaled, s_max));
+    let description = format!(
+        "Pair {} {} on this image (activation {}); its value: {}; activation × value, what it adds to each logit: {}.",
+        view.pair,
+        if kti.fires { "fires" } else { "stays silent" },
+        num(kti.activation, 3),
+        values
+            .iter()
+            .enumerate()
+            .map(|(d, v)| format!("{d}: {}", signed(*v, places(v_max))))
+            .collect::<Vec<_>>()
+            .join(", "),
+        scaled
+            .iter()
+            .enumerate()
+            .map(|(d, v)| format!("{d}: {}", signed(*v, places(s_max))))
+            .collect::<Vec<_>>()
+            .join(", "),
+    );
+    let lh = size * 1.5;
+    let w = value.w + 2.0 * MARGIN;
+    let y_value = MARGIN + lh;
+    let y_scaled = y_value + value.h + lh + 12.0;
+    let (t, ru, truth) = versus;
+    let what = if truth {
+        format!("the margin of {t} over the true digit {ru}")
+    } else {
+        format!("the lead of {t} over {ru}")
+    };
+    let y_lead = y_scaled + scaled_row.h + lh + 8.0;
+    let h = y_lead + MARGIN;
+    let lead_line = match (scaled.get(t), scaled.get(ru)) {
+        (Some(&a), Some(&b)) if kti.fires => {
+            let d = places(s_max);
+            let b_text = if b < 0.0 {
+                format!("({})", signed(b, d))
+            } else {
+                num(b, d)
+            };
+            format!(
+                "{what} changes by {} − {b_text} = {}",
+                num(a, d),
+                signed(a - b, d)
+            )
+        }
+        _ => format!("{what} does not change"),
+    };
+    let description = format!("{description} On this image, {lead_line}.");
+    let head =
+        |s: String, y: f64| style::text(s, MARGIN, y, size, "start").set("font-weight", "bold");
+    let doc = style::frame(w, h, &title, &description)
+        .add(head(
+            format!("value {}: one vote per digit", view.pair),
+            y_value - 12.0,
+        ))
+        .add(at(value.g, MARGIN, y_value))
+        .add(head(
+            if kti.fires {
+                format!(
+                    "× {} (it fires) = what it adds to each logit",
+                    num(kti.activation, 2)
+                )
+            } else {
+                "× 0 (it is silent) = it adds nothing".to_string()
+            },
+            y_scaled - 12.0,
+        ))
+        .add(at(scaled_row.g, MARGIN, y_scaled))
+        .add(style::text(lead_line, MARGIN, y_lead, size, "start"));
+    style::figure(id, &title, description, doc)
+}
+
 /// A card's two small maps: the key, and key ⊙ image, each captioned.
 fn card_maps(view: &PairView, k: &KeyTimesImage, cell: f64, variant: Variant) -> Block {
     let key = signed_map(
@@ -458,6 +554,37 @@ mod tests {
         let f = twice(|| pair_card("pc", &v, &k, &img, Variant::Screen));
         assert!(f.title.contains("silent"));
         assert!(f.description.contains("adds nothing"));
+    }
+
+    #[test]
+    fn the_card_slide_shows_what_the_pair_adds_and_to_which_difference() {
+        use crate::figures::testing::assert_slide;
+        let (m, img) = fixture(8);
+        let v = pair_view(&m, 8).unwrap_or_else(|| panic!("pair 8"));
+        let k = kti_of(&m, 8, &img).unwrap_or_else(|| panic!("kti"));
+        let f = assert_slide(|| pair_card_slide("pcs", &v, &k, (3, 0, false)));
+        assert!(
+            f.description
+                .contains("On this image, the lead of 3 over 0 changes by"),
+            "{}",
+            f.description
+        );
+        assert!(f.to_svg_string().contains("× 1.00 (it fires)"));
+        let f = assert_slide(|| pair_card_slide("pcs", &v, &k, (3, 8, true)));
+        assert!(
+            f.description
+                .contains("the margin of 3 over the true digit 8 changes by"),
+            "{}",
+            f.description
+        );
+        let v = pair_view(&m, 10).unwrap_or_else(|| panic!("pair 10"));
+        let k = kti_of(&m, 10, &img).unwrap_or_else(|| panic!("kti"));
+        let f = assert_slide(|| pair_card_slide("pcs", &v, &k, (3, 0, false)));
+        assert!(
+            f.description.contains("does not change"),
+            "{}",
+            f.description
+        );
     }
 
     #[test]

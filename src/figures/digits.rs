@@ -18,6 +18,7 @@ use crate::kv::pair::{KeyTimesImage, PairView};
 
 mod blocks;
 mod matching;
+mod slides;
 
 use blocks::legend;
 pub(super) use blocks::{
@@ -26,6 +27,7 @@ pub(super) use blocks::{
 };
 use matching::match_description;
 pub(super) use matching::{kti_block, match_block};
+pub(crate) use slides::{key_slide, key_times_image_slide, value_slide};
 
 /// Pixels per side of an MNIST image.
 pub(super) const SIDE: usize = 28;
@@ -382,6 +384,35 @@ pub(super) mod tests {
         let f = twice(|| value_cells("vc", &v, Variant::Screen));
         assert!(f.description.contains("favours no single digit"));
         assert!(!f.to_svg_string().contains("stroke-width=\"3\""));
+    }
+
+    #[test]
+    fn slide_layouts_of_key_value_and_match_read_from_the_back() {
+        use crate::figures::testing::assert_slide;
+        let (m, img) = fixture(0);
+        let v = pair_view(&m, 8).unwrap_or_else(|| panic!("pair 8"));
+        let f = assert_slide(|| value_slide("vs", &v));
+        assert!(
+            f.description.contains("favours 3 (outlined)"),
+            "{}",
+            f.description
+        );
+        assert!(f.to_svg_string().contains("stroke-width=\"3\""));
+        let v = pair_view(&m, 0).unwrap_or_else(|| panic!("pair 0"));
+        let f = assert_slide(|| key_slide("ks", &v));
+        assert!(f.description.contains("bias"), "{}", f.description);
+        let k = kti_of(&m, 0, &img).unwrap_or_else(|| panic!("kti"));
+        let f = assert_slide(|| key_times_image_slide("kts", &k, &img, &v));
+        let s = f.to_svg_string();
+        assert!(
+            s.contains("= match 1.00") && s.contains("fires at 1.00"),
+            "{s}"
+        );
+        // Pair 10 is silent on a 0, and the slide says so.
+        let v = pair_view(&m, 10).unwrap_or_else(|| panic!("pair 10"));
+        let k = kti_of(&m, 10, &img).unwrap_or_else(|| panic!("kti"));
+        let f = assert_slide(|| key_times_image_slide("kts", &k, &img, &v));
+        assert!(f.to_svg_string().contains("the pair is silent"));
     }
 
     #[test]

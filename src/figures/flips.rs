@@ -15,6 +15,9 @@ use crate::kv::image::{CONTROL_SHUFFLES, CurvePoint, FlipSummary, ImageAnalysis,
 use crate::num::percent;
 use svg::node::element::{Circle, Definitions, Group, Line, Polygon, Polyline};
 
+mod slide;
+pub(crate) use slide::flip_curve_slide;
+
 const W: f64 = 900.0;
 const LEFT: f64 = 78.0;
 const PLOT_W: f64 = 700.0;
@@ -588,6 +591,18 @@ mod tests {
             f.description
         );
         assert!(svg.contains("decision ranking settles on 3 at N = 1"));
+    }
+
+    #[test]
+    fn the_slide_curve_reads_from_the_back() {
+        let m = testnet::net();
+        let s = testnet::split(1);
+        let a = analyse(&m, s.image(8), Some(8));
+        let f = crate::figures::testing::assert_slide(|| flip_curve_slide("fcs", &a));
+        assert_eq!(f.description, flip_curve("fcs", &a).description);
+        let svg = f.to_svg_string();
+        assert_eq!(svg.matches("<polyline").count(), 4);
+        assert!(svg.contains("settles after") && svg.contains("decision"));
     }
 
     #[test]

@@ -19,7 +19,7 @@ use svg::node::element::Group;
 mod contrast;
 mod margin;
 
-pub(crate) use contrast::mistake_contrast;
+pub(crate) use contrast::{mistake_contrast, mistake_contrast_slide};
 pub(crate) use margin::margin_card;
 
 /// How many of the most frequent mistakes the confusion figure names.
@@ -240,6 +240,14 @@ mod tests {
                 ),
             "{}",
             f.description
+        );
+        let f = crate::figures::testing::assert_slide(|| {
+            mistake_contrast_slide("mistake-28-slide", x, s.image(x.index), s.image(j), &views)
+        });
+        let svg = f.to_svg_string();
+        assert!(
+            svg.contains("an 8, read as 3") && svg.contains(">\n+3.00\n<"),
+            "{svg}"
         );
         // Without a correct image of the digit there is nothing to contrast.
         let mut lone = x.clone();

@@ -124,4 +124,36 @@ pub(crate) mod testing {
         let png = crate::raster::png(&f.id, &s, 1.0).unwrap_or_else(|e| panic!("{}: {e:#}", f.id));
         assert!(png.starts_with(b"\x89PNG"), "{}: not a PNG", f.id);
     }
+
+    /// A slide layout: sound, the same twice, every text at least 20 units
+    /// (a slide figure shows at about its own size on a 1280×720 slide; the
+    /// deck test measures the real pixels) and no wider than a slide.
+    pub(crate) fn assert_slide(make: impl Fn() -> Figure) -> Figure {
+        let f = make();
+        assert_sound(&f);
+        let s = f.to_svg_string();
+        assert_eq!(s, make().to_svg_string(), "{}: not deterministic", f.id);
+        for (pos, _) in s.match_indices("<text") {
+            let tag = &s[pos..pos + s[pos..].find('>').unwrap_or(0)];
+            let size: f64 = tag
+                .split("font-size=\"")
+                .nth(1)
+                .and_then(|r| r.split('"').next())
+                .and_then(|v| v.parse().ok())
+                .unwrap_or(0.0);
+            assert!(
+                size >= 20.0,
+                "{}: text of size {size} on a slide: {tag}",
+                f.id
+            );
+        }
+        let width: f64 = s
+            .split("viewBox=\"0 0 ")
+            .nth(1)
+            .and_then(|r| r.split(' ').next())
+            .and_then(|w| w.parse().ok())
+            .unwrap_or(0.0);
+        assert!(width > 0.0 && width <= 1240.0, "{}: {width} wide", f.id);
+        f
+    }
 }

@@ -18,9 +18,9 @@ mod knockout;
 mod selective;
 mod votes;
 
-pub(crate) use knockout::knockout_bars;
+pub(crate) use knockout::{knockout_bars, knockout_slide};
 pub(crate) use selective::selective_per_digit;
-pub(crate) use votes::votes_vs_fires;
+pub(crate) use votes::{votes_vs_fires, votes_vs_fires_slide};
 
 /// Light end of the single-hue count scale (ColorBrewer Blues).
 const SEQ_LIGHT: (u8, u8, u8) = (0xde, 0xeb, 0xf7);
@@ -183,6 +183,31 @@ mod tests {
         // Pair 8 fires on 8s (row 8) and votes for 3 (column 3).
         assert!(s.contains("x=\"229\" y=\"389.5\">\n1\n</text>"), "{s}");
         assert!(s.contains("1 pair with no single favourite"), "{s}");
+    }
+
+    #[test]
+    fn slide_layouts_of_votes_and_knockout_read_from_the_back() {
+        use crate::figures::testing::assert_slide;
+        let v = fixture();
+        let f = assert_slide(|| votes_vs_fires_slide("vfs", &v));
+        assert!(f.to_svg_string().contains("9 (90.0 %) of 10 pairs"));
+        let m = net();
+        let acts = activations(&m, &split(5));
+        let runs: Vec<Knockout> = [KnockoutMode::Zero, KnockoutMode::Mean, KnockoutMode::Refit]
+            .into_iter()
+            .map(|mode| knockout(&m, &acts, Some(&acts), 2, 1, mode))
+            .collect();
+        let counts = [5; crate::kv::image::DIGITS];
+        let f = assert_slide(|| knockout_slide("ks", &runs, &counts));
+        let s = f.to_svg_string();
+        assert!(
+            s.contains("the 2s") && s.contains("the other digits"),
+            "{s}"
+        );
+        assert!(
+            s.contains(">\nrefit\n<") && s.contains("1 random pairs"),
+            "{s}"
+        );
     }
 
     #[test]

@@ -14,6 +14,9 @@ use super::style::{self, num, r, signed};
 use crate::kv::image::{DIGITS, ImageAnalysis, Prediction, Versus, Waterfall};
 use svg::node::element::{Group, Line, Rectangle};
 
+mod slide;
+pub(crate) use slide::waterfall_slide;
+
 const LEFT: f64 = 92.0;
 const RIGHT: f64 = 20.0;
 const MAX_W: f64 = 960.0;
@@ -410,6 +413,25 @@ mod tests {
     use crate::figures::testing::assert_sound;
     use crate::kv::image::{Ranking, analyse};
     use crate::kv::testnet;
+
+    #[test]
+    fn the_slide_waterfall_writes_the_pairs_and_the_running_lead() {
+        let m = testnet::net();
+        let s = testnet::split(1);
+        let a = analyse(&m, s.image(8), Some(8));
+        let w = a.waterfall(Ranking::Decision, 1);
+        let f = crate::figures::testing::assert_slide(|| waterfall_slide("wfs", &w, &a));
+        assert_eq!(f.description, waterfall("wfs", &w, &a).description);
+        let svg = f.to_svg_string();
+        assert!(
+            svg.contains(">\n8\n<") && svg.contains(">\n+2.00\n<"),
+            "{svg}"
+        );
+        assert!(
+            svg.contains(">\nlead\n<") && svg.contains(">\nrest\n<"),
+            "{svg}"
+        );
+    }
 
     #[test]
     fn fixture_waterfall_follows_pair_8_to_the_wrong_digit() {

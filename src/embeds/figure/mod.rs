@@ -164,7 +164,7 @@ pub fn resolve(call: &Call, an: &Analyses, slide: bool) -> Result<Rc<Figure>, Fa
     match fam.source {
         Source::Toy => toy(&args, an, name, args.str("net").unwrap_or_default(), slide),
         Source::Image | Source::Pair => model_image(&args, an, fam, slide),
-        Source::Population => population(&args, an, name),
+        Source::Population => population(&args, an, name, slide),
     }
 }
 
@@ -401,13 +401,18 @@ fn model_image(args: &Args, an: &Analyses, fam: &Family, slide: bool) -> Result<
     if fam.source == Source::Pair {
         let pair = pair_of(args, an, img.as_deref())?;
         let view = pair_view(m, pair).ok_or_else(|| internal(format!("no pair {pair}")))?;
+        // Keys and values have slide layouts (`-slide`); the drift draws
+        // a slide as on screen.
         let id = match fam.name {
             "key-drift" => format!("key-drift-pair-{pair}{sfx}"),
+            name if variant == Variant::Slide => format!("pair-{pair}-{name}-slide"),
             name => format!("pair-{pair}-{name}{sfx}"),
         };
         return an
             .figure_or(&id, || {
                 Ok(match fam.name {
+                    "key" if variant == Variant::Slide => digits::key_slide(&id, &view),
+                    "value" if variant == Variant::Slide => digits::value_slide(&id, &view),
                     "key" => digits::key_heatmap(&id, &view, variant),
                     "value" => digits::value_cells(&id, &view, variant),
                     _ => {
@@ -438,11 +443,19 @@ fn model_image(args: &Args, an: &Analyses, fam: &Family, slide: bool) -> Result<
             if against_truth(args)? {
                 margin_of(args, &img)?;
                 let w = a.margin_waterfall(steps).ok_or_else(|| internal("internal error: no margin waterfall".into()))?;
-                let id = format!("{base}-vs-true");
-                return an.figure_or(&id, || Ok(waterfall::waterfall(&id, &w, a))).map_err(internal);
+                let on_slide = variant == Variant::Slide;
+                let id = format!("{base}-vs-true{}", if on_slide { "-slide" } else { "" });
+                return an
+                    .figure_or(&id, || Ok(if on_slide { waterfall::waterfall_slide(&id, &w, a) } else { waterfall::waterfall(&id, &w, a) }))
+                    .map_err(internal);
+            }
+            let w = || a.waterfall(crate::kv::image::Ranking::Decision, steps);
+            if variant == Variant::Slide {
+                let id = format!("{base}-slide");
+                return an.figure_or(&id, || Ok(waterfall::waterfall_slide(&id, &w(), a))).map_err(internal);
             }
             let id = base;
-            an.figure_or(&id, || Ok(waterfall::waterfall(&id, &a.waterfall(crate::kv::image::Ranking::Decision, steps), a)))
+            an.figure_or(&id, || Ok(waterfall::waterfall(&id, &w(), a)))
         }
         "profiles" => {
             let other = an
@@ -465,6 +478,10 @@ fn model_image(args: &Args, an: &Analyses, fam: &Family, slide: bool) -> Result<
             let name = img.selected.learner_name();
             an.figure_or(&id, || Ok(mistakes::margin_card(&id, &name, &account, &img.pixels, steps)))
         }
+        "flips" if variant == Variant::Slide => {
+            let id = format!("{s}-flips-slide");
+            an.figure_or(&id, || Ok(flips::flip_curve_slide(&id, a)))
+        }
         "flips" => {
             let id = format!("{s}-flips");
             an.figure_or(&id, || Ok(flips::flip_curve(&id, a)))
@@ -484,6 +501,24 @@ fn model_image(args: &Args, an: &Analyses, fam: &Family, slide: bool) -> Result<
         }
         "pair-card" | "key-times-image" => {
             let pair = pair_of(args, an, Some(&img))?;
+            // Both have slide layouts: the card's is its second half (what
+            // the pair adds), key ⊙ image is its first.
+            // The card's slide says what the pair does to the lead over the
+            // runner-up, or with `against="true-digit"` to the margin over
+            // the true digit.
+            let versus = match (variant, fam.name) {
+                (Variant::Slide, "pair-card") if against_truth(args)? => {
+                    let acc = margin_of(args, &img)?;
+                    Some((acc.predicted, acc.truth, true))
+                }
+                (Variant::Slide, "pair-card") => Some((a.top, a.runner_up, false)),
+                _ => None,
+            };
+            let sfx = match versus {
+                Some((_, _, true)) => "-vs-true-slide",
+                _ if variant == Variant::Slide => "-slide",
+                _ => sfx,
+            };
             let id = if fam.name == "pair-card" {
                 format!("{s}-pair-{pair}-card{sfx}")
             } else {
@@ -492,7 +527,11 @@ fn model_image(args: &Args, an: &Analyses, fam: &Family, slide: bool) -> Result<
             an.figure_or(&id, || {
                 let view = pair_view(m, pair).ok_or("no such pair")?;
                 let kti = key_times_image(m, pair, &img.pixels).ok_or("no such pair")?;
-                Ok(if fam.name == "pair-card" {
+                Ok(if let Some(versus) = versus {
+                    cards::pair_card_slide(&id, &view, &kti, versus)
+                } else if variant == Variant::Slide {
+                    digits::key_times_image_slide(&id, &kti, &img.pixels, &view)
+                } else if fam.name == "pair-card" {
                     cards::pair_card(&id, &view, &kti, &img.pixels, variant)
                 } else {
                     digits::key_times_image(&id, &kti, &img.pixels, &view, variant)
@@ -500,7 +539,8 @@ fn model_image(args: &Args, an: &Analyses, fam: &Family, slide: bool) -> Result<
             })
         }
         "contrast" => {
-            let id = format!("{s}-contrast");
+            let on_slide = variant == Variant::Slide;
+            let id = format!("{s}-contrast{}", if on_slide { "-slide" } else { "" });
             an.figure_or(&id, || {
                 let mistake = an
                     .pop
@@ -511,7 +551,12 @@ fn model_image(args: &Args, an: &Analyses, fam: &Family, slide: bool) -> Result<
                     .ok_or_else(|| format!("{} is not a misclassified test image; choose one with misclassified(…)", img.selected))?;
                 let nearest = mistake.nearest_correct.ok_or("it has no correctly classified image of its digit to compare with")?;
                 let views: Vec<_> = mistake.contrast.iter().filter_map(|d| pair_view(m, d.pair)).collect();
-                Ok(mistakes::mistake_contrast(&id, mistake, &img.pixels, an.p.dataset.test.image(nearest), &views))
+                let twin = an.p.dataset.test.image(nearest);
+                Ok(if on_slide {
+                    mistakes::mistake_contrast_slide(&id, mistake, &img.pixels, twin, &views)
+                } else {
+                    mistakes::mistake_contrast(&id, mistake, &img.pixels, twin, &views)
+                })
             })
         }
         other => Err(format!("internal error: figure family `{other}`")),
@@ -519,9 +564,18 @@ fn model_image(args: &Args, an: &Analyses, fam: &Family, slide: bool) -> Result<
     .map_err(|e| Fail::new(args.at("example"), e))
 }
 
-fn population(args: &Args, an: &Analyses, name: &str) -> Result<Rc<Figure>, Fail> {
+fn population(args: &Args, an: &Analyses, name: &str, slide: bool) -> Result<Rc<Figure>, Fail> {
+    let slide = slide && args.bool("print") != Some(true);
     let id = match name {
         "cosine-histogram" => "key-drift".to_string(),
+        "votes-vs-fires" if slide => {
+            let id = "votes-vs-fires-slide";
+            return an
+                .figure_or(id, || {
+                    Ok(population::votes_vs_fires_slide(id, an.pop.votes()))
+                })
+                .map_err(|e| Fail::new(args.0.name_at, e));
+        }
         "knockout" => {
             let digit = args
                 .index("digit", 0..10, "digit")?
@@ -529,11 +583,14 @@ fn population(args: &Args, an: &Analyses, name: &str) -> Result<Rc<Figure>, Fail
             let k = args
                 .index("k", 1..an.model().hidden() + 1, "k")?
                 .unwrap_or(crate::kv::population::default_k(an.model().hidden()));
-            let id = if k == crate::kv::population::default_k(an.model().hidden()) {
+            let mut id = if k == crate::kv::population::default_k(an.model().hidden()) {
                 format!("knockout-{digit}")
             } else {
                 format!("knockout-{digit}-k{k}")
             };
+            if slide {
+                id.push_str("-slide");
+            }
             return an
                 .figure_or(&id, || {
                     let runs: Vec<_> =
@@ -541,7 +598,15 @@ fn population(args: &Args, an: &Analyses, name: &str) -> Result<Rc<Figure>, Fail
                             .into_iter()
                             .map(|mode| (*an.pop.knockout(digit, k, mode)).clone())
                             .collect();
-                    Ok(population::knockout_bars(&id, &runs))
+                    Ok(if slide {
+                        let mut counts = [0usize; crate::kv::image::DIGITS];
+                        for &l in &an.p.dataset.test.labels {
+                            counts[usize::from(l).min(crate::kv::image::DIGITS - 1)] += 1;
+                        }
+                        population::knockout_slide(&id, &runs, &counts)
+                    } else {
+                        population::knockout_bars(&id, &runs)
+                    })
                 })
                 .map_err(|e| Fail::new(args.0.name_at, e));
         }

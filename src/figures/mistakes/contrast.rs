@@ -353,3 +353,138 @@ fn notes(mistake: &Mistake, ny: f64) -> Group {
             "start",
         ))
 }
+
+/// The slide layout of [`mistake_contrast`] (issue 23): the two images
+/// stacked on the left, and for each pair one row at slide size: its
+/// activation in the mistake and in the twin, its vote for the answer over
+/// the true digit, and the bar of how far it moves the margin. The keys and
+/// the formula stay on the page variant (the deck's notes say the formula).
+pub(crate) fn mistake_contrast_slide(
+    id: &str,
+    mistake: &Mistake,
+    pixels: &[u8],
+    nearest_pixels: &[u8],
+    views: &[PairView],
+) -> Figure {
+    const T: f64 = style::SLIDE_TEXT;
+    const S: f64 = 22.0;
+    const CELL: f64 = 6.0;
+    const SIDE: f64 = 28.0 * CELL;
+    const ROW: f64 = 68.0;
+    let (t, p) = (mistake.label, mistake.predicted);
+    let title = format!("Why test image {} is read as {p}, not {t}", mistake.index);
+    let nearest = mistake
+        .nearest_correct
+        .filter(|_| nearest_pixels.len() >= 784);
+    let description = describe(mistake, nearest);
+    let mut g = Group::new()
+        .add(
+            text(format!("{}, read as {p}", a_digit(t)), 0.0, S, S, "start")
+                .set("font-weight", "bold"),
+        )
+        .add(digit_image(pixels, 0.0, S + 8.0, CELL));
+    let y2 = S + 8.0 + SIDE + 24.0 + S;
+    g = match nearest {
+        Some(_) => g
+            .add(text(format!("twin, read as {t}"), 0.0, y2, S, "start").set("font-weight", "bold"))
+            .add(digit_image(nearest_pixels, 0.0, y2 + 8.0, CELL)),
+        None => g.add(text(format!("no {t} read correctly"), 0.0, y2, S, "start")),
+    };
+    // The table: column centres, the bars' zero and longest length.
+    let (c_pair, c_here, c_twin, c_vote) = (300.0, 420.0, 530.0, 660.0);
+    let zero_x = 770.0;
+    let scale = mistake
+        .contrast
+        .iter()
+        .map(|d| d.margin_change.abs())
+        .fold(0.0, f64::max);
+    let any_negative = mistake.contrast.iter().any(|d| d.margin_change < 0.0);
+    let (zero_x, half) = if any_negative {
+        (zero_x + 130.0, 130.0)
+    } else {
+        (zero_x, 230.0)
+    };
+    let hy = S;
+    g = g
+        .add(
+            text("activation", (c_here + c_twin) / 2.0, hy, S, "middle").set("font-weight", "bold"),
+        )
+        .add(text("pair", c_pair, hy + S * 1.3, S, "middle").set("font-weight", "bold"))
+        .add(text("mistake", c_here, hy + S * 1.3, S, "middle"))
+        .add(text("twin", c_twin, hy + S * 1.3, S, "middle"))
+        .add(
+            text(
+                format!("votes {p} − {t}"),
+                c_vote,
+                hy + S * 1.3,
+                S,
+                "middle",
+            )
+            .set("font-weight", "bold"),
+        )
+        .add(
+            text(
+                format!("moves the margin {p} − {t} by"),
+                zero_x - 10.0,
+                hy + S * 1.3,
+                S,
+                "start",
+            )
+            .set("font-weight", "bold"),
+        );
+    let top = hy + S * 1.3 + 16.0;
+    for (k, d) in mistake.contrast.iter().enumerate() {
+        let mid = top + ROW * (k as f64 + 0.5);
+        let base = mid + T * 0.35;
+        if let Some(v) = views.iter().find(|v| v.pair == d.pair) {
+            let vote =
+                f64::from(v.value[usize::from(p) % DIGITS] - v.value[usize::from(t) % DIGITS]);
+            g = g.add(text(signed(vote, 2), c_vote, base, T, "middle"));
+        }
+        let len = if scale > 0.0 {
+            d.margin_change.abs() / scale * half
+        } else {
+            0.0
+        };
+        let (bx, colour, anchor, tx) = if d.margin_change >= 0.0 {
+            (zero_x, style::SERIES_B, "start", zero_x + len + 8.0)
+        } else {
+            (zero_x - len, style::SERIES_A, "end", zero_x - len - 8.0)
+        };
+        g = g
+            .add(text(d.pair.to_string(), c_pair, base, T, "middle").set("font-weight", "bold"))
+            .add(text(
+                num(d.activation_mistake, 2),
+                c_here,
+                base,
+                T,
+                "middle",
+            ))
+            .add(text(
+                num(d.activation_nearest, 2),
+                c_twin,
+                base,
+                T,
+                "middle",
+            ))
+            .add(rect(bx, mid - 16.0, len, 32.0).set("fill", colour))
+            .add(text(signed(d.margin_change, 2), tx, base, T, anchor));
+    }
+    let n = mistake.contrast.len().max(1) as f64;
+    let bottom = top + n * ROW;
+    g = g.add(line(
+        zero_x,
+        top,
+        zero_x,
+        bottom,
+        style::INK,
+        style::HAIRLINE,
+    ));
+    if mistake.contrast.is_empty() {
+        g = g.add(text("no pair to contrast", c_pair, top + T, T, "start"));
+    }
+    let w = zero_x + half + 110.0 + 2.0 * X0;
+    let h = bottom.max(y2 + 8.0 + SIDE) + X0 * 2.0;
+    let doc = style::frame(w, h, &title, &description).add(crate::figures::digitkit::at(g, X0, X0));
+    style::figure(id, &title, description, doc)
+}

@@ -336,3 +336,164 @@ fn notes(l: &Layout, runs: &[Knockout], first: &Knockout) -> Group {
     }
     notes
 }
+
+/// Short name of a mode on a slide (the deck's words for them).
+fn mode_word(mode: KnockoutMode) -> &'static str {
+    match mode {
+        KnockoutMode::Zero => "zero",
+        KnockoutMode::Mean => "mean",
+        KnockoutMode::Refit => "refit",
+    }
+}
+
+/// The slide layout of [`knockout_bars`]: only two panels, the knocked-out
+/// digit and the other nine together, each with the accuracy before and, per
+/// mode, after removing the chosen pairs (solid) beside as many random ones
+/// (hatched), every bar labelled at slide size. The per-digit bars stay on
+/// the page variant and in the description.
+///
+/// `counts`: test images per digit, to weigh the other digits' accuracies
+/// (as the deck's "others" quantities do).
+pub(crate) fn knockout_slide(id: &str, runs: &[Knockout], counts: &[usize; DIGITS]) -> Figure {
+    const T: f64 = style::SLIDE_TEXT;
+    let title = "Knock-out of a digit's pairs";
+    let Some(first) = runs.first() else {
+        return knockout_bars(id, runs);
+    };
+    let (digit, k) = (first.digit.min(DIGITS - 1), first.k);
+    let description = describe(runs, first, digit, k);
+    let mut defs = Definitions::new();
+    let (bw, inner, between) = (56.0, 6.0, 30.0);
+    let group_w = 2.0 * bw + inner;
+    let panel_w = bw + runs.len() as f64 * (group_w + between) + between;
+    let (x0, pgap) = (20.0, 60.0);
+    let legend_y = T + 4.0;
+    let top = legend_y + T * 1.6 + T * 1.2 + T;
+    let ph = 290.0;
+    let sy = |a: f64| top + ph - a.clamp(0.0, 1.0) * ph;
+    let mut g = Group::new();
+    // Legend: solid = the chosen pairs, hatched = as many random ones.
+    let sw = T * 0.8;
+    let legend_hatch = format!("{id}-slide-hatch");
+    defs = defs.add(hatch(&legend_hatch, style::INK));
+    g = g
+        .add(rect(x0, legend_y - sw, sw, sw).set("fill", style::INK))
+        .add(text(
+            format!("the {k} pairs for {digit}"),
+            x0 + sw + 10.0,
+            legend_y,
+            T,
+            "start",
+        ))
+        .add(
+            rect(x0 + panel_w + pgap, legend_y - sw, sw, sw)
+                .set("fill", format!("url(#{legend_hatch})"))
+                .set("stroke", style::INK)
+                .set("stroke-width", style::HAIRLINE),
+        )
+        .add(text(
+            format!("{k} random pairs"),
+            x0 + panel_w + pgap + sw + 10.0,
+            legend_y,
+            T,
+            "start",
+        ));
+    type Of<'a> = Box<dyn Fn(&crate::kv::population::KnockoutEffect) -> f64 + 'a>;
+    let panels: [(String, Of, f64); 2] = [
+        (
+            format!("the {digit}s"),
+            Box::new(move |e| e.accuracy[digit]),
+            first.before[digit],
+        ),
+        (
+            "the other digits".to_string(),
+            Box::new(move |e| others(&e.accuracy, counts, digit)),
+            others(&first.before, counts, digit),
+        ),
+    ];
+    for (p, (name, of, before)) in panels.iter().enumerate() {
+        let px = x0 + p as f64 * (panel_w + pgap);
+        g = g
+            .add(
+                text(
+                    name.clone(),
+                    px + panel_w / 2.0,
+                    legend_y + T * 2.0,
+                    T,
+                    "middle",
+                )
+                .set("font-weight", "bold"),
+            )
+            .add(line(
+                px,
+                top + ph,
+                px + panel_w,
+                top + ph,
+                style::INK,
+                style::HAIRLINE,
+            ));
+        let bar = |g: Group, x: f64, a: f64, fill: String, stroke: &str| {
+            g.add(
+                rect(x, sy(a), bw, top + ph - sy(a))
+                    .set("fill", fill)
+                    .set("stroke", stroke.to_string())
+                    .set("stroke-width", style::HAIRLINE),
+            )
+            .add(text(
+                format!("{} %", percent(a, 0)),
+                x + bw / 2.0,
+                sy(a) - 8.0,
+                22.0,
+                "middle",
+            ))
+        };
+        let mut x = px + between / 2.0;
+        g = bar(g, x, *before, style::PAPER.to_string(), style::INK).add(text(
+            "before",
+            x + bw / 2.0,
+            top + ph + T * 1.2,
+            22.0,
+            "middle",
+        ));
+        x += bw + between;
+        for (j, run) in runs.iter().enumerate() {
+            let colour = mode_colour(run.mode);
+            let hid = format!("{id}-slide-hatch-{p}-{j}");
+            defs = defs.add(hatch(&hid, colour));
+            g = bar(g, x, of(&run.targeted), colour.to_string(), colour);
+            g = bar(
+                g,
+                x + bw + inner,
+                of(&run.control),
+                format!("url(#{hid})"),
+                colour,
+            )
+            .add(text(
+                mode_word(run.mode),
+                x + group_w / 2.0,
+                top + ph + T * 1.2,
+                22.0,
+                "middle",
+            ));
+            x += group_w + between;
+        }
+    }
+    let w = 2.0 * x0 + 2.0 * panel_w + pgap;
+    let h = top + ph + T * 1.2 + 16.0;
+    let doc = style::frame(w, h, title, &description).add(defs).add(g);
+    style::figure(id, title, description, doc)
+}
+
+/// Accuracy on the images of every digit but `d`: the per-digit accuracies
+/// weighted by how many test images each digit has.
+fn others(acc: &[f64; DIGITS], counts: &[usize; DIGITS], d: usize) -> f64 {
+    let total: usize = (0..DIGITS).filter(|&c| c != d).map(|c| counts[c]).sum();
+    if total == 0 {
+        return 0.0;
+    }
+    (0..DIGITS)
+        .filter(|&c| c != d)
+        .map(|c| acc[c] * counts[c] as f64)
+        .sum::<f64>()
+        / total as f64
+}

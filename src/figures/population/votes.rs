@@ -180,3 +180,107 @@ fn notes(v: &VotesVsFires, g: &VotesFiresGrid, chance: f64) -> Group {
             "start",
         ))
 }
+
+/// The slide layout of [`votes_vs_fires`]: the grid with larger cells and
+/// counts, both axis titles short, and beside it the diagonal's share and
+/// chance in three lines; the totals and the pairs left out stay in the
+/// description (and the slide's notes).
+pub(crate) fn votes_vs_fires_slide(id: &str, v: &VotesVsFires) -> Figure {
+    const T: f64 = style::SLIDE_TEXT;
+    const SC: f64 = 46.0;
+    let (gx, gy) = (T * 2.6, T * 2.9);
+    let side = SC * DIGITS as f64;
+    let g = votes_fires_grid(v);
+    let max = g.counts.iter().flatten().copied().max().unwrap_or(0);
+    let chance = if g.judged == 0 {
+        0.0
+    } else {
+        g.chance_on_diagonal / g.judged as f64
+    };
+    let description = describe(v, &g, chance);
+    let title = "What a pair votes for vs what it fires on";
+    let mut cells = Group::new().set("shape-rendering", "crispEdges");
+    let mut labels = Group::new();
+    let mut frame = Group::new()
+        .add(
+            rect(gx, gy, side, side)
+                .set("fill", "none")
+                .set("stroke", style::FRAME),
+        )
+        .add(text("votes most for …", gx + side / 2.0, T, T, "middle").set("font-weight", "bold"))
+        .add(turned("fires most on …", T, gy + side / 2.0, T).set("font-weight", "bold"));
+    for (row, counts) in g.counts.iter().enumerate() {
+        for (col, &n) in counts.iter().enumerate() {
+            let (x, y) = (gx + col as f64 * SC, gy + row as f64 * SC);
+            cells = cells.add(count_cell(x, y, SC, sequential(n, max)));
+            if n > 0 {
+                labels = labels.add(
+                    text(
+                        n.to_string(),
+                        x + SC / 2.0,
+                        y + SC / 2.0 + T * 0.35,
+                        24.0,
+                        "middle",
+                    )
+                    .set("fill", ink_on(n, max)),
+                );
+            }
+        }
+    }
+    for d in 0..DIGITS {
+        let centre = d as f64 * SC + SC / 2.0;
+        let (x, y) = (gx + d as f64 * SC, gy + d as f64 * SC);
+        frame = frame
+            .add(text(d.to_string(), gx + centre, gy - 12.0, T, "middle"))
+            .add(text(
+                d.to_string(),
+                gx - 10.0,
+                gy + centre + T * 0.35,
+                T,
+                "end",
+            ))
+            .add(
+                rect(x + 1.5, y + 1.5, SC - 3.0, SC - 3.0)
+                    .set("fill", "none")
+                    .set("stroke", style::HIGHLIGHT)
+                    .set("stroke-width", 3),
+            );
+    }
+    let nx = gx + side + 40.0;
+    let lh = T * 1.5;
+    let ny = gy + T;
+    let notes = Group::new()
+        .add(
+            rect(nx, ny - T * 0.8, T * 0.8, T * 0.8)
+                .set("fill", "none")
+                .set("stroke", style::HIGHLIGHT)
+                .set("stroke-width", 3),
+        )
+        .add(text("votes for = fires on:", nx + T * 1.2, ny, T, "start"))
+        .add(
+            text(
+                format!("{} of {} pairs", share(g.on_diagonal, g.judged), g.judged),
+                nx,
+                ny + lh,
+                T,
+                "start",
+            )
+            .set("font-weight", "bold"),
+        )
+        .add(text("if unrelated:", nx, ny + 2.6 * lh, T, "start"))
+        .add(text(
+            format!("about {} %", percent(chance, 0)),
+            nx,
+            ny + 3.6 * lh,
+            T,
+            "start",
+        ));
+    let w = nx + T * 14.0;
+    let h = gy + side + 12.0;
+    let doc = style::frame(w, h, title, &description)
+        .add(cells)
+        .add(labels)
+        .add(frame)
+        .add(notes);
+    style::figure(id, title, description, doc)
+}
