@@ -280,7 +280,9 @@ pub(crate) fn pair_by_pair_slide(id: &str, net: &ToyNet, dec: &ToyDecomposition)
     let col_w = columns
         .iter()
         .flat_map(|c| c.iter())
-        .map(|(s, _)| crate::figures::toykit::text_width(s, size))
+        .map(|(s, strong)| {
+            crate::figures::toykit::text_width(s, size) * if *strong { 1.12 } else { 1.0 }
+        })
         .fold(0.0, f64::max)
         + 2.0 * pad;
     let n = columns.len().max(1);
@@ -344,10 +346,14 @@ pub(crate) fn pair_by_pair_slide(id: &str, net: &ToyNet, dec: &ToyDecomposition)
                 .set("font-weight", if *strong { "bold" } else { "normal" }),
         );
     }
+    // Bold lines run wider than `text_width` estimates for regular weight.
+    let line_w = |s: &str, strong: bool| {
+        crate::figures::toykit::text_width(s, size) * if strong { 1.12 } else { 1.0 }
+    };
     let width = (per_row as f64 * col_w).max(
         texts
             .iter()
-            .map(|(s, _)| crate::figures::toykit::text_width(s, size))
+            .map(|(s, strong)| line_w(s, *strong))
             .fold(0.0, f64::max)
             + 2.0 * pad,
     );
