@@ -729,10 +729,13 @@ check("activation profile", _check_profile)
 #
 # - A pair **votes for** the digit with the largest entry of its value, if
 #   that entry is unique (otherwise it votes for no single digit: `None`).
-# - It **fires on** the true digit whose images give it the most activation
-#   in total (ties: the lowest digit), with that digit's **share** of its
-#   total activation. A pair that never fires fires on nothing: `None`,
-#   share 0.
+# - It **fires on** the true digit whose images give it the highest *mean*
+#   activation per image (ties: the lowest digit): for each digit, the sum of
+#   the pair's activation over that digit's test images divided by how many
+#   there are. A mean, not a total, so that digits with more images (there
+#   are more 1s than 5s) or more ink do not win by size alone. Its **share**
+#   is that digit's mean divided by the sum of the ten means. A pair that
+#   never fires fires on nothing: `None`, share 0.
 #
 # Write `votes_and_fires(A, y)` returning three lists of length H, and
 # `agreement(votes_for, fires_on)`: among the pairs with a single vote that
@@ -743,8 +746,8 @@ check("activation profile", _check_profile)
 # close to 1. With unrelated labels it would be about 0.1. Where do you put
 # your guess?
 #
-# *Hints:* the activation mass per digit is `A[y == d].sum(axis=0)`. Use
-# `unique_argmax` from the setup cell.
+# *Hints:* the mean activation per image of digit `d` is
+# `A[y == d].mean(axis=0)`. Use `unique_argmax` from the setup cell.
 
 # %% tags=["stub"]
 def votes_and_fires(A, y):
@@ -762,7 +765,7 @@ def agreement(votes_for, fires_on):
 # %% tags=["solution"]
 def votes_and_fires(A, y):
     """Returns (votes_for, fires_on, fires_on_share), each a list with one entry per pair."""
-    mass = np.stack([A[y == d].sum(axis=0) for d in range(10)], axis=1)  # (H, 10)
+    mass = np.stack([A[y == d].mean(axis=0) for d in range(10)], axis=1)  # (H, 10)
     total = mass.sum(axis=1)
     votes_for = [unique_argmax(W2[:, i]) for i in range(A.shape[1])]
     fires_on = [int(np.argmax(m)) if t > 0 else None for m, t in zip(mass, total)]
