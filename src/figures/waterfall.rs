@@ -262,23 +262,7 @@ fn column(mut plot_g: Group, plot: &Plot, i: usize, c: &Column, n_cols: usize) -
         });
         // Connector to the next column's start.
         if i + 2 < n_cols {
-            plot_g = plot_g.add(
-                Line::new()
-                    .set("x1", r(bx + bar_w))
-                    .set("x2", r(bx + col_w))
-                    .set("y1", r(y1))
-                    .set("y2", r(y1))
-                    .set(
-                        "stroke",
-                        if k == 0 {
-                            style::SERIES_A
-                        } else {
-                            style::SERIES_B
-                        },
-                    )
-                    .set("stroke-width", style::HAIRLINE)
-                    .set("stroke-dasharray", "3 2"),
-            );
+            plot_g = plot_g.add(connector(bx + bar_w, bx + col_w, y1, k));
         }
     }
     let cx = x + col_w / 2.0;
@@ -405,6 +389,26 @@ fn legend(w: &Waterfall, a: &ImageAnalysis) -> Group {
             32.0,
             "start",
         ))
+}
+
+/// The dashed line that carries series `k`'s running logit `y` from the end
+/// of one bar (`x1`) to the next column (`x2`).
+fn connector(x1: f64, x2: f64, y: f64, k: usize) -> Line {
+    Line::new()
+        .set("x1", r(x1))
+        .set("x2", r(x2))
+        .set("y1", r(y))
+        .set("y2", r(y))
+        .set(
+            "stroke",
+            if k == 0 {
+                style::SERIES_A
+            } else {
+                style::SERIES_B
+            },
+        )
+        .set("stroke-width", style::HAIRLINE)
+        .set("stroke-dasharray", "3 2")
 }
 
 #[cfg(test)]

@@ -169,23 +169,7 @@ pub(crate) fn waterfall_slide(id: &str, w: &Waterfall, a: &ImageAnalysis) -> Fig
                     .set("stroke-width", 2.5)
             });
             if i + 1 < last {
-                g = g.add(
-                    Line::new()
-                        .set("x1", r(bx + bar_w))
-                        .set("x2", r(bx + col_w))
-                        .set("y1", r(y1))
-                        .set("y2", r(y1))
-                        .set(
-                            "stroke",
-                            if k == 0 {
-                                style::SERIES_A
-                            } else {
-                                style::SERIES_B
-                            },
-                        )
-                        .set("stroke-width", style::HAIRLINE)
-                        .set("stroke-dasharray", "3 2"),
-                );
+                g = g.add(super::connector(bx + bar_w, bx + col_w, y1, k));
             }
         }
         let cx = x + col_w / 2.0;
