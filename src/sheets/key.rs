@@ -97,6 +97,10 @@ pub(crate) struct Slip {
     pub answer: String,
     /// The slip that produces it, and what it shows about the learner's model.
     pub why: String,
+    /// Points a marker gives the whole exercise when a sheet shows this
+    /// answer (the working that does not depend on the slip earns its
+    /// points); `None`: no partial credit.
+    pub credit: Option<u32>,
 }
 
 /// Everything the key of one exercise says.
@@ -109,6 +113,9 @@ pub(crate) struct Key {
     pub not_caught: Vec<String>,
     /// Extra lines (a proof, a table of cases), already HTML.
     pub notes: Vec<String>,
+    /// The model answer to the exercise's `Stretch:` question, computed
+    /// for this variant (HTML); shown in the key and the marking key.
+    pub stretch: Vec<String>,
 }
 
 impl Key {

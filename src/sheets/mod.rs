@@ -76,12 +76,31 @@ pub(crate) enum BoxSize {
     Narrow,
 }
 
-/// One answer box: its label and (for the key) its answer.
-#[derive(Debug, Clone, PartialEq, Default)]
+/// One answer box: its label and (for the key) its answer, what else a
+/// marker accepts, and its points.
+#[derive(Debug, Clone, PartialEq)]
 pub(crate) struct AnswerBox {
     pub label: String,
     pub answer: String,
     pub size: BoxSize,
+    /// What a marker accepts besides `answer` exactly as printed, for the
+    /// marking key ("1.30 to 1.32", "any design that passes the four
+    /// checks"); empty: only `answer`.
+    pub accept: String,
+    /// Points for this box (default 1); an exercise's points are its boxes'.
+    pub points: u32,
+}
+
+impl Default for AnswerBox {
+    fn default() -> AnswerBox {
+        AnswerBox {
+            label: String::new(),
+            answer: String::new(),
+            size: BoxSize::Normal,
+            accept: String::new(),
+            points: 1,
+        }
+    }
 }
 
 impl AnswerBox {
@@ -89,7 +108,7 @@ impl AnswerBox {
         AnswerBox {
             label: label.into(),
             answer: answer.into(),
-            size: BoxSize::Normal,
+            ..AnswerBox::default()
         }
     }
     pub(crate) fn wide(label: impl Into<String>, answer: impl Into<String>) -> AnswerBox {
@@ -103,6 +122,17 @@ impl AnswerBox {
             size: BoxSize::Narrow,
             ..AnswerBox::new(label, answer)
         }
+    }
+    /// What else a marker accepts (see [`AnswerBox::accept`]).
+    pub(crate) fn accepting(self, accept: impl Into<String>) -> AnswerBox {
+        AnswerBox {
+            accept: accept.into(),
+            ..self
+        }
+    }
+    /// This box's points.
+    pub(crate) fn worth(self, points: u32) -> AnswerBox {
+        AnswerBox { points, ..self }
     }
 }
 
@@ -434,12 +464,34 @@ fn key_html(inst: &Instance) -> String {
         s.push_str(&inst.key_figures);
         s.push('\n');
     }
+    if !k.stretch.is_empty() {
+        s.push_str("<div class=\"key-stretch\">\n<h3>Stretch answer</h3>\n");
+        for p in &k.stretch {
+            s.push_str(&format!("<p>{p}</p>\n"));
+        }
+        s.push_str("</div>\n");
+    }
     s.push_str(&format!(
-        "<p class=\"key-verified\">Checked at build time: {} step{} recomputed exactly; the final answer{} agree{} with an independent computation.</p>\n</div>\n",
-        k.steps.len(),
-        if k.steps.len() == 1 { "" } else { "s" },
-        if k.finals.len() == 1 { "" } else { "s" },
-        if k.finals.len() == 1 { "s" } else { "" },
+        "<p class=\"key-verified\">{}</p>\n</div>\n",
+        verified_line(k.steps.len(), k.finals.len())
     ));
     s
+}
+
+/// What the key says kvlens checked: the steps it redid (when there are
+/// any) and the finals it compared with an independent computation.
+fn verified_line(steps: usize, finals: usize) -> String {
+    let finals_text = if finals == 1 {
+        "the final answer agrees".to_string()
+    } else {
+        format!("all {finals} final answers agree")
+    };
+    if steps == 0 {
+        format!("Checked at build time: {finals_text} with an independent computation.")
+    } else {
+        format!(
+            "Checked at build time: {steps} step{} recomputed exactly; {finals_text} with an independent computation.",
+            if steps == 1 { "" } else { "s" }
+        )
+    }
 }

@@ -286,6 +286,7 @@ fn key_of(rows: &[Row], acts: &[f64], bias: f64) -> Key {
     let inks: Vec<f64> = rows.iter().map(|r| r.ink).collect();
     if rank(&inks) != rank(acts) {
         key.slips.push(Slip {
+            credit: None,
             answer: rank(&inks),
             why: "ranked by how much ink each digit has: the key's − weights subtract, so more ink in the wrong places lowers the match.".into(),
         });
@@ -293,6 +294,7 @@ fn key_of(rows: &[Row], acts: &[f64], bias: f64) -> Key {
     let positives: Vec<f64> = rows.iter().map(|r| r.pos).collect();
     if rank(&positives) != rank(acts) {
         key.slips.push(Slip {
+            credit: None,
             answer: rank(&positives),
             why: "only the + panel was read: ink on the − weights was ignored.".into(),
         });

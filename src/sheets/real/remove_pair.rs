@@ -140,10 +140,12 @@ fn note_and_slips(
         crate::num::fixed(-model_change_biggest, 4)
     ));
     key.slips.push(Slip {
+        credit: None,
         answer: format!("only {before} changes"),
         why: format!("the value has ten entries, one per digit: removing the pair moves every score whose entry is not 0 ({} of 10 here).", changes.iter().filter(|c| !c.is_zero()).count()),
     });
     key.slips.push(Slip {
+        credit: None,
         answer: format!("score {biggest} changes by {}", signed(-values[biggest])),
         why: "the value was subtracted without scaling it by the activation: a pair adds activation × value, not its value.".into(),
     });

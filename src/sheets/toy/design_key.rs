@@ -100,6 +100,7 @@ pub(super) fn instance(spec: &ExSpec, given: &Given) -> Result<Instance, String>
     let right = count(&weights, bias);
     let without = count(&weights, Decimal::ZERO);
     key.slips.push(Slip {
+        credit: None,
         answer: format!("key {}, bias 0", vector(&weights)),
         why: format!(
             "no bias: the key fires whenever any named pixel is inked ({without} of the {} images instead of {right}). The bias is the threshold that makes it wait for all of them.",
@@ -108,6 +109,7 @@ pub(super) fn instance(spec: &ExSpec, given: &Given) -> Result<Instance, String>
     });
     let low = -Decimal::from(pixels.len() as i64);
     key.slips.push(Slip {
+        credit: None,
         answer: format!("key {}, bias {}", vector(&weights), n(&low)),
         why: format!(
             "a bias of {} is too strict: even with every named pixel inked the match is 0, and ReLU(0) = 0, so the key never fires. A neuron fires only when its match is above 0.",

@@ -75,6 +75,7 @@ pub(super) fn instance(spec: &ExSpec, given: &Given, number: usize) -> Result<In
     }
     if wins.is_empty() && margin.is_zero() {
         key.slips.push(Slip {
+            credit: None,
             answer: format!("yes, {}", vector(&best_x)),
             why: format!(
                 "a tie is not a win: on this image {} only draws level. Ask what the network answers when two outputs are equal.",

@@ -124,6 +124,7 @@ pub(super) fn slips(
             key.not_caught.push(short);
         } else {
             key.slips.push(Slip {
+                credit: None,
                 answer: wrong.join("; "),
                 why: why.to_string(),
             });
