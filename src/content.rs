@@ -86,10 +86,18 @@ pub struct FrontMatter {
     /// Sheets: how many variants (overrides `[sheets] variants`).
     #[serde(default)]
     pub variants: Option<u32>,
+    /// Sheets: the most printed pages a learner's sheet may take; a
+    /// `--pdf` build fails when a variant prints on more.
+    #[serde(default)]
+    pub pages: Option<u32>,
+    /// Sheets: the letters of the code printed on every page (default:
+    /// the title's initials), e.g. `CE` in `CE2-7K4Q`.
+    #[serde(default)]
+    pub code: Option<String>,
 }
 
 /// Names of the front matter keys (for suggestions).
-const KEYS: [&str; 8] = [
+const KEYS: [&str; 10] = [
     "title",
     "description",
     "weight",
@@ -98,6 +106,8 @@ const KEYS: [&str; 8] = [
     "minutes",
     "template",
     "variants",
+    "pages",
+    "code",
 ];
 
 /// One markdown document.

@@ -42,7 +42,20 @@ pub enum PrintJob {
     /// A paged document (a sheet, a key, the TA table) at `rel` (below
     /// `public/`, or `instructor/…`); a learner's sheet has its exercises
     /// measured against the printable height first.
-    Paged { rel: String, learner: bool },
+    Paged {
+        rel: String,
+        learner: bool,
+        budget: Option<Budget>,
+    },
+}
+
+/// The most pages a paged document may print on, and where that limit is
+/// set (for the error).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Budget {
+    pub pages: u32,
+    /// E.g. "content/sheets/x.md:5: `pages = 4`".
+    pub source: String,
 }
 
 /// What `build --pdf` printed: PDFs for `public/` and for the instructor's
@@ -77,10 +90,14 @@ pub fn print_all(
             PrintJob::Paged { .. } => None,
         })
         .collect();
-    let paged: Vec<(&str, bool)> = jobs
+    let paged: Vec<(&str, bool, Option<&Budget>)> = jobs
         .iter()
         .filter_map(|j| match j {
-            PrintJob::Paged { rel, learner } => Some((rel.as_str(), *learner)),
+            PrintJob::Paged {
+                rel,
+                learner,
+                budget,
+            } => Some((rel.as_str(), *learner, budget.as_ref())),
             PrintJob::Deck { .. } => None,
         })
         .collect();
@@ -175,7 +192,7 @@ pub fn printable_px(paper: Paper) -> (f64, f64) {
 fn print_paged(
     page: &mut Page,
     root: &Path,
-    jobs: &[(&str, bool)],
+    jobs: &[(&str, bool, Option<&Budget>)],
     publish_keys: bool,
     paper: Paper,
     links: &str,
@@ -194,7 +211,7 @@ fn print_paged(
         serde_json::json!({ "media": "print" }),
     )?;
     page.set_viewport(width.round() as u32, height.round() as u32, 1.0)?;
-    for &(rel, learner) in jobs {
+    for &(rel, learner, budget) in jobs {
         let stem = rel.strip_suffix(".html").unwrap_or(rel);
         let (name, instructor) = match stem.strip_prefix("instructor/") {
             Some(inner) => (format!("instructor/print/{inner}.pdf"), !publish_keys),
@@ -228,14 +245,61 @@ fn print_paged(
                 paper.label()
             );
         }
+        if learner {
+            let small = small_text(page)?;
+            anyhow::ensure!(
+                small.is_empty(),
+                "{rel}: text smaller than 8 pt on paper, too small to read: {}",
+                small.join("; ")
+            );
+        }
         page.eval(links)?;
-        let pdf = OutputFile::new(name, fixed_node_ids(fixed_dates(page.print_to_pdf()?)));
+        let bytes = fixed_node_ids(fixed_dates(page.print_to_pdf()?));
+        if let Some(b) = budget {
+            let pages = pdf_page_count(&bytes);
+            anyhow::ensure!(
+                pages <= b.pages as usize,
+                "{rel} prints on {pages} {} pages, more than its budget of {} ({}); shorten an exercise or its `space`, or raise the budget",
+                paper.label(),
+                b.pages,
+                b.source
+            );
+        }
+        let pdf = OutputFile::new(name, bytes);
         match instructor {
             true => out.instructor.push(pdf),
             false => out.public.push(pdf),
         }
     }
     Ok(())
+}
+
+/// The smallest print size of any text: 8 pt, in CSS px.
+const MIN_PRINT_PX: f64 = 8.0 / 72.0 * 96.0;
+
+/// Text of the page open in `page` (print media) that prints smaller than
+/// 8 pt: HTML text by its computed size, SVG text by its size scaled to
+/// the drawn figure. At most five, as `"text" (size pt)`.
+fn small_text(page: &mut Page) -> Result<Vec<String>> {
+    let found = page.eval(&format!(
+        "(() => {{ const out = []; const min = {MIN_PRINT_PX}; \
+           const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT); \
+           for (let n = walker.nextNode(); n; n = walker.nextNode()) {{ \
+             const t = n.textContent.trim(); const el = n.parentElement; \
+             if (!t || !el || el.closest('.screen-only, [aria-hidden=\"true\"] .work-lines')) continue; \
+             if (el.getClientRects().length === 0) continue; \
+             let size = parseFloat(getComputedStyle(el).fontSize); \
+             if (el instanceof SVGElement) {{ const m = el.getScreenCTM(); if (m) size *= Math.hypot(m.a, m.b); }} \
+             if (size < min - 0.05) out.push(JSON.stringify(t.slice(0, 30)) + ' in <' + el.tagName.toLowerCase() + (el.getAttribute('class') ? ' class=\"' + el.getAttribute('class') + '\"' : '') + '> (' + (size * 72 / 96).toFixed(1) + ' pt)'); \
+           }} \
+           return out.slice(0, 5); }})()"
+    ))?;
+    Ok(found
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|v| v.as_str().map(str::to_string))
+        .collect())
 }
 
 /// The slides of the deck open in `page` whose content, fully revealed, is

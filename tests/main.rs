@@ -16,6 +16,7 @@ mod explain;
 mod figures;
 mod handson;
 mod idx_hostile;
+mod marking;
 mod mistakes;
 mod population;
 mod serve;

@@ -186,6 +186,44 @@ pub(crate) struct ExerciseRecord {
     pub teaches: Teaches,
     pub toy: bool,
     pub fingerprint: String,
+    /// What the marking key shows of this exercise.
+    pub marking: Marking,
+    /// Where the exercise's block starts in the document body.
+    pub at: usize,
+}
+
+/// One exercise in the marking key: every box with its accepted answers
+/// and points, the usual wrong answers with their partial credit, and the
+/// stretch answer (no points).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub(crate) struct Marking {
+    /// (the part's text as HTML, its boxes).
+    pub parts: Vec<(String, Vec<AnswerBox>)>,
+    pub slips: Vec<key::Slip>,
+    pub stretch: Vec<String>,
+}
+
+impl Marking {
+    fn of(inst: &Instance) -> Marking {
+        Marking {
+            parts: inst
+                .parts
+                .iter()
+                .map(|p| (p.text.clone(), p.boxes.clone()))
+                .collect(),
+            slips: inst.key.slips.clone(),
+            stretch: inst.key.stretch.clone(),
+        }
+    }
+
+    /// The exercise's points: its boxes'.
+    pub(crate) fn points(&self) -> u32 {
+        self.parts
+            .iter()
+            .flat_map(|(_, b)| b.iter())
+            .map(|b| b.points)
+            .sum()
+    }
 }
 
 /// A 32-byte seed from text (SHA-256), so every draw depends only on the
@@ -275,7 +313,26 @@ pub(crate) fn exercise(
         teaches: inst.teaches,
         toy: inst.toy,
         fingerprint: inst.fingerprint.clone(),
+        marking: Marking::of(&inst),
+        at: args.0.range.start,
     };
+    if let Some(bad) = record
+        .marking
+        .slips
+        .iter()
+        .find(|s| s.credit.is_some_and(|c| c >= record.marking.points()))
+    {
+        return Err(Fail::new(
+            args.0.name_at,
+            format!(
+                "exercise {number}: the usual wrong answer “{}” earns {} of {} points",
+                bad.answer,
+                bad.credit.unwrap_or_default(),
+                record.marking.points()
+            ),
+        )
+        .hint("this is a bug in kvlens: partial credit must be less than the exercise's points"));
+    }
     Ok((html(&spec, &inst, ctx, number, record), spec))
 }
 
@@ -340,11 +397,17 @@ fn html(
 ) -> Rendered {
     let key = ctx.mode == Mode::Key;
     let open = format!(
-        "<section class=\"exercise{}\" id=\"exercise-{number}\" aria-labelledby=\"exercise-{number}-title\" data-minutes=\"{}\">\n<header class=\"exercise-head\">\n<h2 id=\"exercise-{number}-title\"><span class=\"exercise-number\">Exercise {number} ·</span> {}</h2>\n<p class=\"exercise-meta\"><span class=\"exercise-minutes\">about {} min</span></p>\n</header>\n<div class=\"exercise-question\">",
+        "<section class=\"exercise{}\" id=\"exercise-{number}\" aria-labelledby=\"exercise-{number}-title\" data-minutes=\"{}\">\n<header class=\"exercise-head\">\n<h2 id=\"exercise-{number}-title\"><span class=\"exercise-number\">Exercise {number} ·</span> {}</h2>\n<p class=\"exercise-meta\"><span class=\"exercise-minutes\">about {} min</span> · <span class=\"exercise-points\">{} point{}</span></p>\n</header>\n<div class=\"exercise-question\">",
         if key { " key" } else { "" },
         spec.minutes,
         escape_attr(&spec.title),
-        spec.minutes
+        spec.minutes,
+        record.marking.points(),
+        if record.marking.points() == 1 {
+            ""
+        } else {
+            "s"
+        },
     );
     let mut after = String::from("</div>\n<div class=\"exercise-given\">\n");
     after.push_str(&inst.given_html);

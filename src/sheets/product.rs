@@ -44,8 +44,9 @@ impl SheetState {
     }
 }
 
-const TEMPLATES: [Template; 2] = [
+const TEMPLATES: [Template; 3] = [
     Template::shipped("sheet.html", include_str!("../../templates/sheet.html")),
+    Template::shipped("marking.html", include_str!("../../templates/marking.html")),
     Template::shipped("ta.html", include_str!("../../templates/ta.html")),
 ];
 
@@ -69,6 +70,7 @@ impl Product for Sheets {
             for (sheet, key) in pages::page_paths(e.doc, n) {
                 plan.names.insert(sheet);
                 if config.publish_keys {
+                    plan.names.insert(pages::marking_path(&key));
                     plan.names.insert(key);
                 }
             }
@@ -101,12 +103,27 @@ impl Product for Sheets {
                         out.print.push(PrintJob::Paged {
                             rel: p.clone(),
                             learner: true,
+                            budget: made.report.budget.clone(),
                         });
                     }
                     for k in &made.report.keys {
                         out.print.push(PrintJob::Paged {
                             rel: k.clone(),
                             learner: false,
+                            budget: None,
+                        });
+                    }
+                    for m in &made.report.markings {
+                        out.print.push(PrintJob::Paged {
+                            rel: m.clone(),
+                            learner: false,
+                            budget: Some(crate::print::Budget {
+                                pages: pages::MARKING_PAGES,
+                                source: format!(
+                                    "a marking key fits {} pages",
+                                    pages::MARKING_PAGES
+                                ),
+                            }),
                         });
                     }
                     out.files.extend(made.public);
@@ -127,6 +144,7 @@ impl Product for Sheets {
             out.print.push(PrintJob::Paged {
                 rel: pages::TA_PAGE.to_string(),
                 learner: false,
+                budget: None,
             });
             Some(pages::TA_PAGE.to_string())
         };

@@ -5,9 +5,12 @@
 //! One page is made in `page` (with the printed page's CSS); the TA table
 //! in `ta`.
 
+pub(crate) mod code;
+mod marking;
 mod page;
 mod ta;
 
+pub(crate) use marking::{MARKING_PAGES, marking_path};
 pub(crate) use page::{page_css, rebase_outside};
 pub(crate) use ta::{TaExercise, TaRow, TaSheet, ta_page};
 
@@ -81,6 +84,12 @@ pub(crate) struct SheetReport {
     /// Every variant's key, relative to the folder it is written in
     /// (`public/` when published, the workshop root otherwise).
     pub keys: Vec<String>,
+    /// Every variant's marking key, beside its key.
+    pub markings: Vec<String>,
+    /// The learner's sheet's page budget (front matter `pages`) and where
+    /// it is set.
+    #[serde(skip)]
+    pub budget: Option<crate::print::Budget>,
     pub keys_published: bool,
 }
 
@@ -156,6 +165,8 @@ pub(crate) fn render(
     let mut answers: Vec<Vec<String>> = Vec::new();
     let mut fingerprints: Vec<String> = Vec::new();
     let source = format!("{}/{}", crate::content::DIR, doc.rel);
+    let letters = code::letters(doc).map_err(|d| vec![d])?;
+    let mut markings = Vec::new();
     for (v, (sheet_page, key_page)) in (1..=variants).zip(&paths) {
         let mut records = Vec::new();
         for mode in [Mode::Sheet, Mode::Key] {
@@ -165,11 +176,25 @@ pub(crate) fn render(
                 mode,
                 paths: &paths,
                 source: &source,
+                letters: &letters,
             };
             let exercises = render_page(input, doc, first, &page, &mut made);
             if let (Some(exercises), Mode::Sheet) = (exercises, mode) {
                 records = exercises;
             }
+        }
+        if !records.is_empty() {
+            let page = PageOf {
+                v,
+                variants,
+                mode: Mode::Key,
+                paths: &paths,
+                source: &source,
+                letters: &letters,
+            };
+            markings.push(marking::render_marking(
+                input, doc, &page, &records, &mut made,
+            ));
         }
         check_variant(doc, v, &records, &mut fingerprints, &mut made.problems);
         if v == 1 {
@@ -180,8 +205,12 @@ pub(crate) fn render(
             variant: v,
             sheet_href: crate::markdown::relative(TA_PAGE, sheet_page),
             key_href: crate::markdown::relative(TA_PAGE, key_page),
+            marking_href: crate::markdown::relative(TA_PAGE, &marking_path(key_page)),
             answers: records.iter().map(|r| r.short.clone()).collect(),
         });
+    }
+    if made.problems.is_empty() {
+        neighbours_differ(doc, &exercises_of_v1, &answers, &mut made.problems);
     }
     if !made.problems.is_empty() {
         return Err(made.problems);
@@ -195,6 +224,8 @@ pub(crate) fn render(
         minutes: exercises_of_v1.iter().map(|e| e.minutes).sum(),
         pages: paths.iter().map(|p| p.0.clone()).collect(),
         keys: paths.iter().map(|p| p.1.clone()).collect(),
+        markings,
+        budget: budget_of(doc),
         keys_published: published,
     };
     Ok(SheetPages {
@@ -255,6 +286,55 @@ fn check_variant(
         );
     }
     fingerprints.push(fp);
+}
+
+/// Neighbours in a room get consecutive variants: variants v and v + 1
+/// must not share the final answers of any exercise, or one could copy
+/// the other (`answers`: per variant, per exercise).
+fn neighbours_differ(
+    doc: &Doc,
+    exercises: &[ExerciseRecord],
+    answers: &[Vec<String>],
+    problems: &mut Vec<Diagnostic>,
+) {
+    for (i, e) in exercises.iter().enumerate() {
+        for (v, pair) in answers.windows(2).enumerate() {
+            if let (Some(a), Some(b)) = (pair[0].get(i), pair[1].get(i))
+                && a == b
+            {
+                problems.push(
+                    doc.diag_at(
+                        e.at,
+                        format!(
+                            "exercise {} ({}): variants {} and {} have the same final answers ({a}), so neighbours could copy them",
+                            e.number,
+                            e.title,
+                            v + 1,
+                            v + 2
+                        ),
+                    )
+                    .with_hint("give the exercise a `range` (toy nets) wide enough that variants draw different answers"),
+                );
+            }
+        }
+    }
+}
+
+/// The sheet's page budget: front matter `pages`, with its line.
+fn budget_of(doc: &Doc) -> Option<crate::print::Budget> {
+    let pages = doc.front.pages?;
+    let at = doc
+        .text
+        .lines()
+        .position(|l| l.trim_start().starts_with("pages"))
+        .map_or(1, |i| i + 1);
+    Some(crate::print::Budget {
+        pages,
+        source: format!(
+            "{}:{at}: `pages = {pages}`",
+            crate::content::DIR.to_string() + "/" + &doc.rel
+        ),
+    })
 }
 
 /// Variant 1's exercises for the build report, each with every variant's

@@ -27,6 +27,7 @@ struct ExerciseLine {
     number: usize,
     title: String,
     minutes: u32,
+    points: u32,
 }
 
 /// What `sheet.html` (or the document's own template) gets.
@@ -46,8 +47,14 @@ struct SheetContext<'a> {
     content: String,
     key_href: Option<String>,
     sheet_href: Option<String>,
+    /// Key pages: this variant's marking key.
+    marking_href: Option<String>,
     source: String,
     page_css: String,
+    /// The variant's code (`CE2-7K4Q`), printed on every page.
+    code: String,
+    /// The exercises' points, summed.
+    points: u32,
 }
 
 /// Which page of a sheet is rendered: variant `v` of `variants`, in `mode`.
@@ -59,6 +66,8 @@ pub(super) struct PageOf<'p> {
     pub paths: &'p [(String, String)],
     /// The sheet's source, from the workshop root.
     pub source: &'p str,
+    /// The letters of the sheet's code (see [`super::code`]).
+    pub letters: &'p str,
 }
 
 impl PageOf<'_> {
@@ -69,6 +78,11 @@ impl PageOf<'_> {
     /// This variant's answer key.
     fn key(&self) -> &String {
         &self.paths[self.v as usize - 1].1
+    }
+    /// The variant's code, from its exercises' given numbers.
+    pub(super) fn code(&self, doc: &Doc, exercises: &[ExerciseRecord], seed: u64) -> String {
+        let fingerprints: Vec<&str> = exercises.iter().map(|e| e.fingerprint.as_str()).collect();
+        super::code::code(self.letters, &doc.rel, seed, self.v, &fingerprints)
     }
     /// This page's path.
     fn path(&self) -> &String {
@@ -172,10 +186,11 @@ fn sheet_context<'a>(
         (Mode::Sheet, 1) => doc.front.title.clone(),
         (Mode::Sheet, n) => format!("{} · variant {v} of {n}", doc.front.title),
     };
-    let right = if variants > 1 {
-        format!("Variant {v}")
-    } else {
-        String::new()
+    let code = page.code(doc, exercises, cfg.sheets.seed);
+    let qr = super::code::qr_data_url(&code).ok();
+    let title_line = match mode {
+        Mode::Sheet => format!("{title_line} · Name: ________________________"),
+        Mode::Key => title_line,
     };
     let page_root = root_of(path);
     let rel = |to: &str| crate::markdown::relative(path, to);
@@ -203,36 +218,55 @@ fn sheet_context<'a>(
                 number: e.number,
                 title: e.title.clone(),
                 minutes: e.minutes,
+                points: e.marking.points(),
             })
             .collect(),
+        points: exercises.iter().map(|e| e.marking.points()).sum(),
         content,
         key_href: (mode == Mode::Sheet && cfg.sheets.publish_keys).then(|| rel(page.key())),
         sheet_href: (mode == Mode::Key).then(|| rel(page.sheet())),
+        marking_href: (mode == Mode::Key).then(|| rel(&super::marking_path(page.key()))),
         source: page.source.to_string(),
-        page_css: page_css(cfg.site.paper, &title_line, &right, &cfg.site.title),
+        page_css: page_css(
+            cfg.site.paper,
+            &title_line,
+            &code,
+            &cfg.site.title,
+            qr.as_deref(),
+        ),
+        code,
     }
 }
 
 /// The CSS of the printed page: paper, margins, running header and footer.
+/// `qr`: a data URL drawn after `right` (the sheet code's QR code).
 pub(crate) fn page_css(
     paper: crate::config::Paper,
     left: &str,
     right: &str,
     footer: &str,
+    qr: Option<&str>,
 ) -> String {
     let size = match paper {
         crate::config::Paper::A4 => "A4",
         crate::config::Paper::Letter => "letter",
     };
-    let box_style = "font-family: \"DejaVu Sans\", sans-serif; font-size: 8.5pt; color: #333;";
+    let box_style = "font-family: \"DejaVu Sans\", sans-serif; font-size: 9pt; color: #222;";
+    let right = match qr {
+        Some(url) => format!(
+            "{} url({})",
+            css_string(&format!("{right} ")),
+            css_string(url)
+        ),
+        None => css_string(right),
+    };
     format!(
         "@page {{ size: {size}; margin: 17mm 15mm 17mm 15mm; \
          @top-left {{ content: {}; {box_style} }} \
-         @top-right {{ content: {}; {box_style} }} \
+         @top-right {{ content: {right}; {box_style} font-weight: bold; }} \
          @bottom-left {{ content: {}; {box_style} }} \
          @bottom-right {{ content: \"Page \" counter(page) \" of \" counter(pages); {box_style} }} }}",
         css_string(left),
-        css_string(right),
         css_string(footer)
     )
 }
@@ -324,6 +358,7 @@ mod tests {
             "A \"quoted\" </style>",
             "Variant 2",
             "T",
+            Some("data:image/svg+xml;base64,AA=="),
         );
         assert!(css.contains("size: letter"));
         assert!(
@@ -331,5 +366,9 @@ mod tests {
             "{css}"
         );
         assert!(!css.contains("</style>"));
+        assert!(
+            css.contains("url(\"data:image/svg+xml;base64,AA==\")"),
+            "{css}"
+        );
     }
 }

@@ -14,6 +14,7 @@ pub(crate) struct TaRow {
     pub variant: u32,
     pub sheet_href: String,
     pub key_href: String,
+    pub marking_href: String,
     pub answers: Vec<String>,
 }
 
@@ -63,6 +64,7 @@ pub(crate) fn ta_page(
             "TA table: final answers of every variant",
             "",
             &cfg.site.title,
+            None,
         ),
         sheets,
     };
