@@ -160,6 +160,15 @@ fn published_keys_go_into_public_and_the_home_page_links_them() {
     assert!(!w.path().join("instructor").exists());
     let home = read(&w.public().join("index.html"));
     assert!(home.contains("href=\"instructor/ta-table.html\""));
+    assert!(
+        home.contains("href=\"instructor/sheets/toy-marking.html\""),
+        "the home page links the marking keys"
+    );
+    assert!(
+        w.public()
+            .join("instructor/sheets/toy-marking.html")
+            .is_file()
+    );
     let sheet = read(&w.public().join("sheets/toy.html"));
     assert!(sheet.contains("toy-key.html"), "the sheet links its key");
 }
