@@ -268,6 +268,8 @@ def _text(v):
 def _fmt(v):
     if v is None or isinstance(v, str):
         return repr(v)
+    if isinstance(v, (tuple, list)) and all(isinstance(i, (int, np.integer)) for i in v):
+        return repr(type(v)(int(i) for i in v))
     try:
         if np.ndim(v) == 0:
             return f"{float(v):.6g}"
@@ -277,11 +279,15 @@ def _fmt(v):
         return repr(v)
 
 
+_UNSAID = object()
+
+
 class CheckFailed(AssertionError):
     """A wrong answer: what was off, what you gave, and where to look."""
 
-    def __init__(self, what, got, hint):
-        super().__init__(f"{what} is not what kvlens computed (you gave {_fmt(got)}).\n  Hint: {hint}")
+    def __init__(self, what, got, hint, want=_UNSAID):
+        said = "kvlens's answer differs" if want is _UNSAID else f"expected {_fmt(want)}"
+        super().__init__(f"{what}: you gave {_fmt(got)}, {said}.\n  Hint: {hint}")
 
 
 def matches(key, got):
@@ -315,7 +321,7 @@ def expect_each(what, got, key, n, hint):
     """expect() on each of n numbers (key[0] … key[n-1])."""
     got = np.asarray(got, dtype=np.float64)
     if got.shape != (n,):
-        raise CheckFailed(f"the shape of {what}", got.shape, f"expected ({n},). " + hint)
+        raise CheckFailed(f"the shape of {what}", got.shape, hint, (n,))
     for j in range(n):
         expect(f"{what}[{j}]", got[j], f"{key}[{j}]", hint)
 
@@ -324,7 +330,7 @@ def expect_equal(what, got, want, hint):
     """Raises CheckFailed unless got == want (for things that are not answers:
     shapes, labels, and the made-up cases)."""
     if got != want:
-        raise CheckFailed(what, got, f"expected {want!r}. {hint}")
+        raise CheckFailed(what, got, hint, want)
 
 
 def expect_close(what, got, want, hint, tol=1e-9):
@@ -335,7 +341,7 @@ def expect_close(what, got, want, hint, tol=1e-9):
     except (TypeError, ValueError):
         ok = False
     if not ok:
-        raise CheckFailed(what, got, f"expected {_fmt(want)}. {hint}")
+        raise CheckFailed(what, got, hint, want)
 
 
 def as_ints(v):
@@ -1087,6 +1093,10 @@ def _check_votes_fires():
         expect_close("its share", sh[1], 0.0, "A pair that never fires has share 0.")
         expect_equal("fires_on of a made-up pair tied between 3 and 5", f[2], 3,
                      "On a tie, the lowest digit.")
+    expect_equal("agreement([0, 1, None, 2], [0, 2, 1, None])",
+                 tuple(agreement([0, 1, None, 2], [0, 2, 1, None])), (0.5, 2),
+                 "Count only the pairs whose vote and fires-on are both not None; "
+                 "the fraction is over those pairs, not over all of them.")
     E = GIVENS["votes_fires"]
     votes_for, fires_on, share = votes_and_fires(A_TEST, y)
     expect_equal("the length of votes_for", len(votes_for), H, "One entry per pair.")
@@ -1240,7 +1250,7 @@ def _check_knockout():
     ]:
         acc = accuracy_on(np.asarray(knockout_logits(pairs, mode), dtype=np.float64), d)
         key = "knockout." + {"before any knock-out": "before", "the random control, zero": "control_zero"}.get(what, what)
-        expect(f"the accuracy on the {d}s, {what}", round(float(acc) * n), key,
+        expect(f"the {d}s read correctly (of {n}), {what}", round(float(acc) * n), key,
                hint + " (The check counts the images, give or take two.)")
 
 
