@@ -333,6 +333,28 @@ fn the_site_offers_the_model_and_a_notebook_whose_solutions_pass_their_self_chec
     );
 }
 
+#[test]
+fn the_instructors_notebook_goes_into_the_site_with_published_keys() {
+    let w = Workshop::new(MODEL);
+    let toml = std::fs::read_to_string(w.path().join("workshop.toml")).unwrap();
+    w.write(
+        "workshop.toml",
+        &format!("{toml}\n[sheets]\npublish_keys = true\n"),
+    );
+    let o = w.run(&["-q", "build"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let nb: Value = serde_json::from_str(
+        &std::fs::read_to_string(
+            w.public()
+                .join("instructor/kvlens-notebook-solutions.ipynb"),
+        )
+        .unwrap(),
+    )
+    .unwrap();
+    assert_eq!(nb["metadata"]["kvlens"]["edition"], "instructor");
+    assert!(!w.path().join("instructor").exists());
+}
+
 /// Opens the explorer page and waits until its model is decoded.
 pub fn open_explorer<'b>(browser: &'b mut Browser, public: &Path, page_rel: &str) -> Page<'b> {
     let mut page = browser.new_page().unwrap();

@@ -100,9 +100,11 @@ def spoilers_in(text, ns, spoilers):
     for expr in spoilers:
         value = eval(expr, ns)  # noqa: S307 - our own test expressions
         forms = []
-        if isinstance(value, float):
+        # Only distinctive values: a float with three or more decimals, a
+        # list of three or more pairs (a 1.0 or "5, 7" is everywhere).
+        if isinstance(value, float) and len(f"{value:.4f}".rstrip("0").split(".")[1]) >= 3:
             forms = [f"{value:.4f}", f"{value:.5f}", repr(value)]
-        elif isinstance(value, (list, tuple)):
+        elif isinstance(value, (list, tuple)) and len(value) >= 3:
             ints = [str(int(v)) for v in value]
             forms = [", ".join(ints), ",".join(ints)]
         for f in forms:
