@@ -31,11 +31,12 @@
 #    The checks try your code on cases chosen to catch the usual slips, so a
 #    ✘ on a case you did not expect is worth reading.
 #
-# This notebook holds no solutions and does not spell out the expected
-# answers: the checks compare a fingerprint (a hash) of your rounded answer
-# with the fingerprint of kvlens's. Your instructor has a copy with
-# solutions. Each exercise's header gives its difficulty (★ easy, ★★
-# medium, ★★★ harder) and the minutes it usually takes; all nine take
+# The learner's copy of this notebook holds no solutions and does not spell
+# out the expected answers: the checks compare a fingerprint (a hash) of
+# your rounded answer with the fingerprint of kvlens's. The instructor's
+# copy has a solution cell after each "your turn" cell. Each exercise's
+# header gives its difficulty (★ easy, ★★ medium, ★★★ harder) and the
+# minutes it usually takes; all nine take
 # about 90 minutes.
 #
 # ## What you need
@@ -1240,6 +1241,13 @@ def _check_knockout():
            "knockout.removed",
            f"Score each pair by W2[{d}, i] minus its best other vote, max over c ≠ {d} of W2[c, i]; keep the k largest.")
     removed = sorted(as_ints(top_pairs_for(d, E["k"])))
+    mean_mode = np.asarray(knockout_logits(removed, "mean"), dtype=np.float64)
+    expect_equal("the shape of knockout_logits", mean_mode.shape, LOGITS_TEST.shape,
+                 "One row of 10 logits per test image.")
+    expect_close("the average over the test set of the logits with the pairs set to their mean",
+                 mean_mode.mean(axis=0), LOGITS_TEST.mean(axis=0),
+                 "Each removed pair's activation becomes its mean over the whole test set (every digit), "
+                 "so on average over the test set the logits do not change.", tol=1e-6)
     for what, pairs, mode, hint in [
         ("before any knock-out", [], "zero", "With nothing removed, knockout_logits gives the usual logits."),
         ("zero", removed, "zero", "Set the removed pairs' activations to 0 on every image."),
