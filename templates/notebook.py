@@ -791,9 +791,8 @@ check("ranking pairs", _check_ranking,
 # Then `settles_at(partial)`.
 #
 # **Predict first.** The plot below uses the course's easy 0, a 1, the
-# mistake from exercise 4 and, when the build found one, a test image whose
-# answer flips back: it reaches its final answer, loses it, and gets it back
-# later. Which of them needs the largest *fraction* of its active pairs
+# mistake from exercise 4 and the first test image whose answer flips back:
+# it reaches its final answer, loses it, and gets it back later. Which of them needs the largest *fraction* of its active pairs
 # before it settles? For the image that flips back, how far apart are the
 # first time it reaches its answer and the point where it settles?
 #
