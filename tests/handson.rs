@@ -167,18 +167,34 @@ fn python_or_skip() -> Option<PathBuf> {
     None
 }
 
-/// Runs tests/run_notebook.py; returns its stdout (asserting success).
-pub fn run_notebook(py: &Path, public: &Path, mnist: &Path, stubs_only: bool) -> String {
-    let runner = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/run_notebook.py");
+/// Runs tests/run_notebook.py on the learner's notebook of `root`'s build
+/// (with the instructor's solutions unless `stubs_only`, and the wrong
+/// solutions of tests/notebook_mutants.py when `mutants`); returns its
+/// stdout (asserting success).
+pub fn run_notebook(
+    py: &Path,
+    root: &Path,
+    mnist: &Path,
+    stubs_only: bool,
+    mutants: bool,
+) -> String {
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
     let mut c = std::process::Command::new(py);
-    c.arg(&runner)
-        .arg(public.join("downloads/kvlens-notebook.ipynb"))
+    c.arg(repo.join("tests/run_notebook.py"))
+        .arg(root.join("public/downloads/kvlens-notebook.ipynb"))
         .arg("--model-dir")
-        .arg(public.join("downloads"))
+        .arg(root.join("public/downloads"))
         .arg("--mnist")
         .arg(mnist);
     if stubs_only {
         c.arg("--stubs-only");
+    } else {
+        c.arg("--solutions")
+            .arg(root.join("instructor/kvlens-notebook-solutions.ipynb"));
+    }
+    if mutants {
+        c.arg("--mutants")
+            .arg(repo.join("tests/notebook_mutants.py"));
     }
     let o = c.output().unwrap();
     let out = format!("{}{}", stdout(&o), stderr(&o));
@@ -210,18 +226,21 @@ fn the_site_offers_the_model_and_a_notebook_whose_solutions_pass_their_self_chec
     );
     let checks = r["hands_on"]["notebook"]["checks"].as_array().unwrap();
     assert_eq!(checks.len(), 9, "{checks:?}");
-    let nb: Value = serde_json::from_str(
-        &std::fs::read_to_string(public.join("downloads/kvlens-notebook.ipynb")).unwrap(),
-    )
-    .unwrap();
-    assert_eq!(nb["nbformat"], 4);
     assert_eq!(
-        nb["metadata"]["kvlens"]["model_sha256"],
-        r["model"]["weights_sha256"]
+        r["hands_on"]["notebook"]["instructor"],
+        "instructor/kvlens-notebook-solutions.ipynb"
     );
-    let cells = nb["cells"].as_array().unwrap();
-    let tagged = |t: &str| {
-        cells
+    let read =
+        |p: &Path| -> Value { serde_json::from_str(&std::fs::read_to_string(p).unwrap()).unwrap() };
+    let learner = read(&public.join("downloads/kvlens-notebook.ipynb"));
+    // The instructor's notebook is beside the site, not in it (no
+    // `publish_keys`), like the answer keys.
+    let instructor = read(&w.path().join("instructor/kvlens-notebook-solutions.ipynb"));
+    assert!(!public.join("instructor").exists());
+    let tagged = |nb: &Value, t: &str| {
+        nb["cells"]
+            .as_array()
+            .unwrap()
             .iter()
             .filter(|c| {
                 c["metadata"]["tags"]
@@ -230,24 +249,64 @@ fn the_site_offers_the_model_and_a_notebook_whose_solutions_pass_their_self_chec
             })
             .count()
     };
-    assert_eq!(tagged("stub"), 9);
-    assert_eq!(tagged("solution"), 9);
-    assert_eq!(tagged("check"), 9);
-    assert!(
-        cells
-            .iter()
-            .filter(|c| c["metadata"]["tags"][0] == "solution")
-            .all(|c| c["metadata"]["jupyter"]["source_hidden"] == true)
+    for (nb, edition, solutions) in [(&learner, "learner", 0), (&instructor, "instructor", 9)] {
+        assert_eq!(nb["nbformat"], 4);
+        assert_eq!(nb["metadata"]["kvlens"]["edition"], edition);
+        assert_eq!(
+            nb["metadata"]["kvlens"]["model_sha256"],
+            r["model"]["weights_sha256"]
+        );
+        assert_eq!(
+            (
+                tagged(nb, "stub"),
+                tagged(nb, "solution"),
+                tagged(nb, "check")
+            ),
+            (9, solutions, 9)
+        );
+    }
+    // Every exercise says how hard it is, how long it takes, and where to
+    // write the prediction; the setup holds fingerprints, not answers.
+    let text = learner.to_string();
+    assert_eq!(
+        text.matches("about 5 minutes").count()
+            + text.matches("about 10 minutes").count()
+            + text.matches("about 15 minutes").count(),
+        9
     );
-    // The numbers the checks compare with are this model's.
-    let text = nb.to_string();
-    assert!(text.contains(r["model"]["weights_sha256"].as_str().unwrap()));
+    assert_eq!(text.matches("**My prediction:**").count(), 9);
+    for absent in ["EXPECTED", "source_hidden"] {
+        assert!(
+            !text.contains(absent),
+            "the learner's notebook holds {absent}"
+        );
+    }
 
     let Some(py) = python_or_skip() else { return };
     let mnist = w.path().join("mnist");
-    let out = run_notebook(&py, &public, &mnist, false);
+    let root = w.path();
+    // The right solutions pass, no answer is in the learner's notebook, and
+    // every wrong solution of tests/notebook_mutants.py fails its check with
+    // a hint.
+    let out = run_notebook(&py, root, &mnist, false, true);
     assert!(out.contains("OK: all 9 checks passed"), "{out}");
-    let out = run_notebook(&py, &public, &mnist, true);
+    assert!(
+        out.contains("answers appears in the learner's notebook"),
+        "{out}"
+    );
+    assert!(
+        out.contains("wrong solutions caught, each with a hint"),
+        "{out}"
+    );
+    for exercise in checks {
+        let name = exercise.as_str().unwrap();
+        assert!(
+            out.lines()
+                .any(|l| l.starts_with(name) && l.contains(" caught: ✘")),
+            "no wrong solution of {name} was tried:\n{out}"
+        );
+    }
+    let out = run_notebook(&py, root, &mnist, true, false);
     assert!(out.contains("OK: all 9 checks not done"), "{out}");
 
     // A model the notebook was not made for is refused by name.
@@ -272,6 +331,28 @@ fn the_site_offers_the_model_and_a_notebook_whose_solutions_pass_their_self_chec
         said.contains("sha256") || said.contains("SHA-256"),
         "{said}"
     );
+}
+
+#[test]
+fn the_instructors_notebook_goes_into_the_site_with_published_keys() {
+    let w = Workshop::new(MODEL);
+    let toml = std::fs::read_to_string(w.path().join("workshop.toml")).unwrap();
+    w.write(
+        "workshop.toml",
+        &format!("{toml}\n[sheets]\npublish_keys = true\n"),
+    );
+    let o = w.run(&["-q", "build"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let nb: Value = serde_json::from_str(
+        &std::fs::read_to_string(
+            w.public()
+                .join("instructor/kvlens-notebook-solutions.ipynb"),
+        )
+        .unwrap(),
+    )
+    .unwrap();
+    assert_eq!(nb["metadata"]["kvlens"]["edition"], "instructor");
+    assert!(!w.path().join("instructor").exists());
 }
 
 /// Opens the explorer page and waits until its model is decoded.

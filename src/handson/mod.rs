@@ -7,6 +7,7 @@
 //! the product ([`product::HandsOn`]) and reused by `serve` after prose
 //! edits.
 
+pub mod answers;
 pub mod explorer;
 pub mod export;
 pub mod notebook;
@@ -28,7 +29,7 @@ pub const DOWNLOADS: &str = "downloads";
 #[derive(Default)]
 pub struct Cache {
     archives: OnceCell<Rc<Vec<OutputFile>>>,
-    expected: OnceCell<Rc<String>>,
+    expected: OnceCell<Rc<(String, String)>>,
     f32: OnceCell<Rc<explorer::Encoded>>,
     int8: OnceCell<Rc<explorer::Encoded>>,
 }
@@ -69,17 +70,34 @@ struct NotebookVars<'a> {
     site_title: &'a str,
     hidden: usize,
     test_accuracy: String,
-    expected_json: &'a str,
+    /// Which pair, which image: in clear.
+    givens_json: &'a str,
+    /// The answers, hashed ([`answers`]).
+    answers_json: &'a str,
 }
 
-/// The downloads (model in both formats, its JSON, the notebook), sorted,
-/// and the notebook's report.
+/// The instructor's notebook (with the solutions), beside the answer keys.
+pub const INSTRUCTOR_NOTEBOOK: &str = "instructor/kvlens-notebook-solutions.ipynb";
+
+/// What [`downloads`] makes.
+pub struct Downloads {
+    /// The site's `downloads/` files, sorted (the learner's notebook among them).
+    pub files: Vec<OutputFile>,
+    /// The instructor's notebook ([`INSTRUCTOR_NOTEBOOK`]).
+    pub instructor: OutputFile,
+    pub report: notebook::NotebookReport,
+}
+
+/// The downloads (model in both formats, its JSON, the learner's notebook),
+/// the instructor's notebook, and the notebooks' report. Both notebooks
+/// come from one rendering of the template: the learner's has no solution
+/// cells at all.
 pub fn downloads(
     an: &Analyses,
     cache: &Cache,
     tera: &tera::Tera,
     root: &Path,
-) -> Result<(Vec<OutputFile>, notebook::NotebookReport)> {
+) -> Result<Downloads> {
     let p = an.p;
     let archives = memo(&cache.archives, || {
         let meta = export::meta(p);
@@ -93,8 +111,12 @@ pub fn downloads(
         ])
     })?;
     let expected = memo(&cache.expected, || {
-        serde_json::to_string_pretty(&numbers::expected(an)?)
-            .map_err(|e| anyhow::anyhow!("internal error: notebook numbers: {e}"))
+        let (givens, answers) = answers::split(&numbers::expected(an)?);
+        let text = |v: &serde_json::Value| {
+            serde_json::to_string_pretty(v)
+                .map_err(|e| anyhow::anyhow!("internal error: notebook numbers: {e}"))
+        };
+        Ok((text(&givens)?, text(&answers)?))
     })?;
     let ctx = NotebookContext {
         nb: NotebookVars {
@@ -103,17 +125,23 @@ pub fn downloads(
             site_title: &p.config.site.title,
             hidden: p.model().hidden(),
             test_accuracy: format!("{} %", crate::num::percent(p.evaluation.accuracy(), 2)),
-            expected_json: &expected,
+            givens_json: &expected.0,
+            answers_json: &expected.1,
         },
     };
     let text = crate::templates::render(tera, notebook::TEMPLATE, &ctx, root)?;
     let cells = notebook::cells(&text);
     let rel = download_path(notebook::FILE);
-    let (bytes, report) = notebook::ipynb(&cells, &p.weights_sha256, &rel);
+    let (learner, instructor, report) =
+        notebook::notebooks(&cells, &p.weights_sha256, &rel, INSTRUCTOR_NOTEBOOK);
     let mut files: Vec<OutputFile> = archives.as_ref().clone();
-    files.push(OutputFile::new(rel, bytes));
+    files.push(OutputFile::new(rel, learner));
     files.sort_by(|a, b| a.rel_path.cmp(&b.rel_path));
-    Ok((files, report))
+    Ok(Downloads {
+        files,
+        instructor: OutputFile::new(INSTRUCTOR_NOTEBOOK, instructor),
+        report,
+    })
 }
 
 /// The explorer's model in `encoding`, encoded once per `cache`.

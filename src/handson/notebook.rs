@@ -4,8 +4,13 @@
 //! No Python is needed to build it.
 //!
 //! Cell markers: `# %%` (code) or `# %% [markdown]`, optionally followed by
-//! `tags=["stub"]` (the learner's part), `["solution"]` (hidden in Jupyter),
-//! `["check"]` (a self-check) or `["setup"]`. Markdown lines start with `#`.
+//! `tags=["stub"]` (the learner's part), `["solution"]` (only in the
+//! instructor's notebook), `["check"]` (a self-check) or `["setup"]`.
+//! Markdown lines start with `#`.
+//!
+//! One rendering makes two notebooks ([`notebooks`]): the learner's without
+//! a single solution cell (nothing to unhide), and the instructor's with
+//! every cell.
 //! The markers are checked on the template's own text, so problems are
 //! reported at its lines.
 
@@ -149,8 +154,14 @@ pub fn cells(text: &str) -> Vec<Cell> {
 /// What the build report says about the notebook.
 #[derive(Debug, Clone, Serialize)]
 pub struct NotebookReport {
+    /// The learner's notebook (no solution cells).
     pub file: String,
+    /// The instructor's notebook (with them), beside the answer keys.
+    pub instructor: String,
+    /// Cells of the learner's notebook.
     pub cells: usize,
+    /// Solution cells, in the instructor's notebook only.
+    pub solutions: usize,
     /// The names passed to `check("…", …)` in the check cells, in order.
     pub checks: Vec<String>,
 }
@@ -173,17 +184,45 @@ fn check_names(cells: &[Cell]) -> Vec<String> {
     names
 }
 
-/// The notebook as nbformat 4.5 JSON (cell ids numbered, so the file
-/// repeats), and its report entry.
-pub fn ipynb(cells: &[Cell], model_sha256: &str, rel: &str) -> (Vec<u8>, NotebookReport) {
+fn is_solution(c: &Cell) -> bool {
+    c.tag.as_deref() == Some("solution")
+}
+
+/// The learner's notebook (every cell but the solutions) and the
+/// instructor's (every cell) as nbformat 4.5 JSON, and their report entry.
+pub fn notebooks(
+    cells: &[Cell],
+    model_sha256: &str,
+    rel: &str,
+    instructor_rel: &str,
+) -> (Vec<u8>, Vec<u8>, NotebookReport) {
+    let learner: Vec<Cell> = cells.iter().filter(|c| !is_solution(c)).cloned().collect();
+    let checks = check_names(cells);
+    let report = NotebookReport {
+        file: rel.to_string(),
+        instructor: instructor_rel.to_string(),
+        cells: learner.len(),
+        solutions: cells.len() - learner.len(),
+        checks,
+    };
+    (
+        ipynb(&learner, model_sha256, &report.checks, "learner"),
+        ipynb(cells, model_sha256, &report.checks, "instructor"),
+        report,
+    )
+}
+
+/// One notebook as nbformat 4.5 JSON (cell ids numbered in order, so the
+/// file repeats).
+fn ipynb(cells: &[Cell], model_sha256: &str, checks: &[String], edition: &str) -> Vec<u8> {
+    let mut number = 0;
     let json_cells: Vec<Value> = cells
         .iter()
-        .enumerate()
-        .map(|(i, c)| {
+        .map(|c| {
+            number += 1;
             let lines: Vec<String> = c.source.split_inclusive('\n').map(str::to_string).collect();
             let id = format!(
-                "kvlens-{:02}{}",
-                i + 1,
+                "kvlens-{number:02}{}",
                 c.tag
                     .as_deref()
                     .map(|t| format!("-{t}"))
@@ -196,9 +235,6 @@ pub fn ipynb(cells: &[Cell], model_sha256: &str, rel: &str) -> (Vec<u8>, Noteboo
                 if let Some(t) = &c.tag {
                     meta.insert("tags".into(), json!([t]));
                 }
-                if c.tag.as_deref() == Some("solution") {
-                    meta.insert("jupyter".into(), json!({ "source_hidden": true }));
-                }
                 json!({
                     "cell_type": "code",
                     "execution_count": null,
@@ -210,7 +246,6 @@ pub fn ipynb(cells: &[Cell], model_sha256: &str, rel: &str) -> (Vec<u8>, Noteboo
             }
         })
         .collect();
-    let checks = check_names(cells);
     let nb = json!({
         "cells": json_cells,
         "metadata": {
@@ -218,6 +253,7 @@ pub fn ipynb(cells: &[Cell], model_sha256: &str, rel: &str) -> (Vec<u8>, Noteboo
             "language_info": { "name": "python" },
             "kvlens": {
                 "made_by": format!("kvlens {}", env!("CARGO_PKG_VERSION")),
+                "edition": edition,
                 "model_sha256": model_sha256,
                 "checks": checks,
             }
@@ -227,14 +263,7 @@ pub fn ipynb(cells: &[Cell], model_sha256: &str, rel: &str) -> (Vec<u8>, Noteboo
     });
     let mut text = serde_json::to_string_pretty(&nb).unwrap_or_default();
     text.push('\n');
-    (
-        text.into_bytes(),
-        NotebookReport {
-            file: rel.to_string(),
-            cells: cells.len(),
-            checks,
-        },
-    )
+    text.into_bytes()
 }
 
 #[cfg(test)]
@@ -251,14 +280,27 @@ mod tests {
         assert_eq!(cells[0].source, "# Title\n\nSome *text*.");
         assert_eq!(cells[1].tag.as_deref(), Some("stub"));
         assert_eq!(cells[2].source, "def f():\n    return 1");
-        let (bytes, report) = ipynb(&cells, "abc", "downloads/x.ipynb");
+        let (learner, instructor, report) =
+            notebooks(&cells, "abc", "downloads/x.ipynb", "instructor/x.ipynb");
         assert_eq!(report.checks, ["the f", "other"]);
-        let nb: Value = serde_json::from_slice(&bytes).unwrap();
+        assert_eq!((report.cells, report.solutions), (3, 1));
+        let nb: Value = serde_json::from_slice(&instructor).unwrap();
         assert_eq!(nb["nbformat"], 4);
-        assert_eq!(nb["cells"][2]["metadata"]["jupyter"]["source_hidden"], true);
+        assert_eq!(nb["metadata"]["kvlens"]["edition"], "instructor");
         assert_eq!(nb["cells"][2]["metadata"]["tags"][0], "solution");
         assert_eq!(nb["cells"][0]["source"][0], "# Title\n");
         assert_eq!(nb["cells"][1]["id"], "kvlens-02-stub");
+        // The learner's has no solution cell, not even a hidden one.
+        let nb: Value = serde_json::from_slice(&learner).unwrap();
+        assert_eq!(nb["metadata"]["kvlens"]["edition"], "learner");
+        let tags: Vec<_> = nb["cells"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c["metadata"]["tags"][0].as_str().unwrap_or("-"))
+            .collect();
+        assert_eq!(tags, ["-", "stub", "check"]);
+        assert!(!String::from_utf8(learner).unwrap().contains("return 1"));
     }
 
     #[test]

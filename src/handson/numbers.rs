@@ -18,7 +18,7 @@ pub struct Expected {
     pub model: ModelNumbers,
     pub data: DataNumbers,
     pub key_value: KeyValue,
-    pub key_times_image: KeyTimesImage,
+    pub key_times_image: Vec<KeyTimesImage>,
     pub identity: Identity,
     pub ranking: RankingNumbers,
     pub flip: FlipNumbers,
@@ -54,6 +54,9 @@ pub struct KeyValue {
 
 #[derive(Debug, Clone, Serialize)]
 pub struct KeyTimesImage {
+    /// `fires` for the pair of exercise 1, `silent` for the pair with the
+    /// lowest match on the same image (it does not fire: ReLU must give 0).
+    pub role: &'static str,
     pub image: usize,
     pub label: u8,
     pub pair: usize,
@@ -77,6 +80,8 @@ pub struct RankingNumbers {
     pub label: u8,
     pub prediction: usize,
     pub runner_up: usize,
+    /// Active pairs (pre > 0): the length of both rankings.
+    pub active: usize,
     pub by_decision: Vec<usize>,
     pub by_l1: Vec<usize>,
     pub overlap: usize,
@@ -94,6 +99,9 @@ pub struct FlipImage {
     pub role: &'static str,
     pub active: usize,
     pub settles_at: usize,
+    /// The first N whose prediction is the final one (below `settles_at`
+    /// when the answer flips back).
+    pub first_reached: usize,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -136,6 +144,8 @@ pub struct KnockoutNumbers {
     pub zero: f64,
     pub mean: f64,
     pub control_zero: f64,
+    /// Test images of the digit (the accuracies are counts of these).
+    pub images: usize,
     /// The notebook computes in float64, kvlens's population pass in
     /// float32: a borderline image may go either way. 2.5 images of the digit.
     pub tolerance: f64,
@@ -195,7 +205,11 @@ pub fn expected(an: &Analyses) -> Result<Expected> {
     // The pair: the easy 0's strongest for its decision.
     let pair = z.by_decision.order.first().copied().unwrap_or(0);
     let key_value = key_value(m, pair)?;
-    let key_times_image = key_times_image(m, pair, &zero_img, zero_index, zero_label);
+    let at = (zero_index, zero_label);
+    let key_times_image = vec![
+        key_times_image(m, pair, &zero_img, at, "fires"),
+        key_times_image(m, silent_pair(m, &zero_img), &zero_img, at, "silent"),
+    ];
     let identity = Identity {
         image: zero_index,
         logits: z.logits,
@@ -208,24 +222,28 @@ pub fn expected(an: &Analyses) -> Result<Expected> {
         label: miss_label,
         prediction: a.top,
         runner_up: a.runner_up,
+        active: a.active,
         by_decision: a.by_decision.order.iter().take(10).copied().collect(),
         by_l1: a.by_l1.order.iter().take(10).copied().collect(),
         overlap: a.top10_overlap,
     };
-    let flip_image = |img: &Image, image, label, role| FlipImage {
+    let flip_image = |a: &ImageAnalysis, image, label, role| FlipImage {
         image,
         label,
         role,
-        active: img.analysis.active,
-        settles_at: img.analysis.by_decision.settles_at,
+        active: a.active,
+        settles_at: a.by_decision.settles_at,
+        first_reached: first_reached(a),
     };
-    let flip = FlipNumbers {
-        images: vec![
-            flip_image(&zero_img, zero_index, zero_label, "an easy 0"),
-            flip_image(&one_img, one_index, one_label, "a 1"),
-            flip_image(&miss, miss_index, miss_label, "a mistake"),
-        ],
-    };
+    let mut images = vec![
+        flip_image(&zero_img.analysis, zero_index, zero_label, "an easy 0"),
+        flip_image(&one_img.analysis, one_index, one_label, "a 1"),
+        flip_image(&miss.analysis, miss_index, miss_label, "a mistake"),
+    ];
+    if let Some((i, label, a)) = flips_back(an) {
+        images.push(flip_image(&a, i, label, "an image that flips back"));
+    }
+    let flip = FlipNumbers { images };
     let profile = ProfileNumbers {
         sharp: profile(&sharp.analysis, sharp_index, sharp_label),
         flat: profile(&flat.analysis, flat_index, flat_label),
@@ -274,7 +292,13 @@ fn key_value(m: &Mlp, pair: usize) -> Result<KeyValue> {
 }
 
 /// Pair `pair`'s key times the easy 0, summed over its inked pixels.
-fn key_times_image(m: &Mlp, pair: usize, img: &Image, image: usize, label: u8) -> KeyTimesImage {
+fn key_times_image(
+    m: &Mlp,
+    pair: usize,
+    img: &Image,
+    (image, label): (usize, u8),
+    role: &'static str,
+) -> KeyTimesImage {
     let key = m.w1.row(pair);
     let dot: f64 = key
         .iter()
@@ -284,6 +308,7 @@ fn key_times_image(m: &Mlp, pair: usize, img: &Image, image: usize, label: u8) -
         .sum();
     let pre = dot + f64::from(m.b1[pair]);
     KeyTimesImage {
+        role,
         image,
         label,
         pair,
@@ -292,6 +317,58 @@ fn key_times_image(m: &Mlp, pair: usize, img: &Image, image: usize, label: u8) -
         activation: pre.max(0.0),
         inked_pixels: img.analysis.inked_pixels,
     }
+}
+
+/// The pair with the lowest match k·x + b on `img` (ties: lower index).
+fn silent_pair(m: &Mlp, img: &Image) -> usize {
+    let pre = |i: usize| {
+        m.w1.row(i)
+            .iter()
+            .zip(&img.pixels)
+            .map(|(&w, &px)| f64::from(w) * (f64::from(px) / 255.0))
+            .sum::<f64>()
+            + f64::from(m.b1[i])
+    };
+    (0..m.hidden())
+        .map(|i| (i, pre(i)))
+        .min_by(|a, b| a.1.total_cmp(&b.1).then(a.0.cmp(&b.0)))
+        .map_or(0, |(i, _)| i)
+}
+
+/// The first N whose prediction (ties as ties) is the final one.
+fn first_reached(a: &ImageAnalysis) -> usize {
+    let curve = a.curve(&a.by_decision);
+    let last = curve.last().map(|p| p.prediction.clone());
+    curve
+        .iter()
+        .find(|p| Some(&p.prediction) == last.as_ref())
+        .map_or(0, |p| p.n)
+}
+
+/// How many test images [`flips_back`] looks through.
+pub const FLIP_BACK_SEARCH: usize = 2000;
+
+/// The first of the first [`FLIP_BACK_SEARCH`] test images whose answer,
+/// with the pairs added in decision order, reaches the final answer, leaves
+/// it and comes back (so "settles at" and "first reached" differ), chosen
+/// with margins so that float64 in the notebook gives the same order and
+/// the same predictions: no lead within 1e-3 of a tie, no two decision
+/// scores within 1e-6.
+fn flips_back(an: &Analyses) -> Option<(usize, u8, ImageAnalysis)> {
+    let m = an.model();
+    let test = &an.p.dataset.test;
+    (0..test.len().min(FLIP_BACK_SEARCH)).find_map(|i| {
+        let label = test.labels[i];
+        let a = analyse(m, test.image(i), Some(label));
+        if first_reached(&a) >= a.by_decision.settles_at {
+            return None;
+        }
+        let clear = a.curve(&a.by_decision).iter().all(|p| p.lead.abs() > 1e-3);
+        let mut scores: Vec<f64> = a.pairs.iter().map(|c| c.decision).collect();
+        scores.sort_by(f64::total_cmp);
+        let apart = scores.windows(2).all(|w| w[1] - w[0] > 1e-6);
+        (clear && apart).then_some((i, label, a))
+    })
 }
 
 /// Votes for vs fires on: the most selective judged pairs, three that
@@ -354,6 +431,7 @@ fn knockout(an: &Analyses) -> KnockoutNumbers {
         zero: zero.targeted.accuracy[d],
         mean: mean.targeted.accuracy[d],
         control_zero: zero.control.accuracy[d],
+        images: of_digit,
         tolerance: 2.5 / of_digit as f64,
     }
 }

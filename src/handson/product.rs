@@ -4,6 +4,7 @@
 use super::{Cache, ExplorerPage, HandsOnReport, explorer, notebook};
 use crate::content::Kind;
 use crate::diag::Diagnostic;
+use crate::output::OutputFile;
 use crate::product::{Links, Output, Plan, Product, Site, Template};
 use std::cell::RefCell;
 
@@ -11,8 +12,9 @@ use std::cell::RefCell;
 #[derive(Default)]
 pub struct HandsOn {
     cache: Cache,
-    /// The downloads and the notebook's report, from the plan to the report.
-    planned: RefCell<Option<(Vec<String>, notebook::NotebookReport)>>,
+    /// The downloads, the instructor's notebook and the notebooks' report,
+    /// from the plan to the render.
+    planned: RefCell<Option<(Vec<String>, OutputFile, notebook::NotebookReport)>>,
 }
 
 const TEMPLATES: [Template; 2] = [
@@ -39,10 +41,13 @@ impl Product for HandsOn {
     /// The downloads are made here (the pages link to them); one explorer
     /// page at most (its model script is shared).
     fn plan(&self, site: &Site, plan: &mut Plan) -> anyhow::Result<()> {
-        let (downloads, notebook) = super::downloads(site.an, &self.cache, site.tera, site.root)?;
-        let names = downloads.iter().map(|f| f.rel_path.clone()).collect();
-        plan.files.extend(downloads);
-        *self.planned.borrow_mut() = Some((names, notebook));
+        let made = super::downloads(site.an, &self.cache, site.tera, site.root)?;
+        let names = made.files.iter().map(|f| f.rel_path.clone()).collect();
+        plan.files.extend(made.files);
+        if site.an.p.config.sheets.publish_keys {
+            plan.names.insert(made.instructor.rel_path.clone());
+        }
+        *self.planned.borrow_mut() = Some((names, made.instructor, made.report));
         let explorers: Vec<_> = site
             .docs_of(Kind::Explorer)
             .filter(|e| !e.doc.front.draft)
@@ -106,10 +111,17 @@ impl Product for HandsOn {
                     .push(site.template_problem(template, e.doc, &err)),
             }
         }
-        let (downloads, notebook) =
+        let (downloads, instructor, notebook) =
             self.planned.borrow_mut().take().ok_or_else(|| {
                 anyhow::anyhow!("internal error: hands-on rendered before its plan")
             })?;
+        // The instructor's notebook follows the answer keys: in the site
+        // with `[sheets] publish_keys = true`, else beside it in `instructor/`.
+        if site.an.p.config.sheets.publish_keys {
+            out.files.push(instructor.clone());
+        }
+        out.instructor.push(instructor);
+        out.instructor.sort_by(|a, b| a.rel_path.cmp(&b.rel_path));
         out.report.push(
             "hands_on",
             HandsOnReport {
