@@ -5,8 +5,10 @@
 //! The shared pieces: `given` (the net and inputs an exercise names,
 //! checked), `draws` (every variant's givens: seeded draws from the
 //! ranges), `teaches` (what a given teaches, and why a draw is refused),
-//! `slips` (the usual wrong answers), `drawing` (figures and tables of the
-//! given numbers) and `words` (how answers are written).
+//! `slips` (the usual wrong answers, what a learner making each computes,
+//! and the partial credit it keeps), `stretch` (searches the stretch
+//! answers share), `drawing` (figures and tables of the given numbers) and
+//! `words` (how answers are written and what a marker accepts).
 //! One file per exercise type: `neuron`, `layers` (layer by layer),
 //! `pairs` (pair by pair), `toy_image`, `design_key`, `design_win`.
 
@@ -19,6 +21,7 @@ mod layers;
 mod neuron;
 mod pairs;
 mod slips;
+mod stretch;
 mod teaches;
 mod toy_image;
 mod words;
