@@ -150,9 +150,8 @@ fn credit(net: &ToyNet, pixels: &[String], w: &[Decimal], b: Decimal, model: &[D
 
 /// Type 5a: write a key (with a bias) that fires only when every named
 /// pixel is inked.
-pub(super) fn instance(spec: &ExSpec, given: &Given) -> Result<Instance, String> {
+pub(super) fn instance(pixels: &[String], given: &Given) -> Result<Instance, String> {
     let net = &given.net;
-    let pixels = &spec.pixels;
     let k = net.inputs.len();
     let want: Vec<bool> = net.inputs.iter().map(|i| pixels.contains(i)).collect();
     let weights: Vec<Decimal> = want
@@ -278,7 +277,7 @@ pub(super) fn instance(spec: &ExSpec, given: &Given) -> Result<Instance, String>
     if named.len() == 2 {
         let (p, q) = (&named[0], &named[1]);
         key.stretch = vec![format!(
-            "No. Call the weights on {p} and {q} w<sub>{p}</sub> and w<sub>{q}</sub> and the bias b (the other pixels blank). Firing on {p} alone needs w<sub>{p}</sub> + b &gt; 0, firing on {q} alone needs w<sub>{q}</sub> + b &gt; 0, and staying silent with neither inked needs b ≤ 0. Add the first two: w<sub>{p}</sub> + w<sub>{q}</sub> + b &gt; −b ≥ 0, so the neuron also fires with both inked. A single neuron splits the four combinations with one straight line, and “exactly one” cannot be cut off from “both” and “neither” that way: it takes two neurons."
+            "No. Call the weights on {p} and {q} w<sub>{p}</sub> and w<sub>{q}</sub> (the other pixels blank). Firing on {p} alone needs w<sub>{p}</sub> + bias &gt; 0, firing on {q} alone needs w<sub>{q}</sub> + bias &gt; 0, and staying silent with neither inked needs bias ≤ 0. Add the first two: w<sub>{p}</sub> + w<sub>{q}</sub> + bias &gt; −bias ≥ 0, so the neuron also fires with both inked. A single neuron splits the four combinations with one straight line, and “exactly one” cannot be cut off from “both” and “neither” that way: it takes two neurons."
         )];
     }
     let given_html = given_html(net, pixels);

@@ -16,8 +16,12 @@ use rust_decimal::Decimal;
 
 /// Type 5b: can any black-and-white image make one output win?
 pub(super) fn instance(spec: &ExSpec, given: &Given, number: usize) -> Result<Instance, String> {
+    instance_for(given, spec.output.as_deref().unwrap_or_default(), number)
+}
+
+/// Type 5b on `given`, asking about the output named `target`.
+pub(super) fn instance_for(given: &Given, target: &str, number: usize) -> Result<Instance, String> {
     let net = &given.net;
-    let target = spec.output.as_deref().unwrap_or_default();
     let t = net
         .outputs
         .iter()
@@ -197,8 +201,13 @@ fn reason_short(net: &ToyNet, t: usize, j: usize) -> String {
 /// `t` win, the image, and its outputs (checked over every image).
 fn stretch(net: &ToyNet, t: usize, j: usize) -> Result<Vec<String>, String> {
     let images = all_images(net.inputs.len());
-    for i in 0..net.hidden() {
-        // The smallest whole number above this pair's vote for j.
+    // Each pair's vote for t raised to the smallest whole number above its
+    // vote for j; the smallest change first.
+    let mut order: Vec<(Decimal, usize)> = (0..net.hidden())
+        .map(|i| ((net.w2[j][i].floor() + Decimal::ONE - net.w2[t][i]).abs(), i))
+        .collect();
+    order.sort();
+    for (_, i) in order {
         let old = net.w2[t][i];
         let new = (net.w2[j][i].floor() + Decimal::ONE).normalize();
         let mut changed = net.clone();

@@ -104,8 +104,9 @@ pub(super) fn worked_figures(
 /// first table and its value (the weights out of it) in the second.
 pub(super) fn pair_tables(net: &ToyNet, unit: &str) -> String {
     let has_b1 = net.b1.iter().any(|b| !b.is_zero());
+    let noun = if unit == "hidden" { "hidden neuron" } else { unit };
     let mut keys = format!(
-        "<table class=\"given-table\"><caption>Keys: the weights into each {unit} (a row of W1){}</caption><thead><tr><th scope=\"col\">{unit}</th>",
+        "<table class=\"given-table\"><caption>Keys (rows of W1): the weights into each {noun}{}</caption><thead><tr><th scope=\"col\">{unit}</th>",
         if has_b1 { ", and its bias" } else { "" }
     );
     for name in &net.inputs {
@@ -116,7 +117,7 @@ pub(super) fn pair_tables(net: &ToyNet, unit: &str) -> String {
     }
     keys.push_str("</tr></thead><tbody>");
     let mut values = format!(
-        "<table class=\"given-table\"><caption>Values: the weights out of each {unit} (a column of W2)</caption><thead><tr><th scope=\"col\">{unit}</th>"
+        "<table class=\"given-table\"><caption>Values (columns of W2): the weights out of each {noun}</caption><thead><tr><th scope=\"col\">{unit}</th>"
     );
     for name in &net.outputs {
         values.push_str(&format!("<th scope=\"col\">to {}</th>", escape_attr(name)));
@@ -143,7 +144,7 @@ pub(super) fn pair_tables(net: &ToyNet, unit: &str) -> String {
     }
     keys.push_str("</tbody></table>");
     values.push_str("</tbody></table>");
-    format!("<div class=\"given-tables\">{keys}\n{values}</div>")
+    format!("{keys}\n{values}")
 }
 
 /// The drawing of a net with its weights and inputs as tables.

@@ -54,7 +54,9 @@ pub(super) fn instance(
     let rights = right_traces(given, &logits)?;
     let parts_of = |traces: &[Trace]| parts(given, traces);
     let parts = parts_of(&rights);
-    slips(given, &mut key, parts_of, |out| outputs_answer(net, out));
+    slips(given, &mut key, parts_of, |out| {
+        format!("{} {}", if out.len() == 1 { "output" } else { "outputs" }, outputs_answer(net, out))
+    });
     key.stretch = stretch(given, &rights);
     Ok(Instance {
         given_html: net_given_html(given, number),
@@ -111,9 +113,12 @@ fn stretch(given: &Given, rights: &[Trace]) -> Vec<String> {
     let on: Vec<bool> = t.z.iter().map(|z| *z > Decimal::ZERO).collect();
     let off: Vec<usize> = (0..on.len()).filter(|&i| !on[i]).collect();
     let mut out = Vec::new();
-    let weights_of = |i: usize| {
-        let k = net.inputs.len() + net.outputs.len();
-        format!("the {k} weights of hidden {} (into it and out of it)", i + 1)
+    let k = net.inputs.len() + net.outputs.len();
+    let names = |set: &[usize]| {
+        set.iter()
+            .map(|i| format!("hidden {}", i + 1))
+            .collect::<Vec<_>>()
+            .join(" and ")
     };
     if off.is_empty() {
         out.push(format!(
@@ -125,27 +130,45 @@ fn stretch(given: &Given, rights: &[Trace]) -> Vec<String> {
         ));
     } else {
         out.push(format!(
-            "On input {name}, {}: ReLU switches {} off (its sum is below 0), so a small nudge leaves {} at 0 and the output unchanged. Every other weight changes the output.",
-            off.iter().map(|&i| weights_of(i)).collect::<Vec<_>>().join(" and "),
-            if off.len() == 1 { "that neuron" } else { "those neurons" },
-            if off.len() == 1 { "it" } else { "them" },
+            "On input {name}, ReLU switches {} off ({}): a small nudge to any of {} {k} weights ({} into it and {} out of it) leaves it at 0 and the output unchanged. Every other weight changes the output.",
+            names(&off),
+            off.iter().map(|&i| format!("sum {}, below 0", n(&t.z[i]))).collect::<Vec<_>>().join("; "),
+            if off.len() == 1 { "its" } else { "their" },
+            net.inputs.len(),
+            net.outputs.len(),
         ));
     }
-    // Another input on which a different set of neurons is switched off.
-    let other = (0..on.len()).find_map(|i| {
-        let mut want = on.clone();
-        want[i] = !want[i];
-        input_where(net, &want)
-    });
-    if let Some((x, z)) = other {
+    // Another input on which a different set of neurons is switched off:
+    // one neuron changed first, then any other set.
+    let h = on.len();
+    let mut wanted: Vec<Vec<bool>> = (0..h)
+        .map(|i| {
+            let mut w = on.clone();
+            w[i] = !w[i];
+            w
+        })
+        .collect();
+    for code in 0..(1u32 << h.min(8)) {
+        let w: Vec<bool> = (0..h).map(|i| code >> i & 1 == 1).collect();
+        if w != on && !wanted.contains(&w) {
+            wanted.push(w);
+        }
+    }
+    if let Some((x, z)) = wanted.iter().find_map(|w| input_where(net, w)) {
+        let off_x: Vec<usize> = (0..h).filter(|&i| z[i] <= Decimal::ZERO).collect();
         let sums = z
             .iter()
             .enumerate()
             .map(|(i, z)| format!("hidden {} sums to {}", i + 1, n(z)))
             .collect::<Vec<_>>()
             .join(", ");
+        let free = if off_x.is_empty() {
+            "every hidden neuron fires, so every weight matters there".to_string()
+        } else {
+            format!("there the weights of {} can be nudged freely instead", names(&off_x))
+        };
         out.push(format!(
-            "Not for every input: on the input {} ({sums}) a different set of hidden neurons is switched off, so a different set of weights can be nudged freely.",
+            "Not for every input: on the input {} ({sums}) {free}.",
             point(&x)
         ));
     }

@@ -23,6 +23,8 @@ mod pairs;
 mod slips;
 mod stretch;
 mod teaches;
+#[cfg(test)]
+mod tests;
 mod toy_image;
 mod words;
 
@@ -46,7 +48,7 @@ pub(crate) fn instance(
         ExType::Layers => layers::instance(given, &decs, number)?,
         ExType::Pairs => pairs::instance(given, &decs, number, layers_twin)?,
         ExType::ToyImage => toy_image::instance(given, &decs, number)?,
-        ExType::DesignKey => design_key::instance(spec, given)?,
+        ExType::DesignKey => design_key::instance(&spec.pixels, given)?,
         ExType::DesignWin => design_win::instance(spec, given, number)?,
         _ => return Err("internal error: not a toy exercise".into()),
     };
@@ -58,4 +60,10 @@ pub(crate) fn instance(
     inst.toy = true;
     inst.fingerprint = format!("{}|{}", given.fingerprint(), inst.fingerprint);
     Ok(inst)
+}
+
+/// A design-win exercise on `given`, asking about `output` (for tests).
+#[cfg(test)]
+fn design_win_for_tests(given: &Given, output: &str) -> Result<Instance, String> {
+    design_win::instance_for(given, output, 6)
 }

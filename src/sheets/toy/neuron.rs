@@ -51,7 +51,7 @@ pub(super) fn instance(
     let rights = right_traces(given, &logits)?;
     let parts_of = |traces: &[Trace]| parts(given, traces);
     let parts = parts_of(&rights);
-    slips(given, &mut key, parts_of, |out| n(&out[0]));
+    slips(given, &mut key, parts_of, |out| format!("output {}", n(&out[0])));
     key.stretch = neuron_line(net, &given.inputs);
     Ok(Instance {
         given_html,

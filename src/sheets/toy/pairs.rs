@@ -105,7 +105,9 @@ pub(super) fn instance(
     let rights = right_traces(given, &logits)?;
     let parts_of = |traces: &[Trace]| parts(given, traces);
     let parts = parts_of(&rights);
-    slips(given, &mut key, parts_of, |out| outputs_answer(net, out));
+    slips(given, &mut key, parts_of, |out| {
+        format!("{} {}", if out.len() == 1 { "output" } else { "outputs" }, outputs_answer(net, out))
+    });
     key.stretch = stretch(given, &rights);
     Ok(Instance {
         given_html,
@@ -218,14 +220,14 @@ fn stretch(given: &Given, rights: &[Trace]) -> Vec<String> {
             continue;
         };
         out.push(format!(
-            "On the input {} only pair {} fires (match {}; the other match{} {}), so the output is that pair's value times its activation alone: {} × {} = {}.",
+            "On the input {} only pair {} fires (match {}; the other match{} {}), so the output is that pair's activation times its value, nothing else: {} × {} = {}.",
             point(&x),
             i + 1,
             n(&z[i]),
             if z.len() > 2 { "es are" } else { " is" },
             z.iter().enumerate().filter(|(j, _)| *j != i).map(|(_, z)| n(z)).collect::<Vec<_>>().join(", "),
             n(&tx.a[i]),
-            vector(&tx.values[i]),
+            if tx.values[i].len() == 1 { crate::sheets::key::factor(&tx.values[i][0]) } else { vector(&tx.values[i]) },
             outputs_answer(net, &tx.y)
         ));
     }

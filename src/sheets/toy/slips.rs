@@ -318,7 +318,7 @@ mod tests {
     }
 
     fn net() -> ToyNet {
-        let toml = "inputs = [\"input 1\", \"input 2\"]\noutputs = [\"output\"]\nw1 = [[0.6, -0.4], [1.2, 0.9]]\nw2 = [[2.0, -1.5]]\n";
+        let toml = include_str!("../../../content/nets/exercise.toml");
         ToyNet::parse(toml, std::path::Path::new("nets/exercise.toml")).unwrap()
     }
 

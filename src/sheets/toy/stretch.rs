@@ -158,7 +158,7 @@ mod tests {
 
     #[test]
     fn the_written_neuron_s_line_crosses_at_minus_2_6_and_13() {
-        let toml = "inputs = [\"top input\", \"bottom input\"]\noutputs = [\"output\"]\nw1 = [[0.5, -0.1]]\nb1 = [1.3]\nw2 = [[1]]\n";
+        let toml = include_str!("../../../content/nets/single-neuron.toml");
         let net = ToyNet::parse(toml, std::path::Path::new("nets/n.toml")).unwrap();
         let inputs = vec![
             ("first".to_string(), vec![d("2"), d("1.5")]),
@@ -173,7 +173,7 @@ mod tests {
 
     #[test]
     fn an_input_where_only_pair_1_fires() {
-        let toml = "inputs = [\"input 1\", \"input 2\"]\noutputs = [\"output\"]\nw1 = [[0.6, -0.4], [1.2, 0.9]]\nw2 = [[2.0, -1.5]]\n";
+        let toml = include_str!("../../../content/nets/exercise.toml");
         let net = ToyNet::parse(toml, std::path::Path::new("nets/e.toml")).unwrap();
         let (x, z) = input_where(&net, &[true, false]).unwrap();
         assert!(z[0] > Decimal::ZERO && z[1] < Decimal::ZERO, "{x:?} {z:?}");

@@ -133,6 +133,10 @@ fn stretch(given: &Given, decs: &[ToyDecomposition]) -> Result<Vec<String>, Stri
             }
         }
         let mut s = format!("Image {} ties at {}. ", escape_attr(name), vector(&dec.logits));
+        let capital = |t: &str| {
+            let mut c = t.chars();
+            c.next().map(|f| f.to_uppercase().collect::<String>() + c.as_str()).unwrap_or_default()
+        };
         if breaks.is_empty() {
             s.push_str("No single extra pixel breaks the tie. ");
         }
@@ -140,7 +144,7 @@ fn stretch(given: &Given, decs: &[ToyDecomposition]) -> Result<Vec<String>, Stri
         if all.is_empty() {
             s.push_str("Every pixel is already inked.");
         } else {
-            s.push_str(&format!("{}.", all.join("; ")));
+            s.push_str(&format!("{}.", capital(&all.join("; "))));
         }
         out.push(s);
     }
