@@ -86,7 +86,12 @@ fn the_conceptual_sheet_asks_exactly_what_its_key_answers() {
     let key = read(&w.path().join("instructor/sheets/toy-key.html"));
     // Exercise 1: three boxes per input and where it fires.
     let ex1 = exercise(&sheet, 1);
-    for label in ["w·x (no bias)", "w·x + bias", "ReLU → output", "fires on (first, second, both or neither)"] {
+    for label in [
+        "w·x (no bias)",
+        "w·x + bias",
+        "ReLU → output",
+        "fires on (first, second, both or neither)",
+    ] {
         assert!(ex1.contains(label), "exercise 1 has no box `{label}`");
     }
     assert!(!ex1.contains(">plus bias<"));
@@ -105,7 +110,15 @@ fn the_conceptual_sheet_asks_exactly_what_its_key_answers() {
     // prose asks for.
     let ex4 = exercise(&sheet, 4);
     assert!(ex4.contains("No biases") && ex4.contains("Keys (rows of W1)"));
-    for label in ["matches (pair 1, pair 2)", "activations (pair 1, pair 2)", "outputs (output 1, output 2)", "winner, or “tie”"] {
+    assert!(
+        ex4.contains("the order (pair 1, pair 2), the outputs in the order (output 1, output 2)")
+    );
+    for label in [
+        ">matches<",
+        ">activations<",
+        ">outputs<",
+        "winner, or “tie”",
+    ] {
         assert!(ex4.contains(label), "exercise 4 has no box `{label}`");
     }
     // Exercise 5: both, and the four check rows.
@@ -120,20 +133,40 @@ fn the_conceptual_sheet_asks_exactly_what_its_key_answers() {
             "exercise {n} has no stretch answer"
         );
     }
-    assert!(exercise(&key, 1).contains("second: output 0.85</strong>: input copied wrongly: 5 used in place of the input 20"));
+    assert!(exercise(&key, 1).contains(
+        "second: output 0.85</strong>: input copied wrongly: 5 used in place of the input 20"
+    ));
     let ex2k = exercise(&key, 2);
-    assert!(ex2k.contains("output −0.46</strong>: sign slip: (−0.4) × (−0.8) written as −0.32"), "{ex2k}");
-    assert!(ex2k.contains("output 0.22</strong>: key copied wrongly: (1.2, 0.4) used instead of (1.2, 0.9)"));
+    assert!(
+        ex2k.contains("output −0.46</strong>: sign slip: (−0.4) × (−0.8) written as −0.32"),
+        "{ex2k}"
+    );
+    assert!(ex2k.contains(
+        "output 0.22</strong>: key copied wrongly: (1.2, 0.4) used instead of (1.2, 0.9)"
+    ));
     let ex5k = exercise(&key, 5);
     assert!(ex5k.contains("open at the lower end"));
-    assert!(ex5k.contains("key (1, −1, 0, 1), bias −1"), "the negative-weight design");
+    assert!(
+        ex5k.contains("key (1, −1, 0, 1), bias −1"),
+        "the negative-weight design"
+    );
     assert!(exercise(&key, 6).contains("from 0.5 to 1"));
     // Nothing in a key refers to another variant.
     for v in 1..=4 {
-        let name = if v == 1 { "toy-key.html".to_string() } else { format!("toy-v{v}-key.html") };
+        let name = if v == 1 {
+            "toy-key.html".to_string()
+        } else {
+            format!("toy-v{v}-key.html")
+        };
         let k = read(&w.path().join("instructor/sheets").join(name));
-        assert!(!k.contains("variant 1") || v == 1, "variant {v}'s key names variant 1");
-        assert!(!k.contains("input <em>b</em>"), "a key refers to an input not on the sheet");
+        assert!(
+            !k.contains("variant 1") || v == 1,
+            "variant {v}'s key names variant 1"
+        );
+        assert!(
+            !k.contains("input <em>b</em>"),
+            "a key refers to an input not on the sheet"
+        );
     }
 }
 
@@ -142,8 +175,7 @@ fn neighbouring_variants_never_share_a_final_answer() {
     let w = workshop();
     let o = w.run(&["build", "-q", "--variants", "4"]);
     assert!(o.status.success(), "{}", stderr(&o));
-    let r: Value =
-        serde_json::from_str(&read(&w.public().join("build-report.json"))).unwrap();
+    let r: Value = serde_json::from_str(&read(&w.public().join("build-report.json"))).unwrap();
     let toy = r["sheets"]
         .as_array()
         .unwrap()
@@ -172,7 +204,12 @@ fn neighbouring_variants_never_share_a_final_answer() {
 #[test]
 fn the_repo_s_conceptual_sheet_names_no_variant_in_its_prose() {
     let text = include_str!("../content/sheets/conceptual.md");
-    for bad in ["variant 1", "variants with", "input *b*", "when a and d are all"] {
+    for bad in [
+        "variant 1",
+        "variants with",
+        "input *b*",
+        "when a and d are all",
+    ] {
         assert!(!text.contains(bad), "conceptual.md says `{bad}`");
     }
 }

@@ -82,13 +82,7 @@ fn checks(net: &ToyNet, pixels: &[String]) -> Vec<(String, Vec<Decimal>)> {
 /// and the bias, then each check row's sum and whether it fires. The
 /// accepted answers are any design that passes; `want` says on which rows
 /// a design must fire.
-fn parts(
-    net: &ToyNet,
-    pixels: &[String],
-    w: &[Decimal],
-    b: Decimal,
-    condition: &str,
-) -> Vec<Part> {
+fn parts(net: &ToyNet, pixels: &[String], w: &[Decimal], b: Decimal, condition: &str) -> Vec<Part> {
     let mut parts = vec![Part {
         text: "Your key, one weight per pixel, and its bias:".to_string(),
         boxes: net
@@ -114,15 +108,14 @@ fn parts(
         let fires = if z > Decimal::ZERO { "yes" } else { "no" };
         let must = if r == last { "yes" } else { "no" };
         parts.push(Part {
-            text: format!(
-                "Check, {label}{}:",
-                if r == 0 { " (the other pixels blank)" } else { "" }
-            ),
+            text: format!("Check, {label}:"),
             boxes: vec![
                 AnswerBox::new("w·x + bias", n(&z))
                     .accepting("the learner's own design's sum, computed right"),
-                AnswerBox::narrow("fires? (yes/no)", fires)
-                    .accepting(format!("“{must}” only: the design must {}fire here", if must == "yes" { "" } else { "not " })),
+                AnswerBox::narrow("fires? (yes/no)", fires).accepting(format!(
+                    "“{must}” only: the design must {}fire here",
+                    if must == "yes" { "" } else { "not " }
+                )),
             ],
         });
     }
@@ -164,7 +157,8 @@ pub(super) fn instance(pixels: &[String], given: &Given) -> Result<Instance, Str
         w.iter().zip(x).map(|(w, x)| w * x).sum::<Decimal>() + b > Decimal::ZERO
     };
     let should = |x: &[Decimal]| want.iter().zip(x).all(|(w, v)| !w || !v.is_zero());
-    let right_on_all = |w: &[Decimal], b: Decimal| images.iter().all(|x| fires(w, b, x) == should(x));
+    let right_on_all =
+        |w: &[Decimal], b: Decimal| images.iter().all(|x| fires(w, b, x) == should(x));
     // The independent check: the key fires on exactly the right images.
     if !right_on_all(&weights, bias) {
         return Err("bug: the designed key fires on the wrong images".into());
@@ -253,7 +247,10 @@ pub(super) fn instance(pixels: &[String], given: &Given) -> Result<Instance, Str
     let max_part = if named.len() == 2 {
         format!("max({}, {}, 0)", ws[0], ws[1])
     } else {
-        format!("the largest sum of the weights on {} with at least one of them left out (0 for none)", named.join(", "))
+        format!(
+            "the largest sum of the weights on {} with at least one of them left out (0 for none)",
+            named.join(", ")
+        )
     };
     key.notes.push(format!(
         "Accept any design that does the job. The exact condition, over all {} images: write P for the sum of the positive weights on {} and N for the sum of the negative ones. The design is right exactly when {} + bias + N &gt; 0 (it fires with {} inked, even when the other pixels pull down) and {max_part} + bias + P ≤ 0 (it stays silent otherwise, even when the other pixels push up). With zero weights on {}, that is: the bias lies in the interval from −({}) to −{max_part}, open at the lower end (a sum of exactly 0 does not fire) and closed at the upper end. The four checks on the sheet leave the other pixels blank, so a weight there must be judged with this condition.",

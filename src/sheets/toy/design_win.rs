@@ -6,12 +6,12 @@ use super::drawing::{figure_html, pixels_table};
 use super::draws::all_images;
 use super::given::Given;
 use super::words::{output_word, prediction_text};
+use crate::kv::toy::predict;
 use crate::kv::toy::{ToyNet, decompose};
 use crate::markdown::escape_attr;
 use crate::sheets::key::{Key, Slip, n, vector};
 use crate::sheets::spec::ExSpec;
 use crate::sheets::{AnswerBox, Instance, Part};
-use crate::kv::toy::predict;
 use rust_decimal::Decimal;
 
 /// Type 5b: can any black-and-white image make one output win?
@@ -188,7 +188,14 @@ fn parts(net: &ToyNet, target: &str, answer: &str, reason: Option<&str>) -> Vec<
 /// for `j`.
 fn reason_short(net: &ToyNet, t: usize, j: usize) -> String {
     let pairs = (0..net.hidden())
-        .map(|i| format!("pair {}: {} ≤ {}", i + 1, n(&net.w2[t][i]), n(&net.w2[j][i])))
+        .map(|i| {
+            format!(
+                "pair {}: {} ≤ {}",
+                i + 1,
+                n(&net.w2[t][i]),
+                n(&net.w2[j][i])
+            )
+        })
         .collect::<Vec<_>>()
         .join(", ");
     format!(
@@ -204,7 +211,12 @@ fn stretch(net: &ToyNet, t: usize, j: usize) -> Result<Vec<String>, String> {
     // Each pair's vote for t raised to the smallest whole number above its
     // vote for j; the smallest change first.
     let mut order: Vec<(Decimal, usize)> = (0..net.hidden())
-        .map(|i| ((net.w2[j][i].floor() + Decimal::ONE - net.w2[t][i]).abs(), i))
+        .map(|i| {
+            (
+                (net.w2[j][i].floor() + Decimal::ONE - net.w2[t][i]).abs(),
+                i,
+            )
+        })
         .collect();
     order.sort();
     for (_, i) in order {
@@ -277,7 +289,9 @@ pub(crate) fn refusal(net: &ToyNet, output: &str) -> Option<&'static str> {
     let at_most = (0..net.hidden()).all(|i| net.w2[t][i] <= net.w2[j][i]) && net.b2[t] <= net.b2[j];
     let strict = (0..net.hidden()).any(|i| net.w2[t][i] < net.w2[j][i]);
     if !at_most || !strict {
-        return Some("values that let the output win (the exercise asks for an argument that it cannot)");
+        return Some(
+            "values that let the output win (the exercise asks for an argument that it cannot)",
+        );
     }
     None
 }

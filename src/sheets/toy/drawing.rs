@@ -104,7 +104,11 @@ pub(super) fn worked_figures(
 /// first table and its value (the weights out of it) in the second.
 pub(super) fn pair_tables(net: &ToyNet, unit: &str) -> String {
     let has_b1 = net.b1.iter().any(|b| !b.is_zero());
-    let noun = if unit == "hidden" { "hidden neuron" } else { unit };
+    let noun = if unit == "hidden" {
+        "hidden neuron"
+    } else {
+        unit
+    };
     let mut keys = format!(
         "<table class=\"given-table\"><caption>Keys (rows of W1): the weights into each {noun}{}</caption><thead><tr><th scope=\"col\">{unit}</th>",
         if has_b1 { ", and its bias" } else { "" }
@@ -124,7 +128,10 @@ pub(super) fn pair_tables(net: &ToyNet, unit: &str) -> String {
     }
     values.push_str("</tr></thead><tbody>");
     let cells = |s: &mut String, label: &str, nums: &[Decimal]| {
-        s.push_str(&format!("<tr><th scope=\"row\">{}</th>", escape_attr(label)));
+        s.push_str(&format!(
+            "<tr><th scope=\"row\">{}</th>",
+            escape_attr(label)
+        ));
         for c in nums {
             s.push_str(&format!("<td>{}</td>", n(c)));
         }

@@ -148,7 +148,8 @@ pub(crate) fn givens(
                 continue;
             }
             if spec.ty == ExType::DesignWin {
-                match super::design_win::refusal(&g.net, spec.output.as_deref().unwrap_or_default()) {
+                match super::design_win::refusal(&g.net, spec.output.as_deref().unwrap_or_default())
+                {
                     None => {
                         found = Some(g);
                         break;
@@ -164,7 +165,10 @@ pub(crate) fn givens(
             // some input must differ from the previous variant's.
             if let Some(prev) = out.last()
                 && let Ok((_, prev_decs)) = teaches(prev)
-                && prev_decs.iter().map(|d| &d.logits).eq(decs.iter().map(|d| &d.logits))
+                && prev_decs
+                    .iter()
+                    .map(|d| &d.logits)
+                    .eq(decs.iter().map(|d| &d.logits))
             {
                 last = "the same outputs as the variant before";
                 continue;

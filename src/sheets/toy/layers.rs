@@ -55,7 +55,11 @@ pub(super) fn instance(
     let parts_of = |traces: &[Trace]| parts(given, traces);
     let parts = parts_of(&rights);
     slips(given, &mut key, parts_of, |out| {
-        format!("{} {}", if out.len() == 1 { "output" } else { "outputs" }, outputs_answer(net, out))
+        format!(
+            "{} {}",
+            if out.len() == 1 { "output" } else { "outputs" },
+            outputs_answer(net, out)
+        )
     });
     key.stretch = stretch(given, &rights);
     Ok(Instance {
@@ -80,8 +84,13 @@ fn parts(given: &Given, traces: &[Trace]) -> Vec<Part> {
         for i in 0..net.hidden() {
             let (z, a) = (n(&t.z[i]), n(&t.a[i]));
             let sum = if has_b1 { "w·x + bias" } else { "w·x" };
-            boxes.push(AnswerBox::new(format!("hidden {}: {sum}", i + 1), &z).accepting(same_number(&z)));
-            boxes.push(AnswerBox::new(format!("hidden {}: after ReLU", i + 1), &a).accepting(same_number(&a)));
+            boxes.push(
+                AnswerBox::new(format!("hidden {}: {sum}", i + 1), &z).accepting(same_number(&z)),
+            );
+            boxes.push(
+                AnswerBox::new(format!("hidden {}: after ReLU", i + 1), &a)
+                    .accepting(same_number(&a)),
+            );
         }
         for (o, y) in t.y.iter().enumerate() {
             let y = n(y);
@@ -165,7 +174,10 @@ fn stretch(given: &Given, rights: &[Trace]) -> Vec<String> {
         let free = if off_x.is_empty() {
             "every hidden neuron fires, so every weight matters there".to_string()
         } else {
-            format!("there the weights of {} can be nudged freely instead", names(&off_x))
+            format!(
+                "there the weights of {} can be nudged freely instead",
+                names(&off_x)
+            )
         };
         out.push(format!(
             "Not for every input: on the input {} ({sums}) {free}.",

@@ -51,7 +51,9 @@ pub(super) fn instance(
     let rights = right_traces(given, &logits)?;
     let parts_of = |traces: &[Trace]| parts(given, traces);
     let parts = parts_of(&rights);
-    slips(given, &mut key, parts_of, |out| format!("output {}", n(&out[0])));
+    slips(given, &mut key, parts_of, |out| {
+        format!("output {}", n(&out[0]))
+    });
     key.stretch = neuron_line(net, &given.inputs);
     Ok(Instance {
         given_html,
@@ -88,13 +90,11 @@ fn parts(given: &Given, traces: &[Trace]) -> Vec<Part> {
     let on = fires_on(&names, &fires);
     parts.push(Part {
         text: "On which input does the neuron fire (output above 0)?".to_string(),
-        boxes: vec![AnswerBox::wide(
-            format!("fires on ({})", words_choice(&names)),
-            &on,
-        )
-        .accepting(format!(
-            "“{on}” only; an output of exactly 0 means it does not fire"
-        ))],
+        boxes: vec![
+            AnswerBox::wide(format!("fires on ({})", words_choice(&names)), &on).accepting(
+                format!("“{on}” only; an output of exactly 0 means it does not fire"),
+            ),
+        ],
     });
     parts
 }

@@ -106,7 +106,11 @@ pub(super) fn instance(
     let parts_of = |traces: &[Trace]| parts(given, traces);
     let parts = parts_of(&rights);
     slips(given, &mut key, parts_of, |out| {
-        format!("{} {}", if out.len() == 1 { "output" } else { "outputs" }, outputs_answer(net, out))
+        format!(
+            "{} {}",
+            if out.len() == 1 { "output" } else { "outputs" },
+            outputs_answer(net, out)
+        )
     });
     key.stretch = stretch(given, &rights);
     Ok(Instance {
@@ -137,14 +141,23 @@ fn parts(given: &Given, traces: &[Trace]) -> Vec<Part> {
             } else {
                 String::new()
             };
-            let (k, z, a, v) = (vector(&t.keys[i]), n(&t.z[i]), n(&t.a[i]), vector(&t.values[i]));
+            let (k, z, a, v) = (
+                vector(&t.keys[i]),
+                n(&t.z[i]),
+                n(&t.a[i]),
+                vector(&t.values[i]),
+            );
             let sv = vector(&t.scaled(i));
             parts.push(Part {
                 text: format!("{intro}Pair {}:", i + 1),
                 boxes: vec![
                     AnswerBox::wide("key", &k).accepting(same_numbers(&k)),
                     AnswerBox::new(
-                        if has_b1 { "match (key · input + bias)" } else { "match (key · input)" },
+                        if has_b1 {
+                            "match (key · input + bias)"
+                        } else {
+                            "match (key · input)"
+                        },
                         &z,
                     )
                     .accepting(same_number(&z)),
@@ -159,7 +172,11 @@ fn parts(given: &Given, traces: &[Trace]) -> Vec<Part> {
             text: "Add up the pairs' contributions:".to_string(),
             boxes: vec![
                 AnswerBox::new(
-                    if net.outputs.len() == 1 { "output" } else { "outputs" },
+                    if net.outputs.len() == 1 {
+                        "output"
+                    } else {
+                        "outputs"
+                    },
                     &y,
                 )
                 .accepting(format!(
@@ -207,7 +224,11 @@ fn stretch(given: &Given, rights: &[Trace]) -> Vec<String> {
         .collect();
     out.push(format!(
         "On input {name}{}: {}.",
-        if net.outputs.len() > 1 { format!(" (for {})", net.outputs[0]) } else { String::new() },
+        if net.outputs.len() > 1 {
+            format!(" (for {})", net.outputs[0])
+        } else {
+            String::new()
+        },
         roles.join("; ")
     ));
     for i in 0..t.keys.len() {

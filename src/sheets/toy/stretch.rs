@@ -63,9 +63,15 @@ pub(super) fn neuron_line(net: &ToyNet, inputs: &[(String, Vec<Decimal>)]) -> Ve
         linear(w, b)
     ));
     let side = if b > Decimal::ZERO {
-        format!("the side that holds (0, 0), where the sum is the bias {}", n(&b))
+        format!(
+            "the side that holds (0, 0), where the sum is the bias {}",
+            n(&b)
+        )
     } else if b < Decimal::ZERO {
-        format!("the side away from (0, 0), where the sum is the bias {}", n(&b))
+        format!(
+            "the side away from (0, 0), where the sum is the bias {}",
+            n(&b)
+        )
     } else {
         format!("the side that holds ({}, {})", n(&w[0]), n(&w[1]))
     };
@@ -168,7 +174,10 @@ mod tests {
         assert!(s.contains("0.5·x₁ − 0.1·x₂ + 1.3 = 0"), "{s}");
         assert!(s.contains("x₁ = −2.6") && s.contains("x₂ = 13"), "{s}");
         assert!(s.contains("below the line"), "{s}");
-        assert!(s.contains("input second (0.1, 20) gives −0.65, so it lies on the silent side"), "{s}");
+        assert!(
+            s.contains("input second (0.1, 20) gives −0.65, so it lies on the silent side"),
+            "{s}"
+        );
     }
 
     #[test]

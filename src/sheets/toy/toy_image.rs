@@ -3,7 +3,7 @@
 //! activations, the outputs and the winner (or a tie); and what one more
 //! inked pixel does to a tie (the stretch).
 
-use super::drawing::{figure_html, pair_tables, pixels_table};
+use super::drawing::{pair_tables, pixels_table};
 use super::given::Given;
 use super::pairs::{output_sums, pair_steps};
 use super::slips::{Trace, right_traces, slips};
@@ -23,15 +23,21 @@ pub(super) fn instance(
     let net = &given.net;
     let mut key = Key::default();
     let mut expected = Vec::new();
-    let fig = crate::figures::networks::network(&format!("ex{number}-net"), net, None, None);
-    let mut given_html = figure_html(&fig, "");
-    given_html.push('\n');
+    // The keys and values are given as tables (no drawing: its crossing
+    // edge labels are easy to swap, and the page has no room for both).
+    let _ = number;
+    let mut given_html = String::new();
     let biases = net.b1.iter().chain(&net.b2).any(|b| !b.is_zero());
     if !biases {
         given_html.push_str("<p class=\"given-note\">No biases. Pair i's match = key i · image; its activation = ReLU(match); output k = the sum over the pairs of activation × the pair's vote for output k.</p>\n");
     } else {
         given_html.push_str("<p class=\"given-note\">Pair i's match = key i · image + its bias; its activation = ReLU(match); output k = the output's bias + the sum over the pairs of activation × the pair's vote for output k.</p>\n");
     }
+    given_html.push_str(&format!(
+        "<p class=\"given-note\">Write the matches and the activations in the order ({}), the outputs in the order ({}).</p>\n",
+        (1..=net.hidden()).map(|i| format!("pair {i}")).collect::<Vec<_>>().join(", "),
+        net.outputs.join(", ")
+    ));
     given_html.push_str(&pair_tables(net, "pair"));
     given_html.push_str("\n<div class=\"given-images\">");
     for (name, x) in &given.inputs {
@@ -85,14 +91,12 @@ fn parts(given: &Given, traces: &[Trace]) -> Vec<Part> {
             Prediction::Unique(o) => net.outputs[o].clone(),
             Prediction::Tie(_) => "tie".to_string(),
         };
-        let pairs = (1..=t.z.len()).map(|i| format!("pair {i}")).collect::<Vec<_>>().join(", ");
-        let outs = net.outputs.join(", ");
         parts.push(Part {
             text: format!("Image <em>{}</em>:", escape_attr(name)),
             boxes: vec![
-                AnswerBox::wide(format!("matches ({pairs})"), &z).accepting(same_numbers(&z)),
-                AnswerBox::wide(format!("activations ({pairs})"), &a).accepting(same_numbers(&a)),
-                AnswerBox::wide(format!("outputs ({outs})"), &y).accepting(same_numbers(&y)),
+                AnswerBox::wide("matches", &z).accepting(same_numbers(&z)),
+                AnswerBox::wide("activations", &a).accepting(same_numbers(&a)),
+                AnswerBox::wide("outputs", &y).accepting(same_numbers(&y)),
                 AnswerBox::new("winner, or “tie”", &winner).accepting(if winner == "tie" {
                     "“tie” only: naming either output is wrong".to_string()
                 } else {
@@ -132,10 +136,16 @@ fn stretch(given: &Given, decs: &[ToyDecomposition]) -> Result<Vec<String>, Stri
                 Prediction::Tie(_) => keeps.push(format!("{what}: still a tie")),
             }
         }
-        let mut s = format!("Image {} ties at {}. ", escape_attr(name), vector(&dec.logits));
+        let mut s = format!(
+            "Image {} ties at {}. ",
+            escape_attr(name),
+            vector(&dec.logits)
+        );
         let capital = |t: &str| {
             let mut c = t.chars();
-            c.next().map(|f| f.to_uppercase().collect::<String>() + c.as_str()).unwrap_or_default()
+            c.next()
+                .map(|f| f.to_uppercase().collect::<String>() + c.as_str())
+                .unwrap_or_default()
         };
         if breaks.is_empty() {
             s.push_str("No single extra pixel breaks the tie. ");
