@@ -227,7 +227,7 @@ pub(super) fn instance(pixels: &[String], given: &Given) -> Result<Instance, Str
                 credit: Some(credit(net, pixels, &w, bias, &weights).min(total.saturating_sub(1))),
                 answer: format!("key {}, bias {}", vector(&w), n(&bias)),
                 why: format!(
-                    "a negative weight on {}: the design passes the checks on the sheet (where {} is blank), but with {} and {} inked the sum is {}, so it does not fire. The other pixels must not switch the neuron off.",
+                    "a negative weight on {}: the design passes the checks on the sheet (where {} is blank), but with {} inked and {} inked too the sum is {}, so it does not fire. The other pixels must not switch the neuron off.",
                     escape_attr(&net.inputs[o]),
                     escape_attr(&net.inputs[o]),
                     named.join(" and "),
