@@ -21,6 +21,7 @@ mod mistakes;
 mod population;
 mod serve;
 mod sheets;
+mod sheets_toy;
 mod site;
 mod toy_nets;
 mod words;

@@ -104,7 +104,7 @@ fn a_sheet_builds_with_its_key_beside_public_and_a_ta_table() {
     assert!(key.contains("first: <strong>2.15</strong>; second: <strong>0</strong>"));
     assert!(key.contains("Usual wrong answers"));
     assert!(
-        key.contains("second: −0.65</strong>: ReLU skipped"),
+        key.contains("second: output −0.65</strong>: ReLU skipped"),
         "the ReLU slip"
     );
     assert!(key.contains("DEBRIEF-ONLY"));

@@ -71,7 +71,7 @@ pub(crate) const TYPES: [TypeRow; 8] = [
         ExType::DesignWin,
         "Can this output ever win?",
         8,
-        &["net", "output"],
+        &["net", "output", "range", "decimals"],
     ),
     (
         "rank-digits",

@@ -99,63 +99,59 @@ pub(super) fn worked_figures(
     out
 }
 
-/// W1 and W2 written as the exercise states them: the weight from each
-/// unit to each unit.
-fn weights_tables(net: &ToyNet) -> String {
-    let hidden: Vec<String> = (1..=net.hidden()).map(|i| format!("hidden {i}")).collect();
-    format!(
-        "{}\n{}",
-        weight_table(
-            "Weights into the hidden layer",
-            &net.inputs,
-            &hidden,
-            |from, to| net.w1[to][from],
-            &net.b1
-        ),
-        weight_table(
-            "Weights into the outputs",
-            &hidden,
-            &net.outputs,
-            |from, to| net.w2[to][from],
-            &net.b2
-        )
-    )
-}
-
-/// One layer's weights as a table: a row per unit it comes from, a column
-/// per unit it goes to, and a bias row when any bias is not 0.
-fn weight_table(
-    caption: &str,
-    from: &[String],
-    to: &[String],
-    weight: impl Fn(usize, usize) -> Decimal,
-    bias: &[Decimal],
-) -> String {
-    let mut s = format!(
-        "<table class=\"given-table\"><caption>{caption}</caption><thead><tr><th scope=\"col\">from</th>"
+/// W1 and W2 as the key-value view reads them: one row per hidden neuron,
+/// its key (the weights into it, and its bias when any is not 0) in the
+/// first table and its value (the weights out of it) in the second.
+pub(super) fn pair_tables(net: &ToyNet, unit: &str) -> String {
+    let has_b1 = net.b1.iter().any(|b| !b.is_zero());
+    let noun = if unit == "hidden" {
+        "hidden neuron"
+    } else {
+        unit
+    };
+    let mut keys = format!(
+        "<table class=\"given-table\"><caption>Keys (rows of W1): the weights into each {noun}{}</caption><thead><tr><th scope=\"col\">{unit}</th>",
+        if has_b1 { ", and its bias" } else { "" }
     );
-    for name in to {
-        s.push_str(&format!("<th scope=\"col\">to {}</th>", escape_attr(name)));
+    for name in &net.inputs {
+        keys.push_str(&format!("<th scope=\"col\">{}</th>", escape_attr(name)));
     }
-    s.push_str("</tr></thead><tbody>");
-    let row = |s: &mut String, label: &str, cells: Vec<Decimal>| {
+    if has_b1 {
+        keys.push_str("<th scope=\"col\">bias</th>");
+    }
+    keys.push_str("</tr></thead><tbody>");
+    let mut values = format!(
+        "<table class=\"given-table\"><caption>Values (columns of W2): the weights out of each {noun}</caption><thead><tr><th scope=\"col\">{unit}</th>"
+    );
+    for name in &net.outputs {
+        values.push_str(&format!("<th scope=\"col\">to {}</th>", escape_attr(name)));
+    }
+    values.push_str("</tr></thead><tbody>");
+    let cells = |s: &mut String, label: &str, nums: &[Decimal]| {
         s.push_str(&format!(
             "<tr><th scope=\"row\">{}</th>",
             escape_attr(label)
         ));
-        for c in cells {
-            s.push_str(&format!("<td>{}</td>", n(&c)));
+        for c in nums {
+            s.push_str(&format!("<td>{}</td>", n(c)));
         }
         s.push_str("</tr>");
     };
-    for (f, name) in from.iter().enumerate() {
-        row(&mut s, name, (0..to.len()).map(|t| weight(f, t)).collect());
+    for i in 0..net.hidden() {
+        let mut k = net.w1[i].clone();
+        if has_b1 {
+            k.push(net.b1[i]);
+        }
+        cells(&mut keys, &format!("{unit} {}", i + 1), &k);
+        let v: Vec<Decimal> = net.w2.iter().map(|r| r[i]).collect();
+        cells(&mut values, &format!("{unit} {}", i + 1), &v);
     }
-    if bias.iter().any(|b| !b.is_zero()) {
-        row(&mut s, "bias", bias.to_vec());
+    if net.b2.iter().any(|b| !b.is_zero()) {
+        cells(&mut values, "output bias", &net.b2);
     }
-    s.push_str("</tbody></table>");
-    s
+    keys.push_str("</tbody></table>");
+    values.push_str("</tbody></table>");
+    format!("{keys}\n{values}")
 }
 
 /// The drawing of a net with its weights and inputs as tables.
@@ -164,7 +160,7 @@ pub(super) fn net_given_html(given: &Given, number: usize) -> String {
     format!(
         "{}\n{}\n{}",
         figure_html(&fig, ""),
-        weights_tables(&given.net),
+        pair_tables(&given.net, "hidden"),
         inputs_table(given)
     )
 }

@@ -45,8 +45,12 @@ fn draw(spec: &ExSpec, base: &Given, rng: &mut impl rand::Rng) -> Given {
     let mut net = base.net.clone();
     let has_b1 = base.net.b1.iter().any(|b| !b.is_zero());
     let has_b2 = base.net.b2.iter().any(|b| !b.is_zero());
-    for w in net.w1.iter_mut().flatten() {
-        *w = nonzero(rng, r, d);
+    // A design-win exercise keeps its keys and draws its values: the
+    // question is about what the values allow.
+    if spec.ty != ExType::DesignWin {
+        for w in net.w1.iter_mut().flatten() {
+            *w = nonzero(rng, r, d);
+        }
     }
     if has_b1 {
         for b in &mut net.b1 {
@@ -143,7 +147,32 @@ pub(crate) fn givens(
             if out.iter().any(|o| o.fingerprint() == fp) {
                 continue;
             }
-            let Ok((t, _)) = teaches(&g) else { continue };
+            if spec.ty == ExType::DesignWin {
+                match super::design_win::refusal(&g.net, spec.output.as_deref().unwrap_or_default())
+                {
+                    None => {
+                        found = Some(g);
+                        break;
+                    }
+                    Some(why) => {
+                        last = why;
+                        continue;
+                    }
+                }
+            }
+            let Ok((t, decs)) = teaches(&g) else { continue };
+            // Neighbours must not share final answers: the outputs of
+            // some input must differ from the previous variant's.
+            if let Some(prev) = out.last()
+                && let Ok((_, prev_decs)) = teaches(prev)
+                && prev_decs
+                    .iter()
+                    .map(|d| &d.logits)
+                    .eq(decs.iter().map(|d| &d.logits))
+            {
+                last = "the same outputs as the variant before";
+                continue;
+            }
             match rejection(spec, &g, &t) {
                 None => {
                     found = Some(g);

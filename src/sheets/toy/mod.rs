@@ -5,8 +5,10 @@
 //! The shared pieces: `given` (the net and inputs an exercise names,
 //! checked), `draws` (every variant's givens: seeded draws from the
 //! ranges), `teaches` (what a given teaches, and why a draw is refused),
-//! `slips` (the usual wrong answers), `drawing` (figures and tables of the
-//! given numbers) and `words` (how answers are written).
+//! `slips` (the usual wrong answers, what a learner making each computes,
+//! and the partial credit it keeps), `stretch` (searches the stretch
+//! answers share), `drawing` (figures and tables of the given numbers) and
+//! `words` (how answers are written and what a marker accepts).
 //! One file per exercise type: `neuron`, `layers` (layer by layer),
 //! `pairs` (pair by pair), `toy_image`, `design_key`, `design_win`.
 
@@ -19,7 +21,10 @@ mod layers;
 mod neuron;
 mod pairs;
 mod slips;
+mod stretch;
 mod teaches;
+#[cfg(test)]
+mod tests;
 mod toy_image;
 mod words;
 
@@ -43,7 +48,7 @@ pub(crate) fn instance(
         ExType::Layers => layers::instance(given, &decs, number)?,
         ExType::Pairs => pairs::instance(given, &decs, number, layers_twin)?,
         ExType::ToyImage => toy_image::instance(given, &decs, number)?,
-        ExType::DesignKey => design_key::instance(spec, given)?,
+        ExType::DesignKey => design_key::instance(&spec.pixels, given)?,
         ExType::DesignWin => design_win::instance(spec, given, number)?,
         _ => return Err("internal error: not a toy exercise".into()),
     };
@@ -55,4 +60,10 @@ pub(crate) fn instance(
     inst.toy = true;
     inst.fingerprint = format!("{}|{}", given.fingerprint(), inst.fingerprint);
     Ok(inst)
+}
+
+/// A design-win exercise on `given`, asking about `output` (for tests).
+#[cfg(test)]
+fn design_win_for_tests(given: &Given, output: &str) -> Result<Instance, String> {
+    design_win::instance_for(given, output, 6)
 }

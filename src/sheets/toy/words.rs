@@ -71,3 +71,35 @@ pub(super) fn final_label(given: &Given, name: &str) -> String {
         "output".to_string()
     }
 }
+
+/// What a marker accepts for an exact number box: the number in any
+/// equal form.
+pub(super) fn same_number(answer: &str) -> String {
+    let alt = if answer.contains('.') {
+        format!("{answer}0")
+    } else {
+        format!("{answer}.0")
+    };
+    format!("{answer} exactly, in any equal form ({alt})")
+}
+
+/// What a marker accepts for a box of several exact numbers.
+pub(super) fn same_numbers(answer: &str) -> String {
+    format!("{answer} exactly, in this order; equal forms of the numbers are fine")
+}
+
+/// Which of `names` fire, for a "fires on" box: `first`, `both`,
+/// `neither`, or a list.
+pub(super) fn fires_on(names: &[&str], fires: &[bool]) -> String {
+    let on: Vec<&str> = names
+        .iter()
+        .zip(fires)
+        .filter(|(_, f)| **f)
+        .map(|(n, _)| *n)
+        .collect();
+    match (on.len(), names.len()) {
+        (0, 2) => "neither".to_string(),
+        (2, 2) => "both".to_string(),
+        _ => names_list(&on),
+    }
+}
