@@ -34,9 +34,9 @@ impl Ink {
     /// The reading in words, for the key.
     pub(super) fn words(self) -> &'static str {
         match self {
-            Ink::Gray => "gray level (pixel ÷ 255)",
-            Ink::Any => "any ink counts 1",
-            Ink::Dark => "dark ink (pixel > 127) counts 1",
+            Ink::Gray => "when ink is the gray level (pixel ÷ 255)",
+            Ink::Any => "when any ink counts 1",
+            Ink::Dark => "when dark ink (pixel > 127) counts 1",
         }
     }
 }

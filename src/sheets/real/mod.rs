@@ -69,16 +69,6 @@ fn shown(x: f64) -> Decimal {
     dec(x, 6)
 }
 
-/// An inline figure, styled as an exercise's.
-fn inline(fig: &crate::figures::Figure, caption: &str) -> String {
-    let svg = fig.to_svg_string();
-    crate::embeds::figure::html(fig, &svg, ".", Some(caption), true, &fig.id).replacen(
-        "class=\"kv-figure\"",
-        "class=\"kv-figure exercise-figure\"",
-        1,
-    )
-}
-
 /// Builds a real-network exercise of one variant; its draws come from a
 /// generator seeded by `seed` and the variant.
 pub(crate) fn instance(

@@ -19,7 +19,13 @@ const FONT: f64 = 12.0;
 pub(super) struct Picture {
     pub caption: String,
     pub dark: Vec<f64>,
+    /// Cells lighter than this are left white.
+    pub floor: f64,
 }
+
+/// Key weights under this share of the key's largest |weight| are left
+/// white: they barely move a match, and drawn they read as speckle.
+pub(super) const KEY_FLOOR: f64 = 0.08;
 
 /// The + and − panels of a key: darkness ∝ weight ÷ the key's largest |weight|.
 pub(super) fn key_panels(weights: &[f32]) -> [Picture; 2] {
@@ -30,6 +36,7 @@ pub(super) fn key_panels(weights: &[f32]) -> [Picture; 2] {
     [
         Picture {
             caption: "+ weights".into(),
+            floor: KEY_FLOOR,
             dark: weights
                 .iter()
                 .map(|w| scale(f64::from(*w)).max(0.0))
@@ -37,6 +44,7 @@ pub(super) fn key_panels(weights: &[f32]) -> [Picture; 2] {
         },
         Picture {
             caption: "− weights".into(),
+            floor: KEY_FLOOR,
             dark: weights
                 .iter()
                 .map(|w| scale(-f64::from(*w)).max(0.0))
@@ -49,18 +57,36 @@ pub(super) fn key_panels(weights: &[f32]) -> [Picture; 2] {
 pub(super) fn digit(caption: &str, pixels: &[u8]) -> Picture {
     Picture {
         caption: caption.to_string(),
+        floor: 0.02,
         dark: pixels.iter().map(|p| f64::from(*p) / 255.0).collect(),
     }
 }
 
-/// The pictures in one row, as an HTML figure with `caption` (HTML) under it.
-pub(super) fn figure(id: &str, title: &str, pictures: &[Picture], caption: &str) -> String {
+/// The pictures in one row, as an HTML figure with `caption` (HTML, none
+/// when empty) under it. `full` stretches the row to the page's width (five
+/// pictures are exactly that wide); otherwise it keeps its size in CSS px.
+pub(super) fn figure(
+    id: &str,
+    title: &str,
+    pictures: &[Picture],
+    caption: &str,
+    full: bool,
+) -> String {
     let panel = SIDE as f64 * CELL;
     let n = pictures.len() as f64;
     let width = n * panel + (n - 1.0).max(0.0) * GAP;
     let height = panel + 6.0 + FONT + 4.0;
+    let size = if full {
+        "width=\"100%\" style=\"max-width: none; max-height: none; width: 100%; height: auto; display: block\"".to_string()
+    } else {
+        format!(
+            "width=\"{w}\" height=\"{h}\" style=\"max-width: none; max-height: none; width: {w}px; height: {h}px; display: block\"",
+            w = f(width),
+            h = f(height)
+        )
+    };
     let mut s = format!(
-        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {} {}\" width=\"100%\" style=\"max-width: none; max-height: none; width: 100%; height: auto; display: block\" role=\"img\" aria-labelledby=\"{id}-title\"><title id=\"{id}-title\">{}</title>",
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {} {}\" {size} role=\"img\" aria-labelledby=\"{id}-title\"><title id=\"{id}-title\">{}</title>",
         f(width),
         f(height),
         escape_attr(title)
@@ -74,8 +100,7 @@ pub(super) fn figure(id: &str, title: &str, pictures: &[Picture], caption: &str)
             f(panel)
         ));
         for (i, d) in pic.dark.iter().enumerate().take(SIDE * SIDE) {
-            // Cells lighter than 2 % of full darkness are left white.
-            if *d < 0.02 {
+            if *d < pic.floor {
                 continue;
             }
             let shade = (255.0 - 235.0 * d.min(1.0)).round() as u8;
@@ -114,8 +139,14 @@ pub(super) fn figure(id: &str, title: &str, pictures: &[Picture], caption: &str)
         ));
     }
     s.push_str("</svg>");
+    let caption = if caption.is_empty() {
+        String::new()
+    } else {
+        format!("<figcaption style=\"font-size: 9pt\">{caption}</figcaption>")
+    };
     format!(
-        "<figure class=\"given-panels\" id=\"{id}\" style=\"margin: 0.3rem 0; flex-basis: 100%\">{s}<figcaption style=\"font-size: 9pt\">{caption}</figcaption></figure>"
+        "<figure class=\"given-panels\" id=\"{id}\" style=\"margin: 0.3rem 0{}\">{s}{caption}</figure>",
+        if full { "; flex-basis: 100%" } else { "" }
     )
 }
 
@@ -143,10 +174,21 @@ mod tests {
         assert_eq!(plus.dark[0], 1.0);
         assert_eq!(minus.dark[1], 0.5);
         let d = digit("digit A", &[255; 784]);
-        let html = figure("x", "Key 3", &[plus, minus, d], "cap");
+        let html = figure("x", "Key 3", &[plus, minus, d], "cap", true);
         assert!(html.contains("viewBox=\"0 0 401.6 145.2\""), "{html}");
         assert!(html.contains(">− weights</text>"));
         assert!(html.contains("font-size=\"12\""));
+        assert!(html.contains("<figcaption style=\"font-size: 9pt\">cap</figcaption>"));
+        // One picture keeps its size: the same scale as the five above.
+        let one = figure(
+            "y",
+            "An image",
+            &[digit("test image 3", &[0; 784])],
+            "",
+            false,
+        );
+        assert!(one.contains("width: 123.2px"), "{one}");
+        assert!(!one.contains("figcaption"));
         // Five pictures are 680 px wide: the caption prints at 12 px.
         assert_eq!(5.0 * SIDE as f64 * CELL + 4.0 * GAP, 680.0);
         assert_eq!(f(-0.001), "0");

@@ -104,7 +104,13 @@ pub(super) fn instance(
         .collect();
     let acts: Vec<f64> = rows.iter().map(|r| r.act).collect();
     let weights = model.w1.row(pair).to_vec();
-    let mut key = key_of(&rows, &acts, bias, structure(&weights));
+    let mut key = key_of(
+        &rows,
+        &acts,
+        bias,
+        structure(&weights),
+        !(variant == 1 && written_given),
+    );
     key.stretch = stretch(&rows);
     let expected = vec![
         ("ranking".to_string(), rank(&fwd)),
@@ -317,7 +323,7 @@ fn reason(r: &Row, bias: f64) -> String {
 /// The key: the ranking and the silent digits, the table of each digit's
 /// numbers under the three readings of ink, and the usual wrong answers
 /// (by ink, by the + panel only, bias left out) where they differ.
-fn key_of(rows: &[Row], acts: &[f64], bias: f64, structure: f64) -> Key {
+fn key_of(rows: &[Row], acts: &[f64], bias: f64, structure: f64, drawn: bool) -> Key {
     let mut key = Key::default();
     key.fin("ranking", rank(acts));
     key.fin("does not fire for", silent(acts));
@@ -326,24 +332,31 @@ fn key_of(rows: &[Row], acts: &[f64], bias: f64, structure: f64) -> Key {
     );
     for (i, r) in rows.iter().enumerate() {
         table.push_str(&format!(
-            "<tr><th scope=\"row\">{} (a {})</th><td>{:.0} %</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            "<tr><th scope=\"row\">{}&nbsp;(a&nbsp;{})</th><td>{:.0} %</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
             LETTERS[i],
             r.label.map_or("?".into(), |l| l.to_string()),
             r.on_plus * 100.0,
-            crate::num::fixed(r.pos, 3),
-            crate::num::fixed(r.neg, 3),
-            crate::num::fixed(bias, 3),
-            crate::num::fixed(r.pre(), 3),
-            crate::num::fixed(r.act, 3),
-            crate::num::fixed(r.by_ink[1], 3),
-            crate::num::fixed(r.by_ink[2], 3)
+            crate::figures::style::num(r.pos, 3),
+            crate::figures::style::num(r.neg, 3),
+            crate::figures::style::num(bias, 3),
+            crate::figures::style::num(r.pre(), 3),
+            crate::figures::style::num(r.act, 3),
+            crate::figures::style::num(r.by_ink[1], 3),
+            crate::figures::style::num(r.by_ink[2], 3)
         ));
     }
     table.push_str("</tbody></table>");
     key.notes.push(table);
     key.notes.push(format!(
-        "The answers are the same whichever way a learner reads ink: every match is below −{m} or above +{m} under all three readings, and each firing digit's activation is at least {r} times the next one's. The key's neighbouring weights correlate at {} (about 0 for speckle, 1 for a flat key), so its strokes are visible.",
+        "The answers are the same whichever way a learner reads ink: every match is below −{m} or above +{m} under all three readings, and each firing digit's activation is at least {r} times the next one's. The key's neighbouring weights correlate at {} (about 0 for speckle, 1 for a flat key){}.",
         crate::num::fixed(structure, 2),
+        if structure >= rank_draw::MIN_STRUCTURE {
+            ", so its strokes are visible"
+        } else if !drawn {
+            ""
+        } else {
+            "; no key of this network with more visible structure has digits fair to rank"
+        },
         m = rank_draw::MARGIN,
         r = rank_draw::RATIO
     ));
@@ -407,7 +420,12 @@ fn stretch(rows: &[Row]) -> Vec<String> {
         .collect();
     let up = rows.iter().filter(|r| r.thicker > r.pre()).count();
     let first = format!(
-        "Not always. Thickening each digit's strokes by one pixel (every pixel takes the darkest of itself and its four neighbours) changes the matches as follows: {}. The match went up for {up} of the 3 digits.",
+        "{} Thickening each digit's strokes by one pixel (every pixel takes the darkest of itself and its four neighbours) changes the matches as follows: {}. The match went up for {up} of the 3 digits.",
+        if up == rows.len() {
+            "For these three digits, yes; but not for every digit."
+        } else {
+            "Not always."
+        },
         lines.join("; ")
     );
     vec![
@@ -436,8 +454,10 @@ fn given_html(
         &format!("Key {pair} as a + panel and a − panel, and digits A, B and C"),
         &pics,
         &format!(
-            "Key {pair} (bias <strong>{}</strong>) and the three digits, all at the same scale; the light grid lines fall every 7 pixels in all five pictures. In each key panel a darker cell is a larger weight. A digit's ink is the gray level of each pixel, from 0 (white) to 1 (black).",
-            escape_attr(&sg(bias))
+            "Key {pair} (bias <strong>{}</strong>) and the three digits, all at the same scale; the light grid lines fall every 7 pixels in all five pictures. In each key panel a darker cell is a larger weight (weights under {:.0} % of the largest are left white). A digit's ink is the gray level of each pixel, from 0 (white) to 1 (black).",
+            escape_attr(&sg(bias)),
+            panels::KEY_FLOOR * 100.0
         ),
+        true,
     )
 }

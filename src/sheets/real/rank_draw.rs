@@ -8,7 +8,9 @@
 //! reading, and each firing digit's activation is at least 1.5 times the
 //! next one's under every reading (so the ranking is the same under all
 //! three). The drawn key also has visible structure
-//! ([`super::ink::structure`] at least [`MIN_STRUCTURE`]), not speckle.
+//! ([`super::ink::structure`] at least [`MIN_STRUCTURE`]), not speckle,
+//! unless no such key of the network has fair digits: then the most
+//! structured key that has them.
 
 use super::ink::{Ink, matches, structure};
 use super::{LETTERS, read_right};
@@ -16,7 +18,7 @@ use crate::analysis::Analyses;
 use rand::RngExt;
 
 /// The least neighbour correlation of a drawn key.
-pub(super) const MIN_STRUCTURE: f64 = 0.5;
+pub(super) const MIN_STRUCTURE: f64 = 0.58;
 /// How far from 0 every match stays, under every reading of ink.
 pub(super) const MARGIN: f64 = 1.0;
 /// How many times the next firing digit's activation each one's is at least.
@@ -39,7 +41,7 @@ pub(super) fn not_apart(ms: &[[f64; 3]]) -> Option<String> {
             };
             if bad {
                 return Some(format!(
-                    "digit {}'s match is {} with {}: a digit the key {} needs a match {} under every reading of ink",
+                    "digit {}'s match is {} {}: a digit the key {} needs a match {} under every reading of ink",
                     LETTERS.get(i).unwrap_or(&"?"),
                     crate::num::fixed(m[c], 3),
                     ink.words(),
@@ -58,7 +60,7 @@ pub(super) fn not_apart(ms: &[[f64; 3]]) -> Option<String> {
         for (c, ink) in Ink::ALL.iter().enumerate() {
             if ms[w[0]][c] < RATIO * ms[w[1]][c] {
                 return Some(format!(
-                    "digits {} and {} fire at {} and {} with {}: less than {RATIO} times apart",
+                    "digits {} and {} fire at {} and {} {}: less than {RATIO} times apart",
                     LETTERS.get(w[0]).unwrap_or(&"?"),
                     LETTERS.get(w[1]).unwrap_or(&"?"),
                     crate::num::fixed(ms[w[0]][c], 3),
@@ -81,10 +83,16 @@ pub(super) fn draw(an: &Analyses, rng: &mut impl rand::Rng) -> Option<(usize, [u
     let correct: Vec<usize> = (0..acts.labels.len())
         .filter(|&i| read_right(acts, i))
         .collect();
-    let mut pairs: Vec<usize> = (0..model.hidden())
-        .filter(|&p| structure(&model.w1.row(p).to_vec()) >= MIN_STRUCTURE)
+    // Keys with visible structure first, in a seeded order; then, for a
+    // network that has none fair to rank, the others from the most
+    // structured down.
+    let mut scored: Vec<(usize, f64)> = (0..model.hidden())
+        .map(|p| (p, structure(&model.w1.row(p).to_vec())))
         .collect();
-    rand::seq::SliceRandom::shuffle(pairs.as_mut_slice(), rng);
+    scored.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+    let cut = scored.partition_point(|(_, s)| *s >= MIN_STRUCTURE);
+    let mut pairs: Vec<usize> = scored.iter().map(|(p, _)| *p).collect();
+    rand::seq::SliceRandom::shuffle(&mut pairs[..cut], rng);
     for p in pairs {
         let ms: Vec<(usize, [f64; 3])> = correct
             .iter()

@@ -99,15 +99,15 @@ pub(super) fn notes_and_slips(
     });
     // The value, not activation × value.
     let count = changes.iter().filter(|c| !c.is_zero()).count();
-    key.slips.push(Slip {
-        credit: Some(points(changes, &neg(values), count, top_digit(&falls(values)), now)),
-        answer: format!("score {} changes by {}", 0, signed(-values[0])),
-        why: "the value was subtracted without scaling it by the activation (every box shows minus the printed value): a pair adds activation × value, not its value.".into(),
-    });
-    // The sign flipped: the contribution written as the change.
     let biggest = (0..DIGITS)
         .max_by(|&x, &y| changes[x].abs().cmp(&changes[y].abs()).then(y.cmp(&x)))
         .unwrap_or(0);
+    key.slips.push(Slip {
+        credit: Some(points(changes, &neg(values), count, top_digit(&falls(values)), now)),
+        answer: format!("score {biggest} changes by {}", signed(-values[biggest])),
+        why: "the value was subtracted without scaling it by the activation (every box shows minus the printed value): a pair adds activation × value, not its value.".into(),
+    });
+    // The sign flipped: the contribution written as the change.
     let added: Vec<Decimal> = logits.iter().zip(changes).map(|(l, c)| *l + *c).collect();
     key.slips.push(Slip {
         credit: Some(points(changes, changes, count, top_digit(&added), now)),

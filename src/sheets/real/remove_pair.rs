@@ -11,12 +11,12 @@
 //! "stays 5" or "3 → 8" in the next.
 
 use super::remove_key::{self, Printed};
-use super::{batch, inline, read_right, shown, signed};
+use super::{batch, read_right, shown, signed};
 use crate::analysis::Analyses;
 use crate::kv::image::{DIGITS, ImageAnalysis, PairContribution};
 use crate::nn::Mlp;
 use crate::nn::mlp::argmax_unique;
-use crate::sheets::key::{Expr, Key, n};
+use crate::sheets::key::{Expr, Key};
 use crate::sheets::spec::ExSpec;
 use crate::sheets::{AnswerBox, Instance, Part, Teaches};
 use crate::shortcodes::{Args, Fail};
@@ -300,11 +300,13 @@ fn given_html(
     a: &ImageAnalysis,
     printed: &[Printed],
 ) -> String {
-    let fig = crate::figures::digits::digit(&format!("ex{number}-image"), pixels, None, false);
-    let mut given_html = inline(&fig, &format!("The image ({image_name})")).replacen(
-        "exercise-figure\"",
-        "exercise-figure small\"",
-        1,
+    // At the scale of the rank-digits pictures, captioned in print size.
+    let mut given_html = super::panels::figure(
+        &format!("ex{number}-image"),
+        &format!("The image ({image_name})"),
+        &[super::panels::digit(image_name, pixels)],
+        "",
+        false,
     );
     let num_th = |d: usize| format!("<th scope=\"col\" style=\"text-align: right\">{d}</th>");
     given_html.push_str("\n<table class=\"given-table scores\"><caption>Its ten scores</caption><thead><tr><th scope=\"col\">digit</th>");
@@ -313,7 +315,7 @@ fn given_html(
     }
     given_html.push_str("</tr></thead><tbody><tr><th scope=\"row\">score</th>");
     for l in logits {
-        given_html.push_str(&format!("<td>{}</td>", n(l)));
+        given_html.push_str(&format!("<td>{}</td>", cell(l)));
     }
     let k = printed.len();
     given_html.push_str(&format!(
@@ -328,13 +330,41 @@ fn given_html(
         given_html.push_str(&format!(
             "<tr><th scope=\"row\">{}</th><td>{}</td>",
             t.pair,
-            n(&t.activation)
+            cell(&t.activation)
         ));
         for v in &t.value {
-            given_html.push_str(&format!("<td>{}</td>", n(v)));
+            given_html.push_str(&format!("<td>{}</td>", cell(v)));
         }
         given_html.push_str("</tr>");
     }
     given_html.push_str("</tbody></table>");
     given_html
+}
+
+/// A printed number in a table: at least two decimals (`0.10`, `−0.30`),
+/// more when it has them (`0.0003`).
+fn cell(d: &Decimal) -> String {
+    let s = if d.normalize().scale() <= 2 {
+        format!("{:.2}", d)
+    } else {
+        d.normalize().to_string()
+    };
+    match s.strip_prefix('-') {
+        Some(rest) => format!("\u{2212}{rest}"),
+        None => s,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn table_cells_keep_two_decimals() {
+        let d = |s: &str| s.parse::<Decimal>().unwrap();
+        assert_eq!(cell(&d("0.1")), "0.10");
+        assert_eq!(cell(&d("-0.3")), "−0.30");
+        assert_eq!(cell(&d("0.0003")), "0.0003");
+        assert_eq!(cell(&d("14.79")), "14.79");
+    }
 }
