@@ -20,6 +20,7 @@ mod mistakes;
 mod population;
 mod serve;
 mod sheets;
+mod sheets_real;
 mod site;
 mod toy_nets;
 mod words;
