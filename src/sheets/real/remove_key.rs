@@ -187,15 +187,32 @@ pub(super) fn stretch(
     }) {
         let lo = q.scaled.iter().copied().fold(f64::INFINITY, f64::min);
         let hi = q.scaled.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+        let size = mean_abs(&q.scaled);
         out.push(format!(
-            "Yes. Pair {} of this image (not printed) adds between {} and {} to the ten scores, {} on average in size, but only {} to the lead of {} over {}: its votes for the two are nearly equal. A value whose votes are nearly the same for every digit moves all scores together and leaves the lead almost where it was.",
+            "{} Pair {} of this image ({}) adds between {} and {} to the ten scores, {} on average in size, but {}{} to the lead of {} over {}{} A value whose votes are nearly the same for every digit moves all scores together and leaves the lead almost where it was.",
+            if q.decision.abs() < size / 4.0 {
+                "Yes."
+            } else {
+                "Yes in principle, though this image has no clear example."
+            },
             q.pair,
+            if printed.iter().any(|t| t.pair == q.pair) {
+                "printed above"
+            } else {
+                "not printed"
+            },
             crate::figures::style::signed(lo, 2),
             crate::figures::style::signed(hi, 2),
-            crate::num::fixed(mean_abs(&q.scaled), 2),
+            crate::num::fixed(size, 2),
+            if q.decision.abs() < size / 4.0 { "only " } else { "" },
             crate::figures::style::signed(q.decision, 2),
             a.top,
-            a.runner_up
+            a.runner_up,
+            if q.decision.abs() < size / 4.0 {
+                ": its votes for the two are nearly equal."
+            } else {
+                "."
+            }
         ));
     }
     out
