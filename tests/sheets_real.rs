@@ -259,11 +259,8 @@ fn on_real_mnist_drawn_keys_and_digits_are_fair_under_every_reading_of_ink() {
         let mut firing: Vec<&[f64; 3]> = rows.iter().filter(|m| m[0] > 0.0).collect();
         firing.sort_by(|a, b| b[0].total_cmp(&a[0]));
         for pair in firing.windows(2) {
-            for c in 0..3 {
-                assert!(
-                    pair[0][c] >= 1.5 * pair[1][c] - 1e-3,
-                    "variant {v}: {rows:?}"
-                );
+            for (strong, weak) in pair[0].iter().zip(pair[1]) {
+                assert!(*strong >= 1.5 * weak - 1e-3, "variant {v}: {rows:?}");
             }
         }
         assert!(key.contains("Stretch answer"), "variant {v}");
