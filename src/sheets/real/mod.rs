@@ -3,10 +3,10 @@
 //! taken away. The numbers come from the model; the key's arithmetic on
 //! the printed (rounded) numbers is exact, and checked against the model.
 //!
-//! One file per type (`rank_digits`, `remove_pair`), with the draw and
-//! fairness check of the first (`rank_draw`, `ink`) and its picture
-//! (`panels`); here the seeded generator both draw from and the helpers
-//! they share.
+//! One file per type (`rank_digits`, `remove_pair`), each with its key
+//! (`rank_key`, `remove_key`); the draw and fairness check of the first
+//! (`rank_draw`, `ink`) and its picture (`panels`); here the seeded
+//! generator both draw from and the helpers they share.
 //!
 //! Neighbouring variants never share final answers: each type derives from
 //! the exercise's seed an `offset` that every variant shares, and variant v
@@ -18,6 +18,7 @@ mod ink;
 mod panels;
 mod rank_digits;
 mod rank_draw;
+mod rank_key;
 mod remove_key;
 mod remove_pair;
 

@@ -3,7 +3,6 @@
 //! how far those products are from the model's exact changes, the usual
 //! wrong answers with the points they keep, and the computed stretch answer.
 
-use super::remove_pair::top_digit;
 use super::signed;
 use crate::kv::image::{DIGITS, ImageAnalysis};
 use crate::sheets::key::{Key, Slip, n};
@@ -14,6 +13,17 @@ pub(super) struct Printed {
     pub pair: usize,
     pub activation: Decimal,
     pub value: Vec<Decimal>,
+}
+
+/// The digit with the highest score (the first of equal ones).
+pub(super) fn top_digit(xs: &[Decimal]) -> usize {
+    let mut best = 0;
+    for d in 1..xs.len() {
+        if xs[d] > xs[best] {
+            best = d;
+        }
+    }
+    best
 }
 
 /// How far from the printed answer a change may be.
@@ -205,7 +215,7 @@ pub(super) fn stretch(
             crate::figures::style::signed(hi, 2),
             crate::num::fixed(size, 2),
             if q.decision.abs() < size / 4.0 { "only " } else { "" },
-            crate::figures::style::signed(q.decision, 2),
+            signed(super::shown(q.decision)),
             a.top,
             a.runner_up,
             if q.decision.abs() < size / 4.0 {

@@ -10,7 +10,7 @@
 //! images of even and odd digits in turn, so "stays 2" in one variant is
 //! "stays 5" or "3 → 8" in the next.
 
-use super::remove_key::{self, Printed};
+use super::remove_key::{self, Printed, top_digit};
 use super::{batch, read_right, shown, signed};
 use crate::analysis::Analyses;
 use crate::kv::image::{DIGITS, ImageAnalysis, PairContribution};
@@ -225,17 +225,6 @@ fn new_scores(
         after.push(l);
     }
     Ok((changes, after))
-}
-
-/// The digit with the highest score (the first of equal ones).
-pub(super) fn top_digit(xs: &[Decimal]) -> usize {
-    let mut best = 0;
-    for d in 1..xs.len() {
-        if xs[d] > xs[best] {
-            best = d;
-        }
-    }
-    best
 }
 
 /// The prediction before and after: `stays 3`, or `3 → 5`.
