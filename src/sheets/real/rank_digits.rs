@@ -214,7 +214,7 @@ fn drawn(
 fn key_rows(model: &Mlp, pair: usize, images: &[Printed]) -> Vec<Row> {
     let row = model.w1.row(pair);
     let mut rows = Vec::new();
-    for (_, pixels, label) in images {
+    for (sel, pixels, label) in images {
         let (mut pos, mut neg, mut ink, mut ink_plus) = (0.0f64, 0.0f64, 0.0f64, 0.0f64);
         for (w, &p) in row.iter().zip(pixels) {
             let x = Ink::Gray.of(p);
@@ -229,6 +229,9 @@ fn key_rows(model: &Mlp, pair: usize, images: &[Printed]) -> Vec<Row> {
         }
         let by_ink = matches(model, pair, pixels);
         rows.push(Row {
+            name: sel
+                .replace("test:", "test image ")
+                .replace("train:", "training image "),
             label: *label,
             pos,
             neg,

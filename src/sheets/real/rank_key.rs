@@ -4,6 +4,7 @@
 
 use super::LETTERS;
 use super::rank_draw;
+use crate::markdown::escape_attr;
 use crate::sheets::key::{Key, Slip};
 
 /// Points of the ranking box (the point of the exercise), of the silent
@@ -14,6 +15,8 @@ pub(super) const REASON_POINTS: u32 = 1;
 
 /// One printed digit under the key, in f64 from the weights (gray ink).
 pub(super) struct Row {
+    /// The image, as a learner would name it (`test image 123`).
+    pub name: String,
     pub label: Option<u8>,
     /// Σ weight × ink over the positive weights.
     pub pos: f64,
@@ -98,9 +101,10 @@ pub(super) fn key_of(rows: &[Row], acts: &[f64], bias: f64, structure: f64, draw
     );
     for (i, r) in rows.iter().enumerate() {
         table.push_str(&format!(
-            "<tr><th scope=\"row\">{}&nbsp;(a&nbsp;{})</th><td>{:.0} %</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            "<tr><th scope=\"row\">{}&nbsp;(a&nbsp;{}, {})</th><td>{:.0} %</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
             LETTERS[i],
             r.label.map_or("?".into(), |l| l.to_string()),
+            escape_attr(&r.name),
             r.on_plus * 100.0,
             crate::figures::style::num(r.pos, 3),
             crate::figures::style::num(r.neg, 3),
