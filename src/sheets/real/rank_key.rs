@@ -157,14 +157,23 @@ pub(super) fn key_of(rows: &[Row], acts: &[f64], bias: f64, structure: f64, draw
     }
     let plus_only: Vec<f64> = rows.iter().map(|r| (r.pos + bias).max(0.0)).collect();
     if rank(&plus_only) != right {
-        key.slips.push(Slip {
-            credit: credit_silent(&plus_only),
-            answer: rank(&plus_only),
-            why: format!(
-                "only the + panel was read: ink on the − weights was ignored (then the key would not fire for: {}).",
-                silent(&plus_only)
-            ),
-        });
+        let why = format!(
+            "only the + panel was read: ink on the − weights was ignored (then the key would not fire for: {}).",
+            silent(&plus_only)
+        );
+        match key.slips.iter_mut().find(|s| s.answer == rank(&plus_only)) {
+            // The same ranking from another slip: one entry, both causes,
+            // the larger credit (the sheet cannot tell which it was).
+            Some(same) => {
+                same.why = format!("{} Or: {why}", same.why);
+                same.credit = same.credit.max(credit_silent(&plus_only));
+            }
+            None => key.slips.push(Slip {
+                credit: credit_silent(&plus_only),
+                answer: rank(&plus_only),
+                why,
+            }),
+        }
     }
     let no_bias: Vec<f64> = rows.iter().map(|r| (r.pos + r.neg).max(0.0)).collect();
     if silent(&no_bias) != right_silent {
