@@ -22,6 +22,7 @@ mod population;
 mod serve;
 mod sheets;
 mod sheets_toy;
+mod sheets_real;
 mod site;
 mod toy_nets;
 mod words;

@@ -3,10 +3,23 @@
 //! taken away. The numbers come from the model; the key's arithmetic on
 //! the printed (rounded) numbers is exact, and checked against the model.
 //!
-//! One file per type (`rank_digits`, `remove_pair`); here the seeded
+//! One file per type (`rank_digits`, `remove_pair`), each with its key
+//! (`rank_key`, `remove_key`); the draw and fairness check of the first
+//! (`rank_draw`, `ink`) and its picture (`panels`); here the seeded
 //! generator both draw from and the helpers they share.
+//!
+//! Neighbouring variants never share final answers: each type derives from
+//! the exercise's seed an `offset` that every variant shares, and variant v
+//! takes the `(offset + v)`-th of a cycle of answers (the order of the
+//! letters in `rank-digits`; the parity of the image's digit in
+//! `remove-pair`), so v and v + 1 always differ.
 
+mod ink;
+mod panels;
 mod rank_digits;
+mod rank_draw;
+mod rank_key;
+mod remove_key;
 mod remove_pair;
 
 use super::Instance;
@@ -45,14 +58,16 @@ fn dec(x: f64, digits: usize) -> Decimal {
     crate::num::fixed(x, digits).parse().unwrap_or_default()
 }
 
-/// An inline figure, styled as an exercise's.
-fn inline(fig: &crate::figures::Figure, caption: &str) -> String {
-    let svg = fig.to_svg_string();
-    crate::embeds::figure::html(fig, &svg, ".", Some(caption), true, &fig.id).replacen(
-        "class=\"kv-figure\"",
-        "class=\"kv-figure exercise-figure\"",
-        1,
-    )
+/// `x` as printed: two decimals, or as many more (up to six) as it takes
+/// not to print a number that is not 0 as 0.
+fn shown(x: f64) -> Decimal {
+    for digits in 2..=6 {
+        let d = dec(x, digits);
+        if !d.is_zero() || x == 0.0 {
+            return d;
+        }
+    }
+    dec(x, 6)
 }
 
 /// Builds a real-network exercise of one variant; its draws come from a
@@ -69,9 +84,13 @@ pub(crate) fn instance(
         &format!("{seed:?}"),
         &variant.to_string(),
     ]));
+    // Shared by every variant of this exercise.
+    let offset = usize::from(seed[0]);
     match spec.ty {
-        ExType::RankDigits => rank_digits::instance(spec, args, an, variant, &mut rng, number),
-        _ => remove_pair::instance(spec, args, an, variant, &mut rng, number),
+        ExType::RankDigits => {
+            rank_digits::instance(spec, args, an, variant, offset, &mut rng, number)
+        }
+        _ => remove_pair::instance(spec, args, an, variant, offset, &mut rng, number),
     }
 }
 
@@ -79,4 +98,17 @@ pub(crate) fn instance(
 /// it (a tie at the top is wrong).
 fn read_right(acts: &crate::kv::population::TestActivations, i: usize) -> bool {
     acts.logits.row(i).as_slice().and_then(argmax_unique) == Some(acts.labels[i] as usize)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_number_that_is_not_0_never_prints_as_0() {
+        assert_eq!(shown(0.0047).to_string(), "0.005");
+        assert_eq!(shown(-0.00004).to_string(), "-0.00004");
+        assert_eq!(shown(1.2345).to_string(), "1.23");
+        assert!(shown(0.0).is_zero());
+    }
 }

@@ -1,36 +1,23 @@
 //! Type 6 (`rank-digits`): one key of the trained network against three
 //! printed digits, ranked by how strongly it fires. Variant 1 may name the
-//! pair and digits; otherwise a seeded draw picks a key with a strong, a
-//! middling and a silent response among correctly read test digits.
+//! pair and digits; otherwise a seeded draw ([`super::rank_draw`]) picks a
+//! key with visible structure and three correctly read test digits that
+//! are fair to rank by eye. Every variant's ranking differs from its
+//! neighbours': the draw's roles (strong, weak, silent) go to the letters
+//! A, B, C in the `(offset + variant) mod 6`-th of the six orders.
 
-use super::{LETTERS, Printed, batch, inline, read_right};
+use super::ink::{Ink, matches, structure, thicker};
+use super::rank_draw::{self, PLACES, not_apart};
+use super::rank_key::{
+    RANK_POINTS, REASON_POINTS, Row, SILENT_POINTS, key_of, rank, reason, sg, silent, stretch,
+};
+use super::{LETTERS, Printed, batch, panels};
 use crate::analysis::Analyses;
-use crate::figures::style::Variant;
-use crate::kv::pair::PairView;
 use crate::markdown::escape_attr;
 use crate::nn::Mlp;
-use crate::sheets::key::{Key, Slip};
 use crate::sheets::spec::ExSpec;
 use crate::sheets::{AnswerBox, Instance, Part, Teaches};
 use crate::shortcodes::{Args, Fail};
-use rand::RngExt;
-
-/// One printed digit under the key, in f64 from the weights.
-struct Row {
-    /// The digit's selector (`test:123`).
-    sel: String,
-    label: Option<u8>,
-    /// Σ weight × ink over the positive products.
-    pos: f64,
-    /// Σ weight × ink over the others.
-    neg: f64,
-    /// The match: pos + neg + bias.
-    pre: f64,
-    /// The activation, ReLU of the match.
-    act: f64,
-    /// Σ ink (pixel values ÷ 255).
-    ink: f64,
-}
 
 /// Type 6: rank three digits by how strongly one key fires.
 pub(super) fn instance(
@@ -38,44 +25,109 @@ pub(super) fn instance(
     args: &Args,
     an: &Analyses,
     variant: u32,
+    offset: usize,
     rng: &mut impl rand::Rng,
     number: usize,
 ) -> Result<Instance, Fail> {
     let model = an.model();
-    let (pair, images) = if variant == 1 && spec.pair.is_some() && !spec.examples.is_empty() {
-        written(spec, args, an)?
+    let written_given = spec.pair.is_some() && !spec.examples.is_empty();
+    let (pair, images) = if variant == 1 && written_given {
+        let (pair, images) = written(spec, args, an)?;
+        let ms: Vec<[f64; 3]> = images.iter().map(|i| matches(model, pair, &i.1)).collect();
+        if let Some(why) = not_apart(&ms) {
+            return Err(Fail::new(
+                args.at("examples") + 1,
+                format!("the key of pair {pair} is not fair to rank these digits by eye: {why}"),
+            )
+            .hint(format!(
+                "choose digits whose matches stay below −{m} or above +{m} whether ink is read as gray levels, any ink or dark ink, with firing ones {r} times apart; or leave out pair and examples to let kvlens choose",
+                m = rank_draw::MARGIN,
+                r = rank_draw::RATIO
+            )));
+        }
+        (pair, images)
     } else {
-        drawn(args, an, rng)?
+        // The order of the six in which this variant prints its digits: a
+        // written variant 1's ranking is skipped by variant 2.
+        let mut k = (offset + variant as usize) % PLACES.len();
+        if variant == 2 && written_given {
+            let (p, imgs) = written(spec, args, an)?;
+            let acts: Vec<f64> = key_rows(model, p, &imgs).iter().map(|r| r.act).collect();
+            let ranks = |k: usize| {
+                let mut a = [0.0; 3];
+                for (role, v) in [2.0, 1.0, 0.0].into_iter().enumerate() {
+                    a[PLACES[k][role]] = v;
+                }
+                rank(&a)
+            };
+            if ranks(k) == rank(&acts) {
+                k = (offset + 4) % PLACES.len();
+            }
+        }
+        drawn(args, an, rng, k)?
     };
-    let view = crate::kv::pair::pair_view(model, pair)
-        .ok_or_else(|| Fail::new(args.0.name_at, "internal error: pair"))?;
     let bias = f64::from(model.b1[pair]);
-    let rows = key_rows(model, pair, bias, &images);
-    // Independent: the batched forward pass's activations give the ranking.
+    let rows = key_rows(model, pair, &images);
+    // Independent: the batched forward pass's activations give the answers.
     let fwd: Vec<f64> = images
         .iter()
         .map(|(_, pixels, _)| f64::from(model.forward(batch(pixels).view()).hidden[[0, pair]]))
         .collect();
     let acts: Vec<f64> = rows.iter().map(|r| r.act).collect();
-    check_apart(args, pair, &acts)?;
-    let key = key_of(&rows, &acts, bias);
+    let weights = model.w1.row(pair).to_vec();
+    let mut key = key_of(
+        &rows,
+        &acts,
+        bias,
+        structure(&weights),
+        !(variant == 1 && written_given),
+    );
+    key.stretch = stretch(&rows);
     let expected = vec![
         ("ranking".to_string(), rank(&fwd)),
         ("does not fire for".to_string(), silent(&fwd)),
     ];
-    let given_html = given_html(number, pair, &view, bias, &images);
+    let silent_accept = match silent(&acts).as_str() {
+        "none" => "“none” or “it fires for all three”".to_string(),
+        s if s.contains(',') => "the same letters in any order".to_string(),
+        _ => String::new(),
+    };
     let parts = vec![
         Part {
-            text: "Rank the digits from the strongest response of the key to the weakest:".into(),
-            boxes: vec![AnswerBox::wide("ranking", key.finals[0].value.clone())],
+            text: "Rank the digits from the strongest response of the key to the weakest (write their letters):".into(),
+            boxes: vec![
+                AnswerBox::wide("strongest → weakest", key.finals[0].value.clone())
+                    .accepting("the same order written with commas or words")
+                    .worth(RANK_POINTS),
+            ],
         },
         Part {
-            text: "Which digit does the key not fire for at all?".into(),
-            boxes: vec![AnswerBox::new("digit", key.finals[1].value.clone())],
+            text: "Which digit does the key not fire for at all? Write <em>none</em> if it fires for all three.".into(),
+            boxes: vec![
+                AnswerBox::new("digit, or none", key.finals[1].value.clone())
+                    .accepting(silent_accept)
+                    .worth(SILENT_POINTS),
+            ],
+        },
+        Part {
+            text: "For each digit, one line: where does its ink fall on the + weights, and where on the − weights?".into(),
+            boxes: rows
+                .iter()
+                .zip(LETTERS)
+                .map(|(r, l)| {
+                    AnswerBox::wide(l, reason(r, bias))
+                        .accepting(format!(
+                            "any line that puts its ink mainly on the {} panel{}",
+                            if r.on_plus >= 0.5 { "+" } else { "−" },
+                            if r.act > 0.0 { " and says it fires" } else { " or says the − weights and the bias outweigh the + weights" }
+                        ))
+                        .worth(REASON_POINTS)
+                })
+                .collect(),
         },
     ];
     Ok(Instance {
-        given_html,
+        given_html: given_html(number, pair, &weights, bias, &images),
         parts,
         key,
         expected,
@@ -121,60 +173,32 @@ fn written(spec: &ExSpec, args: &Args, an: &Analyses) -> Result<(usize, Vec<Prin
     Ok((p as usize, imgs))
 }
 
-/// A drawn pair and three correctly read test digits: one it fires for
-/// strongly (at least 0.7 of its largest activation), one middling (0.2 to
-/// 0.55, another digit) and one silent (a third digit), in a shuffled order.
+/// A drawn pair and three digits, printed in the `k`-th of the six orders.
 fn drawn(
     args: &Args,
     an: &Analyses,
     rng: &mut impl rand::Rng,
+    k: usize,
 ) -> Result<(usize, Vec<Printed>), Fail> {
-    let hidden = an.model().hidden();
+    let (p, roles) = rank_draw::draw(an, rng).ok_or_else(|| {
+        Fail::new(
+            args.0.name_at,
+            format!(
+                "no key of this network with visible structure has three correctly read test digits that are fair to rank by eye (matches below −{m} or above +{m} under every reading of ink, firing ones {r} times apart)",
+                m = rank_draw::MARGIN,
+                r = rank_draw::RATIO
+            ),
+        )
+        .hint("name a key and three digits with pair=… and examples=\"…; …; …\"")
+    })?;
     let test = &an.p.dataset.test;
-    let acts = an.pop.test();
-    let n = acts.labels.len();
-    let correct: Vec<bool> = (0..n).map(|i| read_right(acts, i)).collect();
-    let mut chosen = None;
-    for _ in 0..400 {
-        let p = rng.random_range(0..hidden);
-        let col = acts.hidden.column(p);
-        let max = col.iter().copied().fold(0.0f32, f32::max);
-        if max <= 0.0 {
-            continue;
-        }
-        let pick = |rng: &mut dyn rand::Rng, ok: &dyn Fn(usize) -> bool| -> Option<usize> {
-            let c: Vec<usize> = (0..n).filter(|&i| correct[i] && ok(i)).collect();
-            (!c.is_empty()).then(|| c[rng.random_range(0..c.len())])
-        };
-        let Some(s) = pick(rng, &|i| col[i] >= 0.7 * max) else {
-            continue;
-        };
-        let ls = acts.labels[s];
-        let Some(m) = pick(rng, &|i| {
-            col[i] >= 0.2 * max && col[i] <= 0.55 * max && acts.labels[i] != ls
-        }) else {
-            continue;
-        };
-        let lm = acts.labels[m];
-        let Some(z) = pick(rng, &|i| {
-            col[i] == 0.0 && acts.labels[i] != ls && acts.labels[i] != lm
-        }) else {
-            continue;
-        };
-        let mut order = vec![s, m, z];
-        rand::seq::SliceRandom::shuffle(order.as_mut_slice(), rng);
-        chosen = Some((p, order));
-        break;
+    let mut slots: Vec<Option<usize>> = vec![None; 3];
+    for (role, &i) in roles.iter().enumerate() {
+        slots[PLACES[k][role]] = Some(i);
     }
-    let (p, order) = chosen.ok_or_else(|| {
-            Fail::new(
-                args.0.name_at,
-                "no key of this network has a strong, a middling and a silent response among correctly read test digits",
-            )
-            .hint("name one with pair=… and examples=\"…; …; …\"")
-        })?;
-    let imgs = order
+    let imgs = slots
         .into_iter()
+        .flatten()
         .map(|i| {
             (
                 format!("test:{i}"),
@@ -187,148 +211,63 @@ fn drawn(
 }
 
 /// The key of `pair` on each printed digit, from the weights.
-fn key_rows(model: &Mlp, pair: usize, bias: f64, images: &[Printed]) -> Vec<Row> {
+fn key_rows(model: &Mlp, pair: usize, images: &[Printed]) -> Vec<Row> {
     let row = model.w1.row(pair);
     let mut rows = Vec::new();
     for (sel, pixels, label) in images {
-        let (mut pos, mut neg, mut ink) = (0.0f64, 0.0f64, 0.0f64);
+        let (mut pos, mut neg, mut ink, mut ink_plus) = (0.0f64, 0.0f64, 0.0f64, 0.0f64);
         for (w, &p) in row.iter().zip(pixels) {
-            let x = f64::from(p) / 255.0;
+            let x = Ink::Gray.of(p);
             let t = f64::from(*w) * x;
-            if t > 0.0 {
-                pos += t
+            if *w > 0.0 {
+                pos += t;
+                ink_plus += x;
             } else {
-                neg += t
+                neg += t;
             }
             ink += x;
         }
-        let pre = pos + neg + bias;
+        let by_ink = matches(model, pair, pixels);
         rows.push(Row {
-            sel: sel.clone(),
+            name: sel
+                .replace("test:", "test image ")
+                .replace("train:", "training image "),
             label: *label,
             pos,
             neg,
-            pre,
-            act: pre.max(0.0),
+            by_ink,
+            act: by_ink[0].max(0.0),
             ink,
+            on_plus: if ink > 0.0 { ink_plus / ink } else { 0.0 },
+            thicker: matches(model, pair, &thicker(pixels))[0],
         });
     }
     rows
 }
 
-/// The digits' letters from the largest value to the smallest: `B > A > C`.
-fn rank(vals: &[f64]) -> String {
-    let mut idx: Vec<usize> = (0..vals.len()).collect();
-    idx.sort_by(|&a, &b| vals[b].total_cmp(&vals[a]));
-    idx.iter()
-        .map(|&i| LETTERS[i])
-        .collect::<Vec<_>>()
-        .join(" > ")
-}
-
-/// The letters of the digits the key does not fire for, or `none`.
-fn silent(vals: &[f64]) -> String {
-    let s: Vec<&str> = (0..vals.len())
-        .filter(|&i| vals[i] <= 0.0)
-        .map(|i| LETTERS[i])
-        .collect();
-    if s.is_empty() {
-        "none".into()
-    } else {
-        s.join(", ")
-    }
-}
-
-/// Refuses activations too alike to rank on paper: any two closer than a
-/// tenth of the largest, or none above 0.
-fn check_apart(args: &Args, pair: usize, acts: &[f64]) -> Result<(), Fail> {
-    let max = acts.iter().copied().fold(0.0, f64::max);
-    let mut sorted = acts.to_vec();
-    sorted.sort_by(|a, b| b.total_cmp(a));
-    if sorted.windows(2).any(|w| w[0] - w[1] < 0.1 * max) || max <= 0.0 {
-        return Err(Fail::new(
-            args.0.name_at,
-            format!(
-                "the key of pair {pair} responds to these digits too alike to rank on paper (activations {})",
-                acts.iter().map(|a| crate::num::fixed(*a, 3)).collect::<Vec<_>>().join(", ")
-            ),
-        )
-        .hint("choose digits whose responses differ by at least a tenth of the largest"));
-    }
-    Ok(())
-}
-
-/// The key: the ranking and the silent digits, the table of each digit's
-/// numbers, and the usual wrong rankings (by ink, by the + panel only)
-/// where they differ from the right one.
-fn key_of(rows: &[Row], acts: &[f64], bias: f64) -> Key {
-    let mut key = Key::default();
-    key.fin("ranking", rank(acts));
-    key.fin("does not fire for", silent(acts));
-    let mut table = String::from(
-        "<table class=\"given-table\"><caption>The key on each digit (pixel values ÷ 255)</caption><thead><tr><th scope=\"col\">digit</th><th scope=\"col\">+ weights × ink</th><th scope=\"col\">− weights × ink</th><th scope=\"col\">bias</th><th scope=\"col\">match</th><th scope=\"col\">activation</th></tr></thead><tbody>",
-    );
-    for (i, r) in rows.iter().enumerate() {
-        table.push_str(&format!(
-            "<tr><th scope=\"row\">{} ({}, a {})</th><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
-            LETTERS[i],
-            escape_attr(&r.sel),
-            r.label.map_or("?".into(), |l| l.to_string()),
-            crate::num::fixed(r.pos, 3),
-            crate::num::fixed(r.neg, 3),
-            crate::num::fixed(bias, 3),
-            crate::num::fixed(r.pre, 3),
-            crate::num::fixed(r.act, 3)
-        ));
-    }
-    table.push_str("</tbody></table>");
-    key.notes.push(table);
-    let inks: Vec<f64> = rows.iter().map(|r| r.ink).collect();
-    if rank(&inks) != rank(acts) {
-        key.slips.push(Slip {
-            credit: None,
-            answer: rank(&inks),
-            why: "ranked by how much ink each digit has: the key's − weights subtract, so more ink in the wrong places lowers the match.".into(),
-        });
-    }
-    let positives: Vec<f64> = rows.iter().map(|r| r.pos).collect();
-    if rank(&positives) != rank(acts) {
-        key.slips.push(Slip {
-            credit: None,
-            answer: rank(&positives),
-            why: "only the + panel was read: ink on the − weights was ignored.".into(),
-        });
-    }
-    key
-}
-
-/// The given: the key as a heat map with its bias, and the three digits.
+/// The given: the key's two panels and the three digits at one scale, on
+/// one grid, with the bias and the reading of ink in the caption.
 fn given_html(
     number: usize,
     pair: usize,
-    view: &PairView,
+    weights: &[f32],
     bias: f64,
     images: &[Printed],
 ) -> String {
-    let key_fig =
-        crate::figures::digits::key_heatmap(&format!("ex{number}-key"), view, Variant::Print);
-    let mut given_html = inline(
-        &key_fig,
-        &format!(
-            "Key {pair}: dark cells in the left panel are positive weights, dark cells in the right panel negative ones. Its bias is {}.",
-            crate::figures::style::signed(bias, 3)
-        ),
-    );
-    given_html.push_str("\n<div class=\"given-digits\">");
+    let [plus, minus] = panels::key_panels(weights);
+    let mut pics = vec![plus, minus];
     for (i, (_, pixels, _)) in images.iter().enumerate() {
-        let fig = crate::figures::digits::digit(
-            &format!("ex{number}-digit-{}", LETTERS[i]),
-            pixels,
-            None,
-            false,
-        );
-        given_html.push_str(&inline(&fig, &format!("Digit {}", LETTERS[i])));
+        pics.push(panels::digit(&format!("digit {}", LETTERS[i]), pixels));
     }
-    given_html.push_str("</div>");
-    given_html
+    panels::figure(
+        &format!("ex{number}-key"),
+        &format!("Key {pair} as a + panel and a − panel, and digits A, B and C"),
+        &pics,
+        &format!(
+            "Key {pair} (bias <strong>{}</strong>) and the three digits, all at the same scale; the light grid lines fall every 7 pixels in all five pictures. In each key panel a darker cell is a larger weight (weights under {:.0} % of the largest are left white). A digit's ink is the gray level of each pixel, from 0 (white) to 1 (black).",
+            escape_attr(&sg(bias)),
+            panels::KEY_FLOOR * 100.0
+        ),
+        true,
+    )
 }

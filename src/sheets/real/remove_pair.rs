@@ -1,14 +1,22 @@
-//! Type 7 (`remove-pair`): a real image's top pairs, printed with their
-//! activations and values; one is taken away and the learner works out
-//! every score's change on the printed (rounded) numbers. The key is
-//! checked against the model's own forward pass with that pair zeroed.
+//! Type 7 (`remove-pair`): a real image's top pairs (ranked by what each
+//! adds to the lead of the predicted digit over the runner-up), printed
+//! with their activations and values; one is taken away and the learner
+//! works out every score's change on the printed (rounded) numbers. The
+//! key is checked against the model's own forward pass with that pair
+//! zeroed; the marking key's tolerances, usual wrong answers and stretch
+//! answer are in [`super::remove_key`].
+//!
+//! Neighbouring variants never share final answers: drawn variants take
+//! images of even and odd digits in turn, so "stays 2" in one variant is
+//! "stays 5" or "3 → 8" in the next.
 
-use super::{batch, dec, inline, read_right, signed};
+use super::remove_key::{self, Printed, top_digit};
+use super::{batch, read_right, shown, signed};
 use crate::analysis::Analyses;
 use crate::kv::image::{DIGITS, ImageAnalysis, PairContribution};
 use crate::nn::Mlp;
 use crate::nn::mlp::argmax_unique;
-use crate::sheets::key::{Expr, Key, Slip, n};
+use crate::sheets::key::{Expr, Key};
 use crate::sheets::spec::ExSpec;
 use crate::sheets::{AnswerBox, Instance, Part, Teaches};
 use crate::shortcodes::{Args, Fail};
@@ -21,13 +29,27 @@ pub(super) fn instance(
     args: &Args,
     an: &Analyses,
     variant: u32,
+    offset: usize,
     rng: &mut impl rand::Rng,
     number: usize,
 ) -> Result<Instance, Fail> {
     let model = an.model();
     let selector = match (&spec.example, variant) {
         (Some(sel), 1) => sel.clone(),
-        _ => draw_image(spec, args, an, rng)?,
+        (written, _) => {
+            // Variant v draws a digit of parity (base + v) mod 2; a written
+            // variant 1 sets the base so that variant 2 has the other parity.
+            let base = match written {
+                Some(sel) => {
+                    let img = an
+                        .image(sel)
+                        .map_err(|e| Fail::selector(e, args.at("example") + 1))?;
+                    img.analysis.top + 1
+                }
+                None => offset,
+            };
+            draw_image(spec, args, an, rng, (base + variant as usize) % 2)?
+        }
     };
     let img = an
         .image(&selector)
@@ -55,11 +77,14 @@ pub(super) fn instance(
         .collect();
     let gone = top[remove - 1];
     let p = gone.pair;
-    let act = dec(gone.activation, 2);
-    let values: Vec<Decimal> = (0..DIGITS)
-        .map(|d| dec(f64::from(model.w2[[d, p]]), 2))
-        .collect();
-    let logits: Vec<Decimal> = a.logits.iter().map(|l| dec(*l, 2)).collect();
+    let value_of = |pair: usize| -> Vec<Decimal> {
+        (0..DIGITS)
+            .map(|d| shown(f64::from(model.w2[[d, pair]])))
+            .collect()
+    };
+    let act = shown(gone.activation);
+    let values = value_of(p);
+    let logits: Vec<Decimal> = a.logits.iter().map(|l| shown(*l)).collect();
     let mut key = Key::default();
     let (changes, after) =
         new_scores(&mut key, act, &values, &logits).map_err(|e| Fail::new(args.0.name_at, e))?;
@@ -86,29 +111,51 @@ pub(super) fn instance(
             },
         ),
     ];
-    note_and_slips(
+    let printed: Vec<Printed> = top
+        .iter()
+        .map(|t| Printed {
+            pair: t.pair,
+            activation: shown(t.activation),
+            value: value_of(t.pair),
+        })
+        .collect();
+    let count = changes.iter().filter(|c| !c.is_zero()).count();
+    remove_key::notes_and_slips(
         &mut key,
-        biggest,
-        model_change[biggest],
-        before,
         &changes,
+        &model_change,
+        &logits,
+        before,
+        now,
         &values,
     );
+    key.stretch = remove_key::stretch(&printed, &logits, before, a);
     let given_html = given_html(
         number,
         &img.selected.learner_name(),
         &img.pixels,
         &logits,
-        spec.top,
-        &top,
-        model,
+        a,
+        &printed,
     );
     let mut boxes: Vec<AnswerBox> = (0..DIGITS)
-        .map(|d| AnswerBox::narrow(format!("{d}"), signed(-changes[d])))
+        .map(|d| {
+            AnswerBox::narrow(format!("{d}"), signed(-changes[d]))
+                .accepting(remove_key::tolerance(-changes[d]))
+        })
         .collect();
+    boxes.push(
+        AnswerBox::new("scores that change", count.to_string()).accepting(if count == DIGITS {
+            "“all” or “all ten”".to_string()
+        } else {
+            format!("the {count} digits named")
+        }),
+    );
     boxes.push(AnswerBox::new("prediction now", now.to_string()));
     let parts = vec![Part {
-        text: format!("Remove pair <strong>{p}</strong>. How much does each score change?"),
+        text: format!(
+            "Remove pair <strong>{p}</strong> (set its activation to 0). Write each score's change with its sign (− if the score goes down), how many of the ten scores change, and the digit the network predicts afterwards."
+        ),
         boxes,
     }];
     Ok(Instance {
@@ -125,39 +172,15 @@ pub(super) fn instance(
     })
 }
 
-/// The key's note on the model's unrounded change of digit `biggest`, and
-/// the usual slips (only the predicted score moves; the value not scaled).
-fn note_and_slips(
-    key: &mut Key,
-    biggest: usize,
-    model_change_biggest: f64,
-    before: usize,
-    changes: &[Decimal],
-    values: &[Decimal],
-) {
-    key.notes.push(format!(
-        "The model's own change, unrounded, for digit {biggest}: {} (the printed numbers are rounded to two decimals, so the products above can differ from it in the third decimal).",
-        crate::num::fixed(-model_change_biggest, 4)
-    ));
-    key.slips.push(Slip {
-        credit: None,
-        answer: format!("only {before} changes"),
-        why: format!("the value has ten entries, one per digit: removing the pair moves every score whose entry is not 0 ({} of 10 here).", changes.iter().filter(|c| !c.is_zero()).count()),
-    });
-    key.slips.push(Slip {
-        credit: None,
-        answer: format!("score {biggest} changes by {}", signed(-values[biggest])),
-        why: "the value was subtracted without scaling it by the activation: a pair adds activation × value, not its value.".into(),
-    });
-}
-
-/// A drawn correctly read test image with more active pairs than the
-/// exercise prints, as a selector.
+/// A drawn correctly read test image of a digit of `parity` (0 even, 1
+/// odd) with more active pairs than the exercise prints, as a selector;
+/// any digit when no image of that parity has them.
 fn draw_image(
     spec: &ExSpec,
     args: &Args,
     an: &Analyses,
     rng: &mut impl rand::Rng,
+    parity: usize,
 ) -> Result<String, Fail> {
     let acts = an.pop.test();
     let n = acts.labels.len();
@@ -167,13 +190,19 @@ fn draw_image(
                 && acts.hidden.row(i).iter().filter(|a| **a > 0.0).count() > spec.top
         })
         .collect();
-    if ok.is_empty() {
+    let same: Vec<usize> = ok
+        .iter()
+        .copied()
+        .filter(|&i| usize::from(acts.labels[i]) % 2 == parity)
+        .collect();
+    let pool = if same.is_empty() { ok } else { same };
+    if pool.is_empty() {
         return Err(Fail::new(
             args.0.name_at,
             "no correctly read test image has enough active pairs",
         ));
     }
-    Ok(format!("test:{}", ok[rng.random_range(0..ok.len())]))
+    Ok(format!("test:{}", pool[rng.random_range(0..pool.len())]))
 }
 
 /// Each digit's steps without the pair: activation × value, then the new
@@ -198,17 +227,6 @@ fn new_scores(
     Ok((changes, after))
 }
 
-/// The digit with the highest score (the first of equal ones).
-fn top_digit(xs: &[Decimal]) -> usize {
-    let mut best = 0;
-    for d in 1..xs.len() {
-        if xs[d] > xs[best] {
-            best = d;
-        }
-    }
-    best
-}
-
 /// The prediction before and after: `stays 3`, or `3 → 5`.
 fn prediction_text(b: usize, n: usize) -> String {
     if b == n {
@@ -224,8 +242,9 @@ fn change_text(d: usize, c: Decimal) -> String {
 }
 
 /// Independent: the model's own scores without pair `p` (forward pass with
-/// the hidden unit zeroed): each digit's change, and the prediction in the
-/// words of the key (`a tie` when the top is shared).
+/// the hidden unit zeroed): what the pair added to each digit (the score
+/// falls by it), and the prediction in the words of the key (`a tie` when
+/// the top is shared).
 fn model_without(model: &Mlp, pixels: &[u8], a: &ImageAnalysis, p: usize) -> (Vec<f64>, String) {
     let mut hidden = model.forward(batch(pixels).view()).hidden;
     hidden[[0, p]] = 0.0;
@@ -260,50 +279,81 @@ fn within_rounding(
     })
 }
 
-/// The given: the image, its scores, and its top pairs (`printed` of them
-/// asked for) with activation and value, rounded to two decimals.
+/// The given: the image, its scores, and its top pairs with activation and
+/// value, as printed (two decimals, more where two would show 0).
 fn given_html(
     number: usize,
     image_name: &str,
     pixels: &[u8],
     logits: &[Decimal],
-    printed: usize,
-    top: &[&PairContribution],
-    model: &Mlp,
+    a: &ImageAnalysis,
+    printed: &[Printed],
 ) -> String {
-    let fig = crate::figures::digits::digit(&format!("ex{number}-image"), pixels, None, false);
-    let mut given_html = inline(&fig, &format!("The image ({image_name})")).replacen(
-        "exercise-figure\"",
-        "exercise-figure small\"",
-        1,
+    // At the scale of the rank-digits pictures, captioned in print size.
+    let mut given_html = super::panels::figure(
+        &format!("ex{number}-image"),
+        &format!("The image ({image_name})"),
+        &[super::panels::digit(image_name, pixels)],
+        "",
+        false,
     );
+    let num_th = |d: usize| format!("<th scope=\"col\" style=\"text-align: right\">{d}</th>");
     given_html.push_str("\n<table class=\"given-table scores\"><caption>Its ten scores</caption><thead><tr><th scope=\"col\">digit</th>");
     for d in 0..DIGITS {
-        given_html.push_str(&format!("<th scope=\"col\">{d}</th>"));
+        given_html.push_str(&num_th(d));
     }
     given_html.push_str("</tr></thead><tbody><tr><th scope=\"row\">score</th>");
     for l in logits {
-        given_html.push_str(&format!("<td>{}</td>", n(l)));
+        given_html.push_str(&format!("<td>{}</td>", cell(l)));
     }
-    given_html.push_str(&format!("</tr></tbody></table>\n<table class=\"given-table pairs\"><caption>Its top {printed} pairs: activation and value (one vote per digit)</caption><thead><tr><th scope=\"col\">pair</th><th scope=\"col\">activation</th>"));
+    let k = printed.len();
+    given_html.push_str(&format!(
+        "</tr></tbody></table>\n<table class=\"given-table pairs\"><caption>Its top {k} pairs: the {k} that add most to the lead of {} over the runner-up {}, largest first; each with its activation and its value (one vote per digit)</caption><thead><tr><th scope=\"col\">pair</th><th scope=\"col\" style=\"text-align: right\">activation</th>",
+        a.top, a.runner_up
+    ));
     for d in 0..DIGITS {
-        given_html.push_str(&format!("<th scope=\"col\">{d}</th>"));
+        given_html.push_str(&num_th(d));
     }
     given_html.push_str("</tr></thead><tbody>");
-    for t in top {
+    for t in printed {
         given_html.push_str(&format!(
             "<tr><th scope=\"row\">{}</th><td>{}</td>",
             t.pair,
-            n(&dec(t.activation, 2))
+            cell(&t.activation)
         ));
-        for d in 0..DIGITS {
-            given_html.push_str(&format!(
-                "<td>{}</td>",
-                n(&dec(f64::from(model.w2[[d, t.pair]]), 2))
-            ));
+        for v in &t.value {
+            given_html.push_str(&format!("<td>{}</td>", cell(v)));
         }
         given_html.push_str("</tr>");
     }
     given_html.push_str("</tbody></table>");
     given_html
+}
+
+/// A printed number in a table: at least two decimals (`0.10`, `−0.30`),
+/// more when it has them (`0.0003`).
+fn cell(d: &Decimal) -> String {
+    let s = if d.normalize().scale() <= 2 {
+        format!("{:.2}", d)
+    } else {
+        d.normalize().to_string()
+    };
+    match s.strip_prefix('-') {
+        Some(rest) => format!("\u{2212}{rest}"),
+        None => s,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn table_cells_keep_two_decimals() {
+        let d = |s: &str| s.parse::<Decimal>().unwrap();
+        assert_eq!(cell(&d("0.1")), "0.10");
+        assert_eq!(cell(&d("-0.3")), "−0.30");
+        assert_eq!(cell(&d("0.0003")), "0.0003");
+        assert_eq!(cell(&d("14.79")), "14.79");
+    }
 }
