@@ -41,7 +41,7 @@ Which output wins?
 Design a key.
 {% end %}
 
-{% exercise(type="design-win", net="slides", output="output 2", space="lines 2") %}
+{% exercise(type="design-win", net="slides", output="output 2", range="-1..1", space="lines 2") %}
 Can output 2 win?
 {% end %}
 "#;

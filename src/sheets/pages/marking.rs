@@ -1,8 +1,8 @@
 //! The marking key of one sheet variant: at most two printed pages with
 //! every answer box, its answer, what else is accepted and its points; the
-//! usual wrong answers with their partial credit and what each reveals;
-//! and the stretch answers (no points). The long worked key stays for
-//! teaching; this one is for marking thirty sheets.
+//! usual wrong answers with their partial credit and what each reveals.
+//! Stretch answers (no points) and every step stay in the long worked key,
+//! which is for teaching; this one is for marking thirty sheets.
 
 use super::{Made, PageOf, page_css, rebase_outside};
 use crate::content::Doc;
@@ -53,7 +53,6 @@ struct MarkExercise {
     points: u32,
     parts: Vec<MarkPart>,
     slips: Vec<MarkSlip>,
-    stretch: Vec<String>,
 }
 
 #[derive(Serialize)]
@@ -144,10 +143,18 @@ fn exercise(r: &ExerciseRecord) -> MarkExercise {
                 text: text.clone(),
                 boxes: boxes
                     .iter()
-                    .map(|b| MarkBox {
+                    .enumerate()
+                    .map(|(i, b)| MarkBox {
                         label: b.label.clone(),
                         answer: b.answer.clone(),
-                        accept: b.accept.clone(),
+                        // A long condition shared by a part's boxes is
+                        // written once: a TA reads it once.
+                        accept: match i.checked_sub(1).map(|j| &boxes[j].accept) {
+                            Some(prev) if *prev == b.accept && b.accept.len() > 24 => {
+                                "as above".to_string()
+                            }
+                            _ => b.accept.clone(),
+                        },
                         points: b.points,
                     })
                     .collect(),
@@ -163,7 +170,6 @@ fn exercise(r: &ExerciseRecord) -> MarkExercise {
                 credit: format!("{} of {points}", s.credit.unwrap_or(0)),
             })
             .collect(),
-        stretch: r.marking.stretch.clone(),
     }
 }
 

@@ -90,11 +90,11 @@ fn parts(net: &ToyNet, pixels: &[String], w: &[Decimal], b: Decimal, condition: 
             .iter()
             .zip(w)
             .map(|(name, w)| {
-                AnswerBox::new(format!("weight on {name}"), n(w))
+                AnswerBox::narrow(format!("weight on {name}"), n(w))
                     .accepting(format!("any weight of a design that {condition}"))
             })
             .chain(std::iter::once(
-                AnswerBox::new("bias", n(&b))
+                AnswerBox::narrow("bias", n(&b))
                     .accepting(format!("any bias of a design that {condition}"))
                     .worth(2),
             ))

@@ -2,7 +2,7 @@
 //! win? Answered by trying every image, and explained by an argument that
 //! holds for every input when one exists.
 
-use super::drawing::{figure_html, pixels_table};
+use super::drawing::pixels_table;
 use super::draws::all_images;
 use super::given::Given;
 use super::words::{output_word, prediction_text};
@@ -15,12 +15,12 @@ use crate::sheets::{AnswerBox, Instance, Part};
 use rust_decimal::Decimal;
 
 /// Type 5b: can any black-and-white image make one output win?
-pub(super) fn instance(spec: &ExSpec, given: &Given, number: usize) -> Result<Instance, String> {
-    instance_for(given, spec.output.as_deref().unwrap_or_default(), number)
+pub(super) fn instance(spec: &ExSpec, given: &Given) -> Result<Instance, String> {
+    instance_for(given, spec.output.as_deref().unwrap_or_default())
 }
 
 /// Type 5b on `given`, asking about the output named `target`.
-pub(super) fn instance_for(given: &Given, target: &str, number: usize) -> Result<Instance, String> {
+pub(super) fn instance_for(given: &Given, target: &str) -> Result<Instance, String> {
     let net = &given.net;
     let t = net
         .outputs
@@ -101,10 +101,10 @@ pub(super) fn instance_for(given: &Given, target: &str, number: usize) -> Result
         "<table class=\"given-table\"><caption>Every black-and-white image</caption><thead><tr><th scope=\"col\">image ({})</th><th scope=\"col\">outputs</th><th scope=\"col\">answer</th></tr></thead><tbody>{rows}</tbody></table>",
         net.inputs.join(", ")
     ));
-    let fig = crate::figures::networks::network(&format!("ex{number}-net"), net, None, None);
+    // Keys and values as tables only: the question is about the values,
+    // and a second drawing of the 2×2 net would cost the sheet a page.
     let given_html = format!(
-        "{}\n{}\n{}",
-        figure_html(&fig, ""),
+        "{}\n{}",
         super::drawing::pair_tables(net, "pair"),
         pixels_table(net, &vec![Decimal::ZERO; net.inputs.len()], "the pixels")
     );

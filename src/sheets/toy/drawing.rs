@@ -156,7 +156,8 @@ pub(super) fn pair_tables(net: &ToyNet, unit: &str) -> String {
 
 /// The drawing of a net with its weights and inputs as tables.
 pub(super) fn net_given_html(given: &Given, number: usize) -> String {
-    let fig = crate::figures::networks::network(&format!("ex{number}-net"), &given.net, None, None);
+    let fig =
+        crate::figures::networks::network_slide(&format!("ex{number}-net"), &given.net, None, None);
     format!(
         "{}\n{}\n{}",
         figure_html(&fig, ""),

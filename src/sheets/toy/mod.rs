@@ -49,7 +49,7 @@ pub(crate) fn instance(
         ExType::Pairs => pairs::instance(given, &decs, number, layers_twin)?,
         ExType::ToyImage => toy_image::instance(given, &decs, number)?,
         ExType::DesignKey => design_key::instance(&spec.pixels, given)?,
-        ExType::DesignWin => design_win::instance(spec, given, number)?,
+        ExType::DesignWin => design_win::instance(spec, given)?,
         _ => return Err("internal error: not a toy exercise".into()),
     };
     inst.teaches = Teaches {
@@ -65,5 +65,5 @@ pub(crate) fn instance(
 /// A design-win exercise on `given`, asking about `output` (for tests).
 #[cfg(test)]
 fn design_win_for_tests(given: &Given, output: &str) -> Result<Instance, String> {
-    design_win::instance_for(given, output, 6)
+    design_win::instance_for(given, output)
 }

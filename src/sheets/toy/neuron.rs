@@ -22,7 +22,7 @@ pub(super) fn instance(
     let net = &given.net;
     let mut key = Key::default();
     let (w, b) = (&net.w1[0], net.b1[0]);
-    let fig = crate::figures::networks::network(&format!("ex{number}-net"), net, None, None);
+    let fig = crate::figures::networks::network_slide(&format!("ex{number}-net"), net, None, None);
     let mut given_html = figure_html(
         &fig,
         &format!(
