@@ -159,7 +159,7 @@ pub(super) fn net_given_html(given: &Given, number: usize) -> String {
     let fig =
         crate::figures::networks::network_slide(&format!("ex{number}-net"), &given.net, None, None);
     format!(
-        "{}\n{}\n{}",
+        "{}\n<div class=\"given-stack\">\n{}\n{}\n</div>",
         figure_html(&fig, ""),
         pair_tables(&given.net, "hidden"),
         inputs_table(given)
