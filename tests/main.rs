@@ -18,6 +18,7 @@ mod handson;
 mod idx_hostile;
 mod marking;
 mod mistakes;
+mod notebook;
 mod population;
 mod serve;
 mod sheets;
