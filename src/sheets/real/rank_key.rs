@@ -152,7 +152,14 @@ pub(super) fn key_of(rows: &[Row], acts: &[f64], bias: f64, structure: f64, draw
         key.slips.push(Slip {
             credit: Some(if right_silent == least_ink { SILENT_POINTS } else { 0 }),
             answer: rank(&inks),
-            why: "ranked by how much ink each digit has: the key's − weights subtract, so ink in the wrong places lowers the match. The silent box keeps its point if it names the right digit; reasons about the amount of ink earn none.".into(),
+            why: format!(
+                "ranked by how much ink each digit has: the key's − weights subtract, so ink in the wrong places lowers the match. {} Reasons about the amount of ink earn nothing.",
+                if right_silent == least_ink {
+                    format!("The palest digit, {least_ink}, is the silent one here, so the silent box keeps its point.")
+                } else {
+                    format!("Such a sheet names the palest digit, {least_ink}, as the silent one, so the silent box earns nothing either.")
+                }
+            ),
         });
     }
     let plus_only: Vec<f64> = rows.iter().map(|r| (r.pos + bias).max(0.0)).collect();
