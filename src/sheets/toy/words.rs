@@ -85,6 +85,9 @@ pub(super) fn same_number(answer: &str) -> String {
 
 /// What a marker accepts for a box of several exact numbers.
 pub(super) fn same_numbers(answer: &str) -> String {
+    if !answer.contains(',') {
+        return same_number(answer);
+    }
     format!("{answer} exactly, in this order; equal forms of the numbers are fine")
 }
 
