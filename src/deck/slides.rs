@@ -367,20 +367,8 @@ pub(crate) fn qr_placeholder_html() -> String {
 /// The QR code of `url` as inline SVG in a figure, with the address
 /// written under it (and linked).
 pub(crate) fn qr_html(url: &str) -> Result<String, String> {
-    let code = qrcode::QrCode::with_error_correction_level(url.as_bytes(), qrcode::EcLevel::M)
-        .map_err(|e| format!("cannot draw a QR code of {url}: {e}"))?;
-    let svg = code
-        .render::<qrcode::render::svg::Color>()
-        .min_dimensions(320, 320)
-        .quiet_zone(true)
-        .dark_color(qrcode::render::svg::Color("#000000"))
-        .light_color(qrcode::render::svg::Color("#ffffff"))
-        .build();
-    // Inline: drop the XML declaration; name the picture for screen readers.
-    let svg = match svg.find("<svg") {
-        Some(i) => &svg[i..],
-        None => svg.as_str(),
-    };
+    // Inline, named for screen readers.
+    let svg = crate::figures::qr::qr_svg(url, 320, true)?;
     let label = escape_attr(&format!("QR code of {url}"));
     let svg = svg.replacen(
         "<svg",

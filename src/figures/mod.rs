@@ -11,6 +11,7 @@
 pub(crate) mod matrices;
 pub(crate) mod networks;
 pub(crate) mod plane;
+pub(crate) mod qr;
 pub(crate) mod toykit;
 pub(crate) mod weight_views;
 pub(crate) mod worked;

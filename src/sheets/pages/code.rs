@@ -59,21 +59,10 @@ pub(crate) fn code(letters: &str, rel: &str, seed: u64, v: u32, fingerprints: &[
 }
 
 /// The QR code of `code` as an SVG data URL (for a CSS `url()` in the
-/// page's margin box), black on white, quiet zone included.
+/// page's margin box), black on white, without a quiet zone (the margin
+/// around it is white).
 pub(crate) fn qr_data_url(code: &str) -> Result<String, String> {
-    let qr = qrcode::QrCode::with_error_correction_level(code.as_bytes(), qrcode::EcLevel::M)
-        .map_err(|e| format!("cannot draw a QR code of {code}: {e}"))?;
-    let svg = qr
-        .render::<qrcode::render::svg::Color>()
-        .min_dimensions(50, 50)
-        .quiet_zone(false)
-        .dark_color(qrcode::render::svg::Color("#000000"))
-        .light_color(qrcode::render::svg::Color("#ffffff"))
-        .build();
-    let svg = match svg.find("<svg") {
-        Some(i) => &svg[i..],
-        None => svg.as_str(),
-    };
+    let svg = crate::figures::qr::qr_svg(code, 50, false)?;
     use base64::Engine;
     Ok(format!(
         "data:image/svg+xml;base64,{}",
