@@ -55,6 +55,10 @@ enum Command {
         /// answer key, and the TA table listing every variant's answers.
         #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=50))]
         variants: Option<u32>,
+        /// People in the room: the facilitator guide's print list counts
+        /// copies for them (default: [classroom] participants).
+        #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=1000))]
+        participants: Option<u32>,
         /// Also print with Chromium: every deck to public/print/<deck>.pdf
         /// (one slide per page), <deck>-notes.pdf and <deck>-handout.pdf;
         /// every sheet variant to public/print/sheets/…; the keys and the
@@ -86,6 +90,9 @@ enum Command {
         /// As for build: variants of every exercise sheet.
         #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=50))]
         variants: Option<u32>,
+        /// As for build: people in the room.
+        #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=1000))]
+        participants: Option<u32>,
     },
     /// Train the network (or confirm the cached one) and print per-epoch results.
     ///
@@ -115,6 +122,9 @@ enum Command {
         /// As for build: check this many variants of every exercise sheet.
         #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=50))]
         variants: Option<u32>,
+        /// As for build: people in the room.
+        #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=1000))]
+        participants: Option<u32>,
     },
     /// Take one image's prediction apart, pair by pair.
     ///
@@ -357,6 +367,12 @@ fn session(cli: &Cli, ui: Ui) -> Result<Session> {
             Command::Build { variants, .. }
             | Command::Serve { variants, .. }
             | Command::Check { variants, .. } => variants,
+            _ => None,
+        },
+        participants: match cli.command {
+            Command::Build { participants, .. }
+            | Command::Serve { participants, .. }
+            | Command::Check { participants, .. } => participants,
             _ => None,
         },
     })

@@ -74,6 +74,8 @@ pub struct Site<'a, 'b> {
     pub track: Option<u32>,
     /// `--variants N`: variants of every sheet.
     pub variants: Option<u32>,
+    /// `--participants N`: people in the room (None: `[classroom]`).
+    pub participants: Option<u32>,
     /// Every document after the first pass, drafts included, in content order.
     pub docs: &'a [Expansion<'a>],
 }
@@ -90,6 +92,15 @@ impl<'a> Site<'a, '_> {
         Diagnostic::new(self.root.join("templates").join(template), format!("{e:#}"))
             .with_hint(format!("while rendering {}", doc.source.display()))
     }
+}
+
+/// The command line's choices for one build (`--track`, `--variants`,
+/// `--participants`); `None` leaves each to workshop.toml.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Options {
+    pub track: Option<u32>,
+    pub variants: Option<u32>,
+    pub participants: Option<u32>,
 }
 
 /// What the products plan before any page is rendered.

@@ -199,9 +199,8 @@ fn rebuild(
     products: &[Box<dyn Product>],
 ) -> Result<BTreeMap<String, Vec<u8>>> {
     let (tera, content) = crate::build::load_sources(&s.root, products)?;
-    let (files, built) = crate::build::render(
-        &s.root, analyses, products, &tera, &content, s.track, s.variants,
-    )?;
+    let (files, built) =
+        crate::build::render(&s.root, analyses, products, &tera, &content, &s.options())?;
     for w in &built.warnings {
         eprintln!("warning: {w}");
     }

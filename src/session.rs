@@ -23,11 +23,23 @@ pub struct Session {
     pub track: Option<u32>,
     /// `--variants N`: variants of every exercise sheet (None: as configured).
     pub variants: Option<u32>,
+    /// `--participants N`: people in the room, for the facilitator guide's
+    /// print list (None: `[classroom] participants`).
+    pub participants: Option<u32>,
 }
 
 impl Session {
     pub fn public_dir(&self) -> PathBuf {
         self.root.join("public")
+    }
+
+    /// The command line's choices for the build.
+    pub fn options(&self) -> crate::product::Options {
+        crate::product::Options {
+            track: self.track,
+            variants: self.variants,
+            participants: self.participants,
+        }
     }
 
     /// The root as an absolute path (as file watchers name it).

@@ -71,9 +71,7 @@ pub fn check(s: &Session) -> CheckReport {
     };
     let rendered = Prepared::with_config(s, cfg, nets).and_then(|prepared| {
         let analyses = Analyses::new(&prepared)?;
-        super::render(
-            root, &analyses, &products, &tera, &content, s.track, s.variants,
-        )
+        super::render(root, &analyses, &products, &tera, &content, &s.options())
     });
     match rendered {
         Ok((_, built)) => {

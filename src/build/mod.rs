@@ -96,9 +96,8 @@ pub fn build(s: &Session, opts: &BuildOptions) -> Result<Built> {
     let (tera, content) = load_sources(&s.root, &products)?;
     let prepared = Prepared::with_config(s, cfg, nets)?;
     let analyses = Analyses::new(&prepared)?;
-    let (mut files, mut built) = render(
-        &s.root, &analyses, &products, &tera, &content, s.track, s.variants,
-    )?;
+    let (mut files, mut built) =
+        render(&s.root, &analyses, &products, &tera, &content, &s.options())?;
     let cfg = &analyses.p.config;
     if let Some(chromium) = chromium {
         // Print from a copy laid out like the workshop, then add the PDFs.

@@ -14,7 +14,7 @@ use crate::content::Content;
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::embeds::{ClaimRecord, Claims};
 use crate::output::OutputFile;
-use crate::product::{Expansion, Links, Output, Plan, Product, Site};
+use crate::product::{Expansion, Links, Options, Output, Plan, Product, Site};
 use crate::shortcodes::{Registry, State};
 use anyhow::Result;
 use std::collections::BTreeSet;
@@ -29,8 +29,7 @@ pub fn render(
     products: &[Box<dyn Product>],
     tera: &tera::Tera,
     content: &Content,
-    track: Option<u32>,
-    variants: Option<u32>,
+    opts: &Options,
 ) -> Result<(Vec<OutputFile>, Built)> {
     let sets = shortcode_sets(products);
     let codes = Registry { sets: &sets };
@@ -41,8 +40,9 @@ pub fn render(
         an,
         tera,
         codes,
-        track,
-        variants,
+        track: opts.track,
+        variants: opts.variants,
+        participants: opts.participants,
         docs: &docs,
     };
     let mut plan = Plan::default();
