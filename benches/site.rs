@@ -31,6 +31,7 @@ fn rebuild(c: &mut Criterion) {
         ui: Ui::silent(),
         track: None,
         variants: None,
+        participants: None,
     };
     let t = Instant::now();
     let prepared = Prepared::load(&session).unwrap();
@@ -39,7 +40,7 @@ fn rebuild(c: &mut Criterion) {
     let analyses = Analyses::new(&prepared).unwrap();
     let products = products();
     let (tera, content) = load_sources(&root, &products).unwrap();
-    let (files, _) = render(&root, &analyses, &products, &tera, &content, None, None).unwrap();
+    let (files, _) = render(&root, &analyses, &products, &tera, &content, &Default::default()).unwrap();
     let first = t.elapsed();
     let bytes: usize = files.iter().map(|f| f.bytes.len()).sum();
     eprintln!(
@@ -58,14 +59,14 @@ fn rebuild(c: &mut Criterion) {
         b.iter(|| {
             let (tera, content) = load_sources(&root, &products).unwrap();
             let (files, _) =
-                render(&root, &analyses, &products, &tera, &content, None, None).unwrap();
+                render(&root, &analyses, &products, &tera, &content, &Default::default()).unwrap();
             output::write_all(&public, &files).unwrap();
         })
     });
     g.bench_function("render only (no disk writes)", |b| {
         b.iter(|| {
             let (tera, content) = load_sources(&root, &products).unwrap();
-            render(&root, &analyses, &products, &tera, &content, None, None).unwrap()
+            render(&root, &analyses, &products, &tera, &content, &Default::default()).unwrap()
         })
     });
     g.finish();
