@@ -20,6 +20,44 @@ pub struct Config {
     pub data: DataConfig,
     pub sheets: SheetsConfig,
     pub hands_on: HandsOnConfig,
+    pub classroom: ClassroomConfig,
+}
+
+/// The room the workshop is given in: the facilitator guide's clock and
+/// print list (`[classroom]`).
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ClassroomConfig {
+    /// People in the room (`--participants` overrides).
+    pub participants: u32,
+    /// When the talk starts, `HH:MM` (24-hour clock).
+    pub start: String,
+}
+
+impl Default for ClassroomConfig {
+    fn default() -> Self {
+        ClassroomConfig {
+            participants: 20,
+            start: "09:30".to_string(),
+        }
+    }
+}
+
+impl ClassroomConfig {
+    /// The start as minutes after midnight (validated by `Config::validate`).
+    pub fn start_minutes(&self) -> Option<u32> {
+        parse_clock(&self.start)
+    }
+}
+
+/// `HH:MM` as minutes after midnight.
+pub fn parse_clock(s: &str) -> Option<u32> {
+    let (h, m) = s.split_once(':')?;
+    if h.is_empty() || h.len() > 2 || m.len() != 2 {
+        return None;
+    }
+    let (h, m): (u32, u32) = (h.parse().ok()?, m.parse().ok()?);
+    (h < 24 && m < 60).then_some(h * 60 + m)
 }
 
 /// How the explorer stores W1 (`[hands_on] explorer_weights`).
@@ -317,6 +355,26 @@ impl Config {
                     self.hands_on.explorer_max_bytes
                 ),
                 "the page and its script alone take about 60 kB; the default is 4000000",
+            );
+        }
+        if !(1..=1000).contains(&self.classroom.participants) {
+            bad(
+                &["classroom", "participants"],
+                format!(
+                    "must be between 1 and 1000, got {}",
+                    self.classroom.participants
+                ),
+                "the number of people in the room; the guide's print list counts copies for them",
+            );
+        }
+        if self.classroom.start_minutes().is_none() {
+            bad(
+                &["classroom", "start"],
+                format!(
+                    "must be a time of day as HH:MM, got {:?}",
+                    self.classroom.start
+                ),
+                "for example start = \"09:30\" or \"14:00\"",
             );
         }
         if let Some(url) = &self.site.base_url

@@ -36,6 +36,7 @@ pub mod embeds;
 pub(crate) mod figure_files;
 pub(crate) mod figures;
 pub(crate) mod fsx;
+pub(crate) mod guide;
 pub mod handson;
 pub(crate) mod httpd;
 pub mod kv;

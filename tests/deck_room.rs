@@ -97,8 +97,11 @@ fn the_default_deck_in_a_room() {
     if let Some(chromium) = chromium_or_skip() {
         every_slide_reads_from_the_back_row(&w, &chromium);
     }
+    let guide = |w: &Room| std::fs::read_to_string(w.path().join("instructor/guide.html")).unwrap();
+    crate::guide::the_guide_follows_the_deck(&w.public(), &guide(&w));
     let o = w.run(&["build", "--track", "90"]);
     assert!(o.status.success(), "{}", stderr(&o));
+    crate::guide::the_guide_follows_the_deck(&w.public(), &guide(&w));
     let short = titles(&w);
     for t in [
         "The course site",

@@ -14,6 +14,7 @@ mod deck;
 mod deck_room;
 mod explain;
 mod figures;
+mod guide;
 mod handson;
 mod idx_hostile;
 mod marking;

@@ -126,7 +126,8 @@
     return {
       sections: Array.isArray(d.sections) ? d.sections : [],
       planned: Number(d.planned_minutes) || 0,
-      track: d.track || null
+      track: d.track || null,
+      guide: typeof d.guide === "string" ? d.guide : null
     };
   }
 
@@ -465,6 +466,13 @@
     ui.sectionTime = add(side, "p", "presenter-section-time");
     ui.total = add(side, "p", "presenter-total");
     ui.status = add(side, "p", "presenter-status");
+    if (info.guide) {
+      var guide = add(side, "p", "presenter-guide");
+      var link = add(guide, "a", null, "Facilitator guide");
+      link.href = info.guide;
+      link.target = "kvlens-guide";
+      link.rel = "noopener";
+    }
     ui.status.setAttribute("aria-live", "polite");
     ui.notes.tabIndex = 0;                  // it scrolls: reachable by keyboard
     ui.toggle.type = ui.reset.type = "button";

@@ -33,6 +33,7 @@ pub fn products() -> Vec<Box<dyn Product>> {
         Box::new(crate::deck::Decks),
         Box::new(crate::sheets::product::Sheets::default()),
         Box::new(crate::handson::product::HandsOn::default()),
+        Box::new(crate::guide::Guide),
     ]
 }
 

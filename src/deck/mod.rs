@@ -15,7 +15,9 @@ use crate::product::{Links, Output, Product, Site, Template};
 use crate::shortcode::{Call, Value};
 use crate::shortcodes::{Args, Cx, Fail, Shortcodes, Spec, Ty, a};
 use serde::Serialize;
-pub(crate) use slides::{Deck, DeckMark, MarkKind, Marks, Section, SheetPlan, qr_html};
+pub(crate) use slides::{
+    Deck, DeckMark, MarkKind, Marks, Section, SectionPlan, SheetPlan, qr_html,
+};
 
 /// The deck product.
 pub(crate) struct Decks;
@@ -66,6 +68,9 @@ struct DeckData<'a> {
     sections: &'a [Section],
     planned_minutes: u32,
     track: Option<&'a str>,
+    /// The facilitator guide, from the deck's page (in the instructor
+    /// folder beside the site unless the keys are published).
+    guide: String,
 }
 
 const TEMPLATES: [Template; 1] = [Template::shipped(
@@ -132,6 +137,17 @@ impl Product for Decks {
     }
 }
 
+/// The built deck of `e` as the deck product builds it (same markdown,
+/// same track), for a product that plans around it (the facilitator
+/// guide); `None` when it does not build (the deck product reports why).
+pub(crate) fn built(site: &Site, links: &Links, e: &crate::product::Expansion) -> Option<Deck> {
+    let page = e.doc.out_path();
+    let r = crate::markdown::render_slides(&e.expanded.text, &links.context(e, &page));
+    slides::build(e.doc, &e.expanded, &r.html, &r.breaks, site.track)
+        .ok()
+        .map(|(deck, _)| deck)
+}
+
 /// A deck's page from `templates/deck.html` (or the document's template).
 fn render_page(
     site: &Site,
@@ -145,6 +161,14 @@ fn render_page(
         sections: &deck.sections,
         planned_minutes: deck.planned_minutes,
         track: deck.track.as_deref(),
+        guide: {
+            let root = crate::markdown::root_of(page);
+            if site.an.p.config.sheets.publish_keys {
+                format!("{root}/{}", crate::sheets::pages::GUIDE_PAGE)
+            } else {
+                format!("{root}/../{}", crate::sheets::pages::GUIDE_PAGE)
+            }
+        },
     };
     let json = serde_json::to_string(&data)
         .unwrap_or_default()
@@ -183,6 +207,21 @@ impl Shortcodes for Directives {
                 Fail::new(arg.value_at, format!("unknown track `{t}`"))
                     .hint("track is \"long\" (full deck only) or \"short\" (short track only)"),
             );
+        }
+        if let Some(arg) = call.arg("activity")
+            && let Value::Str(t) = &arg.value
+        {
+            if !ACTIVITIES.contains(&t.as_str()) {
+                out.push(
+                    Fail::new(arg.value_at, format!("unknown activity `{t}`"))
+                        .hint("activity is \"talk\", \"hands-on\" or \"break\""),
+                );
+            } else if call.arg("sheet").is_some() {
+                out.push(
+                    Fail::new(arg.name_at, "a section with `sheet` is pen and paper")
+                        .hint("leave out `activity` (or `sheet`)"),
+                );
+            }
         }
         for name in ["exercises", "homework"] {
             if let Some(arg) = call.arg(name) {
@@ -250,6 +289,7 @@ impl Shortcodes for Directives {
                     minutes: args.int("minutes").unwrap_or(0).clamp(0, 1000) as u32,
                     title: args.str("title").map(str::to_string),
                     track: args.str("track").map(str::to_string),
+                    activity: args.str("activity").map(str::to_string),
                     sheet: args.str("sheet").map(|sheet| SheetPlan {
                         sheet: sheet.trim_start_matches("@/").to_string(),
                         exercises: numbers(args.str("exercises").unwrap_or_default())
@@ -328,6 +368,11 @@ pub(crate) const SPECS: [Spec; 5] = [
                 Ty::Str,
                 "the sheet's exercises left for after the workshop, e.g. \"4 5 6\"",
             ),
+            a(
+                "activity",
+                Ty::Str,
+                "what the room does, for the facilitator guide: \"talk\" (default), \"hands-on\", \"break\" (a section with `sheet` is pen and paper)",
+            ),
         ]],
     },
     Spec {
@@ -394,3 +439,6 @@ fn numbers(s: &str) -> Result<Vec<u32>, String> {
 
 /// The values of `track`.
 pub(crate) const TRACKS: [&str; 2] = ["long", "short"];
+
+/// The values of `section(activity=…)`.
+pub(crate) const ACTIVITIES: [&str; 3] = ["talk", "hands-on", "break"];

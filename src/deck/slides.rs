@@ -35,6 +35,9 @@ pub(crate) enum MarkKind {
         minutes: u32,
         title: Option<String>,
         track: Option<String>,
+        /// `activity="hands-on"|"break"|"talk"` (None: talk, or pen and
+        /// paper with a sheet).
+        activity: Option<String>,
         /// The sheet exercises the section schedules, if it names a sheet.
         sheet: Option<SheetPlan>,
     },
@@ -103,6 +106,19 @@ pub(crate) struct Deck {
     pub track: Option<String>,
     /// Whether `--track` had to leave out the long parts.
     pub shortened: bool,
+    /// What each section plans besides its minutes, in the order of
+    /// `sections` (the facilitator guide reads it; not in the page).
+    #[serde(skip)]
+    pub plans: Vec<SectionPlan>,
+}
+
+/// A section's plan as the author wrote it: its track, its activity and
+/// the sheet exercises it schedules.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub(crate) struct SectionPlan {
+    pub track: Option<String>,
+    pub activity: Option<String>,
+    pub sheet: Option<SheetPlan>,
 }
 
 /// A slide before tracks are applied.
@@ -118,7 +134,7 @@ struct Raw {
 struct RawSection {
     title: Option<String>,
     minutes: u32,
-    track: Option<String>,
+    plan: SectionPlan,
 }
 
 /// Cuts a rendered deck (`html` with a `\0` at each of its `breaks`) into
@@ -135,7 +151,7 @@ pub(crate) fn build(
     let keeps = |r: &Raw, short: bool| {
         let tags = [
             r.track.as_deref(),
-            r.section.and_then(|s| sections[s].track.as_deref()),
+            r.section.and_then(|s| sections[s].plan.track.as_deref()),
         ];
         let excluded = if short { "long" } else { "short" };
         !tags.contains(&Some(excluded))
@@ -179,7 +195,7 @@ pub(crate) fn build(
         }
     }
     let kept: Vec<&Raw> = raws.iter().filter(|r| keeps(r, shortened)).collect();
-    let (slides, mut deck_sections) = assemble(&kept, &raws, &sections);
+    let (slides, mut deck_sections, plans) = assemble(&kept, &raws, &sections);
     let mut clock = 0;
     for s in &mut deck_sections {
         clock += s.minutes;
@@ -193,6 +209,7 @@ pub(crate) fn build(
             planned_minutes,
             track: budget.map(|b| format!("{b}-minute track")),
             shortened,
+            plans,
         },
         warnings,
     ))
@@ -275,7 +292,8 @@ fn apply_mark(
             minutes,
             title,
             track,
-            ..
+            activity,
+            sheet,
         } => {
             if seen.section {
                 problems.push(doc.diag_at(m.src, "a second `section` in one slide").with_hint(
@@ -286,7 +304,11 @@ fn apply_mark(
             sections.push(RawSection {
                 title: title.clone(),
                 minutes: *minutes,
-                track: track.clone(),
+                plan: SectionPlan {
+                    track: track.clone(),
+                    activity: activity.clone(),
+                    sheet: sheet.clone(),
+                },
             });
             raw.section = Some(sections.len() - 1);
         }
@@ -310,13 +332,19 @@ fn apply_mark(
 }
 
 /// The kept slides, numbered, and the sections they fall in.
-fn assemble(kept: &[&Raw], raws: &[Raw], sections: &[RawSection]) -> (Vec<Slide>, Vec<Section>) {
+fn assemble(
+    kept: &[&Raw],
+    raws: &[Raw],
+    sections: &[RawSection],
+) -> (Vec<Slide>, Vec<Section>, Vec<SectionPlan>) {
     let mut deck_sections: Vec<Section> = Vec::new();
+    let mut plans: Vec<SectionPlan> = Vec::new();
     let mut index_of: std::collections::BTreeMap<usize, usize> = Default::default();
     let mut slides = Vec::with_capacity(kept.len());
     for (i, r) in kept.iter().enumerate() {
         let section = r.section.map(|s| {
             *index_of.entry(s).or_insert_with(|| {
+                plans.push(sections[s].plan.clone());
                 deck_sections.push(Section {
                     title: section_title(&sections[s], raws, s),
                     minutes: sections[s].minutes,
@@ -343,7 +371,7 @@ fn assemble(kept: &[&Raw], raws: &[Raw], sections: &[RawSection]) -> (Vec<Slide>
             html: r.html.clone(),
         });
     }
-    (slides, deck_sections)
+    (slides, deck_sections, plans)
 }
 
 /// A section's title: as given, else the heading of its first slide.

@@ -29,6 +29,19 @@ pub struct ClaimRecord {
     pub holds: bool,
 }
 
+/// A predict-then-reveal question of a page (a `calc` block with an
+/// `Answer:`), as ranges of the expanded text; the facilitator guide lists
+/// them with their answers.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Prediction {
+    pub prompt: std::ops::Range<usize>,
+    pub answer: std::ops::Range<usize>,
+}
+
+/// The predict-then-reveal questions of one document, in order.
+#[derive(Debug, Default)]
+pub struct Predictions(pub Vec<Prediction>);
+
 /// The claims of one document, in order.
 #[derive(Debug, Default)]
 pub struct Claims(pub Vec<ClaimRecord>);
@@ -144,10 +157,18 @@ impl Shortcodes for Embeds {
                 let (prompt, answer) = calc::split_answer(cx.body(), body);
                 let (open, table, close) = calc::render(&args, an, answer.is_some())?;
                 cx.generated(at, &format!("\n{open}\n\n"));
+                let p0 = cx.offset();
                 cx.expand_nested(prompt);
+                let p1 = cx.offset();
                 cx.generated(call.range.end, &format!("\n\n{table}\n\n"));
                 if let Some(answer) = answer {
+                    let a0 = cx.offset();
                     cx.expand_nested(answer);
+                    let a1 = cx.offset();
+                    cx.state(Predictions::default).0.push(Prediction {
+                        prompt: p0..p1,
+                        answer: a0..a1,
+                    });
                 }
                 cx.generated(call.range.end, &format!("\n\n{close}\n\n"));
             }

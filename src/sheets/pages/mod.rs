@@ -29,6 +29,8 @@ use std::path::Path;
 pub(crate) const INSTRUCTOR_DIR: &str = "instructor";
 /// The TA table's page.
 pub(crate) const TA_PAGE: &str = "instructor/ta-table.html";
+/// The facilitator guide's page (made by `crate::guide`).
+pub(crate) const GUIDE_PAGE: &str = "instructor/guide.html";
 
 /// The output paths of a sheet's pages: (sheet, key) per variant.
 pub(crate) fn page_paths(doc: &Doc, variants: u32) -> Vec<(String, String)> {
