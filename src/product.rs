@@ -94,15 +94,6 @@ impl<'a> Site<'a, '_> {
     }
 }
 
-/// The command line's choices for one build (`--track`, `--variants`,
-/// `--participants`); `None` leaves each to workshop.toml.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct Options {
-    pub track: Option<u32>,
-    pub variants: Option<u32>,
-    pub participants: Option<u32>,
-}
-
 /// What the products plan before any page is rendered.
 #[derive(Default)]
 pub struct Plan {

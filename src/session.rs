@@ -7,6 +7,15 @@ use crate::{data, ui};
 use anyhow::{Context, Result};
 use std::path::{Path, PathBuf};
 
+/// The command line's choices for one build (`--track`, `--variants`,
+/// `--participants`); `None` leaves each to workshop.toml.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Options {
+    pub track: Option<u32>,
+    pub variants: Option<u32>,
+    pub participants: Option<u32>,
+}
+
 /// Where a command runs and how it talks to the user.
 #[derive(Debug, Clone)]
 pub struct Session {
@@ -34,8 +43,8 @@ impl Session {
     }
 
     /// The command line's choices for the build.
-    pub fn options(&self) -> crate::product::Options {
-        crate::product::Options {
+    pub fn options(&self) -> Options {
+        Options {
             track: self.track,
             variants: self.variants,
             participants: self.participants,

@@ -27,7 +27,8 @@ fn workshop(sheet: &str) -> Workshop {
 
 /// Each exercise's final answers per variant, from the build report.
 fn answers(public: &Path, title: &str) -> Vec<Vec<String>> {
-    let r: Value = serde_json::from_str(&read(&public.join("build-report.json"))).unwrap();
+    let r: Value =
+        serde_json::from_str(&read(&public.join("../instructor/build-report.json"))).unwrap();
     let sheet = r["sheets"]
         .as_array()
         .unwrap()

@@ -175,7 +175,8 @@ fn neighbouring_variants_never_share_a_final_answer() {
     let w = workshop();
     let o = w.run(&["build", "-q", "--variants", "4"]);
     assert!(o.status.success(), "{}", stderr(&o));
-    let r: Value = serde_json::from_str(&read(&w.public().join("build-report.json"))).unwrap();
+    let r: Value =
+        serde_json::from_str(&read(&w.path().join("instructor/build-report.json"))).unwrap();
     let toy = r["sheets"]
         .as_array()
         .unwrap()

@@ -116,7 +116,11 @@ pub fn build(s: &Session, opts: &BuildOptions) -> Result<Built> {
             cfg.site.base_url.as_deref(),
             &s.ui,
         )?;
-        files.retain(|f| f.rel_path != REPORT_FILE);
+        let publish_keys = cfg.sheets.publish_keys;
+        files.retain(|f| f.rel_path != REPORT_FILE && f.rel_path != report::INSTRUCTOR_REPORT);
+        built
+            .instructor
+            .retain(|f| f.rel_path != report::INSTRUCTOR_REPORT);
         built
             .report
             .files
@@ -124,7 +128,13 @@ pub fn build(s: &Session, opts: &BuildOptions) -> Result<Built> {
         built.report.files.sort();
         files.extend(pdfs.public);
         built.instructor.extend(pdfs.instructor);
-        files.push(report::file(&built.report)?);
+        let (public, instructor) = report::files(&built.report, publish_keys)?;
+        files.push(public);
+        if publish_keys {
+            files.push(instructor.clone());
+        }
+        built.instructor.push(instructor);
+        built.instructor.sort_by(|a, b| a.rel_path.cmp(&b.rel_path));
         files.sort_by(|a, b| a.rel_path.cmp(&b.rel_path));
     }
     write_outputs(&s.root, cfg, &files, &built.instructor)?;

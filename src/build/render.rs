@@ -14,7 +14,8 @@ use crate::content::Content;
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::embeds::{ClaimRecord, Claims};
 use crate::output::OutputFile;
-use crate::product::{Expansion, Links, Options, Output, Plan, Product, Site};
+use crate::product::{Expansion, Links, Output, Plan, Product, Site};
+use crate::session::Options;
 use crate::shortcodes::{Registry, State};
 use anyhow::Result;
 use std::collections::BTreeSet;
@@ -99,7 +100,14 @@ pub fn render(
     names.push(REPORT_FILE.to_string());
     names.sort();
     let report = BuildReport::new(an.p, out.report, claims, names);
-    files.push(report::file(&report)?);
+    let publish_keys = an.p.config.sheets.publish_keys;
+    let (public, instructor) = report::files(&report, publish_keys)?;
+    files.push(public);
+    if publish_keys {
+        files.push(instructor.clone());
+    }
+    out.instructor.push(instructor);
+    out.instructor.sort_by(|a, b| a.rel_path.cmp(&b.rel_path));
     files.sort_by(|a, b| a.rel_path.cmp(&b.rel_path));
     Ok((
         files,

@@ -134,10 +134,49 @@ impl BuildReport {
     }
 }
 
-/// The build report as `public/build-report.json`.
-pub fn file(report: &BuildReport) -> anyhow::Result<crate::output::OutputFile> {
-    let mut json = serde_json::to_string_pretty(report)
+/// The instructor's copy of the report: every section, the answers
+/// included (`instructor/build-report.json`).
+pub const INSTRUCTOR_REPORT: &str = "instructor/build-report.json";
+
+/// The build report as files: `public/build-report.json` and the
+/// instructor's full copy ([`INSTRUCTOR_REPORT`]). Unless the keys are
+/// published, the public one leaves out what only the instructor may read:
+/// every sheet exercise's final answers and the facilitator guide.
+pub fn files(
+    report: &BuildReport,
+    publish_keys: bool,
+) -> anyhow::Result<(crate::output::OutputFile, crate::output::OutputFile)> {
+    let full =
+        serde_json::to_value(report).map_err(|e| anyhow::anyhow!("internal error: report: {e}"))?;
+    let mut public = full.clone();
+    if !publish_keys {
+        redact(&mut public);
+    }
+    Ok((
+        crate::output::OutputFile::new(super::REPORT_FILE, pretty(&public)?),
+        crate::output::OutputFile::new(INSTRUCTOR_REPORT, pretty(&full)?),
+    ))
+}
+
+/// Removes the instructor's parts from a report (as JSON).
+fn redact(report: &mut serde_json::Value) {
+    if let Some(map) = report.as_object_mut() {
+        map.remove("guide");
+    }
+    if let Some(sheets) = report.get_mut("sheets").and_then(|s| s.as_array_mut()) {
+        for sheet in sheets {
+            if let Some(exercises) = sheet.get_mut("exercises").and_then(|e| e.as_array_mut()) {
+                for e in exercises.iter_mut().filter_map(|e| e.as_object_mut()) {
+                    e.remove("answers");
+                }
+            }
+        }
+    }
+}
+
+fn pretty(v: &serde_json::Value) -> anyhow::Result<String> {
+    let mut json = serde_json::to_string_pretty(v)
         .map_err(|e| anyhow::anyhow!("internal error: report: {e}"))?;
     json.push('\n');
-    Ok(crate::output::OutputFile::new(super::REPORT_FILE, json))
+    Ok(json)
 }
