@@ -295,19 +295,33 @@ fn read_request(stream: TcpStream, time: Duration) -> Option<Request> {
             peer,
             stream,
         }),
-        _ if timed_out => {
-            send(
-                stream,
-                "GET",
-                &Reply::text(408, "the request took too long"),
-            );
-            None
-        }
         _ => {
-            send(stream, "GET", &Reply::text(400, "bad request"));
+            let reply = if timed_out {
+                Reply::text(408, "the request took too long")
+            } else {
+                Reply::text(400, "bad request")
+            };
+            if let Ok(clone) = stream.try_clone() {
+                send(clone, "GET", &reply);
+            }
+            linger(stream);
             None
         }
     }
+}
+
+/// Closes a connection whose request was not read to its end without
+/// losing the answer already sent: closing with unread data would reset
+/// the connection, and the client would see the reset instead. Reads and
+/// drops what is still coming, at most 64 KiB and half a second.
+fn linger(stream: TcpStream) {
+    let _ = stream.shutdown(std::net::Shutdown::Write);
+    let deadline = Deadline {
+        stream,
+        until: Instant::now() + Duration::from_millis(500),
+        timed_out: false,
+    };
+    let _ = std::io::copy(&mut deadline.take(64 * 1024), &mut std::io::sink());
 }
 
 #[cfg(test)]

@@ -145,7 +145,8 @@ pub(crate) fn banner(
         })
         .collect();
     let ip = listen.ip();
-    if ip.is_unspecified() || ip.is_loopback() {
+    let here = ip.is_unspecified() || ip.is_loopback();
+    if here {
         urls.push(Url {
             url: url(Ipv4Addr::LOCALHOST.into(), port),
             note: "this machine, with live reload".to_string(),
@@ -158,9 +159,14 @@ pub(crate) fn banner(
     out.push_str(
         "warning: anyone on this network can open these addresses and read the site \
          (the learners' pages and downloads only: never instructor/ unless keys are \
-         published, never the workshop's sources). Pages reload by themselves after \
-         an edit only at the 127.0.0.1 address. Stop with Ctrl-C when the session ends.",
+         published, never the workshop's sources).",
     );
+    out.push_str(if here {
+        " Pages reload by themselves after an edit only at the 127.0.0.1 address."
+    } else {
+        " Pages do not reload by themselves (live reload needs 127.0.0.1)."
+    });
+    out.push_str(" Stop with Ctrl-C when the session ends.");
     out
 }
 
@@ -217,7 +223,11 @@ mod tests {
             Listen::Bind(v4("192.168.1.23")),
         );
         assert!(
-            !only.contains("127.0.0.1") && !only.contains("busy"),
+            !only.contains("http://127.0.0.1") && !only.contains("busy"),
+            "{only}"
+        );
+        assert!(
+            only.contains("  http://192.168.1.23:1111/  (--bind)\n"),
             "{only}"
         );
     }
