@@ -121,7 +121,7 @@ impl Drop for Server {
 
 /// A raw HTTP/1.0 GET of `path` exactly as written (no client normalising it).
 fn raw_get(port: u16, path: &str) -> String {
-    raw(("127.0.0.1".parse().unwrap(), port).into(), "GET", path)
+    raw(std::net::SocketAddr::from(([127, 0, 0, 1], port)), "GET", path)
 }
 
 /// A raw HTTP/1.0 request to `addr` exactly as written.

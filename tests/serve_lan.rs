@@ -101,9 +101,16 @@ fn serve_lan_answers_on_the_room_address_read_only_and_moves_off_a_busy_port() {
         "/%252e%252e/workshop.toml".to_string(),
         "//workshop.toml".to_string(),
         "/instructor/".to_string(),
-        "/figures/".to_string(),
         "/serve.log".to_string(),
     ];
+    // No directory listings: a folder of the site without an index page.
+    let folders: Vec<String> = walk(&w.public())
+        .iter()
+        .filter_map(|f| f.rsplit_once('/').map(|(d, _)| d.to_string()))
+        .filter(|d| !w.public().join(d).join("index.html").exists())
+        .collect();
+    assert!(!folders.is_empty(), "the site has folders");
+    private.extend(folders.iter().map(|d| format!("/{d}/")));
     let instructor = w.path().join("instructor");
     let files: Vec<String> = walk(&instructor);
     assert!(!files.is_empty(), "the fixture writes instructor files");
