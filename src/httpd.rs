@@ -138,11 +138,20 @@ impl Request {
     }
 }
 
+/// Writes the answer; a small one in one write (one packet, no waiting on
+/// the peer's acknowledgement of the head).
 fn send(mut stream: TcpStream, method: &str, reply: &Reply) {
-    let _ = stream.write_all(head(reply).as_bytes());
+    let mut bytes = head(reply).into_bytes();
     if method != "HEAD" {
-        let _ = stream.write_all(&reply.body);
+        if reply.body.len() <= 64 * 1024 {
+            bytes.extend_from_slice(&reply.body);
+        } else {
+            let _ = stream.write_all(&bytes);
+            bytes = Vec::new();
+            let _ = stream.write_all(&reply.body);
+        }
     }
+    let _ = stream.write_all(&bytes);
     let _ = stream.flush();
 }
 
@@ -153,7 +162,7 @@ pub(crate) fn bind(ip: IpAddr, port: u16) -> Result<(TcpListener, SocketAddr)> {
     let last = port.saturating_add(PORT_TRIES - 1);
     let ports = if port == 0 { 0..=0 } else { port..=last };
     for p in ports {
-        match TcpListener::bind((ip, p)) {
+        match listen(SocketAddr::from((ip, p))) {
             Ok(l) => {
                 let addr = l.local_addr()?;
                 return Ok((l, addr));
@@ -165,6 +174,25 @@ pub(crate) fn bind(ip: IpAddr, port: u16) -> Result<(TcpListener, SocketAddr)> {
     bail!(
         "ports {port} to {last} on {ip} are all in use; choose another with --port (0 takes any free one)"
     )
+}
+
+/// Connections the kernel holds for accepting. std's `TcpListener::bind`
+/// asks for 128: a room's browsers can open 300 connections in the same
+/// instant, the kernel drops the SYNs beyond the queue, and those browsers
+/// retry only after a second (measured with bench/serve_room.py).
+const BACKLOG: i32 = 1024;
+
+/// A listening socket on `addr` with [`BACKLOG`] (otherwise as std makes
+/// it: SO_REUSEADDR on Unix, so a restarted serve gets its port back at
+/// once).
+fn listen(addr: SocketAddr) -> std::io::Result<TcpListener> {
+    use socket2::{Domain, Protocol, Socket, Type};
+    let socket = Socket::new(Domain::for_address(addr), Type::STREAM, Some(Protocol::TCP))?;
+    #[cfg(unix)]
+    socket.set_reuse_address(true)?;
+    socket.bind(&addr.into())?;
+    socket.listen(BACKLOG)?;
+    Ok(socket.into())
 }
 
 /// Gives a connection slot back when dropped.
@@ -208,6 +236,7 @@ pub(crate) fn run(
             }
         };
         let _ = stream.set_write_timeout(Some(WRITE_TIMEOUT));
+        let _ = stream.set_nodelay(true);
         if open.fetch_add(1, Ordering::SeqCst) >= limits.connections {
             open.fetch_sub(1, Ordering::SeqCst);
             // A full queue: just close.
