@@ -121,7 +121,11 @@ impl Drop for Server {
 
 /// A raw HTTP/1.0 GET of `path` exactly as written (no client normalising it).
 fn raw_get(port: u16, path: &str) -> String {
-    raw(std::net::SocketAddr::from(([127, 0, 0, 1], port)), "GET", path)
+    raw(
+        std::net::SocketAddr::from(([127, 0, 0, 1], port)),
+        "GET",
+        path,
+    )
 }
 
 /// A raw HTTP/1.0 request to `addr` exactly as written.
