@@ -88,7 +88,9 @@ enum Command {
     /// never the sources), no directory listings, at most 384 connections
     /// at once. Pages reload after an edit only on this machine.
     ///
-    /// Examples: kvlens serve --port 8000; kvlens serve --lan
+    /// Example: kvlens serve --port 8000
+    ///
+    /// Example for the room: kvlens serve --lan
     Serve {
         /// First port to try (the next ones, up to 19 more, when it is busy;
         /// 0 = any free port).
