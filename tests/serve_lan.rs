@@ -2,8 +2,10 @@
 //! machine's room address (a request from that address is a LAN peer, not
 //! loopback, so it gets what a learner's phone gets), read-only and inside
 //! the site, with live reload for 127.0.0.1 only; a busy port moves to the
-//! next one and says so; the deck's QR slide shows the room address; bad
-//! addresses and a machine with no network give one clear error each.
+//! next one and says so (with and without `--lan`); without `--lan` the
+//! room address does not answer; the deck's QR slide shows the room
+//! address; bad addresses and a machine with no network give one clear
+//! error each.
 
 use crate::common::Workshop;
 use crate::serve::{Server, non_loopback_ip, raw, status};
@@ -191,4 +193,34 @@ fn with_no_network_serve_lan_says_so_and_fails() {
         "{err}"
     );
     assert_eq!(err.lines().count(), 1, "one message: {err}");
+}
+
+#[test]
+fn without_lan_a_busy_port_moves_to_the_next_and_only_loopback_answers() {
+    let w = crate::site::course();
+    let held = TcpListener::bind("127.0.0.1:0").unwrap();
+    let asked = held.local_addr().unwrap().port();
+    let server = Server::start_with(&w, &["--port", &asked.to_string()]);
+    let port = server.port;
+    assert!(port > asked && port < asked + 20, "{}", server.banner);
+    assert_eq!(
+        server.banner,
+        format!(
+            "serving http://127.0.0.1:{port}/ (port {asked} was busy, so port {port}) — Ctrl-C to stop"
+        )
+    );
+    let local = SocketAddr::from(([127, 0, 0, 1], port));
+    assert_eq!(status(&raw(local, "GET", "/keys.html")), 200);
+    assert_eq!(status(&raw(local, "POST", "/keys.html")), 405);
+    if let Some(ip) = non_loopback_ip() {
+        assert!(
+            std::net::TcpStream::connect_timeout(
+                &(ip, port).into(),
+                std::time::Duration::from_secs(2)
+            )
+            .is_err(),
+            "serve without --lan answered on {ip}"
+        );
+    }
+    drop(held);
 }
