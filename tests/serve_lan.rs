@@ -52,6 +52,11 @@ fn serve_lan_answers_on_the_room_address_read_only_and_moves_off_a_busy_port() {
     let page = get("/deck.html");
     assert_eq!(status(&page), 200, "{page}");
     assert!(!page.contains("__kvlens"), "no live reload for a LAN peer");
+    let on_disk = std::fs::read_to_string(w.public().join("deck.html")).unwrap();
+    assert!(
+        page.ends_with(&format!("\r\n\r\n{on_disk}")),
+        "a LAN peer gets the page exactly as written to public/"
+    );
     // The QR slide shows the room address (no base_url in workshop.toml).
     assert!(
         page.contains(&format!("aria-label=\"QR code of {room}\"")),
