@@ -79,11 +79,31 @@ enum Command {
     /// scroll position; a failed build shows its error over the page and the
     /// last good site stays served. Ctrl-C stops.
     ///
+    /// With --lan the learners in the room open the site on their laptops
+    /// and phones: serve listens on every address of this machine, prints
+    /// one URL per network interface (and warns that anyone on the network
+    /// can read the site), and the deck's QR slide shows the first URL when
+    /// [site] base_url is not set. Read-only: GET and HEAD only, the
+    /// learners' site only (never instructor/ unless keys are published,
+    /// never the sources), no directory listings, at most 384 connections
+    /// at once. Pages reload after an edit only on this machine.
+    ///
     /// Example: kvlens serve --port 8000
+    ///
+    /// Example for the room: kvlens serve --lan
     Serve {
-        /// Port on 127.0.0.1 (a free one is taken if it is busy; 0 = any).
+        /// First port to try (the next ones, up to 19 more, when it is busy;
+        /// 0 = any free port).
         #[arg(long, default_value_t = 1111)]
         port: u16,
+        /// Serve to the local network too (all of this machine's addresses;
+        /// without it only 127.0.0.1). Fails when no network is connected.
+        #[arg(long)]
+        lan: bool,
+        /// With --lan: listen on this address only (one of this machine's,
+        /// e.g. 192.168.1.23; 0.0.0.0 = all).
+        #[arg(long, value_name = "ADDR", requires = "lan")]
+        bind: Option<std::net::IpAddr>,
         /// As for build: decks fit this many minutes.
         #[arg(long, value_name = "MINUTES")]
         track: Option<u32>,
@@ -281,7 +301,17 @@ fn run(cli: Cli, ui: Ui) -> Result<()> {
     let session = session(&cli, ui)?;
     match cli.command {
         Command::Build { pdf, chromium, .. } => build(&session, pdf, chromium),
-        Command::Serve { port, .. } => kvlens::serve::serve(&session, port),
+        Command::Serve {
+            port, lan, bind, ..
+        } => {
+            use kvlens::serve::Listen;
+            let listen = match (lan, bind) {
+                (false, _) => Listen::Loopback,
+                (true, None) => Listen::Lan,
+                (true, Some(ip)) => Listen::Bind(ip),
+            };
+            kvlens::serve::serve(&session, port, listen)
+        }
         Command::Train { force } => train(&session, force),
         Command::Check { .. } => check(&session),
         Command::Explain {

@@ -22,6 +22,7 @@ mod mistakes;
 mod notebook;
 mod population;
 mod serve;
+mod serve_lan;
 mod sheets;
 mod sheets_real;
 mod sheets_toy;

@@ -15,21 +15,31 @@ use std::time::Duration;
 
 const TIMEOUT: Duration = Duration::from_secs(10);
 
-struct Server {
+pub(crate) struct Server {
     child: Child,
-    url: String,
-    port: u16,
+    pub url: String,
+    pub port: u16,
     log: std::path::PathBuf,
+    /// What serve printed on stdout when it was ready (the URL line, or
+    /// with `--lan` the block of addresses and the warning).
+    pub banner: String,
 }
 
 impl Server {
     /// `kvlens serve --port 0` on `w`; waits (up to 120 s: the first build
     /// trains the fixture model) for the URL line.
     fn start(w: &Workshop) -> Server {
+        Server::start_with(w, &["--port", "0"])
+    }
+
+    /// `kvlens serve ARGS` on `w`; waits for the URL line (with `--lan`, for
+    /// the whole block up to the warning).
+    pub(crate) fn start_with(w: &Workshop, args: &[&str]) -> Server {
         let log = w.path().join("serve.log");
         let mut child = w
             .cmd()
-            .args(["serve", "--port", "0"])
+            .arg("serve")
+            .args(args)
             .stdout(Stdio::piped())
             .stderr(std::fs::File::create(&log).unwrap())
             .spawn()
@@ -41,13 +51,30 @@ impl Server {
                 let _ = tx.send(line);
             }
         });
-        let line = rx
-            .recv_timeout(Duration::from_secs(120))
-            .expect("serve printed no URL");
-        let url = line
+        let recv = |rx: &mpsc::Receiver<String>| {
+            rx.recv_timeout(Duration::from_secs(120))
+                .unwrap_or_else(|_| {
+                    panic!(
+                        "serve printed no URL; its log:\n{}",
+                        std::fs::read_to_string(&log).unwrap_or_default()
+                    )
+                })
+        };
+        let mut banner = recv(&rx);
+        if banner.contains("local network") {
+            loop {
+                let line = recv(&rx);
+                banner.push('\n');
+                banner.push_str(&line);
+                if line.starts_with("warning:") {
+                    break;
+                }
+            }
+        }
+        let url = banner
             .split_whitespace()
             .find(|t| t.starts_with("http://127.0.0.1:"))
-            .unwrap_or_else(|| panic!("no URL in {line:?}"))
+            .unwrap_or_else(|| panic!("no URL in {banner:?}"))
             .trim_end_matches('/')
             .to_string();
         let port = url.rsplit(':').next().unwrap().parse().unwrap();
@@ -56,15 +83,16 @@ impl Server {
             url,
             port,
             log,
+            banner,
         }
     }
 
-    fn log(&self) -> String {
+    pub(crate) fn log(&self) -> String {
         std::fs::read_to_string(&self.log).unwrap_or_default()
     }
 
     /// Ctrl-C, then the exit status.
-    fn interrupt(mut self) -> std::process::ExitStatus {
+    pub(crate) fn interrupt(mut self) -> std::process::ExitStatus {
         let pid = self.child.id().to_string();
         assert!(
             std::process::Command::new("kill")
@@ -93,16 +121,25 @@ impl Drop for Server {
 
 /// A raw HTTP/1.0 GET of `path` exactly as written (no client normalising it).
 fn raw_get(port: u16, path: &str) -> String {
-    let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    raw(
+        std::net::SocketAddr::from(([127, 0, 0, 1], port)),
+        "GET",
+        path,
+    )
+}
+
+/// A raw HTTP/1.0 request to `addr` exactly as written.
+pub(crate) fn raw(addr: std::net::SocketAddr, method: &str, path: &str) -> String {
+    let mut s = TcpStream::connect_timeout(&addr, TIMEOUT).unwrap();
     s.set_read_timeout(Some(TIMEOUT)).unwrap();
-    write!(s, "GET {path} HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n").unwrap();
+    write!(s, "{method} {path} HTTP/1.0\r\nHost: {addr}\r\n\r\n").unwrap();
     let mut out = String::new();
     let _ = s.read_to_string(&mut out);
     out
 }
 
 /// The status code of a raw HTTP response.
-fn status(response: &str) -> u16 {
+pub(crate) fn status(response: &str) -> u16 {
     response
         .split_whitespace()
         .nth(1)
@@ -111,7 +148,7 @@ fn status(response: &str) -> u16 {
 }
 
 /// This machine's address on its default route, if it has one besides loopback.
-fn non_loopback_ip() -> Option<std::net::IpAddr> {
+pub(crate) fn non_loopback_ip() -> Option<std::net::IpAddr> {
     let s = UdpSocket::bind("0.0.0.0:0").ok()?;
     s.connect("10.255.255.255:9").ok()?;
     let ip = s.local_addr().ok()?.ip();

@@ -1,5 +1,6 @@
-//! `kvlens serve`: build, serve the site on 127.0.0.1, watch the sources,
-//! rebuild what changed and reload the open pages.
+//! `kvlens serve`: build, serve the site on 127.0.0.1 (with `--lan`, to the
+//! room's network too), watch the sources, rebuild what changed and reload
+//! the open pages.
 //!
 //! - The model, analyses and drawn figures (`analysis::Prepared` and
 //!   `Analyses`), and the products with their memos, stay in memory; an
@@ -14,7 +15,10 @@
 //! - Pages reload through server-sent events; the reload script is injected
 //!   into HTML responses only here, never into `build` output. The page keeps
 //!   its scroll position across reloads.
-//! - Only paths inside the site are served (no `..`, encoded or not).
+//! - What is answered, and to whom: `site` (files of the site only, GET and
+//!   HEAD only; live reload for the presenter's own machine only).
+//! - `--lan`: `lan` lists the addresses; the deck's QR slide shows the
+//!   first of them when `[site] base_url` is not set (see [`serve`]).
 //!
 //! - Watched: `workshop.toml` and the `content/`, `templates/` and `theme/`
 //!   folders that exist when serve starts (not `public/`, `target/` …).
@@ -24,7 +28,6 @@
 use crate::analysis::{Analyses, Prepared};
 use crate::content;
 use crate::diag::Diagnostics;
-use crate::httpd::{Reply, Request};
 use crate::product::Product;
 use crate::session::Session;
 use anyhow::{Context, Result};
@@ -35,6 +38,11 @@ use std::path::{Path, PathBuf};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::{Duration, Instant};
+
+mod lan;
+mod site;
+
+pub use lan::Listen;
 
 /// URL prefix of kvlens's own endpoints (never a file of the site).
 const PREFIX: &str = "/__kvlens/";
@@ -68,14 +76,31 @@ impl Shared {
     }
 }
 
-/// `kvlens serve`: blocks until Ctrl-C.
-pub fn serve(s: &Session, port: u16) -> Result<()> {
+/// `kvlens serve`: blocks until Ctrl-C. `port` is the first port tried
+/// (the next ones when it is busy; 0: any).
+///
+/// With `--lan` (`listen` not [`Listen::Loopback`]) and no `[site]
+/// base_url`, the config each build sees has `base_url` set to the first
+/// room address, so the deck's QR slide shows it. That is the only change
+/// to the pages, and only under `serve --lan`: `build` never sees it (the
+/// `public/` this serve writes does, until the next build).
+pub fn serve(s: &Session, port: u16, listen: Listen) -> Result<()> {
     let shared = Arc::new(Shared {
         files: RwLock::new(Arc::new(BTreeMap::new())),
         error: Mutex::new(None),
         clients: Mutex::new(Vec::new()),
     });
-    let (listener, addr, busy) = crate::httpd::bind(port)?;
+    // Interfaces first: no usable one stops here, before any build.
+    let lan = listen.lan_addresses()?;
+    let (listener, addr) = crate::httpd::bind(listen.ip(), port)?;
+    let qr_url = lan
+        .as_ref()
+        .and_then(|l| l.first())
+        .map(|(_, ip)| lan::url(*ip, addr.port()));
+    let banner = match &lan {
+        Some(lan) => lan::banner(lan, addr, port, listen),
+        None => banner(addr, port),
+    };
     let (tx, rx) = mpsc::channel();
     let mut debouncer = notify_debouncer_full::new_debouncer(DEBOUNCE, None, tx)
         .context("cannot start the file watcher")?;
@@ -95,24 +120,33 @@ pub fn serve(s: &Session, port: u16) -> Result<()> {
     }
     {
         let shared = shared.clone();
-        std::thread::spawn(move || crate::httpd::run(listener, move |r| handle(r, &shared)));
+        std::thread::spawn(move || {
+            crate::httpd::run(listener, crate::httpd::Limits::ROOM, move |r| {
+                site::handle(r, &shared)
+            })
+        });
     }
     let mut ctx = Loop {
         s,
         root: s.root_abs(),
         shared: &shared,
         rx: &rx,
-        banner: Some(banner(addr, port, busy)),
+        banner: Some(banner),
     };
     // The model-keyed part is prepared again after workshop.toml or a toy
     // net changes; a failure waits for the next edit. `None`: Ctrl-C.
     loop {
         let next = match Prepared::load(s) {
-            Ok(prepared) => match Analyses::new(&prepared) {
-                // The products' memos live as long as the analyses.
-                Ok(analyses) => ctx.serve_edits(&analyses, &crate::build::products())?,
-                Err(e) => ctx.failed(&e)?,
-            },
+            Ok(mut prepared) => {
+                if prepared.config.site.base_url.is_none() {
+                    prepared.config.site.base_url = qr_url.clone();
+                }
+                match Analyses::new(&prepared) {
+                    // The products' memos live as long as the analyses.
+                    Ok(analyses) => ctx.serve_edits(&analyses, &crate::build::products())?,
+                    Err(e) => ctx.failed(&e)?,
+                }
+            }
             Err(e) => ctx.failed(&e)?,
         };
         if next.is_none() {
@@ -121,10 +155,11 @@ pub fn serve(s: &Session, port: u16) -> Result<()> {
     }
 }
 
-/// The URL line, printed once the first build (good or not) is done.
-fn banner(addr: SocketAddr, port: u16, busy: bool) -> String {
-    let note = if busy {
-        format!(" (port {port} was busy)")
+/// The URL line (without `--lan`), printed once the first build (good or
+/// not) is done.
+fn banner(addr: SocketAddr, asked: u16) -> String {
+    let note = if asked != 0 && addr.port() != asked {
+        format!(" (port {asked} was busy, so port {})", addr.port())
     } else {
         String::new()
     };
@@ -315,245 +350,9 @@ fn wait(
     }
 }
 
-/// One request: the event stream, or a file of the last good build, or the
-/// reload script.
-fn handle(request: Request, shared: &Shared) {
-    if request.target == format!("{PREFIX}events") {
-        events(request, shared);
-    } else {
-        let reply = respond(&request.target, &request.method, shared);
-        request.respond(reply);
-    }
-}
-
-fn respond(url: &str, method: &str, shared: &Shared) -> Reply {
-    if !matches!(method, "GET" | "HEAD") {
-        return Reply::new(
-            405,
-            "text/plain; charset=utf-8",
-            b"only GET and HEAD".to_vec(),
-        );
-    }
-    if url == format!("{PREFIX}reload.js") {
-        return Reply::new(
-            200,
-            "text/javascript; charset=utf-8",
-            RELOAD_JS.as_bytes().to_vec(),
-        );
-    }
-    let Some(path) = site_path(url) else {
-        return Reply::new(
-            403,
-            "text/plain; charset=utf-8",
-            b"outside the site".to_vec(),
-        );
-    };
-    let files = match shared.files.read() {
-        Ok(f) => f.clone(),
-        Err(_) => return Reply::new(500, "text/plain; charset=utf-8", Vec::new()),
-    };
-    let found = files.get(&path).map(|b| (path.clone(), b)).or_else(|| {
-        let index = if path.is_empty() {
-            "index.html".to_string()
-        } else {
-            format!("{}/index.html", path.trim_end_matches('/'))
-        };
-        files.get(&index).map(|b| (index, b))
-    });
-    match found {
-        Some((p, bytes)) => {
-            let ct = content_type(&p);
-            if p.ends_with(".html") {
-                Reply::new(200, ct, inject(bytes))
-            } else {
-                Reply::new(200, ct, bytes.clone())
-            }
-        }
-        None => Reply::new(
-            404,
-            "text/html; charset=utf-8",
-            inject(format!("<!DOCTYPE html><title>Not found</title><h1>Not found</h1><p><code>/{}</code> is not a file of the site.</p><p><a href=\"/index.html\">Home</a></p></body>", crate::markdown::escape_attr(&path)).as_bytes()),
-        ),
-    }
-}
-
-/// The path below public/ a URL names, or `None` if it leaves the site
-/// (`..` in any spelling, backslashes, NUL, bad percent-encoding).
-pub fn site_path(url: &str) -> Option<String> {
-    let path = url.split(['?', '#']).next().unwrap_or("");
-    let path = path.strip_prefix('/')?;
-    let decoded = percent_decode(path)?;
-    if decoded.contains('\\') || decoded.contains('\0') {
-        return None;
-    }
-    let mut parts = Vec::new();
-    for seg in decoded.split('/') {
-        match seg {
-            "" | "." => {}
-            ".." => return None,
-            s => parts.push(s),
-        }
-    }
-    let mut out = parts.join("/");
-    if decoded.ends_with('/') && !out.is_empty() {
-        out.push('/');
-    }
-    Some(out)
-}
-
-fn percent_decode(s: &str) -> Option<String> {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' {
-            let hex = std::str::from_utf8(bytes.get(i + 1..i + 3)?).ok()?;
-            out.push(u8::from_str_radix(hex, 16).ok()?);
-            i += 3;
-        } else {
-            out.push(bytes[i]);
-            i += 1;
-        }
-    }
-    String::from_utf8(out).ok()
-}
-
-fn content_type(path: &str) -> &'static str {
-    match path.rsplit('.').next().unwrap_or("") {
-        "html" => "text/html; charset=utf-8",
-        "css" => "text/css; charset=utf-8",
-        "js" => "text/javascript; charset=utf-8",
-        "svg" => "image/svg+xml",
-        "png" => "image/png",
-        "jpg" | "jpeg" => "image/jpeg",
-        "gif" => "image/gif",
-        "webp" => "image/webp",
-        "json" => "application/json",
-        "ttf" => "font/ttf",
-        "pdf" => "application/pdf",
-        "txt" => "text/plain; charset=utf-8",
-        _ => "application/octet-stream",
-    }
-}
-
-/// The page with the reload script before `</body>` (or at the end).
-fn inject(html: &[u8]) -> Vec<u8> {
-    let tag = format!("<script src=\"{PREFIX}reload.js\"></script>");
-    let text = String::from_utf8_lossy(html);
-    match text.rfind("</body>") {
-        Some(i) => format!("{}{tag}{}", &text[..i], &text[i..]).into_bytes(),
-        None => format!("{text}{tag}").into_bytes(),
-    }
-}
-
-/// One open page's event stream: the current error at once, then every
-/// reload or error; a comment every 15 s finds closed connections.
-fn events(request: Request, shared: &Shared) {
-    let Ok(mut w) = request.into_stream("text/event-stream") else {
-        return;
-    };
-    let (tx, rx) = mpsc::channel();
-    if let Ok(mut c) = shared.clients.lock() {
-        c.push(tx);
-    }
-    let current = shared.error.lock().ok().and_then(|e| e.clone());
-    let first = match current {
-        Some(text) => sse(&Event::Error(text)),
-        None => ": connected\n\n".to_string(),
-    };
-    if w.write_all(first.as_bytes())
-        .and_then(|_| w.flush())
-        .is_err()
-    {
-        return;
-    }
-    loop {
-        let msg = match rx.recv_timeout(Duration::from_secs(15)) {
-            Ok(e) => sse(&e),
-            Err(RecvTimeoutError::Timeout) => ": ping\n\n".to_string(),
-            Err(RecvTimeoutError::Disconnected) => return,
-        };
-        if w.write_all(msg.as_bytes()).and_then(|_| w.flush()).is_err() {
-            return;
-        }
-    }
-}
-
-fn sse(e: &Event) -> String {
-    match e {
-        Event::Reload => "event: reload\ndata: {}\n\n".to_string(),
-        Event::Error(text) => {
-            let data = serde_json::json!({ "message": text }).to_string();
-            format!("event: failed\ndata: {data}\n\n")
-        }
-    }
-}
-
-/// The script `serve` adds to every page: reload on a good build (keeping
-/// the scroll position), an overlay on a failed one.
-const RELOAD_JS: &str = r#"(function () {
-  "use strict";
-  var KEY = "kvlens-scroll:" + location.pathname;
-  try {
-    var y = sessionStorage.getItem(KEY);
-    if (y !== null) {
-      sessionStorage.removeItem(KEY);
-      var restore = function () { window.scrollTo(0, parseFloat(y) || 0); };
-      if (document.readyState === "complete") { restore(); } else { window.addEventListener("load", restore); }
-    }
-  } catch (e) { /* no storage: start at the top */ }
-  function overlay(text) {
-    var o = document.getElementById("kvlens-overlay");
-    if (!o) {
-      o = document.createElement("div");
-      o.id = "kvlens-overlay";
-      o.setAttribute("role", "alert");
-      o.style.cssText = "position:fixed;inset:0;z-index:2147483647;overflow:auto;background:rgba(20,20,20,.92);color:#fff;padding:2rem;font:14px/1.5 monospace;white-space:pre-wrap";
-      var h = document.createElement("div");
-      h.style.cssText = "font:bold 18px sans-serif;color:#ff8080;margin-bottom:1rem";
-      h.textContent = "kvlens: the build failed — the page shows the last good build";
-      o.appendChild(h);
-      var pre = document.createElement("pre");
-      pre.id = "kvlens-overlay-text";
-      o.appendChild(pre);
-      document.body.appendChild(o);
-    }
-    document.getElementById("kvlens-overlay-text").textContent = text;
-  }
-  var source = new EventSource("/__kvlens/events");
-  source.addEventListener("reload", function () {
-    try { sessionStorage.setItem(KEY, String(window.scrollY)); } catch (e) { /* ignore */ }
-    location.reload();
-  });
-  source.addEventListener("failed", function (e) {
-    try { overlay(JSON.parse(e.data).message); } catch (err) { overlay(String(e.data)); }
-  });
-})();
-"#;
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn paths_stay_inside_the_site() {
-        assert_eq!(site_path("/").as_deref(), Some(""));
-        assert_eq!(site_path("/a/b.html?x=1#y").as_deref(), Some("a/b.html"));
-        assert_eq!(site_path("/figures/").as_deref(), Some("figures/"));
-        assert_eq!(site_path("/a%20b.svg").as_deref(), Some("a b.svg"));
-        for bad in [
-            "/../workshop.toml",
-            "/%2e%2e/workshop.toml",
-            "/%2E%2E%2Fworkshop.toml",
-            "/a/../../x",
-            "/..%5cx",
-            "/%00",
-            "/%zz",
-            "relative",
-        ] {
-            assert_eq!(site_path(bad), None, "{bad}");
-        }
-    }
 
     #[test]
     fn changes_are_classified() {
@@ -567,14 +366,5 @@ mod tests {
         assert_eq!(c("/w/public/index.html"), None);
         assert_eq!(c("/w/.public-new-x/index.html"), None);
         assert_eq!(c("/elsewhere/a.md"), None);
-    }
-
-    #[test]
-    fn the_script_goes_before_the_end_of_the_body() {
-        let out = String::from_utf8(inject(b"<html><body><p>x</p></body></html>")).unwrap();
-        assert_eq!(
-            out,
-            "<html><body><p>x</p><script src=\"/__kvlens/reload.js\"></script></body></html>"
-        );
     }
 }
