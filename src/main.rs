@@ -14,9 +14,11 @@ use std::sync::atomic::Ordering;
 /// key-value pairs (hidden neuron i: key = row i of W1 plus its bias, value =
 /// column i of W2) and builds a course website from the real numbers.
 ///
-/// Example: kvlens init my-workshop && cd my-workshop && kvlens build
-/// (MNIST is downloaded once into the cache). Offline, with the four MNIST
-/// files in a folder: KVLENS_MNIST_DIR=/path/to/mnist kvlens build
+/// Example: kvlens build (in a workshop folder; the first build downloads MNIST into the cache)
+///
+/// Offline, with the four MNIST files in a folder: KVLENS_MNIST_DIR=/path/to/mnist kvlens build
+///
+/// A workshop folder of your own: kvlens init my-workshop
 #[derive(Parser, Debug)]
 #[command(name = "kvlens", version, propagate_version = true)]
 struct Cli {
@@ -429,10 +431,10 @@ fn init(dir: &std::path::Path, templates: bool) -> Result<()> {
         println!("  {line}");
     }
     let cd = format!("cd {}", written.shell_dir());
-    println!("next, to build it and open it in a browser (Ctrl-C stops):");
+    println!("next, build and serve it, then open the address it prints (Ctrl-C stops):");
     println!("  {cd} && kvlens serve");
-    println!("the first run downloads MNIST once into the cache and trains the network once;");
-    println!("offline, point kvlens at a folder with the four MNIST files:");
+    println!("the first build downloads MNIST into the cache and trains the network, once;");
+    println!("without internet, name a folder that holds the four MNIST files:");
     println!("  {cd} && KVLENS_MNIST_DIR=/path/to/mnist kvlens serve");
     Ok(())
 }

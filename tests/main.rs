@@ -16,6 +16,7 @@ mod explain;
 mod figures;
 mod handson;
 mod idx_hostile;
+mod init;
 mod marking;
 mod mistakes;
 mod notebook;
