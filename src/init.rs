@@ -238,11 +238,11 @@ mod tests {
         assert_eq!(
             names(&templates),
             names(&embedded("templates/")),
-            "the products' built-in templates are not the files of templates/"
+            "every product's built-in template must be a file of templates/ (so `kvlens init --templates` gives it to edit), and every file there a built-in template (so a workshop without templates/ has it)"
         );
         assert!(
             templates == embedded("templates/"),
-            "a built-in template differs from its file"
+            "a built-in template differs from its file in templates/"
         );
         let mut theme: Vec<(String, Vec<u8>)> = crate::course::theme::BUILTIN_THEME
             .iter()
@@ -252,11 +252,11 @@ mod tests {
         assert_eq!(
             names(&theme),
             names(&embedded("theme/")),
-            "the built-in theme is not the files of theme/"
+            "course::theme::BUILTIN_THEME must list every file of theme/ and nothing else (a workshop without theme/ gets only the built-in theme)"
         );
         assert!(
             theme == embedded("theme/"),
-            "a built-in theme file differs from its file"
+            "a built-in theme file differs from its file in theme/"
         );
     }
 

@@ -430,12 +430,16 @@ fn init(dir: &std::path::Path, templates: bool) -> Result<()> {
     for line in written.summary() {
         println!("  {line}");
     }
-    let cd = format!("cd {}", written.shell_dir());
+    // In the folder already (`kvlens init .`), there is nowhere to go.
+    let cd = match written.shell_dir().as_str() {
+        "." | "./" => String::new(),
+        dir => format!("cd {dir} && "),
+    };
     println!("next, build and serve it, then open the address it prints (Ctrl-C stops):");
-    println!("  {cd} && kvlens serve");
+    println!("  {cd}kvlens serve");
     println!("the first build downloads MNIST into the cache and trains the network, once;");
     println!("without internet, name a folder that holds the four MNIST files:");
-    println!("  {cd} && KVLENS_MNIST_DIR=/path/to/mnist kvlens serve");
+    println!("  {cd}KVLENS_MNIST_DIR=/path/to/mnist kvlens serve");
     Ok(())
 }
 

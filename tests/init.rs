@@ -85,6 +85,14 @@ fn init_writes_exactly_the_repository_workshop() {
     assert!(out.contains("cd empty && kvlens serve"), "{out}");
     assert!(!out.contains("templates/"), "{out}");
 
+    // In the (empty) folder itself there is nowhere to `cd` to.
+    let here = tmp.path().join("here");
+    std::fs::create_dir(&here).unwrap();
+    let o = init(&here, &["."]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(here.join("workshop.toml").is_file());
+    assert!(stdout(&o).contains("\n  kvlens serve\n"), "{}", stdout(&o));
+
     // A folder name with a space is quoted in the command to type.
     let o = init(tmp.path(), &["my workshop"]);
     assert!(o.status.success(), "{}", stderr(&o));
