@@ -14,7 +14,8 @@
 //! - products behind [`product`]: [`course`], [`deck`], [`sheets`],
 //!   [`handson`];
 //! - the driver: [`build`] (build, check, the report), [`serve`],
-//!   [`commands`] (train, export, figures, explain, knockout);
+//!   [`commands`] (train, export, figures, explain, knockout), [`init`]
+//!   (a new workshop from the copy the binary carries);
 //! - [`session`]: where a command runs.
 //!
 //! Modules the binary, the tests and the benches do not name are
@@ -39,6 +40,7 @@ pub(crate) mod fsx;
 pub(crate) mod guide;
 pub mod handson;
 pub(crate) mod httpd;
+pub mod init;
 pub mod kv;
 pub(crate) mod markdown;
 pub mod model;

@@ -14,7 +14,11 @@ use std::sync::atomic::Ordering;
 /// key-value pairs (hidden neuron i: key = row i of W1 plus its bias, value =
 /// column i of W2) and builds a course website from the real numbers.
 ///
-/// Example: KVLENS_MNIST_DIR=../shared/mnist kvlens build
+/// Example: kvlens build (in a workshop folder; the first build downloads MNIST into the cache)
+///
+/// Offline, with the four MNIST files in a folder: KVLENS_MNIST_DIR=/path/to/mnist kvlens build
+///
+/// A workshop folder of your own: kvlens init my-workshop
 #[derive(Parser, Debug)]
 #[command(name = "kvlens", version, propagate_version = true)]
 struct Cli {
@@ -43,7 +47,7 @@ enum Command {
     /// unchanged, so a second build does not retrain and writes the same
     /// bytes. public/ is replaced only when the whole build succeeds.
     ///
-    /// Example: kvlens build --mnist-dir ../shared/mnist
+    /// Example: kvlens build --mnist-dir /path/to/mnist
     Build {
         /// Build the decks for a talk of this many minutes: the full deck
         /// when it fits, else without the parts marked track="long"; fails
@@ -240,8 +244,26 @@ enum Command {
     /// Looks in --mnist-dir, then KVLENS_MNIST_DIR, then [data] mnist_dir,
     /// then the cache, and downloads into the cache as a last resort.
     ///
-    /// Example: KVLENS_MNIST_DIR=../shared/mnist kvlens data
+    /// Example: KVLENS_MNIST_DIR=/path/to/mnist kvlens data
     Data,
+    /// Write a new workshop into DIR: the course, the deck, the sheets.
+    ///
+    /// Writes the workshop this version of kvlens ships, carried inside the
+    /// binary: content/ (the course pages, the slide deck, the exercise
+    /// sheets, the toy networks in content/nets/) and workshop.toml. With
+    /// --templates also templates/ and theme/, copies of the built-in ones
+    /// to edit; without them the built-ins are used. DIR must be new or an
+    /// empty folder: init never overwrites a file. Ignores --root.
+    ///
+    /// Example: kvlens init my-workshop && cd my-workshop && kvlens serve
+    Init {
+        /// The folder to write (created when missing).
+        #[arg(value_name = "DIR")]
+        dir: PathBuf,
+        /// Also write templates/ and theme/ (the built-in ones) to edit.
+        #[arg(long)]
+        templates: bool,
+    },
 }
 
 #[derive(clap::ValueEnum, Clone, Copy, Debug)]
@@ -298,6 +320,9 @@ fn main() -> ExitCode {
 }
 
 fn run(cli: Cli, ui: Ui) -> Result<()> {
+    if let Command::Init { dir, templates } = &cli.command {
+        return init(dir, *templates);
+    }
     let session = session(&cli, ui)?;
     match cli.command {
         Command::Build { pdf, chromium, .. } => build(&session, pdf, chromium),
@@ -364,6 +389,7 @@ fn run(cli: Cli, ui: Ui) -> Result<()> {
             Ok(())
         }
         Command::Export { format, out } => export(&session, format, out),
+        Command::Init { dir, templates } => init(&dir, templates),
         Command::Data => {
             let cfg = kvlens::load_config(&session.root)?;
             let (ds, source) = kvlens::load_data(&session, &cfg)?;
@@ -421,6 +447,29 @@ fn build(session: &Session, pdf: bool, chromium: Option<PathBuf>) -> Result<()> 
         num::percent(report.accuracy.test, 2),
         report.model.config.hidden
     );
+    Ok(())
+}
+
+fn init(dir: &std::path::Path, templates: bool) -> Result<()> {
+    let written = kvlens::init::init(dir, templates)?;
+    println!(
+        "wrote a new workshop into {} ({} files):",
+        written.dir.display(),
+        written.files.len()
+    );
+    for line in written.summary() {
+        println!("  {line}");
+    }
+    // In the folder already (`kvlens init .`), there is nowhere to go.
+    let cd = match written.shell_dir().as_str() {
+        "." | "./" => String::new(),
+        dir => format!("cd {dir} && "),
+    };
+    println!("next, build and serve it, then open the address it prints (Ctrl-C stops):");
+    println!("  {cd}kvlens serve");
+    println!("the first build downloads MNIST into the cache and trains the network, once;");
+    println!("without internet, name a folder that holds the four MNIST files:");
+    println!("  {cd}KVLENS_MNIST_DIR=/path/to/mnist kvlens serve");
     Ok(())
 }
 

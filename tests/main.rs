@@ -17,6 +17,7 @@ mod figures;
 mod guide;
 mod handson;
 mod idx_hostile;
+mod init;
 mod marking;
 mod mistakes;
 mod notebook;

@@ -57,11 +57,12 @@ struct PageContext<'a> {
     source: String,
 }
 
-const TEMPLATES: [Template; 4] = [
+const TEMPLATES: [Template; 5] = [
     Template::shipped("base.html", include_str!("../../templates/base.html")),
     Template::shipped("figures.html", include_str!("../../templates/figures.html")),
     Template::shipped("index.html", include_str!("../../templates/index.html")),
     Template::shipped("page.html", include_str!("../../templates/page.html")),
+    Template::shipped("summary.html", include_str!("../../templates/summary.html")),
 ];
 
 /// The outline: published course pages (not the home document), by weight

@@ -8,9 +8,11 @@ use std::path::Path;
 
 /// The theme kvlens ships (this repository's `theme/`); a workshop's own
 /// `theme/<path>` replaces the file of the same path or adds to them.
-pub(crate) const BUILTIN_THEME: [(&str, &[u8]); 9] = [
+pub(crate) const BUILTIN_THEME: [(&str, &[u8]); 11] = [
     ("deck.css", include_bytes!("../../theme/deck.css")),
     ("deck.js", include_bytes!("../../theme/deck.js")),
+    ("explorer.css", include_bytes!("../../theme/explorer.css")),
+    ("explorer.js", include_bytes!("../../theme/explorer.js")),
     ("favicon.svg", include_bytes!("../../theme/favicon.svg")),
     (
         "fonts/DejaVuSans-Bold.ttf",
