@@ -152,6 +152,17 @@ pub fn the_guide_follows_the_deck(public: &Path, guide_html: &str) {
     assert_eq!(g["print"]["pages"].as_u64(), Some(known));
 }
 
+/// HTML text with the entities Tera writes decoded.
+fn unescaped(s: &str) -> String {
+    s.replace("&#39;", "'")
+        .replace("&#x27;", "'")
+        .replace("&quot;", "\"")
+        .replace("&#x2F;", "/")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&amp;", "&")
+}
+
 fn clock(s: &str) -> u32 {
     let (h, m) = s.split_once(':').unwrap();
     h.parse::<u32>().unwrap() * 60 + m.parse::<u32>().unwrap()
