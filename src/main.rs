@@ -458,7 +458,11 @@ fn bundle(session: &Session, opts: &kvlens::bundle::BundleOptions) -> Result<()>
     );
     let mut rows: Vec<(String, (usize, u64, u64))> = Vec::new();
     for part in ["learners", "instructor"] {
-        for f in b.folders.iter().filter(|f| f.path.split('/').next() == Some(part)) {
+        for f in b
+            .folders
+            .iter()
+            .filter(|f| f.path.split('/').next() == Some(part))
+        {
             rows.push((format!("{}/", f.path), (f.files, f.bytes, f.zipped)));
         }
         rows.push((format!("{part}/ in all"), b.part(part)));
@@ -466,7 +470,10 @@ fn bundle(session: &Session, opts: &kvlens::bundle::BundleOptions) -> Result<()>
     rows.push(("START-HERE.html, .txt".to_string(), b.part("")));
     let width = rows.iter().map(|r| r.0.chars().count()).max().unwrap_or(0);
     println!("in {}/:", b.top);
-    println!("  {:<width$} {:>6} {:>12} {:>12}", "folder", "files", "bytes", "zipped");
+    println!(
+        "  {:<width$} {:>6} {:>12} {:>12}",
+        "folder", "files", "bytes", "zipped"
+    );
     for (name, (files, bytes, zipped)) in rows {
         println!("  {name:<width$} {files:>6} {bytes:>12} {zipped:>12}");
     }

@@ -20,10 +20,10 @@
 
 mod pages;
 
-use crate::session::Session;
 use crate::build::{BuildOptions, Built};
 use crate::config::Config;
 use crate::data::{self, FileKind};
+use crate::session::Session;
 use anyhow::{Context, Result, bail};
 use std::collections::BTreeMap;
 use std::io::{Seek, Write};
@@ -88,7 +88,9 @@ impl Bundled {
         self.folders
             .iter()
             .filter(|f| top_part(&f.path) == part)
-            .fold((0, 0, 0), |(n, b, z), f| (n + f.files, b + f.bytes, z + f.zipped))
+            .fold((0, 0, 0), |(n, b, z), f| {
+                (n + f.files, b + f.bytes, z + f.zipped)
+            })
     }
 }
 
@@ -356,7 +358,10 @@ fn collect(s: &Session, cfg: &Config, built: &Built, top: &str) -> Result<Vec<En
     });
     entries.sort_by(|a, b| a.path.cmp(&b.path));
     if let Some(w) = entries.windows(2).find(|w| w[0].path == w[1].path) {
-        bail!("internal error: two files at {top}/{} in the bundle", w[0].path);
+        bail!(
+            "internal error: two files at {top}/{} in the bundle",
+            w[0].path
+        );
     }
     let (html, text) = pages::start_here(&facts, top, &entries);
     entries.push(Entry {
@@ -427,9 +432,9 @@ fn mnist_test_set(s: &Session, cfg: &Config) -> Result<MnistFiles> {
         images: 0,
     };
     for kind in [FileKind::TestImages, FileKind::TestLabels] {
-        let path = kind.find_in(&dir).with_context(|| {
-            format!("{} is missing from {}", kind.gz_name(), dir.display())
-        })?;
+        let path = kind
+            .find_in(&dir)
+            .with_context(|| format!("{} is missing from {}", kind.gz_name(), dir.display()))?;
         let raw = data::read_decompressed(&path)
             .with_context(|| format!("cannot read {}", path.display()))?;
         let sha = data::sha256_hex(&raw);
@@ -448,7 +453,8 @@ fn mnist_test_set(s: &Session, cfg: &Config) -> Result<MnistFiles> {
         let mut gz = flate2::GzBuilder::new()
             .mtime(0)
             .write(Vec::new(), flate2::Compression::best());
-        gz.write_all(&raw).context("cannot gzip the MNIST test set")?;
+        gz.write_all(&raw)
+            .context("cannot gzip the MNIST test set")?;
         out.files.push((
             kind.gz_name(),
             gz.finish().context("cannot gzip the MNIST test set")?,
@@ -491,7 +497,8 @@ fn write_zip<W: Write + Seek>(w: W, top: &str, entries: &[Entry]) -> Result<()> 
 
 /// The folders of a written bundle, read back from its central directory.
 pub fn read_folders(path: &Path, top: &str) -> Result<Vec<Folder>> {
-    let file = std::fs::File::open(path).with_context(|| format!("cannot read {}", path.display()))?;
+    let file =
+        std::fs::File::open(path).with_context(|| format!("cannot read {}", path.display()))?;
     let mut zip =
         zip::ZipArchive::new(file).with_context(|| format!("cannot read {}", path.display()))?;
     let mut folders: BTreeMap<String, Folder> = BTreeMap::new();
@@ -529,7 +536,9 @@ pub(crate) fn folder_sizes(entries: &[Entry]) -> Vec<(String, usize, u64)> {
         v.0 += 1;
         v.1 += e.bytes.len() as u64;
     }
-    m.into_iter().map(|(d, (n, b))| (d.to_string(), n, b)).collect()
+    m.into_iter()
+        .map(|(d, (n, b))| (d.to_string(), n, b))
+        .collect()
 }
 
 /// Bytes for people: "812 bytes", "35.2 kB", "27.4 MB" (powers of 1000).
@@ -565,8 +574,8 @@ mod tests {
             out,
             r#"<a href="../../learners/index.html">x</a><script src="../../learners/theme/site.js"></script><a href="../public/no.html">"#
         );
-        let top = String::from_utf8(relink("ta-table.html", br#"href="../public/index.html""#))
-            .unwrap();
+        let top =
+            String::from_utf8(relink("ta-table.html", br#"href="../public/index.html""#)).unwrap();
         assert_eq!(top, r#"href="../learners/index.html""#);
     }
 

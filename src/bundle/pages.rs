@@ -279,7 +279,7 @@ pub(crate) fn learners_start(f: &Facts, entries: &[Entry]) -> String {
         course.push((
             Some(page.clone()),
             "The explorer".to_string(),
-            ": the trained network in your browser, image by image.".to_string(),
+            ": draw a digit and see, pair by pair, how the network reads it.".to_string(),
         ));
     }
     b.push(Block::List(course));
@@ -418,9 +418,9 @@ pub(crate) fn start_here(f: &Facts, top: &str, entries: &[Entry]) -> (String, St
     let mut settings = Vec::new();
     for (page, slides, planned, track, shortened) in &f.decks {
         let fit = match (track, shortened) {
-            (Some(t), true) => format!(
-                ", fitted to {t} minutes by leaving out the parts marked long"
-            ),
+            (Some(t), true) => {
+                format!(", fitted to {t} minutes by leaving out the parts marked long")
+            }
             (Some(t), false) => format!(", the full deck fits {t} minutes"),
             (None, _) => ", the full deck".to_string(),
         };
@@ -448,7 +448,9 @@ pub(crate) fn start_here(f: &Facts, top: &str, entries: &[Entry]) -> (String, St
     ));
     b.push(Block::List(settings));
 
-    b.push(Block::H2("learners/: for the learners' laptops".to_string()));
+    b.push(Block::H2(
+        "learners/: for the learners' laptops".to_string(),
+    ));
     b.push(Block::P(
         "Copy this folder to every laptop (a USB stick or a shared drive). It \
          opens from the disk, with no network and no request outside the folder. \
@@ -528,7 +530,9 @@ pub(crate) fn start_here(f: &Facts, top: &str, entries: &[Entry]) -> (String, St
     let under = |dir: &str, suffix: &str| {
         entries
             .iter()
-            .filter(|e| e.path.starts_with(&format!("{INSTRUCTOR}/{dir}")) && e.path.ends_with(suffix))
+            .filter(|e| {
+                e.path.starts_with(&format!("{INSTRUCTOR}/{dir}")) && e.path.ends_with(suffix)
+            })
             .count() as u64
     };
     let keys = under("sheets/", "-key.html");
@@ -539,7 +543,11 @@ pub(crate) fn start_here(f: &Facts, top: &str, entries: &[Entry]) -> (String, St
             format!(
                 ": {} and {} (instructor/print/sheets/ has them as PDFs).",
                 count(keys, "answer key", "answer keys"),
-                count(under("sheets/", "-marking.html"), "marking key", "marking keys"),
+                count(
+                    under("sheets/", "-marking.html"),
+                    "marking key",
+                    "marking keys"
+                ),
             ),
         ));
     }
@@ -550,10 +558,9 @@ pub(crate) fn start_here(f: &Facts, top: &str, entries: &[Entry]) -> (String, St
             ": every variant's answers on one page, for the TAs.".to_string(),
         ));
     }
-    if let Some(sol) = entries
-        .iter()
-        .find(|e| e.path.starts_with(&format!("{INSTRUCTOR}/")) && e.path.ends_with("-solutions.ipynb"))
-    {
+    if let Some(sol) = entries.iter().find(|e| {
+        e.path.starts_with(&format!("{INSTRUCTOR}/")) && e.path.ends_with("-solutions.ipynb")
+    }) {
         inst.push((
             None,
             sol.path.clone(),
@@ -567,14 +574,22 @@ pub(crate) fn start_here(f: &Facts, top: &str, entries: &[Entry]) -> (String, St
         .into_iter()
         .map(|(d, n, bytes)| {
             vec![
-                if d.is_empty() { "./".to_string() } else { format!("{d}/") },
+                if d.is_empty() {
+                    "./".to_string()
+                } else {
+                    format!("{d}/")
+                },
                 n.to_string(),
                 human(bytes),
             ]
         })
         .collect();
     b.push(Block::Table(
-        vec!["folder".to_string(), "files".to_string(), "size".to_string()],
+        vec![
+            "folder".to_string(),
+            "files".to_string(),
+            "size".to_string(),
+        ],
         rows,
     ));
     b.push(Block::P(format!(
