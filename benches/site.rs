@@ -40,15 +40,7 @@ fn rebuild(c: &mut Criterion) {
     let analyses = Analyses::new(&prepared).unwrap();
     let products = products();
     let (tera, content) = load_sources(&root, &products).unwrap();
-    let (files, _) = render(
-        &root,
-        &analyses,
-        &products,
-        &tera,
-        &content,
-        &Default::default(),
-    )
-    .unwrap();
+    let (files, _) = render(&root, &analyses, &products, &tera, &content, &Default::default()).unwrap();
     let first = t.elapsed();
     let bytes: usize = files.iter().map(|f| f.bytes.len()).sum();
     eprintln!(
@@ -66,30 +58,15 @@ fn rebuild(c: &mut Criterion) {
     g.bench_function("rebuild with model and analyses in memory", |b| {
         b.iter(|| {
             let (tera, content) = load_sources(&root, &products).unwrap();
-            let (files, _) = render(
-                &root,
-                &analyses,
-                &products,
-                &tera,
-                &content,
-                &Default::default(),
-            )
-            .unwrap();
+            let (files, _) =
+                render(&root, &analyses, &products, &tera, &content, &Default::default()).unwrap();
             output::write_all(&public, &files).unwrap();
         })
     });
     g.bench_function("render only (no disk writes)", |b| {
         b.iter(|| {
             let (tera, content) = load_sources(&root, &products).unwrap();
-            render(
-                &root,
-                &analyses,
-                &products,
-                &tera,
-                &content,
-                &Default::default(),
-            )
-            .unwrap()
+            render(&root, &analyses, &products, &tera, &content, &Default::default()).unwrap()
         })
     });
     g.finish();
