@@ -89,6 +89,12 @@ fn bad_outputs_fail_before_building() {
     std::fs::write(&other_zip, kvlens_npz_like()).unwrap();
     let o = bundle(&w, &["--out", other_zip.to_str().unwrap()], None);
     fails_with(&o, "exists and is not a bundle kvlens wrote");
+    // Inside what the build replaces.
+    std::fs::create_dir_all(w.public()).unwrap();
+    let inside = w.public().join("kit.zip");
+    let o = bundle(&w, &["--out", inside.to_str().unwrap()], None);
+    fails_with(&o, "is inside public/, which the build replaces");
+    std::fs::remove_dir(w.public()).unwrap();
     // Nobody in the room.
     let o = bundle(&w, &["--participants", "0"], None);
     fails_with(&o, "--participants");
@@ -266,6 +272,14 @@ fn bundle_packs_the_classroom_the_same_twice_and_its_site_opens_offline() {
     // START-HERE says what is there, from the contents.
     let start = std::fs::read_to_string(kit.join("START-HERE.txt")).unwrap();
     let learner_files = learners.len();
+    let learners_start = std::fs::read_to_string(learners_dir.join("START-HERE.html")).unwrap();
+    for must in [
+        "<a href=\"sheets/toy-v2.html\">on screen</a>, <a href=\"print/sheets/toy-v2.pdf\">PDF to print</a>",
+        "jupyter notebook kvlens-notebook.ipynb",
+        "<a href=\"explorer.html\">",
+    ] {
+        assert!(learners_start.contains(must), "{must}: {learners_start}");
+    }
     for must in [
         format!("{learner_files} files in learners/"),
         "2 variants".to_string(),

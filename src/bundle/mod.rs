@@ -115,6 +115,7 @@ pub fn bundle(s: &Session, opts: &BundleOptions) -> Result<Bundled> {
     };
     // Everything that can be said about --out is said before the build.
     check_out(&out, opts.force)?;
+    check_not_rebuilt(s, &out)?;
     let mut tmp = temp_beside(&out)?;
     let built = crate::build::build(
         s,
@@ -218,6 +219,24 @@ fn check_out(out: &Path, force: bool) -> Result<()> {
             bail!(
                 "{} exists and is not a bundle kvlens wrote; choose another --out, \
                  or pass --force to replace it",
+                out.display()
+            );
+        }
+    }
+    Ok(())
+}
+
+/// Refuses an `--out` inside `public/` or `instructor/`, which the build
+/// replaces.
+fn check_not_rebuilt(s: &Session, out: &Path) -> Result<()> {
+    let parent = std::fs::canonicalize(parent_of(out))
+        .with_context(|| format!("cannot write the bundle {}", out.display()))?;
+    let root = s.root_abs();
+    for dir in ["public", crate::build::INSTRUCTOR_DIR] {
+        if parent.starts_with(root.join(dir)) {
+            bail!(
+                "--out {} is inside {dir}/, which the build replaces; write the bundle \
+                 elsewhere (the default is in the workshop folder)",
                 out.display()
             );
         }

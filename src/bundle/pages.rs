@@ -85,6 +85,8 @@ enum Block {
     P(String),
     /// Items: optional link target (relative), the linked words, the rest.
     List(Vec<(Option<String>, String, String)>),
+    /// Items: a label, then links (target, words) after a colon.
+    Links(Vec<(String, Vec<(String, String)>)>),
     /// A command to type.
     Code(String),
     /// Header row, then rows; numbers right-aligned.
@@ -116,6 +118,17 @@ fn html(title: &str, blocks: &[Block]) -> String {
                         None => esc(words),
                     };
                     out.push_str(&format!("<li>{head}{}</li>\n", esc(rest)));
+                }
+                out.push_str("</ul>\n");
+            }
+            Block::Links(items) => {
+                out.push_str("<ul>\n");
+                for (label, links) in items {
+                    let links: Vec<String> = links
+                        .iter()
+                        .map(|(h, w)| format!("<a href=\"{}\">{}</a>", esc(&url_path(h)), esc(w)))
+                        .collect();
+                    out.push_str(&format!("<li>{}: {}</li>\n", esc(label), links.join(", ")));
                 }
                 out.push_str("</ul>\n");
             }
@@ -174,6 +187,15 @@ fn text(blocks: &[Block]) -> String {
                     };
                     let wrapped = wrap(&line, 74).replace('\n', "\n  ");
                     out.push_str(&format!("- {wrapped}\n"));
+                }
+                out.push('\n');
+            }
+            Block::Links(items) => {
+                for (label, links) in items {
+                    let links: Vec<String> =
+                        links.iter().map(|(h, w)| format!("{w} ({h})")).collect();
+                    let line = format!("{label}: {}", links.join(", "));
+                    out.push_str(&format!("- {}\n", wrap(&line, 74).replace('\n', "\n  ")));
                 }
                 out.push('\n');
             }
@@ -303,16 +325,15 @@ pub(crate) fn learners_start(f: &Facts, entries: &[Entry]) -> String {
                     1 => title.clone(),
                     _ => format!("{title}, variant {}", i + 1),
                 };
+                let mut links = vec![(page.clone(), "on screen".to_string())];
                 let pdf = format!("print/{}.pdf", stem(page));
-                let rest = if l(&pdf) {
-                    format!(" (to print: {pdf})")
-                } else {
-                    String::new()
-                };
-                items.push((Some(page.clone()), name, rest));
+                if l(&pdf) {
+                    links.push((pdf, "PDF to print".to_string()));
+                }
+                items.push((name, links));
             }
         }
-        b.push(Block::List(items));
+        b.push(Block::Links(items));
     }
     if let Some(nb) = f.notebook.as_ref().filter(|p| l(p)) {
         let dir = nb.rsplit_once('/').map(|(d, _)| d).unwrap_or(".");
@@ -508,6 +529,13 @@ pub(crate) fn start_here(f: &Facts, top: &str, entries: &[Entry]) -> (String, St
             Some(format!("{INSTRUCTOR}/guide.html")),
             "instructor/guide.html".to_string(),
             ": the facilitator guide (run of show, print list, set-up checklist).".to_string(),
+        ));
+    }
+    if i("print/guide.pdf") {
+        inst.push((
+            Some(format!("{INSTRUCTOR}/print/guide.pdf")),
+            "instructor/print/guide.pdf".to_string(),
+            ": the facilitator guide to print.".to_string(),
         ));
     }
     for (page, ..) in &f.decks {
