@@ -293,7 +293,7 @@ pub(crate) fn learners_start(f: &Facts, entries: &[Entry]) -> String {
             course.push((
                 Some(page.clone()),
                 "The slides".to_string(),
-                format!(" ({slides} slides) shown in the room, to look back at."),
+                format!(": the {slides} slides shown in the room, to look back at."),
             ));
         }
     }
@@ -524,6 +524,15 @@ pub(crate) fn start_here(f: &Facts, top: &str, entries: &[Entry]) -> (String, St
         "Keep this folder to yourself: it holds the answer keys.".to_string()
     }));
     let mut inst = Vec::new();
+    for (page, ..) in &f.decks {
+        inst.push((
+            Some(format!("{LEARNERS}/{page}")),
+            format!("learners/{page}"),
+            ": the deck to present from, on the projector's laptop (S opens the presenter \
+             view with notes and timer; ? lists every key)."
+                .to_string(),
+        ));
+    }
     if i("guide.html") {
         inst.push((
             Some(format!("{INSTRUCTOR}/guide.html")),
