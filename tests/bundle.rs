@@ -431,3 +431,30 @@ fn links(html: &str) -> Vec<String> {
     }
     out
 }
+
+#[test]
+fn bundle_explains_itself_with_an_example_and_its_budget() {
+    let o = std::process::Command::new(env!("CARGO_BIN_EXE_kvlens"))
+        .args(["bundle", "--help"])
+        .output()
+        .unwrap();
+    assert!(o.status.success());
+    let help = stdout(&o);
+    for must in [
+        "Example: kvlens bundle",
+        "--out <FILE>",
+        "--force",
+        "--track <MINUTES>",
+        "--variants <N>",
+        "--participants <N>",
+        "--chromium <PATH>",
+        "size budget (20 MB)",
+    ] {
+        assert!(help.contains(must), "{must}: {help}");
+    }
+    assert_eq!(
+        kvlens::bundle::BUDGET,
+        20_000_000,
+        "README and help state 20 MB"
+    );
+}
