@@ -13,7 +13,8 @@
 //!   [`markdown`], [`templates`];
 //! - products behind [`product`]: [`course`], [`deck`], [`sheets`],
 //!   [`handson`];
-//! - the driver: [`build`] (build, check, the report), [`serve`],
+//! - the driver: [`build`] (build, check, the report), [`bundle`] (the
+//!   offline classroom kit), [`serve`],
 //!   [`commands`] (train, export, figures, explain, knockout), [`init`]
 //!   (a new workshop from the copy the binary carries);
 //! - [`session`]: where a command runs.
@@ -26,6 +27,7 @@
 pub mod analysis;
 pub mod browser;
 pub mod build;
+pub mod bundle;
 pub(crate) mod commands;
 pub mod config;
 pub(crate) mod content;

@@ -74,6 +74,40 @@ enum Command {
         #[arg(long, value_name = "PATH", requires = "pdf")]
         chromium: Option<PathBuf>,
     },
+    /// Build everything (PDFs included) and pack the classroom into one zip.
+    ///
+    /// For a room without a network: the zip has one folder with
+    /// learners/ (the site, which opens from the disk, the sheets' PDFs, the
+    /// notebook with the model files and the MNIST test set, a start page),
+    /// instructor/ (the deck's PDFs, answer keys, marking keys, the TA table,
+    /// the notebook's solutions, the facilitator guide) and START-HERE.html
+    /// saying what is where. The same inputs give the same bytes. It
+    /// replaces only a zip it wrote itself (or any file with --force), and
+    /// warns when the zip is over its size budget (20 MB).
+    ///
+    /// Example: kvlens bundle --variants 3 --participants 24 --out kit.zip
+    Bundle {
+        /// The zip to write (default: <title>-kit.zip in the workshop folder,
+        /// the title as in [site] title, e.g. inside-a-neural-network-keys-and-values-kit.zip).
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+        /// Replace --out even when it is not a bundle kvlens wrote.
+        #[arg(long)]
+        force: bool,
+        /// As for build: decks fit this many minutes.
+        #[arg(long, value_name = "MINUTES")]
+        track: Option<u32>,
+        /// As for build: variants of every exercise sheet.
+        #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=50))]
+        variants: Option<u32>,
+        /// As for build: people in the room.
+        #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=1000))]
+        participants: Option<u32>,
+        /// The Chromium (or Chrome) to print with; default: found on the PATH
+        /// or $KVLENS_CHROMIUM.
+        #[arg(long, value_name = "PATH")]
+        chromium: Option<PathBuf>,
+    },
     /// Build, serve the site on 127.0.0.1 and rebuild on every edit.
     ///
     /// Watches content/, templates/, theme/ and workshop.toml. A prose edit
@@ -326,6 +360,19 @@ fn run(cli: Cli, ui: Ui) -> Result<()> {
     let session = session(&cli, ui)?;
     match cli.command {
         Command::Build { pdf, chromium, .. } => build(&session, pdf, chromium),
+        Command::Bundle {
+            out,
+            force,
+            chromium,
+            ..
+        } => bundle(
+            &session,
+            &kvlens::bundle::BundleOptions {
+                out,
+                force,
+                chromium,
+            },
+        ),
         Command::Serve {
             port, lan, bind, ..
         } => {
@@ -415,18 +462,21 @@ fn session(cli: &Cli, ui: Ui) -> Result<Session> {
         ui,
         track: match cli.command {
             Command::Build { track, .. }
+            | Command::Bundle { track, .. }
             | Command::Serve { track, .. }
             | Command::Check { track, .. } => track,
             _ => None,
         },
         variants: match cli.command {
             Command::Build { variants, .. }
+            | Command::Bundle { variants, .. }
             | Command::Serve { variants, .. }
             | Command::Check { variants, .. } => variants,
             _ => None,
         },
         participants: match cli.command {
             Command::Build { participants, .. }
+            | Command::Bundle { participants, .. }
             | Command::Serve { participants, .. }
             | Command::Check { participants, .. } => participants,
             _ => None,
@@ -470,6 +520,42 @@ fn init(dir: &std::path::Path, templates: bool) -> Result<()> {
     println!("the first build downloads MNIST into the cache and trains the network, once;");
     println!("without internet, name a folder that holds the four MNIST files:");
     println!("  {cd}KVLENS_MNIST_DIR=/path/to/mnist kvlens serve");
+    Ok(())
+}
+
+fn bundle(session: &Session, opts: &kvlens::bundle::BundleOptions) -> Result<()> {
+    let b = kvlens::bundle::bundle(session, opts)?;
+    for w in &b.warnings {
+        eprintln!("warning: {w}");
+    }
+    println!(
+        "wrote {} ({} bytes, {}; budget {} bytes)",
+        b.path.display(),
+        b.size,
+        kvlens::bundle::human(b.size),
+        b.budget
+    );
+    let mut rows: Vec<(String, (usize, u64, u64))> = Vec::new();
+    for part in ["learners", "instructor"] {
+        for f in b
+            .folders
+            .iter()
+            .filter(|f| f.path.split('/').next() == Some(part))
+        {
+            rows.push((format!("{}/", f.path), (f.files, f.bytes, f.zipped)));
+        }
+        rows.push((format!("{part}/ in all"), b.part(part)));
+    }
+    rows.push(("START-HERE.html, .txt".to_string(), b.part("")));
+    let width = rows.iter().map(|r| r.0.chars().count()).max().unwrap_or(0);
+    println!("in {}/:", b.top);
+    println!(
+        "  {:<width$} {:>6} {:>12} {:>12}",
+        "folder", "files", "bytes", "zipped"
+    );
+    for (name, (files, bytes, zipped)) in rows {
+        println!("  {name:<width$} {files:>6} {bytes:>12} {zipped:>12}");
+    }
     Ok(())
 }
 

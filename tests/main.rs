@@ -4,6 +4,7 @@
 
 mod architecture;
 mod browser;
+mod bundle;
 mod claims_grid;
 mod cli;
 mod common;
