@@ -30,6 +30,9 @@ pub struct Config {
 pub struct ClassroomConfig {
     /// People in the room (`--participants` overrides).
     pub participants: u32,
+    /// People who mark the sheets (you and the TAs): each gets the marking
+    /// keys and the TA table.
+    pub markers: u32,
     /// When the talk starts, `HH:MM` (24-hour clock).
     pub start: String,
 }
@@ -38,6 +41,7 @@ impl Default for ClassroomConfig {
     fn default() -> Self {
         ClassroomConfig {
             participants: 20,
+            markers: 2,
             start: "09:30".to_string(),
         }
     }
@@ -365,6 +369,13 @@ impl Config {
                     self.classroom.participants
                 ),
                 "the number of people in the room; the guide's print list counts copies for them",
+            );
+        }
+        if !(1..=100).contains(&self.classroom.markers) {
+            bad(
+                &["classroom", "markers"],
+                format!("must be between 1 and 100, got {}", self.classroom.markers),
+                "the people who mark the sheets: you and your TAs",
             );
         }
         if self.classroom.start_minutes().is_none() {

@@ -58,6 +58,16 @@ pub struct Budget {
     pub source: String,
 }
 
+/// Where `build --pdf` prints the paged document `rel`: `print/<stem>.pdf`
+/// (`instructor/print/<stem>.pdf` for an instructor's page).
+pub fn pdf_of(rel: &str) -> String {
+    let stem = rel.strip_suffix(".html").unwrap_or(rel);
+    match stem.strip_prefix("instructor/") {
+        Some(inner) => format!("instructor/print/{inner}.pdf"),
+        None => format!("print/{stem}.pdf"),
+    }
+}
+
 /// What `build --pdf` printed: PDFs for `public/` and for the instructor's
 /// folder (paths start with `instructor/print/`; they are in `public` when
 /// the keys are published).
@@ -212,11 +222,8 @@ fn print_paged(
     )?;
     page.set_viewport(width.round() as u32, height.round() as u32, 1.0)?;
     for &(rel, learner, budget) in jobs {
-        let stem = rel.strip_suffix(".html").unwrap_or(rel);
-        let (name, instructor) = match stem.strip_prefix("instructor/") {
-            Some(inner) => (format!("instructor/print/{inner}.pdf"), !publish_keys),
-            None => (format!("print/{stem}.pdf"), false),
-        };
+        let name = pdf_of(rel);
+        let instructor = rel.starts_with("instructor/") && !publish_keys;
         ui.status(&format!("printing {name}"));
         page.goto(&file_url(&on_disk(rel)))?;
         page.wait_for(

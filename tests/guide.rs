@@ -142,7 +142,9 @@ pub fn the_guide_follows_the_deck(public: &Path, guide_html: &str) {
         assert_eq!(copies.iter().sum::<u64>(), people, "{copies:?}");
         assert!(copies.iter().max().unwrap() - copies.iter().min().unwrap() <= 1);
         for m in sheet["markings"].as_array().unwrap() {
-            assert!(items.iter().any(|i| i["file"] == *m), "{m} to print");
+            let item = items.iter().find(|i| i["file"] == *m).expect("marking key");
+            assert_eq!(item["copies"], g["markers"], "one marking key per marker");
+            assert!(item["pdf"].as_str().unwrap().ends_with("-marking.pdf"));
         }
     }
     let known: u64 = items
@@ -217,15 +219,33 @@ fn the_guide_plans_the_room_from_the_deck_and_the_sheets() {
         paper.contains("exercises 4, 5 and 6"),
         "unplanned exercises named: {paper}"
     );
-    assert!(rows[1]["hand_out"].to_string().contains("variants 1 to 3"));
+    // The sheet goes out on arrival, by pair; its debrief is variant 1's.
+    assert!(
+        rows[0]["hand_out"]
+            .to_string()
+            .contains("variants 1 to 3 by pair")
+    );
+    assert!(paper.contains("variant 1’s numbers"), "{paper}");
     assert!(
         rows[3]["happens"]
             .to_string()
             .contains("1 predict-then-reveal")
     );
-    assert!(rows[2]["cut"].to_string().contains("Marked long"));
+    assert!(rows[2]["cut"].to_string().contains("rather than skip"));
+    // Where to cut, in order, with the minutes saved.
+    assert!(
+        html.contains("Shorten “Coffee” to 7 min (saves 8 min)"),
+        "break cut"
+    );
+    assert!(
+        html.contains("Shorten “Try it” to 15 min (saves 15 min)"),
+        "hands-on cut"
+    );
+    // The slides' predict question with what the key press reveals.
+    assert!(html.contains("What does it answer?") && html.contains("It answers output 1."));
+    assert!(html.contains("(credit: "), "slips with their credit");
     // 7 people, 3 variants: 3, 2, 2 copies.
-    let copies: Vec<u64> = g["print"]["items"].as_array().unwrap()[..3]
+    let copies: Vec<u64> = g["print"]["items"].as_array().unwrap()[1..4]
         .iter()
         .map(|i| i["copies"].as_u64().unwrap())
         .collect();

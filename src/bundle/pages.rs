@@ -21,6 +21,8 @@ pub(crate) struct Facts {
     exercises: u64,
     explorer: Option<String>,
     participants: Option<u32>,
+    /// `[classroom] participants`.
+    room: u32,
     paper: &'static str,
     publish_keys: bool,
 }
@@ -40,7 +42,10 @@ impl Facts {
                     d["page"].as_str().unwrap_or_default().to_string(),
                     d["slides"].as_u64().unwrap_or(0),
                     d["planned_minutes"].as_u64().unwrap_or(0),
-                    d["track"].as_u64(),
+                    // "90-minute track": the minutes asked for.
+                    d["track"]
+                        .as_str()
+                        .and_then(|t| t.split('-').next()?.parse().ok()),
                     d["shortened"].as_bool().unwrap_or(false),
                 )
             })
@@ -72,6 +77,7 @@ impl Facts {
             exercises: h["notebook"]["solutions"].as_u64().unwrap_or(0),
             explorer: h["explorer"]["page"].as_str().map(str::to_string),
             participants,
+            room: cfg.classroom.participants,
             paper: cfg.site.paper.label(),
             publish_keys: cfg.sheets.publish_keys,
         }
@@ -463,8 +469,10 @@ pub(crate) fn start_here(f: &Facts, top: &str, entries: &[Entry]) -> (String, St
         "Participants".to_string(),
         match f.participants {
             Some(n) => format!(": {n} (as asked with --participants)."),
-            None => ": as set in workshop.toml (the facilitator guide counts copies for them)."
-                .to_string(),
+            None => format!(
+                ": {} (from [classroom] participants in workshop.toml; the facilitator guide counts copies for them).",
+                f.room
+            ),
         },
     ));
     b.push(Block::List(settings));

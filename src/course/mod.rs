@@ -57,12 +57,18 @@ struct PageContext<'a> {
     source: String,
 }
 
+/// The one-page summary's template (its page is printed with `--pdf`).
+pub(crate) const SUMMARY_TEMPLATE: &str = "summary.html";
+
 const TEMPLATES: [Template; 5] = [
     Template::shipped("base.html", include_str!("../../templates/base.html")),
     Template::shipped("figures.html", include_str!("../../templates/figures.html")),
     Template::shipped("index.html", include_str!("../../templates/index.html")),
     Template::shipped("page.html", include_str!("../../templates/page.html")),
-    Template::shipped("summary.html", include_str!("../../templates/summary.html")),
+    Template::shipped(
+        SUMMARY_TEMPLATE,
+        include_str!("../../templates/summary.html"),
+    ),
 ];
 
 /// The outline: published course pages (not the home document), by weight
@@ -161,6 +167,22 @@ impl Product for Course {
             let template = e.doc.front.template.as_deref().unwrap_or("page.html");
             if site.tera.get_template(template).is_err() {
                 continue; // reported by the build's first pass
+            }
+            if template == SUMMARY_TEMPLATE {
+                // The one-page summary is handed out: `--pdf` prints it,
+                // failing when it takes more than one page.
+                out.print.push(crate::print::PrintJob::Paged {
+                    rel: page.clone(),
+                    learner: false,
+                    budget: Some(crate::print::Budget {
+                        pages: 1,
+                        source: format!(
+                            "{}/{}: the summary prints on one page",
+                            crate::content::DIR,
+                            e.doc.rel
+                        ),
+                    }),
+                });
             }
             match crate::templates::render(site.tera, template, &ctx, site.root) {
                 Ok(html) => out.files.push(OutputFile::new(page, html)),

@@ -34,6 +34,9 @@ pub struct ClaimRecord {
 /// them with their answers.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Prediction {
+    /// The toy network and input it is about (`net`, `input`).
+    pub net: String,
+    pub input: String,
     pub prompt: std::ops::Range<usize>,
     pub answer: std::ops::Range<usize>,
 }
@@ -166,6 +169,8 @@ impl Shortcodes for Embeds {
                     cx.expand_nested(answer);
                     let a1 = cx.offset();
                     cx.state(Predictions::default).0.push(Prediction {
+                        net: args.str("net").unwrap_or_default().to_string(),
+                        input: args.str("input").unwrap_or_default().to_string(),
                         prompt: p0..p1,
                         answer: a0..a1,
                     });

@@ -22,7 +22,7 @@ use crate::product::{Links, Output, Plan, Product, Site, Template};
 use crate::sheets::pages;
 use crate::sheets::product::SheetState;
 use plan::{Extras, PrintList, Row, SheetInfo};
-use questions::{PageQuestions, SheetSlips};
+use questions::{PageQuestions, SheetSlips, SlideQuestion};
 use serde::Serialize;
 
 /// The guide's page (below `public/` when published, else beside it).
@@ -41,6 +41,7 @@ pub(crate) struct Guide;
 pub(crate) struct GuideReport {
     pub page: String,
     pub participants: u32,
+    pub markers: u32,
     pub start: String,
     pub end: String,
     pub planned_minutes: u32,
@@ -74,7 +75,17 @@ struct GuideContext<'a> {
     sheets: Vec<SheetLinks>,
     slips: Vec<SheetSlips>,
     questions: Vec<PageQuestions>,
+    slide_questions: Vec<SlideQuestion>,
     long_minutes: u32,
+    /// Where to save time, in order: (what, minutes saved).
+    cuts: Vec<(String, u32)>,
+    /// Minutes the track leaves free (None: no `--track`).
+    slack: Option<u32>,
+    markers: u32,
+    /// The slides before the first section ("1–2"), if any.
+    before: Option<String>,
+    /// The first section's title (when to start the timer).
+    first_section: Option<String>,
 }
 
 /// A sheet's pages for the instructor area's links.
@@ -136,7 +147,16 @@ impl Product for Guide {
         };
         let rows = plan::rows(&deck, &sheets, start, &minutes_of, &extras);
         let ta_table = (!sheets.is_empty()).then_some(pages::TA_PAGE);
-        let print = plan::print_list(participants, &sheets, &extras, ta_table);
+        let print = plan::print_list(
+            participants,
+            config.classroom.markers,
+            &sheets,
+            &extras,
+            ta_table,
+            GUIDE_PAGE,
+        );
+        let cuts = plan::cut_order(&deck);
+        let slack = site.track.map(|t| t.saturating_sub(deck.planned_minutes));
         let long_minutes = deck
             .sections
             .iter()
@@ -198,7 +218,17 @@ impl Product for Guide {
                 .collect(),
             slips: questions::sheet_slips(site),
             questions: questions::page_questions(site),
+            slide_questions: questions::slide_questions(&deck),
             long_minutes,
+            cuts,
+            slack,
+            markers: config.classroom.markers,
+            before: match deck.sections.first().map_or(deck.slides.len(), |s| s.first) {
+                0 => None,
+                1 => Some("1".to_string()),
+                n => Some(format!("1–{n}")),
+            },
+            first_section: deck.sections.first().map(|s| s.title.clone()),
         };
         let html = match crate::templates::render(site.tera, "guide.html", &ctx, site.root) {
             Ok(h) => h,
@@ -230,6 +260,7 @@ impl Product for Guide {
             GuideReport {
                 page: GUIDE_PAGE.to_string(),
                 participants,
+                markers: config.classroom.markers,
                 start: plan::clock(start),
                 end,
                 planned_minutes: deck.planned_minutes,

@@ -54,6 +54,8 @@ pub(crate) struct PrintItem {
     pub what: String,
     /// Below the folder the guide links from (`public/…` or `instructor/…`).
     pub file: String,
+    /// Its PDF, as `build --pdf` writes it (same base as `file`).
+    pub pdf: String,
     pub copies: u32,
     /// Pages of one copy, at most (None: not known before printing).
     pub pages: Option<u32>,
@@ -97,12 +99,6 @@ pub(crate) fn and_list(items: &[String]) -> String {
     }
 }
 
-fn lower_first(s: &str) -> String {
-    let mut c = s.chars();
-    c.next()
-        .map_or(String::new(), |f| f.to_lowercase().chain(c).collect())
-}
-
 fn numbers(ns: &[u32]) -> String {
     and_list(&ns.iter().map(u32::to_string).collect::<Vec<_>>())
 }
@@ -122,10 +118,17 @@ pub(crate) fn rows(
     extras: &Extras,
 ) -> Vec<Row> {
     let mut out = Vec::new();
-    let mut handed: Vec<String> = Vec::new();
     let mut clock_at = start;
-    // Sheets the talk does not schedule go out at the first long hands-on
-    // section (people work on their own there), else at the end.
+    let sheet_of = |rel: &str| sheets.iter().find(|x| x.rel == rel);
+    // The sheets this track works on go out on arrival, in the order the
+    // talk uses them; the others at the first long hands-on section (people
+    // work on their own there), else at the end.
+    let mut scheduled: Vec<&str> = Vec::new();
+    for p in deck.plans.iter().filter_map(|p| p.sheet.as_ref()) {
+        if !scheduled.contains(&p.sheet.as_str()) {
+            scheduled.push(&p.sheet);
+        }
+    }
     let handout_at = deck
         .sections
         .iter()
@@ -133,6 +136,7 @@ pub(crate) fn rows(
         .position(|(s, p)| activity(p) == "Hands-on" && s.minutes >= LONG_HANDS_ON)
         .unwrap_or(deck.sections.len().saturating_sub(1));
     let last = deck.sections.len().saturating_sub(1);
+    let mut introduced: Vec<String> = Vec::new();
     for (i, s) in deck.sections.iter().enumerate() {
         let plan = deck.plans.get(i).cloned().unwrap_or_default();
         let act = activity(&plan);
@@ -144,13 +148,24 @@ pub(crate) fn rows(
         let mut happens = Vec::new();
         let mut hand_out = Vec::new();
         let mut cut = None;
+        if i == 0 {
+            for rel in &scheduled {
+                let Some(x) = sheet_of(rel) else { continue };
+                hand_out.push(if x.variants > 1 {
+                    format!(
+                        "On arrival, “{}”: one each; deal variants 1 to {} by pair, so the two people of a pair have the same numbers and the next pair has others",
+                        x.title, x.variants
+                    )
+                } else {
+                    format!("On arrival, “{}”: one each", x.title)
+                });
+            }
+        }
         match act {
             "Pen and paper" => {
                 if let Some(sp) = &plan.sheet {
-                    let title = sheets
-                        .iter()
-                        .find(|x| x.rel == sp.sheet)
-                        .map_or(sp.sheet.clone(), |x| x.title.clone());
+                    let info = sheet_of(&sp.sheet);
+                    let title = info.map_or(sp.sheet.clone(), |x| x.title.clone());
                     if !sp.exercises.is_empty() {
                         let parts: Vec<String> = sp
                             .exercises
@@ -160,24 +175,36 @@ pub(crate) fn rows(
                                 None => n.to_string(),
                             })
                             .collect();
+                        let first = !introduced.contains(&sp.sheet);
+                        let lowest = sp.exercises.iter().min().copied().unwrap_or(1);
                         happens.push(format!(
-                            "{} {} of “{title}” in pairs; walk round and read the boxes, not only the final answers.",
+                            "{} {} of “{title}” in pairs{}; walk round and read the boxes, not only the final answers.",
                             if sp.exercises.len() == 1 { "Exercise" } else { "Exercises" },
-                            and_list(&parts)
+                            and_list(&parts),
+                            if first && lowest > 1 {
+                                format!(" (say so: people start at exercise {lowest}, not at the top)")
+                            } else {
+                                String::new()
+                            }
                         ));
-                        let saves: u32 = sp
+                        if info.is_some_and(|x| x.variants > 1) {
+                            happens.push(format!(
+                                "The debrief slides show variant 1’s numbers; the other variants have their own (the TA table lists them). Debrief the method, and read out each variant’s final answer."
+                            ));
+                        }
+                        let need: u32 = sp
                             .exercises
                             .iter()
                             .filter_map(|n| minutes_of(&sp.sheet, *n))
                             .sum();
                         cut = Some(format!(
-                            "Set {} {} as homework; go straight to the debrief (saves up to {saves} min).",
+                            "Stop the work after about {} min and debrief what people have; do not set {} as homework afterwards (the debrief shows the answers).",
+                            need.div_ceil(2).max(1),
                             if sp.exercises.len() == 1 {
-                                "exercise"
+                                "it"
                             } else {
-                                "exercises"
-                            },
-                            numbers(&sp.exercises)
+                                "them"
+                            }
                         ));
                     }
                     if !sp.homework.is_empty() {
@@ -191,8 +218,8 @@ pub(crate) fn rows(
                             numbers(&sp.homework)
                         ));
                     }
-                    if !handed.contains(&sp.sheet) {
-                        handed.push(sp.sheet.clone());
+                    if !introduced.contains(&sp.sheet) {
+                        introduced.push(sp.sheet.clone());
                         let planned: Vec<u32> = deck
                             .plans
                             .iter()
@@ -200,10 +227,7 @@ pub(crate) fn rows(
                             .filter(|p| p.sheet == sp.sheet)
                             .flat_map(|p| p.exercises.iter().chain(&p.homework).copied())
                             .collect();
-                        let count = sheets
-                            .iter()
-                            .find(|x| x.rel == sp.sheet)
-                            .map_or(0, |x| x.exercises);
+                        let count = info.map_or(0, |x| x.exercises);
                         let left: Vec<u32> = (1..=count).filter(|n| !planned.contains(n)).collect();
                         if !left.is_empty() {
                             happens.push(format!(
@@ -217,15 +241,6 @@ pub(crate) fn rows(
                                 if left.len() == 1 { "it" } else { "them" }
                             ));
                         }
-                        let variants = sheets
-                            .iter()
-                            .find(|x| x.rel == sp.sheet)
-                            .map_or(1, |x| x.variants);
-                        hand_out.push(if variants > 1 {
-                            format!("“{title}”: one each, variants 1 to {variants} in turn along each row, so neighbours have different numbers")
-                        } else {
-                            format!("“{title}”: one each")
-                        });
                     }
                 }
             }
@@ -236,11 +251,18 @@ pub(crate) fn rows(
                 {
                     happens.push(n.clone());
                 }
-                cut = Some(
-                    "Shorten it: the explorer and the notebook work at home, offline.".to_string(),
-                );
+                cut = Some(format!(
+                    "Shorten it to {} min: gather the room early; the explorer and the notebook also work at home, offline.",
+                    (s.minutes / 2).max(1)
+                ));
             }
-            "Break" => happens.push("Leave the next slide up.".to_string()),
+            "Break" => {
+                happens.push("Leave the break slide up; use the time to help anyone who cannot open the course site.".to_string());
+                cut = Some(format!(
+                    "Shorten it (to {} min) rather than skip it.",
+                    (s.minutes / 2).max(1)
+                ));
+            }
             _ => {}
         }
         if asks > 0 {
@@ -249,14 +271,17 @@ pub(crate) fn rows(
                 plural(asks, "predict-then-reveal", "predict-then-reveals")
             ));
         }
-        if plan.track.as_deref() == Some("long") && !deck.shortened {
-            cut = Some(match cut {
-                Some(c) => format!("Marked long: skip it. Or: {}", lower_first(&c)),
-                None => "Marked long: skip it.".to_string(),
-            });
+        if plan.track.as_deref() == Some("long") && !deck.shortened && act == "Talk" {
+            cut = Some(
+                "Marked long: skip it, and skip what later slides say about it (their notes name it)."
+                    .to_string(),
+            );
         }
         if i == handout_at {
-            for x in sheets.iter().filter(|x| !handed.contains(&x.rel)) {
+            for x in sheets
+                .iter()
+                .filter(|x| !scheduled.contains(&x.rel.as_str()))
+            {
                 hand_out.push(format!(
                     "“{}” (not worked in the talk): one each, {}",
                     x.title,
@@ -296,6 +321,40 @@ pub(crate) fn rows(
     out
 }
 
+/// Where to save time, in order: the talk sections marked long (the last
+/// first: by then you know how late you are), then a long hands-on part
+/// and the break cut to half. (What to do, minutes saved.)
+pub(crate) fn cut_order(deck: &Deck) -> Vec<(String, u32)> {
+    let mut out = Vec::new();
+    if deck.shortened {
+        return out;
+    }
+    let parts: Vec<_> = deck.sections.iter().zip(&deck.plans).collect();
+    for (s, p) in parts.iter().rev() {
+        if p.track.as_deref() == Some("long") && activity(p) == "Talk" {
+            out.push((format!("Skip “{}”", s.title), s.minutes));
+        }
+    }
+    for (s, p) in &parts {
+        match activity(p) {
+            "Hands-on" if s.minutes >= LONG_HANDS_ON => {
+                out.push((
+                    format!("Shorten “{}” to {} min", s.title, s.minutes / 2),
+                    s.minutes - s.minutes / 2,
+                ));
+            }
+            "Break" if s.minutes > 1 => {
+                out.push((
+                    format!("Shorten “{}” to {} min", s.title, s.minutes / 2),
+                    s.minutes - s.minutes / 2,
+                ));
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
 /// Minutes from which a hands-on section has time for the notebook and
 /// the sheets the talk does not schedule.
 const LONG_HANDS_ON: u32 = 20;
@@ -321,15 +380,25 @@ pub(crate) fn copies(people: u32, variants: u32) -> Vec<u32> {
         .collect()
 }
 
-/// The print list for `people`: every variant of every sheet, the summary,
-/// and one copy of each key, marking key and the TA table.
+/// The print list for `people` and `markers`: every variant of every
+/// sheet, the summary, this guide, a marking key of each variant and the
+/// TA table for each marker, and one copy of each worked key.
 pub(crate) fn print_list(
     people: u32,
+    markers: u32,
     sheets: &[SheetInfo],
     extras: &Extras,
     ta_table: Option<&str>,
+    guide: &str,
 ) -> PrintList {
-    let mut items = Vec::new();
+    let mut items = vec![PrintItem {
+        what: "This guide".to_string(),
+        file: guide.to_string(),
+        pdf: crate::print::pdf_of(guide),
+        copies: 1,
+        pages: None,
+        who: "you",
+    }];
     for s in sheets {
         for (i, n) in copies(people, s.variants).into_iter().enumerate() {
             items.push(PrintItem {
@@ -339,6 +408,7 @@ pub(crate) fn print_list(
                     s.title.clone()
                 },
                 file: s.hrefs.get(i).cloned().unwrap_or_default(),
+                pdf: crate::print::pdf_of(s.hrefs.get(i).map_or("", |h| h.as_str())),
                 copies: n,
                 pages: s.pages,
                 who: "learners",
@@ -349,6 +419,7 @@ pub(crate) fn print_list(
         items.push(PrintItem {
             what: name.clone(),
             file: href.clone(),
+            pdf: crate::print::pdf_of(href),
             copies: people,
             pages: Some(1),
             who: "learners",
@@ -359,7 +430,8 @@ pub(crate) fn print_list(
             items.push(PrintItem {
                 what: format!("Marking key: {}, variant {}", s.title, i + 1),
                 file: m.clone(),
-                copies: 1,
+                pdf: crate::print::pdf_of(m),
+                copies: markers,
                 pages: Some(crate::sheets::pages::MARKING_PAGES),
                 who: "each marker",
             });
@@ -370,6 +442,7 @@ pub(crate) fn print_list(
             items.push(PrintItem {
                 what: format!("Worked key: {}, variant {}", s.title, i + 1),
                 file: k.clone(),
+                pdf: crate::print::pdf_of(k),
                 copies: 1,
                 pages: None,
                 who: "you",
@@ -380,7 +453,8 @@ pub(crate) fn print_list(
         items.push(PrintItem {
             what: "TA table (every variant's final answers)".to_string(),
             file: ta.to_string(),
-            copies: 1,
+            pdf: crate::print::pdf_of(ta),
+            copies: markers,
             pages: None,
             who: "each marker",
         });
@@ -442,10 +516,20 @@ mod tests {
             summary_href: Some("summary.html".into()),
             ..Extras::default()
         };
-        let l = print_list(5, &[sheet], &extras, Some("instructor/ta-table.html"));
-        // 3 + 2 copies of 5 pages, 5 summaries, one marking key of ≤ 2.
-        assert_eq!(l.pages, 25 + 5 + 2);
-        assert_eq!(l.sheets_duplex, 5 * 3 + 5 + 1);
-        assert_eq!(l.unknown, 2);
+        let l = print_list(
+            5,
+            2,
+            &[sheet],
+            &extras,
+            Some("instructor/ta-table.html"),
+            "instructor/guide.html",
+        );
+        // 3 + 2 copies of 5 pages, 5 summaries, two marking keys of ≤ 2.
+        assert_eq!(l.pages, 25 + 5 + 4);
+        assert_eq!(l.sheets_duplex, 5 * 3 + 5 + 2);
+        // The guide, the worked key and the TA table: known once printed.
+        assert_eq!(l.unknown, 3);
+        assert_eq!(l.items[1].pdf, "print/sheets/a.pdf");
+        assert_eq!(l.items.last().map(|i| i.copies), Some(2));
     }
 }

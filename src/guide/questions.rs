@@ -26,6 +26,8 @@ pub(crate) struct Slip {
 pub(crate) struct ExerciseSlips {
     pub number: usize,
     pub title: String,
+    /// The exercise's points (a slip's credit is out of these).
+    pub points: u32,
     pub slips: Vec<Slip>,
 }
 
@@ -39,6 +41,8 @@ pub(crate) struct SheetSlips {
 /// A predict-then-reveal question of a course page.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub(crate) struct Question {
+    /// What it is about: "network “exercise”, input b".
+    pub about: String,
     /// The question (HTML, links dropped).
     pub prompt: String,
     /// The first paragraph of its answer (HTML, links dropped).
@@ -67,6 +71,7 @@ pub(crate) fn sheet_slips(site: &Site) -> Vec<SheetSlips> {
                 .map(|r| ExerciseSlips {
                     number: r.number,
                     title: r.title.clone(),
+                    points: r.marking.points(),
                     slips: r
                         .marking
                         .slips
@@ -102,6 +107,7 @@ pub(crate) fn page_questions(site: &Site) -> Vec<PageQuestions> {
                         let prompt = drop_lead(&first_paragraph(text.get(q.prompt.clone())?))?;
                         let answer = first_paragraph(text.get(q.answer.clone())?);
                         Some(Question {
+                            about: format!("network “{}”, input {}", q.net, q.input),
                             prompt: inline(&prompt),
                             answer: inline(&answer),
                         })
@@ -115,6 +121,88 @@ pub(crate) fn page_questions(site: &Site) -> Vec<PageQuestions> {
             })
         })
         .collect()
+}
+
+/// A predict-then-reveal moment of the slides.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub(crate) struct SlideQuestion {
+    pub slide: usize,
+    pub title: String,
+    /// The paragraph before the revealed part (or the slide's title).
+    pub question: String,
+    /// What the key press reveals, as text.
+    pub answer: String,
+}
+
+/// Every `fragment()` (not `items=true`) of the built deck, with the
+/// paragraph before it as its question.
+pub(crate) fn slide_questions(deck: &crate::deck::Deck) -> Vec<SlideQuestion> {
+    const OPEN: &str = "<div class=\"fragment\">";
+    let mut out = Vec::new();
+    for sl in &deck.slides {
+        let html = match sl.html.find("<aside class=\"notes\">") {
+            Some(i) => &sl.html[..i],
+            None => sl.html.as_str(),
+        };
+        let mut from = 0;
+        while let Some(i) = html[from..].find(OPEN).map(|i| i + from) {
+            let body = &html[i + OPEN.len()..];
+            let end = body.find("</div>").unwrap_or(body.len());
+            let before = &html[from..i];
+            let question = before
+                .rfind("<p>")
+                .map(|p| text_of(&before[p..]))
+                .filter(|t| !t.is_empty() && *t != sl.title)
+                .unwrap_or_default();
+            let answer = text_of(&body[..end]);
+            if !answer.is_empty() {
+                out.push(SlideQuestion {
+                    slide: sl.number,
+                    title: sl.title.clone(),
+                    question,
+                    answer,
+                });
+            }
+            from = i + OPEN.len() + end;
+        }
+    }
+    out
+}
+
+/// The text of an HTML fragment: tags dropped (figures and MathML's
+/// annotations with them), the common entities decoded, spaces collapsed.
+fn text_of(html: &str) -> String {
+    let mut out = String::new();
+    let mut rest = html;
+    while let Some(i) = rest.find('<') {
+        out.push_str(&rest[..i]);
+        let tag_end = rest[i..].find('>').map_or(rest.len(), |j| i + j + 1);
+        let tag = &rest[i..tag_end];
+        // Whole elements that are not prose are skipped.
+        let skip = ["<figure", "<svg", "<annotation", "<script", "<style"]
+            .iter()
+            .find(|t| tag.starts_with(**t));
+        rest = &rest[tag_end..];
+        if let Some(t) = skip {
+            let close = format!("</{}>", &t[1..]);
+            rest = rest.find(&close).map_or("", |j| &rest[j + close.len()..]);
+        } else if tag.starts_with("</p") || tag.starts_with("<br") || tag.starts_with("</li") {
+            out.push(' ');
+        } else if tag.starts_with("</td") || tag.starts_with("</th") {
+            out.push_str(" · ");
+        } else if tag.starts_with("</tr") {
+            out.push_str("; ");
+        }
+    }
+    out.push_str(rest);
+    let decoded = out
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&#x27;", "'")
+        .replace("&amp;", "&");
+    decoded.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 /// The first paragraph of markdown text (up to a blank line).
@@ -176,5 +264,11 @@ mod tests {
             "See the end and <em>this</em>."
         );
         assert_eq!(first_paragraph("\nOne\ntwo.\n\nThree."), "One\ntwo.");
+        assert_eq!(
+            text_of(
+                "<p>It is <strong>4</strong> &amp; more.</p><figure><svg><text>x</text></svg></figure><p>Next</p>"
+            ),
+            "It is 4 &amp; more. Next".replace("&amp;", "&")
+        );
     }
 }

@@ -165,8 +165,11 @@ pub(super) fn key_of(rows: &[Row], acts: &[f64], bias: f64, structure: f64, draw
     let plus_only: Vec<f64> = rows.iter().map(|r| (r.pos + bias).max(0.0)).collect();
     if rank(&plus_only) != right {
         let why = format!(
-            "only the + panel was read: ink on the − weights was ignored (then the key would not fire for: {}).",
-            silent(&plus_only)
+            "only the + panel was read: ink on the − weights was ignored ({}).",
+            match silent(&plus_only).as_str() {
+                "none" => "read that way, the key fires for every digit".to_string(),
+                s => format!("read that way, the key stays silent only for {s}"),
+            }
         );
         match key.slips.iter_mut().find(|s| s.answer == rank(&plus_only)) {
             // The same ranking from another slip: one entry, both causes,

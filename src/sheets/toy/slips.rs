@@ -185,12 +185,12 @@ fn why(slip: SlipKind, given: &Given) -> String {
             }
         }
         SlipKind::OldKey => format!(
-            "key copied wrongly: ({}) used instead of ({}), the slip in the earlier workshop's own worked solution. Ask the learner to read the key again from its row of the table.",
+            "key copied wrongly: ({}) used instead of ({}) (a copying slip that even published worked solutions make). Ask the learner to read the key again from its row of the table.",
             OLD_KEY.1.join(", "),
             OLD_KEY.0.join(", ")
         ),
         SlipKind::OldInput => format!(
-            "input copied wrongly: {} used in place of the input {}, the slip in the earlier workshop's own worked solution. Ask what was substituted for each input; a small weight matters when its input is large.",
+            "input copied wrongly: {} used in place of the input {} (a copying slip that even published worked solutions make). Ask what was substituted for each input; a small weight matters when its input is large.",
             OLD_INPUT.1, OLD_INPUT.0
         ),
     }
