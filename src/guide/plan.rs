@@ -188,9 +188,10 @@ pub(crate) fn rows(
                             }
                         ));
                         if info.is_some_and(|x| x.variants > 1) {
-                            happens.push(format!(
+                            happens.push(
                                 "The debrief slides show variant 1’s numbers; the other variants have their own (the TA table lists them). Debrief the method, and read out each variant’s final answer."
-                            ));
+                                    .to_string(),
+                            );
                         }
                         let need: u32 = sp
                             .exercises
