@@ -178,19 +178,33 @@ pub(super) fn connect(ws_url: &str) -> Result<WebSocket<TcpStream>> {
         .and_then(|rest| rest.split('/').next())
         .filter(|hp| !hp.is_empty())
         .with_context(|| format!("Chromium printed an unexpected DevTools address {ws_url}"))?;
-    let stream = TcpStream::connect(host_port)
-        .with_context(|| format!("cannot connect to Chromium's DevTools at {ws_url}"))?;
-    stream
-        .set_read_timeout(Some(COMMAND_TIMEOUT))
-        .and_then(|()| stream.set_write_timeout(Some(COMMAND_TIMEOUT)))
-        .and_then(|()| stream.set_nodelay(true))
-        .with_context(|| format!("cannot configure the connection to {ws_url}"))?;
-    // PDFs of long documents arrive as one large base64 message.
-    let config = WebSocketConfig::default()
-        .max_message_size(Some(1 << 30))
-        .max_frame_size(Some(1 << 30));
-    let (ws, _) = tungstenite::client::client_with_config(ws_url, stream, Some(config))
-        .map_err(|e| anyhow!("websocket handshake with Chromium at {ws_url} failed: {e}"))?;
+    // A signal can interrupt the handshake's read (EINTR, seen under a
+    // busy test run): that attempt is repeated on a new connection.
+    let mut attempt = 0;
+    let ws = loop {
+        attempt += 1;
+        let stream = TcpStream::connect(host_port)
+            .with_context(|| format!("cannot connect to Chromium's DevTools at {ws_url}"))?;
+        stream
+            .set_read_timeout(Some(COMMAND_TIMEOUT))
+            .and_then(|()| stream.set_write_timeout(Some(COMMAND_TIMEOUT)))
+            .and_then(|()| stream.set_nodelay(true))
+            .with_context(|| format!("cannot configure the connection to {ws_url}"))?;
+        // PDFs of long documents arrive as one large base64 message.
+        let config = WebSocketConfig::default()
+            .max_message_size(Some(1 << 30))
+            .max_frame_size(Some(1 << 30));
+        match tungstenite::client::client_with_config(ws_url, stream, Some(config)) {
+            Ok((ws, _)) => break ws,
+            Err(tungstenite::HandshakeError::Failure(tungstenite::Error::Io(e)))
+                if e.kind() == std::io::ErrorKind::Interrupted && attempt < 3 => {}
+            Err(e) => {
+                return Err(anyhow!(
+                    "websocket handshake with Chromium at {ws_url} failed: {e}"
+                ));
+            }
+        }
+    };
     // From now on reads time out quickly so waits can check their deadlines;
     // tungstenite keeps partial frames across timeouts.
     ws.get_ref()

@@ -146,7 +146,13 @@ pub(super) fn figure(
     };
     format!(
         "<figure class=\"given-panels\" id=\"{id}\" style=\"margin: 0.3rem 0{}\">{s}{caption}</figure>",
-        if full { "; flex-basis: 100%" } else { "" }
+        // min-width 0: a flex item is otherwise at least as wide as the
+        // SVG's viewBox, which overflowed the printed exercise box.
+        if full {
+            "; flex-basis: 100%; min-width: 0"
+        } else {
+            ""
+        }
     )
 }
 
