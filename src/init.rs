@@ -145,6 +145,42 @@ fn write_new(path: &Path, bytes: &[u8]) -> Result<()> {
 }
 
 impl Written {
+    /// What `kvlens init` prints: the files written and the next command,
+    /// online and offline.
+    pub fn report_text(&self) -> String {
+        use std::fmt::Write as _;
+        let mut out = String::new();
+        let _ = writeln!(
+            out,
+            "wrote a new workshop into {} ({} files):",
+            self.dir.display(),
+            self.files.len()
+        );
+        for line in self.summary() {
+            let _ = writeln!(out, "  {line}");
+        }
+        // In the folder already (`kvlens init .`), there is nowhere to go.
+        let cd = match self.shell_dir().as_str() {
+            "." | "./" => String::new(),
+            dir => format!("cd {dir} && "),
+        };
+        let _ = writeln!(
+            out,
+            "next, build and serve it, then open the address it prints (Ctrl-C stops):"
+        );
+        let _ = writeln!(out, "  {cd}kvlens serve");
+        let _ = writeln!(
+            out,
+            "the first build downloads MNIST into the cache and trains the network, once;"
+        );
+        let _ = writeln!(
+            out,
+            "without internet, name a folder that holds the four MNIST files:"
+        );
+        let _ = writeln!(out, "  {cd}KVLENS_MNIST_DIR=/path/to/mnist kvlens serve");
+        out
+    }
+
     /// What was written, one line per part (for the command line).
     pub fn summary(&self) -> Vec<String> {
         let count = |f: &dyn Fn(&str) -> bool| self.files.iter().filter(|r| f(r)).count();

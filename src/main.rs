@@ -3,7 +3,7 @@
 
 use anyhow::Result;
 use clap::{Parser, Subcommand};
-use kvlens::{Session, data, num, ui::Ui};
+use kvlens::{Session, num, ui::Ui};
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::atomic::Ordering;
@@ -440,7 +440,7 @@ fn run(cli: Cli, ui: Ui) -> Result<()> {
         Command::Data => {
             let cfg = kvlens::load_config(&session.root)?;
             let (ds, source) = kvlens::load_data(&session, &cfg)?;
-            print_data(&ds, &source);
+            print!("{}", kvlens::data::describe(&ds, &source));
             Ok(())
         }
     }
@@ -502,24 +502,7 @@ fn build(session: &Session, pdf: bool, chromium: Option<PathBuf>) -> Result<()> 
 
 fn init(dir: &std::path::Path, templates: bool) -> Result<()> {
     let written = kvlens::init::init(dir, templates)?;
-    println!(
-        "wrote a new workshop into {} ({} files):",
-        written.dir.display(),
-        written.files.len()
-    );
-    for line in written.summary() {
-        println!("  {line}");
-    }
-    // In the folder already (`kvlens init .`), there is nowhere to go.
-    let cd = match written.shell_dir().as_str() {
-        "." | "./" => String::new(),
-        dir => format!("cd {dir} && "),
-    };
-    println!("next, build and serve it, then open the address it prints (Ctrl-C stops):");
-    println!("  {cd}kvlens serve");
-    println!("the first build downloads MNIST into the cache and trains the network, once;");
-    println!("without internet, name a folder that holds the four MNIST files:");
-    println!("  {cd}KVLENS_MNIST_DIR=/path/to/mnist kvlens serve");
+    print!("{}", written.report_text());
     Ok(())
 }
 
@@ -528,34 +511,7 @@ fn bundle(session: &Session, opts: &kvlens::bundle::BundleOptions) -> Result<()>
     for w in &b.warnings {
         eprintln!("warning: {w}");
     }
-    println!(
-        "wrote {} ({} bytes, {}; budget {} bytes)",
-        b.path.display(),
-        b.size,
-        kvlens::bundle::human(b.size),
-        b.budget
-    );
-    let mut rows: Vec<(String, (usize, u64, u64))> = Vec::new();
-    for part in ["learners", "instructor"] {
-        for f in b
-            .folders
-            .iter()
-            .filter(|f| f.path.split('/').next() == Some(part))
-        {
-            rows.push((format!("{}/", f.path), (f.files, f.bytes, f.zipped)));
-        }
-        rows.push((format!("{part}/ in all"), b.part(part)));
-    }
-    rows.push(("START-HERE.html, .txt".to_string(), b.part("")));
-    let width = rows.iter().map(|r| r.0.chars().count()).max().unwrap_or(0);
-    println!("in {}/:", b.top);
-    println!(
-        "  {:<width$} {:>6} {:>12} {:>12}",
-        "folder", "files", "bytes", "zipped"
-    );
-    for (name, (files, bytes, zipped)) in rows {
-        println!("  {name:<width$} {files:>6} {bytes:>12} {zipped:>12}");
-    }
+    print!("{}", b.summary_text());
     Ok(())
 }
 
@@ -633,40 +589,4 @@ fn emit<T: serde::Serialize>(json: bool, value: &T, render: fn(&T) -> String) ->
         print!("{}", render(value));
     }
     Ok(())
-}
-
-fn print_data(ds: &data::Dataset, source: &data::Source) {
-    let from = match source {
-        data::Source::Flag => "--mnist-dir",
-        data::Source::Env => "KVLENS_MNIST_DIR",
-        data::Source::Config => "[data] mnist_dir in workshop.toml",
-        data::Source::Cache => "the kvlens cache",
-        data::Source::Downloaded => "downloaded into the kvlens cache",
-    };
-    println!("MNIST in {} (from {from})", ds.dir.display());
-    for (name, split) in [("train", &ds.train), ("test", &ds.test)] {
-        let mut counts = [0usize; 10];
-        for &l in &split.labels {
-            counts[usize::from(l).min(9)] += 1;
-        }
-        let per: Vec<String> = counts
-            .iter()
-            .enumerate()
-            .map(|(d, c)| format!("{d}:{c}"))
-            .collect();
-        println!(
-            "  {name:<5} {:>6} images of 28×28 pixels; per digit {}",
-            num::grouped(split.len() as u64),
-            per.join(" ")
-        );
-    }
-    println!("  SHA-256 of the decompressed files verified:");
-    for (kind, hash) in [
-        ("train-images", &ds.hashes.train_images),
-        ("train-labels", &ds.hashes.train_labels),
-        ("test-images", &ds.hashes.test_images),
-        ("test-labels", &ds.hashes.test_labels),
-    ] {
-        println!("    {kind:<13} {hash}");
-    }
 }

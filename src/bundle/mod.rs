@@ -18,7 +18,12 @@
 //! later run may replace it (any other file needs `--force`). It is
 //! written to a temporary file beside the target and renamed in one step.
 
+mod archive;
+mod doc;
 mod pages;
+
+pub use archive::read_folders;
+use archive::write_zip;
 
 use crate::build::{BuildOptions, Built};
 use crate::config::Config;
@@ -26,7 +31,7 @@ use crate::data::{self, FileKind};
 use crate::session::Session;
 use anyhow::{Context, Result, bail};
 use std::collections::BTreeMap;
-use std::io::{Seek, Write};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
 /// The zip comment of every bundle (followed by the version that wrote it).
@@ -481,69 +486,6 @@ fn mnist_test_set(s: &Session, cfg: &Config) -> Result<MnistFiles> {
         out.sha256.push(sha);
     }
     Ok(out)
-}
-
-/// Files whose content is already compressed: stored, not deflated.
-fn stored(path: &str) -> bool {
-    [".gz", ".zip", ".png", ".jpg", ".woff2", ".npz"]
-        .iter()
-        .any(|x| path.ends_with(x))
-}
-
-/// Writes the zip: `top/` + every entry, in order, with fixed times and
-/// permissions, and the bundle's comment.
-fn write_zip<W: Write + Seek>(w: W, top: &str, entries: &[Entry]) -> Result<()> {
-    use zip::write::SimpleFileOptions;
-    let mut zip = zip::ZipWriter::new(std::io::BufWriter::new(w));
-    let base = SimpleFileOptions::default()
-        .last_modified_time(zip::DateTime::default())
-        .unix_permissions(0o644);
-    for e in entries {
-        let options = match stored(&e.path) {
-            true => base.compression_method(zip::CompressionMethod::Stored),
-            false => base
-                .compression_method(zip::CompressionMethod::Deflated)
-                .compression_level(Some(6)),
-        };
-        zip.start_file(format!("{top}/{}", e.path), options)?;
-        zip.write_all(&e.bytes)?;
-    }
-    zip.set_comment(format!("{MARK} {}", env!("CARGO_PKG_VERSION")))?;
-    let mut w = zip.finish()?;
-    w.flush()?;
-    Ok(())
-}
-
-/// The folders of a written bundle, read back from its central directory.
-pub fn read_folders(path: &Path, top: &str) -> Result<Vec<Folder>> {
-    let file =
-        std::fs::File::open(path).with_context(|| format!("cannot read {}", path.display()))?;
-    let mut zip =
-        zip::ZipArchive::new(file).with_context(|| format!("cannot read {}", path.display()))?;
-    let mut folders: BTreeMap<String, Folder> = BTreeMap::new();
-    let prefix = format!("{top}/");
-    for i in 0..zip.len() {
-        let f = zip
-            .by_index_raw(i)
-            .with_context(|| format!("cannot read {}", path.display()))?;
-        let name = f
-            .name()
-            .with_context(|| format!("cannot read {}", path.display()))?
-            .to_string();
-        let name = name.as_str();
-        let rel = name.strip_prefix(&prefix).unwrap_or(name);
-        let dir = rel.rsplit_once('/').map(|(d, _)| d).unwrap_or("");
-        let e = folders.entry(dir.to_string()).or_insert_with(|| Folder {
-            path: dir.to_string(),
-            files: 0,
-            bytes: 0,
-            zipped: 0,
-        });
-        e.files += 1;
-        e.bytes += f.size();
-        e.zipped += f.compressed_size();
-    }
-    Ok(folders.into_values().collect())
 }
 
 /// Files and bytes of `entries` per folder (unpacked), for the start pages.

@@ -463,6 +463,48 @@ pub fn mirrors_from_env() -> Vec<String> {
     }
 }
 
+/// What `kvlens data` prints: where MNIST was found, what each split
+/// holds (images per digit) and the verified SHA-256 of the files.
+pub fn describe(ds: &Dataset, source: &Source) -> String {
+    use std::fmt::Write as _;
+    let mut out = String::new();
+    let from = match source {
+        Source::Flag => "--mnist-dir",
+        Source::Env => "KVLENS_MNIST_DIR",
+        Source::Config => "[data] mnist_dir in workshop.toml",
+        Source::Cache => "the kvlens cache",
+        Source::Downloaded => "downloaded into the kvlens cache",
+    };
+    let _ = writeln!(out, "MNIST in {} (from {from})", ds.dir.display());
+    for (name, split) in [("train", &ds.train), ("test", &ds.test)] {
+        let mut counts = [0usize; 10];
+        for &l in &split.labels {
+            counts[usize::from(l).min(9)] += 1;
+        }
+        let per: Vec<String> = counts
+            .iter()
+            .enumerate()
+            .map(|(d, c)| format!("{d}:{c}"))
+            .collect();
+        let _ = writeln!(
+            out,
+            "  {name:<5} {:>6} images of 28×28 pixels; per digit {}",
+            crate::num::grouped(split.len() as u64),
+            per.join(" ")
+        );
+    }
+    let _ = writeln!(out, "  SHA-256 of the decompressed files verified:");
+    for (kind, hash) in [
+        ("train-images", &ds.hashes.train_images),
+        ("train-labels", &ds.hashes.train_labels),
+        ("test-images", &ds.hashes.test_images),
+        ("test-labels", &ds.hashes.test_labels),
+    ] {
+        let _ = writeln!(out, "    {kind:<13} {hash}");
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
