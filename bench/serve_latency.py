@@ -11,70 +11,51 @@ median, min and max.
     cargo build --release --locked
     python3 bench/serve_latency.py --mnist-dir ../shared/mnist [--cache-dir /tmp/kvc3] [--runs 20]
 """
-import argparse, http.client, os, queue, shutil, statistics, subprocess, sys, tempfile, threading, time
+import argparse, kvserve, http.client, os, queue, statistics, sys, threading, time
 
-REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("--mnist-dir", required=True)
-    ap.add_argument("--cache-dir", default=os.path.join(tempfile.gettempdir(), "kvlens-bench-cache"))
+    kvserve.add_options(ap)
     ap.add_argument("--runs", type=int, default=20)
     ap.add_argument("--page", default="content/key-value-view.md")
     args = ap.parse_args()
-    binary = os.path.join(REPO, "target", "release", "kvlens")
-    if not os.path.exists(binary):
-        sys.exit("build kvlens first: cargo build --release --locked")
-    work = tempfile.mkdtemp(prefix="kvlens-serve-bench-")
-    try:
-        shutil.copy(os.path.join(REPO, "workshop.toml"), work)
-        for d in ("content", "templates", "theme"):
-            shutil.copytree(os.path.join(REPO, d), os.path.join(work, d))
-        env = dict(os.environ, KVLENS_CACHE_DIR=args.cache_dir)
-        proc = subprocess.Popen(
-            [binary, "--root", work, "--mnist-dir", os.path.abspath(args.mnist_dir), "serve", "--port", "0"],
-            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env, text=True)
-        try:
-            line = proc.stdout.readline()
-            url = next(t for t in line.split() if t.startswith("http://127.0.0.1:"))
-            host, port = url[len("http://"):].rstrip("/").split(":")
-            events = queue.Queue()
-            conn = http.client.HTTPConnection(host, int(port), timeout=30)
-            conn.request("GET", "/__kvlens/events")
-            resp = conn.getresponse()
+    with kvserve.served(args, ["serve", "--port", "0"], "kvlens-serve-bench-") as (proc, work):
+        line = proc.stdout.readline()
+        url = next(t for t in line.split() if t.startswith("http://127.0.0.1:"))
+        host, port = url[len("http://"):].rstrip("/").split(":")
+        events = queue.Queue()
+        conn = http.client.HTTPConnection(host, int(port), timeout=30)
+        conn.request("GET", "/__kvlens/events")
+        resp = conn.getresponse()
 
-            def listen():
-                for raw in resp:
-                    if raw.startswith(b"event: "):
-                        events.put((time.perf_counter(), raw[7:].strip().decode()))
-            threading.Thread(target=listen, daemon=True).start()
-            time.sleep(0.5)
-            page = os.path.join(work, args.page)
-            original = open(page).read()
-            latencies = []
-            for i in range(args.runs):
-                while not events.empty():
-                    events.get()
-                t0 = time.perf_counter()
-                with open(page, "w") as f:
-                    f.write(original + f"\nEdit number {i}.\n")
-                while True:
-                    t, kind = events.get(timeout=30)
-                    if kind == "reload":
-                        latencies.append(t - t0)
-                        break
-                    if kind == "failed":
-                        sys.exit("the edited page failed to build")
-                time.sleep(0.3)
-            ms = [x * 1000 for x in latencies]
-            print(f"edit-to-reload over {len(ms)} edits of {args.page}: "
-                  f"median {statistics.median(ms):.0f} ms, min {min(ms):.0f} ms, max {max(ms):.0f} ms")
-        finally:
-            proc.terminate()
-            proc.wait(timeout=10)
-    finally:
-        shutil.rmtree(work, ignore_errors=True)
+        def listen():
+            for raw in resp:
+                if raw.startswith(b"event: "):
+                    events.put((time.perf_counter(), raw[7:].strip().decode()))
+        threading.Thread(target=listen, daemon=True).start()
+        time.sleep(0.5)
+        page = os.path.join(work, args.page)
+        original = open(page).read()
+        latencies = []
+        for i in range(args.runs):
+            while not events.empty():
+                events.get()
+            t0 = time.perf_counter()
+            with open(page, "w") as f:
+                f.write(original + f"\nEdit number {i}.\n")
+            while True:
+                t, kind = events.get(timeout=30)
+                if kind == "reload":
+                    latencies.append(t - t0)
+                    break
+                if kind == "failed":
+                    sys.exit("the edited page failed to build")
+            time.sleep(0.3)
+        ms = [x * 1000 for x in latencies]
+        print(f"edit-to-reload over {len(ms)} edits of {args.page}: "
+              f"median {statistics.median(ms):.0f} ms, min {min(ms):.0f} ms, max {max(ms):.0f} ms")
 
 
 if __name__ == "__main__":

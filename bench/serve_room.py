@@ -21,11 +21,10 @@ so the numbers are an upper bound for a room whose devices are elsewhere.
     cargo build --release --locked
     python3 bench/serve_room.py --mnist-dir ../shared/mnist [--cache-dir DIR] [--clients 50] [--rounds 3]
 """
-import argparse, http.client, multiprocessing, os, re, shutil, statistics, subprocess, sys, tempfile, threading, time
+import argparse, kvserve, http.client, multiprocessing, os, re, statistics, sys, threading, time
 from concurrent.futures import ThreadPoolExecutor
 from urllib.parse import urljoin, urlsplit
 
-REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 PAGES = ["/index.html", "/deck.html", "/explorer.html"]
 
 
@@ -95,92 +94,74 @@ def client(host, port, files, args, start, out):
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("--mnist-dir", required=True)
-    ap.add_argument("--cache-dir", default=os.path.join(tempfile.gettempdir(), "kvlens-bench-cache"))
+    kvserve.add_options(ap)
     ap.add_argument("--clients", type=int, default=50)
     ap.add_argument("--rounds", type=int, default=3, help="times the whole room loads the three pages")
     ap.add_argument("--parallel", type=int, default=6, help="connections at once per client")
     args = ap.parse_args()
-    binary = os.path.join(REPO, "target", "release", "kvlens")
-    if not os.path.exists(binary):
-        sys.exit("build kvlens first: cargo build --release --locked")
-    work = tempfile.mkdtemp(prefix="kvlens-room-bench-")
-    try:
-        shutil.copy(os.path.join(REPO, "workshop.toml"), work)
-        for d in ("content", "templates", "theme"):
-            shutil.copytree(os.path.join(REPO, d), os.path.join(work, d))
-        env = dict(os.environ, KVLENS_CACHE_DIR=args.cache_dir)
-        proc = subprocess.Popen(
-            [binary, "--root", work, "--mnist-dir", os.path.abspath(args.mnist_dir), "-q", "serve", "--lan", "--port", "0"],
-            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env, text=True)
-        try:
-            banner = []
-            while not banner or not banner[-1].startswith("warning:"):
-                line = proc.stdout.readline()
-                if not line:
-                    sys.exit("serve --lan stopped:\n" + "".join(banner))
-                banner.append(line)
-            urls = [t for l in banner[1:] for t in l.split() if t.startswith("http://") and "127.0.0.1" not in t]
-            if not urls:
-                sys.exit("serve --lan printed no room address:\n" + "".join(banner))
-            host, port = urlsplit(urls[0]).hostname, urlsplit(urls[0]).port
-            # The pages' files, found once (every client fetches the same).
-            files = {}
-            for page in PAGES:
-                _, status, body = get(host, port, page)
-                if status != 200:
-                    sys.exit(f"{page}: HTTP {status}")
-                files[page] = assets(page, body)
-            css = [p for ps in files.values() for p in ps if p.endswith(".css")]
-            for sheet in dict.fromkeys(css):
-                _, _, body = get(host, port, sheet)
-                for ref in re.findall(r'url\("?([^")]+)"?\)', body.decode("utf-8", "replace")):
-                    path = urlsplit(urljoin("http://x" + sheet, ref)).path
-                    for page, ps in files.items():
-                        if sheet in ps and path not in ps:
-                            ps.append(path)
-            ctx = multiprocessing.get_context("fork")
-            start = ctx.Barrier(args.clients + 1)
-            out = ctx.Queue()
-            procs = [ctx.Process(target=client, args=(host, port, files, args, start, out))
-                     for _ in range(args.clients)]
-            for p in procs:
-                p.start()
-            start.wait()
-            cpu0 = cpu_seconds(proc.pid)
-            t_all = time.perf_counter()
-            requests, loads, errors = [], [], []
-            for _ in procs:
-                r, l, e = out.get()
-                requests += r
-                loads += l
-                errors += e
-            wall = time.perf_counter() - t_all
-            cpu1 = cpu_seconds(proc.pid)
-            for p in procs:
-                p.join()
-            ms = lambda xs: [x * 1000 for x in xs]
-            req = ms(requests)
-            print(f"{args.clients} clients x {args.rounds} rounds of {', '.join(PAGES)} "
-                  f"({', '.join(f'{p}: 1 + {len(files[p])} files' for p in PAGES)}), "
-                  f"up to {args.parallel} connections per client, on {os.cpu_count()} cores, in {wall:.1f} s")
-            print(f"requests: {len(req)}, median {statistics.median(req):.0f} ms, worst {max(req):.0f} ms")
-            for page in PAGES:
-                pl = ms([t for t, p in loads if p == page])
-                print(f"whole page {page}: median {statistics.median(pl):.0f} ms, worst {max(pl):.0f} ms")
-            if cpu0 is not None and cpu1 is not None:
-                print(f"server CPU time: {cpu1 - cpu0:.2f} s of {wall:.1f} s (the rest went to the clients)")
-            worst = max(t for t, _ in loads)
-            print(f"worst whole page: {worst * 1000:.0f} ms -> "
-                  f"{'every client served within 1 s' if worst <= 1.0 else 'SOME CLIENT WAITED MORE THAN 1 s'}")
-            if errors:
-                print(f"errors: {len(errors)}, e.g. {errors[:3]}")
-                sys.exit(1)
-        finally:
-            proc.terminate()
-            proc.wait(timeout=10)
-    finally:
-        shutil.rmtree(work, ignore_errors=True)
+    with kvserve.served(args, ["-q", "serve", "--lan", "--port", "0"], "kvlens-room-bench-") as (proc, work):
+        banner = []
+        while not banner or not banner[-1].startswith("warning:"):
+            line = proc.stdout.readline()
+            if not line:
+                sys.exit("serve --lan stopped:\n" + "".join(banner))
+            banner.append(line)
+        urls = [t for l in banner[1:] for t in l.split() if t.startswith("http://") and "127.0.0.1" not in t]
+        if not urls:
+            sys.exit("serve --lan printed no room address:\n" + "".join(banner))
+        host, port = urlsplit(urls[0]).hostname, urlsplit(urls[0]).port
+        # The pages' files, found once (every client fetches the same).
+        files = {}
+        for page in PAGES:
+            _, status, body = get(host, port, page)
+            if status != 200:
+                sys.exit(f"{page}: HTTP {status}")
+            files[page] = assets(page, body)
+        css = [p for ps in files.values() for p in ps if p.endswith(".css")]
+        for sheet in dict.fromkeys(css):
+            _, _, body = get(host, port, sheet)
+            for ref in re.findall(r'url\("?([^")]+)"?\)', body.decode("utf-8", "replace")):
+                path = urlsplit(urljoin("http://x" + sheet, ref)).path
+                for page, ps in files.items():
+                    if sheet in ps and path not in ps:
+                        ps.append(path)
+        ctx = multiprocessing.get_context("fork")
+        start = ctx.Barrier(args.clients + 1)
+        out = ctx.Queue()
+        procs = [ctx.Process(target=client, args=(host, port, files, args, start, out))
+                 for _ in range(args.clients)]
+        for p in procs:
+            p.start()
+        start.wait()
+        cpu0 = cpu_seconds(proc.pid)
+        t_all = time.perf_counter()
+        requests, loads, errors = [], [], []
+        for _ in procs:
+            r, l, e = out.get()
+            requests += r
+            loads += l
+            errors += e
+        wall = time.perf_counter() - t_all
+        cpu1 = cpu_seconds(proc.pid)
+        for p in procs:
+            p.join()
+        ms = lambda xs: [x * 1000 for x in xs]
+        req = ms(requests)
+        print(f"{args.clients} clients x {args.rounds} rounds of {', '.join(PAGES)} "
+              f"({', '.join(f'{p}: 1 + {len(files[p])} files' for p in PAGES)}), "
+              f"up to {args.parallel} connections per client, on {os.cpu_count()} cores, in {wall:.1f} s")
+        print(f"requests: {len(req)}, median {statistics.median(req):.0f} ms, worst {max(req):.0f} ms")
+        for page in PAGES:
+            pl = ms([t for t, p in loads if p == page])
+            print(f"whole page {page}: median {statistics.median(pl):.0f} ms, worst {max(pl):.0f} ms")
+        if cpu0 is not None and cpu1 is not None:
+            print(f"server CPU time: {cpu1 - cpu0:.2f} s of {wall:.1f} s (the rest went to the clients)")
+        worst = max(t for t, _ in loads)
+        print(f"worst whole page: {worst * 1000:.0f} ms -> "
+              f"{'every client served within 1 s' if worst <= 1.0 else 'SOME CLIENT WAITED MORE THAN 1 s'}")
+        if errors:
+            print(f"errors: {len(errors)}, e.g. {errors[:3]}")
+            sys.exit(1)
 
 
 if __name__ == "__main__":

@@ -72,22 +72,41 @@ pub fn load_config(root: &Path) -> Result<Config> {
 
 /// Finds (or downloads) MNIST and loads it, verified.
 pub fn load_data(s: &Session, cfg: &Config) -> Result<(data::Dataset, data::Source)> {
+    let found = locate_data(s, cfg, s.ui.bars)?;
+    let dataset = data::load_dir(&found.dir, &found.hashes)?;
+    Ok((dataset, found.source))
+}
+
+/// Where a session's MNIST is (downloaded into the cache as a last
+/// resort), where that came from, and the hashes its files must have.
+pub(crate) struct Located {
+    pub dir: PathBuf,
+    pub source: data::Source,
+    pub hashes: data::HashTable,
+}
+
+/// Resolves the session's MNIST folder in the documented order (flag, env,
+/// `[data] mnist_dir`, cache, download), with `[data] checksums` or
+/// MNIST's own hashes; `progress`: show download bars.
+pub(crate) fn locate_data(s: &Session, cfg: &Config, progress: bool) -> Result<Located> {
     let mirrors = data::mirrors_from_env();
     let config_dir = cfg.mnist_dir(&s.root);
     let hashes = match cfg.checksums_file(&s.root) {
         Some(path) => data::HashTable::from_sums_file(&path)?,
         None => data::HashTable::canonical(),
     };
-    let resolve = data::Resolve {
+    let (dir, source) = data::locate(&data::Resolve {
         flag: s.mnist_flag.as_deref(),
         env: s.mnist_env.as_deref(),
         config: config_dir.as_deref(),
         cache_dir: &s.cache_dir,
         mirrors: &mirrors,
         hashes: &hashes,
-        progress: s.ui.bars,
-    };
-    let (dir, source) = data::locate(&resolve)?;
-    let dataset = data::load_dir(&dir, resolve.hashes)?;
-    Ok((dataset, source))
+        progress,
+    })?;
+    Ok(Located {
+        dir,
+        source,
+        hashes,
+    })
 }

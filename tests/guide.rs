@@ -259,7 +259,7 @@ fn the_guide_plans_the_room_from_the_deck_and_the_sheets() {
     assert!(html.contains("href=\"../public/deck.html#"), "deck links");
     assert!(html.contains("href=\"../instructor/ta-table.html\""));
     let deck = std::fs::read_to_string(w.public().join("deck.html")).unwrap();
-    assert!(deck.contains("\"guide\":\"./../instructor/guide.html\""));
+    assert!(deck.contains("\"guide\":\"../instructor/guide.html\""));
     let ta = std::fs::read_to_string(w.path().join("instructor/ta-table.html")).unwrap();
     assert!(ta.contains("guide.html"), "the TA table links the guide");
 
@@ -288,6 +288,11 @@ fn published_keys_publish_the_guide_and_the_room_is_configurable() {
     assert!(
         html.contains("href=\"../deck.html#"),
         "links stay inside the site"
+    );
+    let deck = std::fs::read_to_string(w.public().join("deck.html")).unwrap();
+    assert!(
+        deck.contains("\"guide\":\"instructor/guide.html\""),
+        "the presenter view links it"
     );
     let r = report(&w.public());
     assert_eq!(r["guide"]["participants"], 12);

@@ -435,21 +435,7 @@ pub(crate) struct MnistFiles {
 /// against the expected hashes and gzips them (no name, time 0: the same
 /// bytes for the same data, gzipped or raw at the source).
 fn mnist_test_set(s: &Session, cfg: &Config) -> Result<MnistFiles> {
-    let mirrors = data::mirrors_from_env();
-    let config_dir = cfg.mnist_dir(&s.root);
-    let hashes = match cfg.checksums_file(&s.root) {
-        Some(path) => data::HashTable::from_sums_file(&path)?,
-        None => data::HashTable::canonical(),
-    };
-    let (dir, _) = data::locate(&data::Resolve {
-        flag: s.mnist_flag.as_deref(),
-        env: s.mnist_env.as_deref(),
-        config: config_dir.as_deref(),
-        cache_dir: &s.cache_dir,
-        mirrors: &mirrors,
-        hashes: &hashes,
-        progress: false,
-    })?;
+    let crate::session::Located { dir, hashes, .. } = crate::session::locate_data(s, cfg, false)?;
     let mut out = MnistFiles {
         files: Vec::new(),
         sha256: Vec::new(),

@@ -162,11 +162,16 @@ fn render_page(
         planned_minutes: deck.planned_minutes,
         track: deck.track.as_deref(),
         guide: {
-            let root = crate::markdown::root_of(page);
-            if site.an.p.config.sheets.publish_keys {
-                format!("{root}/{}", crate::sheets::pages::GUIDE_PAGE)
-            } else {
-                format!("{root}/../{}", crate::sheets::pages::GUIDE_PAGE)
+            // Beside public/ unless the keys are published in it.
+            let guide = crate::sheets::pages::GUIDE_PAGE;
+            match (
+                crate::markdown::root_of(page).as_str(),
+                site.an.p.config.sheets.publish_keys,
+            ) {
+                (".", true) => guide.to_string(),
+                (".", false) => format!("../{guide}"),
+                (root, true) => format!("{root}/{guide}"),
+                (root, false) => format!("{root}/../{guide}"),
             }
         },
     };

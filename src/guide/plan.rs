@@ -38,8 +38,7 @@ pub(crate) struct Row {
     pub slides: String,
     /// The id of its first slide (the deck's URL hash).
     pub first_slide: String,
-    /// "Talk", "Pen and paper", "Hands-on", "Break".
-    pub activity: &'static str,
+    pub activity: Activity,
     /// What happens, in short sentences.
     pub happens: Vec<String>,
     /// What to hand out at its start.
@@ -80,13 +79,42 @@ pub(crate) fn clock(m: u32) -> String {
     format!("{:02}:{:02}", m / 60, m % 60)
 }
 
-/// The activity of a section, as the guide names it.
-pub(crate) fn activity(plan: &SectionPlan) -> &'static str {
+/// What the room does in a section.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Activity {
+    Talk,
+    /// The section names a sheet.
+    Paper,
+    HandsOn,
+    Break,
+}
+
+impl Activity {
+    /// The guide's name for it.
+    pub(crate) fn label(self) -> &'static str {
+        match self {
+            Activity::Talk => "Talk",
+            Activity::Paper => "Pen and paper",
+            Activity::HandsOn => "Hands-on",
+            Activity::Break => "Break",
+        }
+    }
+}
+
+impl Serialize for Activity {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.label())
+    }
+}
+
+/// The activity of a section: pen and paper when it names a sheet, else
+/// its `activity=` (talk by default).
+pub(crate) fn activity(plan: &SectionPlan) -> Activity {
     match (plan.sheet.is_some(), plan.activity.as_deref()) {
-        (true, _) => "Pen and paper",
-        (_, Some("hands-on")) => "Hands-on",
-        (_, Some("break")) => "Break",
-        _ => "Talk",
+        (true, _) => Activity::Paper,
+        (_, Some("hands-on")) => Activity::HandsOn,
+        (_, Some("break")) => Activity::Break,
+        _ => Activity::Talk,
     }
 }
 
@@ -133,7 +161,7 @@ pub(crate) fn rows(
         .sections
         .iter()
         .zip(&deck.plans)
-        .position(|(s, p)| activity(p) == "Hands-on" && s.minutes >= LONG_HANDS_ON)
+        .position(|(s, p)| activity(p) == Activity::HandsOn && s.minutes >= LONG_HANDS_ON)
         .unwrap_or(deck.sections.len().saturating_sub(1));
     let last = deck.sections.len().saturating_sub(1);
     let mut introduced: Vec<String> = Vec::new();
@@ -162,7 +190,7 @@ pub(crate) fn rows(
             }
         }
         match act {
-            "Pen and paper" => {
+            Activity::Paper => {
                 if let Some(sp) = &plan.sheet {
                     let info = sheet_of(&sp.sheet);
                     let title = info.map_or(sp.sheet.clone(), |x| x.title.clone());
@@ -245,7 +273,7 @@ pub(crate) fn rows(
                     }
                 }
             }
-            "Hands-on" => {
+            Activity::HandsOn => {
                 happens.push(extras.hands_on.clone());
                 if s.minutes >= LONG_HANDS_ON
                     && let Some(n) = &extras.notebook
@@ -257,7 +285,7 @@ pub(crate) fn rows(
                     (s.minutes / 2).max(1)
                 ));
             }
-            "Break" => {
+            Activity::Break => {
                 happens.push("Leave the break slide up; use the time to help anyone who cannot open the course site.".to_string());
                 cut = Some(format!(
                     "Shorten it (to {} min) rather than skip it.",
@@ -272,7 +300,7 @@ pub(crate) fn rows(
                 plural(asks, "predict-then-reveal", "predict-then-reveals")
             ));
         }
-        if plan.track.as_deref() == Some("long") && !deck.shortened && act == "Talk" {
+        if plan.track.as_deref() == Some("long") && !deck.shortened && act == Activity::Talk {
             cut = Some(
                 "Marked long: skip it, and skip what later slides say about it (their notes name it)."
                     .to_string(),
@@ -286,7 +314,7 @@ pub(crate) fn rows(
                 hand_out.push(format!(
                     "“{}” (not worked in the talk): one each, {}",
                     x.title,
-                    if act == "Hands-on" {
+                    if act == Activity::HandsOn {
                         "for this part or as homework"
                     } else {
                         "as homework"
@@ -332,19 +360,19 @@ pub(crate) fn cut_order(deck: &Deck) -> Vec<(String, u32)> {
     }
     let parts: Vec<_> = deck.sections.iter().zip(&deck.plans).collect();
     for (s, p) in parts.iter().rev() {
-        if p.track.as_deref() == Some("long") && activity(p) == "Talk" {
+        if p.track.as_deref() == Some("long") && activity(p) == Activity::Talk {
             out.push((format!("Skip “{}”", s.title), s.minutes));
         }
     }
     for (s, p) in &parts {
         match activity(p) {
-            "Hands-on" if s.minutes >= LONG_HANDS_ON => {
+            Activity::HandsOn if s.minutes >= LONG_HANDS_ON => {
                 out.push((
                     format!("Shorten “{}” to {} min", s.title, s.minutes / 2),
                     s.minutes - s.minutes / 2,
                 ));
             }
-            "Break" if s.minutes > 1 => {
+            Activity::Break if s.minutes > 1 => {
                 out.push((
                     format!("Shorten “{}” to {} min", s.title, s.minutes / 2),
                     s.minutes - s.minutes / 2,
