@@ -3,7 +3,8 @@
 //! build and check succeeds, so every selector resolves and every claim
 //! holds; then every page of the 256-wide build opens in Chromium without a
 //! console error or a request outside the site, and axe-core finds no
-//! serious or critical accessibility violation; the deck (and its presenter
+//! serious or critical accessibility violation, and every number carries a
+//! derivation that re-adds, reached by Tab and closed by Escape; the deck (and its presenter
 //! view) too, with no slide's content larger than the slide. Runs when KVLENS_MNIST_DIR
 //! is set (always under CI=true); the audit needs axe-core
 //! (`KVLENS_AXE_JS=/path/to/axe.min.js`, installed by .ci/run).
@@ -214,6 +215,8 @@ fn the_course_builds_at_three_widths_and_every_page_passes_the_browser_audit() {
             }
         }
         problems.extend(axe_violations(&mut page, &axe, &format!("{rel}: axe")));
+        // Every number's derivation re-adds, Tab reaches it, Escape closes it.
+        problems.extend(crate::derivations::page_problems(&mut page, rel));
     }
     // The explorer reproduces the Rust analyses of its test vectors, f32
     // (256 pairs) and int8 (1024 pairs).

@@ -13,6 +13,7 @@ mod course;
 mod data_fetch;
 mod deck;
 mod deck_room;
+mod derivations;
 mod explain;
 mod figures;
 mod guide;

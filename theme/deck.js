@@ -492,6 +492,20 @@
         while (copy.firstChild) { ui.notes.appendChild(copy.firstChild); }
       });
       if (!ui.notes.firstChild) { add(ui.notes, "p", null, "No notes for this slide."); }
+      /* Where the slide's numbers come from (and what its claims checked):
+         for the presenter only, never on the projected slide. */
+      var nums = [];
+      each(slides[cur].querySelectorAll(".kvn-deck"), function (n) {
+        if (!n.closest(".notes")) { nums.push(n); }
+      });
+      if (nums.length) {
+        add(ui.notes, "h3", "presenter-numbers-title", "Where this slide's numbers come from");
+        var list = add(ui.notes, "dl", "presenter-numbers");
+        each(nums, function (n) {
+          add(list, "dt", null, n.classList.contains("kvn-claim") ? "\u2713 checked claim" : n.textContent);
+          add(list, "dd", null, n.getAttribute("data-why"));
+        });
+      }
       ui.notes.scrollTop = 0;
     }
     ui.position.textContent = "Slide " + (cur + 1) + " / " + slides.length +

@@ -1,6 +1,9 @@
 /* kvlens site script: a classic script (no modules, no fetch), so pages
    work from file://. Light/dark choice remembered per browser; every
-   "show the calculation" box opens for printing and closes again after. */
+   "show the calculation" box opens for printing and closes again after;
+   the popovers of numbers and terms (.kvn): CSS shows them on hover and
+   focus, this script opens them on a tap, closes them with Escape and
+   keeps them inside the window. */
 (function () {
   "use strict";
   var root = document.documentElement;
@@ -30,6 +33,63 @@
       });
     }
   });
+
+  /* Popovers: a number's derivation, a term's definition. */
+  function place(box) {
+    var why = box.querySelector(".kvn-why");
+    if (!why) { return; }
+    why.style.left = "";
+    var r = why.getBoundingClientRect();
+    var over = r.right - (document.documentElement.clientWidth - 8);
+    if (over > 0) { why.style.left = (-Math.min(over, r.left - 8)) + "px"; }
+  }
+  function closeAll(except) {
+    var open = document.querySelectorAll(".kvn.open");
+    for (var i = 0; i < open.length; i++) {
+      if (open[i] !== except) { open[i].classList.remove("open"); }
+    }
+  }
+  var lastPointer = "mouse";
+  document.addEventListener("pointerdown", function (ev) {
+    lastPointer = ev.pointerType || "mouse";
+    if (!ev.target.closest || !ev.target.closest(".kvn")) { closeAll(null); }
+  });
+  document.addEventListener("click", function (ev) {
+    var box = ev.target.closest ? ev.target.closest(".kvn") : null;
+    if (!box || ev.target.closest(".kvn-why")) { return; }
+    var term = ev.target.closest("a.term");
+    // A tap on a term shows its definition first; a second tap follows the link.
+    if (term && (lastPointer !== "touch" || box.classList.contains("open"))) { return; }
+    if (term) { ev.preventDefault(); }
+    closeAll(box);
+    box.classList.remove("shut");
+    box.classList.toggle("open");
+    place(box);
+  });
+  document.addEventListener("keydown", function (ev) {
+    if (ev.key !== "Escape") { return; }
+    var shown = document.querySelectorAll(".kvn.open, .kvn:hover, .kvn:focus-within");
+    for (var i = 0; i < shown.length; i++) {
+      shown[i].classList.remove("open");
+      shown[i].classList.add("shut");
+      var why = shown[i].querySelector(".kvn-why");
+      if (why && why.contains(document.activeElement)) {
+        shown[i].querySelector(".kvn-num, a.term").focus();
+      }
+    }
+  });
+  function reopen(ev) {
+    var box = ev.target.closest ? ev.target.closest(".kvn") : null;
+    if (box && !box.contains(ev.relatedTarget)) { box.classList.remove("shut"); }
+  }
+  document.addEventListener("focusout", reopen);
+  document.addEventListener("mouseout", reopen);
+  function show(ev) {
+    var box = ev.target.closest ? ev.target.closest(".kvn") : null;
+    if (box && !box.contains(ev.relatedTarget)) { place(box); }
+  }
+  document.addEventListener("focusin", show);
+  document.addEventListener("mouseover", show);
 
   var opened = [];
   window.addEventListener("beforeprint", function () {

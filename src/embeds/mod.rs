@@ -11,6 +11,7 @@
 pub mod calc;
 pub mod figure;
 pub mod quantity;
+pub mod why;
 
 use crate::markdown::escape_attr;
 use crate::shortcode::Call;
@@ -136,7 +137,15 @@ impl Shortcodes for Embeds {
             "value" => {
                 let m = quantity::measure(call, an)?;
                 let text = quantity::format(&m, &args)?;
-                cx.generated(at, &escape_attr(&text));
+                let medium = why::Medium::of(cx.doc().front.kind);
+                let html = if medium == why::Medium::Paper {
+                    escape_attr(&text)
+                } else {
+                    let d = quantity::derive(call, an, &m)?;
+                    let n = next_number(cx);
+                    why::number_html(&text, &d, medium, n, cx.root())
+                };
+                cx.generated(at, &html);
             }
             "claim" => {
                 let (measured, contradiction) = quantity::check_claim(call, an)?;
@@ -149,7 +158,7 @@ impl Shortcodes for Embeds {
                     holds: contradiction.is_none(),
                 };
                 cx.state(Claims::default).0.push(record);
-                if let Some(why) = contradiction {
+                if let Some(why) = &contradiction {
                     return Err(Fail::new(call.name_at, why).hint(
                         "the model no longer supports this sentence: rewrite it, or change the claim's bound",
                     ));
@@ -200,6 +209,13 @@ impl Shortcodes for Embeds {
         }
         Ok(())
     }
+}
+
+/// The next popover id of the document being expanded.
+fn next_number(cx: &mut Cx) -> usize {
+    let n = cx.state(why::Numbered::default);
+    n.0 += 1;
+    n.0
 }
 
 /// Arguments that pick what is measured (shared by `value` and `claim`).

@@ -169,3 +169,87 @@ fn a_misread_image_is_measured_against_its_true_digit() {
     let e = measure(&c, &an).unwrap_err();
     assert!(e.message.contains("unknown `against`"), "{}", e.message);
 }
+
+/// The number `shown` prints, as the fraction or number it stands for,
+/// with half a unit of its last printed digit.
+fn parse_shown(shown: &str) -> Option<(f64, f64)> {
+    let pct = shown.ends_with('%');
+    let t: String = shown
+        .trim_end_matches('%')
+        .trim()
+        .replace('\u{2212}', "-")
+        .replace([',', '\u{a0}'], "");
+    let x: f64 = t.parse().ok()?;
+    let decimals = t.split_once('.').map_or(0, |(_, d)| d.len());
+    let half = 0.5 * 10f64.powi(-(decimals as i32));
+    Some(if pct {
+        (x / 100.0, half / 100.0)
+    } else {
+        (x, half)
+    })
+}
+
+#[test]
+fn every_quantity_explains_itself_and_its_sums_re_add() {
+    use crate::embeds::why::How;
+    let p = test_prepared();
+    let an = Analyses::new(&p).unwrap();
+    let mut explained = 0;
+    for q in QUANTITIES.iter() {
+        let mut args = vec![format!("of=\"{}\"", q.name)];
+        let image = if q.name.starts_with("margin") {
+            "misclassified()"
+        } else {
+            "first(digit=3)"
+        };
+        for need in q.needs {
+            args.push(match *need {
+                "example" => format!("example=\"{image}\""),
+                "pair" | "pair|rank" if q.toy => "pair=1".to_string(),
+                "pair" => "pair=2".to_string(),
+                "pair|rank" => "rank=1".to_string(),
+                "digit" => "digit=3".to_string(),
+                "net" => "net=\"exercise\"".to_string(),
+                "input" => "input=\"a\"".to_string(),
+                other => panic!("{}: unexpected need `{other}`", q.name),
+            });
+        }
+        if q.name == "knockout-recovered" {
+            args.push("mode=\"refit\"".into());
+        }
+        let src = format!("{{{{ value({}) }}}}", args.join(", "));
+        let c = call(&src);
+        let Ok(m) = measure(&c, &an) else {
+            // (A measurement this tiny model cannot make: nothing to explain.)
+            continue;
+        };
+        let shown = format(&m, &Args(&c)).unwrap();
+        let d = derive(&c, &an, &m).unwrap_or_else(|e| panic!("{src}: {}", e.message));
+        assert!(d.what.len() > 20, "{src}: {:?}", d.what);
+        if q.needs.contains(&"example") {
+            let img = an.image(image).unwrap();
+            assert!(
+                d.what.contains(&img.selected.learner_name()),
+                "{src}: {:?} names no image",
+                d.what
+            );
+        }
+        if let Some(How::Formula(f)) = &d.how {
+            let again = f.op.apply(&f.terms);
+            assert!(
+                (again - f.total).abs() <= 1e-9 * f.total.abs().max(1.0),
+                "{src}: {:?} re-adds to {again}",
+                f
+            );
+            if let Some((x, half)) = parse_shown(&shown) {
+                assert!(
+                    (x - f.total).abs() <= half + 1e-9,
+                    "{src}: shows {shown} but its formula gives {}",
+                    f.total
+                );
+            }
+        }
+        explained += 1;
+    }
+    assert!(explained >= 55, "only {explained} quantities explained");
+}
