@@ -128,7 +128,8 @@ impl Product for Course {
         let glossary = rendered
             .iter()
             .find(|(e, _, _)| e.doc.rel == glossary::PAGE && !e.doc.front.draft);
-        let terms = glossary.map_or_else(Vec::new, |(_, _, r)| glossary::terms(&r.headings, &r.html));
+        let terms =
+            glossary.map_or_else(Vec::new, |(_, _, r)| glossary::terms(&r.headings, &r.html));
         let glossary_page = glossary.map(|(e, _, _)| e.doc.out_path());
         for (e, page, mut r) in rendered {
             if e.doc.front.draft {

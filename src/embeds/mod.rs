@@ -163,6 +163,16 @@ impl Shortcodes for Embeds {
                         "the model no longer supports this sentence: rewrite it, or change the claim's bound",
                     ));
                 }
+                // The sentence's check mark, with what was checked.
+                let medium = why::Medium::of(cx.doc().front.kind);
+                if medium != why::Medium::Paper {
+                    let m = quantity::measure(call, an)?;
+                    let mut d = quantity::derive(call, an, &m)?;
+                    d.check = Some(quantity::claim_statement(call, &m)?);
+                    let n = next_number(cx);
+                    let html = why::claim_html(&d, medium, n, cx.root());
+                    cx.generated(at, &html);
+                }
             }
             "calc" => {
                 let body = call.body.clone().unwrap_or(at..at);

@@ -138,7 +138,7 @@ impl Derivation {
     pub fn plain(&self) -> String {
         let mut parts = vec![self.what.clone()];
         match &self.how {
-            Some(How::Formula(f)) => parts.push(f.text.clone()),
+            Some(How::Formula(f)) => parts.push(sentence(&f.text)),
             Some(How::Words(w)) => parts.push(w.clone()),
             None => {}
         }
@@ -167,7 +167,7 @@ impl Derivation {
                     .collect::<Vec<_>>()
                     .join(" "),
                 format_args!("{:e}", f.total),
-                escape_attr(&f.text)
+                escape_attr(&sentence(&f.text))
             )),
             Some(How::Words(w)) => {
                 s.push_str(&format!("<span class=\"kvn-how\">{}</span>", escape_attr(w)))
@@ -256,6 +256,18 @@ pub fn claim_html(d: &Derivation, medium: Medium, n: usize, root: &str) -> Strin
     }
 }
 
+/// A formula's words start a sentence: "logit of 0 − …" → "Logit of 0 − …";
+/// a symbol ("b2 for 0 + …") is left as it is.
+fn sentence(s: &str) -> String {
+    let mut c = s.chars();
+    match (c.next(), c.next()) {
+        (Some(a), Some(b)) if a.is_ascii_lowercase() && b.is_alphabetic() => {
+            format!("{}{}", a.to_ascii_uppercase(), &s[1..])
+        }
+        _ => s.to_string(),
+    }
+}
+
 /// Fixed decimals with a typographic minus, for formulas.
 pub fn f(x: f64, digits: usize) -> String {
     let s = crate::num::fixed(x, digits);
@@ -295,7 +307,9 @@ mod tests {
     fn a_page_number_is_a_described_button() {
         let html = number_html("5.91", &lead(), Medium::Page, 4, "..");
         assert!(html.starts_with("<span class=\"kvn\"><button type=\"button\" class=\"kvn-num\" aria-describedby=\"why-4\">5.91</button><span class=\"kvn-why\" id=\"why-4\">"));
-        assert!(html.contains("data-op=\"sum\" data-terms=\"9.547e0 -3.641e0\" data-total=\"5.906e0\""));
+        assert!(
+            html.contains("data-op=\"sum\" data-terms=\"9.547e0 -3.641e0\" data-total=\"5.906e0\"")
+        );
         assert!(html.contains("href=\"../figures/index.html#test-3-waterfall\""));
         assert!(html.contains("Unrounded: 5.906000"));
     }
@@ -305,7 +319,7 @@ mod tests {
         let html = number_html("5.91", &lead(), Medium::Slide, 1, ".");
         assert_eq!(
             html,
-            "<span class=\"kvn-deck\" data-why=\"The lead of 0 over 6. logit of 0 − logit of 6 = 9.547 − 3.641 = 5.906 Unrounded: 5.906000.\">5.91</span>"
+            "<span class=\"kvn-deck\" data-why=\"The lead of 0 over 6. Logit of 0 − logit of 6 = 9.547 − 3.641 = 5.906 Unrounded: 5.906000.\">5.91</span>"
         );
         assert_eq!(number_html("5.91", &lead(), Medium::Paper, 1, "."), "5.91");
     }

@@ -140,7 +140,6 @@ pub(super) fn see_figure(d: Derivation, an: &Analyses, id: &str, text: &str) -> 
     }
 }
 
-
 /// The derivation of a `value`'s (or `claim`'s) measurement `m`.
 pub fn derive(call: &Call, an: &Analyses, m: &Measured) -> Result<Derivation, Fail> {
     let args = Args(call);

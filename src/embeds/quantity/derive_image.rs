@@ -408,11 +408,7 @@ fn margin(
 }
 
 /// The knock-out quantities: which pairs, which mode, against what.
-pub(super) fn knockout(
-    name: &str,
-    args: &Args,
-    an: &Analyses,
-) -> Result<Derivation, Fail> {
+pub(super) fn knockout(name: &str, args: &Args, an: &Analyses) -> Result<Derivation, Fail> {
     let h = an.model().hidden();
     let d = args.index("digit", 0..DIGITS, "digit")?.unwrap_or(0);
     let target = args.index("target", 0..DIGITS, "target")?.unwrap_or(d);
@@ -431,11 +427,11 @@ pub(super) fn knockout(
         _ => (KnockoutMode::Zero, "their activations set to 0"),
     };
     let r = an.pop.knockout(target, k, mode);
-    let removed = format!(
-        "the {k} pairs whose values vote most for {target} ({how})"
-    );
+    let removed = format!("the {k} pairs whose values vote most for {target} ({how})");
     let what = match name {
-        "knockout-accuracy" => format!("Accuracy on the test images of {d} after a knock-out of {removed}."),
+        "knockout-accuracy" => {
+            format!("Accuracy on the test images of {d} after a knock-out of {removed}.")
+        }
         "knockout-control-accuracy" => format!(
             "Accuracy on the test images of {d} after the control: {k} random pairs knocked out the same way."
         ),

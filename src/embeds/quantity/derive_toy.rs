@@ -132,7 +132,11 @@ pub(super) fn derive_toy(name: &str, args: &Args, an: &Analyses) -> Result<Deriv
         }
         "logit" => {
             let mut terms = vec![(e(&net.b2[output]), net.b2[output])];
-            terms.extend(dec.pairs.iter().map(|p| (e(&p.scaled[output]), p.scaled[output])));
+            terms.extend(
+                dec.pairs
+                    .iter()
+                    .map(|p| (e(&p.scaled[output]), p.scaled[output])),
+            );
             Derivation::new(format!(
                 "The output {out_name} of {on}: its bias b2 plus what each pair adds."
             ))

@@ -458,9 +458,7 @@ pub(super) fn image_pair(
         })
     };
     // `top-pair` without a rank is the first.
-    let rank = args
-        .int("rank")
-        .or((name == "top-pair").then_some(1));
+    let rank = args.int("rank").or((name == "top-pair").then_some(1));
     Ok(match (pair_index, rank) {
         (Some(i), _) => Some(i),
         (None, Some(r)) => Some(ranked(usize::try_from(r).unwrap_or(0))?),
