@@ -39,9 +39,14 @@
     var why = box.querySelector(".kvn-why");
     if (!why) { return; }
     why.style.left = "";
+    box.classList.remove("above");
     var r = why.getBoundingClientRect();
     var over = r.right - (document.documentElement.clientWidth - 8);
     if (over > 0) { why.style.left = (-Math.min(over, r.left - 8)) + "px"; }
+    // Below the number when it fits in the window, else above it.
+    if (r.bottom > window.innerHeight - 8 && r.height < box.getBoundingClientRect().top - 8) {
+      box.classList.add("above");
+    }
   }
   function closeAll(except) {
     var open = document.querySelectorAll(".kvn.open");
@@ -70,12 +75,13 @@
     if (ev.key !== "Escape") { return; }
     var shown = document.querySelectorAll(".kvn.open, .kvn:hover, .kvn:focus-within");
     for (var i = 0; i < shown.length; i++) {
-      shown[i].classList.remove("open");
-      shown[i].classList.add("shut");
+      // Focus inside the box (its link) goes back to the number first.
       var why = shown[i].querySelector(".kvn-why");
       if (why && why.contains(document.activeElement)) {
         shown[i].querySelector(".kvn-num, a.term").focus();
       }
+      shown[i].classList.remove("open");
+      shown[i].classList.add("shut");
     }
   });
   function reopen(ev) {

@@ -256,6 +256,59 @@ pub fn claim_html(d: &Derivation, medium: Medium, n: usize, root: &str) -> Strin
     }
 }
 
+/// `html` with every number's popover markup replaced by the number (a
+/// claim's mark by nothing): for text quoted elsewhere, such as the
+/// facilitator guide's predict questions.
+pub fn plain_numbers(html: &str) -> String {
+    const OPEN: &str = "<span class=\"kvn";
+    let mut out = String::with_capacity(html.len());
+    let mut rest = html;
+    while let Some(i) = rest.find(OPEN) {
+        out.push_str(&rest[..i]);
+        let tail = &rest[i..];
+        // The number: the button's text (a slide's: the span's), unless
+        // this is a claim's mark.
+        let claim = tail.starts_with("<span class=\"kvn kvn-claim\"")
+            || tail.starts_with("<span class=\"kvn-deck kvn-claim\"");
+        if tail.starts_with("<span class=\"kvn-deck") {
+            if !claim
+                && let Some(gt) = tail.find('>')
+                && let Some(end) = tail[gt..].find("</span>")
+            {
+                out.push_str(&tail[gt + 1..gt + end]);
+            }
+        } else if !claim
+            && let Some(b) = tail.find("<button")
+            && let Some(gt) = tail[b..].find('>')
+            && let Some(end) = tail[b + gt..].find("</button>")
+        {
+            out.push_str(&tail[b + gt + 1..b + gt + end]);
+        }
+        // Skip to the end of the outer span.
+        let mut depth = 0usize;
+        let mut j = 0;
+        let mut cut = tail.len();
+        while j < tail.len() {
+            if tail[j..].starts_with("<span") {
+                depth += 1;
+                j += 5;
+            } else if tail[j..].starts_with("</span>") {
+                depth -= 1;
+                j += 7;
+                if depth == 0 {
+                    cut = j;
+                    break;
+                }
+            } else {
+                j += tail[j..].chars().next().map_or(1, char::len_utf8);
+            }
+        }
+        rest = &tail[cut..];
+    }
+    out.push_str(rest);
+    out
+}
+
 /// A formula's words start a sentence: "logit of 0 − …" → "Logit of 0 − …";
 /// a symbol ("b2 for 0 + …") is left as it is.
 fn sentence(s: &str) -> String {
@@ -322,6 +375,21 @@ mod tests {
             "<span class=\"kvn-deck\" data-why=\"The lead of 0 over 6. Logit of 0 − logit of 6 = 9.547 − 3.641 = 5.906 Unrounded: 5.906000.\">5.91</span>"
         );
         assert_eq!(number_html("5.91", &lead(), Medium::Paper, 1, "."), "5.91");
+    }
+
+    #[test]
+    fn quoted_text_keeps_the_numbers_only() {
+        let n = number_html("5.91", &lead(), Medium::Page, 1, ".");
+        let mut claim = lead();
+        claim.check = Some("Checked.".into());
+        let c = claim_html(&claim, Medium::Page, 2, ".");
+        assert_eq!(
+            plain_numbers(&format!("It leads by {n} over 6.{c} Next.")),
+            "It leads by 5.91 over 6. Next."
+        );
+        // A slide's plain number stays as it is, with its text.
+        let s = number_html("5.91", &lead(), Medium::Slide, 1, ".");
+        assert_eq!(plain_numbers(&format!("by {s}.")), "by 5.91.");
     }
 
     #[test]

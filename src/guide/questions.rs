@@ -104,8 +104,12 @@ pub(crate) fn page_questions(site: &Site) -> Vec<PageQuestions> {
                     .filter_map(|q| {
                         // Only questions the page asks people to predict (a
                         // worked calculation with an answer is not one).
-                        let prompt = drop_lead(&first_paragraph(text.get(q.prompt.clone())?))?;
-                        let answer = first_paragraph(text.get(q.answer.clone())?);
+                        // Numbers quoted without their popovers.
+                        let plain = |r: std::ops::Range<usize>| {
+                            text.get(r).map(crate::embeds::why::plain_numbers)
+                        };
+                        let prompt = drop_lead(&first_paragraph(&plain(q.prompt.clone())?))?;
+                        let answer = first_paragraph(&plain(q.answer.clone())?);
                         Some(Question {
                             about: format!("network “{}”, input {}", q.net, q.input),
                             prompt: inline(&prompt),

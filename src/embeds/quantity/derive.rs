@@ -5,7 +5,7 @@
 //! `measure`'s; image quantities are in `derive_image.rs`.
 
 use super::*;
-use crate::embeds::why::{Derivation, Formula, Op, f, signed};
+use crate::embeds::why::{Derivation, Formula, How, Op, f, signed};
 
 /// A term of a formula: added or subtracted.
 #[derive(Debug, Clone, Copy)]
@@ -17,7 +17,35 @@ pub(super) enum T {
 /// `words = numbers = total`: a sum or difference of `terms`, printed with
 /// `d` decimals, the total as `total_text`.
 pub(super) fn sum(words: &str, terms: &[T], d: usize, total_text: Option<String>) -> Formula {
+    // Small terms get more decimals, so that what is printed re-adds.
+    let mut xs: Vec<f64> = terms
+        .iter()
+        .map(|t| match *t {
+            T::Plus(x) | T::Minus(x) => x,
+        })
+        .collect();
+    xs.push(xs.iter().copied().sum::<f64>());
+    let d = xs.iter().map(|&x| decimals_for(x, 3)).fold(d, usize::max);
     sum_with(words, terms, &|x| f(x, d), total_text)
+}
+
+/// Decimals that give `x` at least `sig` significant digits (at most 6).
+pub(super) fn decimals_for(x: f64, sig: i32) -> usize {
+    if x == 0.0 || !x.is_finite() {
+        return 0;
+    }
+    let lead = x.abs().log10().floor() as i32;
+    (sig - 1 - lead).clamp(0, 6) as usize
+}
+
+/// `x` with at least four significant digits (and at least `d` decimals).
+pub(super) fn fs(x: f64, d: usize) -> String {
+    f(x, decimals_for(x, 4).max(d))
+}
+
+/// A sum of counts, written whole with thousands separators.
+pub(super) fn count_sum(words: &str, terms: &[T]) -> Formula {
+    sum_with(words, terms, &|x| n(x.round().max(0.0) as usize), None)
 }
 
 /// [`sum`] with the terms printed by `fmt` (percentages, say).
@@ -68,12 +96,17 @@ pub(super) fn sum_with(
 /// `words = a × b = total`.
 pub(super) fn product(words: &str, a: f64, b: f64, d: usize) -> Formula {
     let total = a * b;
+    let b_text = fs(b, d);
     Formula {
         text: format!(
             "{words} = {} \u{d7} {} = {}.",
-            f(a, d),
-            signed(b, d),
-            f(total, d)
+            fs(a, d),
+            if b < 0.0 {
+                format!("({b_text})")
+            } else {
+                b_text
+            },
+            fs(total, d)
         ),
         op: Op::Product,
         terms: vec![a, b],
@@ -151,8 +184,12 @@ pub fn derive(call: &Call, an: &Analyses, m: &Measured) -> Result<Derivation, Fa
     } else {
         derive_model(spec.name, &args, an)?
     };
+    // A ratio of two counts is already exact as written.
+    let counted = matches!(&d.how, Some(How::Formula(f))
+        if f.op == Op::Ratio && f.terms.iter().all(|t| t.fract() == 0.0));
     Ok(match d.exact {
         Some(_) => d,
+        None if counted => d,
         None => match unrounded(m) {
             Some(e) => d.exact(e),
             None => d,
@@ -209,7 +246,7 @@ fn derive_model(name: &str, args: &Args, an: &Analyses) -> Result<Derivation, Fa
             n(h),
             n(h)
         ))
-        .words("Set by [model] hidden in workshop.toml."),
+        .words("Chosen before training, in the workshop's settings."),
         "parameters" => {
             let terms = [
                 T::Plus((crate::nn::mlp::INPUTS * h) as f64),
@@ -217,7 +254,7 @@ fn derive_model(name: &str, args: &Args, an: &Analyses) -> Result<Derivation, Fa
                 T::Plus((h * DIGITS) as f64),
                 T::Plus(DIGITS as f64),
             ];
-            Derivation::new("Every weight and bias the network learns.").formula(sum(
+            Derivation::new("Every weight and bias the network learns.").formula(count_sum(
                 &format!(
                     "W1 ({} × {}) + b1 + W2 ({} × {}) + b2",
                     crate::nn::mlp::INPUTS,
@@ -226,16 +263,14 @@ fn derive_model(name: &str, args: &Args, an: &Analyses) -> Result<Derivation, Fa
                     h
                 ),
                 &terms,
-                0,
-                Some(n(model.parameter_count())),
             ))
         }
-        "epochs" => Derivation::new(
+        "epochs" => see_figure(Derivation::new(
             "Training epochs: passes over the training images, each image once per pass.",
         )
-        .words("Set by [model] in workshop.toml; the loss per epoch is in the training curve."),
+        .words("Chosen before training, in the workshop's settings."), an, "training-curve", "The loss and accuracy per epoch"),
         "train-images" => Derivation::new("The MNIST training images the network learnt from.")
-            .words("The smaller of [model] train_images and the training set's size."),
+            .words("The workshop's settings choose how many of the 60 000."),
         "test-images" => Derivation::new(
             "The MNIST test images: never seen in training, used for every measurement on these pages.",
         ),
@@ -245,15 +280,13 @@ fn derive_model(name: &str, args: &Args, an: &Analyses) -> Result<Derivation, Fa
                 Derivation::new(
                     "Test images the network misreads: a single predicted digit that is not the label.",
                 )
-                .formula(sum(
+                .formula(count_sum(
                     "test images − read correctly − ties",
                     &[
                         T::Plus(ev.total as f64),
                         T::Minus(ev.correct as f64),
                         T::Minus(ties as f64),
                     ],
-                    0,
-                    None,
                 )),
                 an,
                 "confusion",
@@ -286,7 +319,8 @@ fn derive_model(name: &str, args: &Args, an: &Analyses) -> Result<Derivation, Fa
         }
         "selective-pairs" => see_figure(
             Derivation::new(format!(
-                "Selective pairs: pairs that get at least {} % of their per-digit mean activations from one digit.",
+                "Selective pairs: pairs that fire on some images but fewer than {} % of them, and get at least {} % of their per-digit mean activations from one digit.",
+                crate::num::percent(crate::kv::population::ALWAYS_ON_RATE, 0),
                 crate::num::percent(crate::kv::population::SELECTIVE_SHARE, 0)
             ))
             .words(format!("Counted over all {} pairs on the test set.", n(h))),
@@ -301,7 +335,7 @@ fn derive_model(name: &str, args: &Args, an: &Analyses) -> Result<Derivation, Fa
             .words(format!("Counted over all {} pairs on the test set.", n(h))),
             an,
             "votes-vs-fires",
-            "Votes for against fires on",
+            "Which digit each pair votes for and fires on",
         ),
         "median-key-cosine" => see_figure(
             Derivation::new(
@@ -317,7 +351,7 @@ fn derive_model(name: &str, args: &Args, an: &Analyses) -> Result<Derivation, Fa
                 .map(|d| format!("{d}: {}", f(f64::from(model.b2[d]), 3)))
                 .collect();
             Derivation::new(
-                "The digit the output bias b2 favours: its largest entry, the logits of an image no pair fires on.",
+                "The digit the output bias b2 favours: its largest entry. When no pair fires, b2 alone is the logits.",
             )
             .words(format!("b2 = {}.", b2.join(", ")))
         }
@@ -351,11 +385,22 @@ fn derive_model(name: &str, args: &Args, an: &Analyses) -> Result<Derivation, Fa
         "random-shuffles" => Derivation::new(
             "How many random orders of the pairs are drawn for the random control, each from its own fixed seed.",
         ),
-        "others-accuracy" => Derivation::new(format!(
-            "Accuracy on the test images of every digit but {}.",
-            dig()
-        ))
-        .words("The per-digit accuracies weighted by how many test images each digit has."),
+        "others-accuracy" => {
+            let (c, t) = (0..DIGITS)
+                .filter(|&x| x != dig())
+                .fold((0, 0), |(c, t), x| (c + ev.per_digit[x].0, t + ev.per_digit[x].1));
+            Derivation::new(format!(
+                "Accuracy on the test images of every digit but {}.",
+                dig()
+            ))
+            .formula(ratio(
+                &format!("images read correctly / test images, without the {}s", dig()),
+                c as f64,
+                t as f64,
+                &n(c),
+                &n(t),
+            ))
+        }
         "favours" | "firing-rate" | "fires-on" => {
             let i = args.index("pair", 0..h, "pair")?.unwrap_or(0);
             let prof = &an.pop.votes().pairs[i];
@@ -364,8 +409,13 @@ fn derive_model(name: &str, args: &Args, an: &Analyses) -> Result<Derivation, Fa
                     "The digit pair {i}'s value votes for: its largest entry."
                 ))
                 .words(format!(
-                    "Its margin over the next entry (its selectivity) is {}.",
-                    f(f64::from(prof.selectivity), 3)
+                    "That entry beats the next largest by {}{}.",
+                    f(f64::from(prof.selectivity), 3),
+                    if prof.selectivity < 0.01 {
+                        ", almost a tie"
+                    } else {
+                        ""
+                    }
                 )),
                 "fires-on" => Derivation::new(format!(
                     "The digit pair {i} fires on: the true digit whose test images give it the highest mean activation."

@@ -79,9 +79,9 @@ pub(super) fn derive_image(name: &str, args: &Args, an: &Analyses) -> Result<Der
         "image" | "image-number" => Derivation::new(format!(
             "The example image this part of the page is about: {who} of MNIST, counted from 0."
         ))
-        .words("Chosen by a rule written in the page's source (for example the correctly read 0 whose top pairs settle the answer soonest), so the page follows the model when it is retrained."),
+        .words("The page picks its images by what they show, not by number, so it still fits when the network is retrained."),
         "label" | "true-digit" => Derivation::new(format!(
-            "The digit MNIST's label gives {who}: the true digit."
+            "The true digit of {who}: the digit its MNIST label gives."
         )),
         "prediction" => waterfall(Derivation::new(format!(
             "The network's prediction for {who}: the digit with the largest logit."
@@ -107,6 +107,7 @@ pub(super) fn derive_image(name: &str, args: &Args, an: &Analyses) -> Result<Der
         ),
         "confidence" => {
             let z: f64 = a.logits.iter().map(|l| (l - a.logits[a.top]).exp()).sum();
+            let top = f(a.logits[a.top], D);
             waterfall(
                 Derivation::new(format!(
                     "The softmax probability of {} for {who}: how sure the network is, not the chance that it is right.",
@@ -114,9 +115,9 @@ pub(super) fn derive_image(name: &str, args: &Args, an: &Analyses) -> Result<Der
                 ))
                 .formula(ratio(
                     &format!(
-                        "exp(logit of {}) / (sum of exp(logit) over the ten digits), both divided by exp({}) first,",
+                        "e^(logit of {}) / (sum of e^logit over the ten digits) = 1 / (1 + e^({} − {top}) + … over the other nine digits)",
                         a.top,
-                        f(a.logits[a.top], D)
+                        f(a.logits[a.runner_up], D),
                     ),
                     1.0,
                     z,
@@ -221,7 +222,7 @@ pub(super) fn derive_image(name: &str, args: &Args, an: &Analyses) -> Result<Der
             let dec = a.pair(i).map_or(0.0, |c| c.decision);
             card(
                 Derivation::new(format!(
-                    "The pair ranked {rank} in the decision ranking of {who}: the pair whose contribution moves the lead of {} over {} the {} most.",
+                    "Pair {i} is the pair at place {rank} in the decision ranking of {who}: the pair whose contribution moves the lead of {} over {} {}.",
                     a.top,
                     a.runner_up,
                     ordinal(rank)
@@ -232,7 +233,7 @@ pub(super) fn derive_image(name: &str, args: &Args, an: &Analyses) -> Result<Der
         }
         "value-favours" => card(
             Derivation::new(format!(
-                "The digit the value of pair {i} (a pair of {who}) votes for: its largest entry."
+                "The digit the value of pair {i} votes for (its largest entry); pair {i} is the one the page picks on {who}."
             )),
             i,
         ),
@@ -243,7 +244,8 @@ pub(super) fn derive_image(name: &str, args: &Args, an: &Analyses) -> Result<Der
             ));
             flips(if name == "settles-at" {
                 d.words(format!(
-                    "Found by adding the pairs one by one in that order, checking the prediction after each of the {} active pairs.",
+                    "N = {}: found by adding the pairs one by one in that order and checking the prediction after each of the {} active pairs.",
+                    n(r.settles_at),
                     n(a.active)
                 ))
             } else {
@@ -265,7 +267,10 @@ pub(super) fn derive_image(name: &str, args: &Args, an: &Analyses) -> Result<Der
                     "How often {ranking_name} settles {who}'s answer sooner than a random order of the pairs: the share of random orders whose flip point comes later."
                 ))
                 .formula(ratio(
-                    &format!("random orders settling after N = {} / random orders", n(at)),
+                    &format!(
+                        "(random orders that settle later than N = {}) / (all random orders)",
+                        n(at)
+                    ),
                     later as f64,
                     c.settles_at.len() as f64,
                     &n(later),
@@ -279,7 +284,12 @@ pub(super) fn derive_image(name: &str, args: &Args, an: &Analyses) -> Result<Der
                 n(a.active)
             ))
             .words(format!(
-                "Over {} random orders, each from its own fixed seed: 10th percentile, median or 90th percentile as the page asks.",
+                "The {} of the flip points of {} random orders, each from its own fixed seed.",
+                match args.str("quantile").unwrap_or("median") {
+                    "low" => "10th percentile (one random order in ten settles sooner)",
+                    "high" => "90th percentile (one random order in ten settles later)",
+                    _ => "median",
+                },
                 n(crate::kv::image::CONTROL_SHUFFLES)
             )),
         ),
@@ -306,14 +316,12 @@ pub(super) fn derive_image(name: &str, args: &Args, an: &Analyses) -> Result<Der
     })
 }
 
-fn ordinal(k: i64) -> &'static str {
+fn ordinal(k: i64) -> String {
     match k {
-        1 => "",
-        2 => "second",
-        3 => "third",
-        4 => "fourth",
-        5 => "fifth",
-        _ => "next",
+        1 => "the most".into(),
+        2 => "the second most".into(),
+        3 => "the third most".into(),
+        k => format!("at place {k}"),
     }
 }
 
@@ -363,8 +371,10 @@ fn margin(
         "margin-pair" | "margin-rank" => {
             let i = pair.or_else(|| m.at(1).map(|s| s.pair)).unwrap_or(0);
             let share = share_of(i).map_or(0.0, |s| s.share);
+            let place = m.shares.iter().position(|s| s.pair == i).map_or(0, |k| k + 1);
             see(Derivation::new(format!(
-                "Pairs of {who} ranked by their share of the margin of {p} over {t}: activation × (value for {p} − value for {t})."
+                "Pair {i} is at place {place} of {} in the margin ranking of {who}: the active pairs ranked by their share of the margin of {p} over {t}, activation × (value for {p} − value for {t}).",
+                n(m.shares.len())
             ))
             .words(format!("Pair {i}'s share is {}.", f(share, D))))
         }
@@ -436,13 +446,13 @@ pub(super) fn knockout(name: &str, args: &Args, an: &Analyses) -> Result<Derivat
             "Accuracy on the test images of {d} after the control: {k} random pairs knocked out the same way."
         ),
         "knockout-vs-control" => format!(
-            "How much more the knock-out of {removed} costs the {d}s than {k} random pairs do."
+            "How much more the knock-out of {removed} costs the {d}s than {k} random pairs do, in percentage points of accuracy."
         ),
         "knockout-others-accuracy" => format!(
             "Accuracy on the test images of every digit but {d} after a knock-out of {removed}."
         ),
         "knockout-focus" => format!(
-            "How much more the knock-out of {removed} costs the {d}s than the other digits."
+            "How much more the knock-out of {removed} costs the {d}s than the other digits, in percentage points of accuracy."
         ),
         _ => format!(
             "The share of the zero knock-out's extra loss on the {d}s (beyond its control) that this mode wins back."
@@ -460,10 +470,61 @@ pub(super) fn knockout(name: &str, args: &Args, an: &Analyses) -> Result<Derivat
             None,
         )),
         "knockout-accuracy" | "knockout-control-accuracy" => dd.words(format!(
-            "Before the knock-out: {} %. The control draws its random pairs from a fixed seed.",
+            "Before the knock-out: {}\u{a0}%.",
             crate::num::percent(r.before[d], 2)
         )),
-        _ => dd.words("Measured on all test images, the same ones as every other number here."),
+        "knockout-others-accuracy" => {
+            let labels = &an.p.dataset.test.labels;
+            let mut count = [0usize; DIGITS];
+            for &l in labels {
+                count[usize::from(l).min(DIGITS - 1)] += 1;
+            }
+            let (c, t) = (0..DIGITS)
+                .filter(|&x| x != d)
+                .fold((0.0, 0.0), |(c, t), x| {
+                    (
+                        c + (r.targeted.accuracy[x] * count[x] as f64).round(),
+                        t + count[x] as f64,
+                    )
+                });
+            dd.formula(ratio(
+                &format!("images read correctly / test images, without the {d}s"),
+                c,
+                t,
+                &n(c as usize),
+                &n(t as usize),
+            ))
+        }
+        "knockout-focus" => {
+            let labels = &an.p.dataset.test.labels;
+            let others = |acc: &[f64; DIGITS]| super::others(labels, acc, d);
+            dd.formula(sum_with(
+                &format!(
+                    "(loss on the {d}s) − (loss on the other digits) = ({d}s before − after) − (others before − after)"
+                ),
+                &[
+                    T::Plus(r.before[d]),
+                    T::Minus(r.targeted.accuracy[d]),
+                    T::Minus(others(&r.before)),
+                    T::Plus(others(&r.targeted.accuracy)),
+                ],
+                &|x| format!("{}\u{a0}%", crate::num::percent(x, 2)),
+                None,
+            ))
+        }
+        _ => {
+            // knockout-recovered: 1 − (this mode's extra loss) / (the zero mode's).
+            let zero = an.pop.knockout(target, k, KnockoutMode::Zero);
+            let extra = |r: &crate::kv::population::Knockout| {
+                r.control.accuracy[d] - r.targeted.accuracy[d]
+            };
+            let (here, lost) = (extra(&r), extra(&zero));
+            dd.words(format!(
+                "1 − (control − this mode) / (control − zero mode) = 1 − {} / {}, in accuracy on the {d}s.",
+                crate::num::percent(here, 2) + "\u{a0}%",
+                crate::num::percent(lost, 2) + "\u{a0}%"
+            ))
+        }
     };
     Ok(see_figure(
         dd,

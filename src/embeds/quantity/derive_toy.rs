@@ -40,7 +40,6 @@ pub(super) fn derive_toy(name: &str, args: &Args, an: &Analyses) -> Result<Deriv
         an.p.nets
             .get(net_name)
             .ok_or_else(|| super::unknown_net(args, an))?;
-    let file = format!("content/nets/{net_name}.toml");
     let i = args
         .int("pair")
         .and_then(|p| usize::try_from(p).ok())
@@ -51,7 +50,7 @@ pub(super) fn derive_toy(name: &str, args: &Args, an: &Analyses) -> Result<Deriv
             "The number of pairs (hidden neurons) of the toy network “{}”.",
             net.title
         ))
-        .words(format!("The rows of w1 in {file}.")));
+        .words("One per hidden neuron: one row of W1.".to_string()));
     }
     if name == "bias" {
         return Ok(Derivation::new(format!(
@@ -59,7 +58,7 @@ pub(super) fn derive_toy(name: &str, args: &Args, an: &Analyses) -> Result<Deriv
             i + 1,
             net.title
         ))
-        .words(format!("Written in {file}.")));
+        .words("Written in the network's file, like all its weights.".to_string()));
     }
     let dec = toy_decomposition(args, net)?;
     let input = args.str("input").unwrap_or_default();
@@ -67,8 +66,25 @@ pub(super) fn derive_toy(name: &str, args: &Args, an: &Analyses) -> Result<Deriv
         .str("output")
         .and_then(|o| net.outputs.iter().position(|n| n == o))
         .unwrap_or(0);
-    let out_name = &net.outputs[output];
-    let on = format!("“{}” on the input {input}", net.title);
+    // "output 1" reads as itself; "both corners" becomes output “both corners”.
+    let out_name = {
+        let o = &net.outputs[output];
+        if o == "output" {
+            "the output".to_string()
+        } else if o.starts_with("output") {
+            o.clone()
+        } else {
+            format!("output “{o}”")
+        }
+    };
+    // The input as the page shows it: its values by name.
+    let values: Vec<String> = net
+        .inputs
+        .iter()
+        .zip(&dec.input)
+        .map(|(name, v)| format!("{name} = {}", bare(v)))
+        .collect();
+    let on = format!("“{}” on the input {}", net.title, values.join(", "));
     let pair = &dec.pairs[i.min(dec.pairs.len().saturating_sub(1))];
     let k = i + 1;
     let see_calc = |d: Derivation| {
@@ -85,7 +101,7 @@ pub(super) fn derive_toy(name: &str, args: &Args, an: &Analyses) -> Result<Deriv
             .iter()
             .zip(&dec.input)
             .zip(&pair.products)
-            .map(|((w, xv), p)| (format!("{} × {}", bare(w), e(xv)), *p))
+            .map(|((w, xv), p)| (format!("{} × {}", e(w), e(xv)), *p))
             .collect();
         terms.push((e(&pair.bias), pair.bias));
         exact_sum("key·input + b1", &terms, &pair.pre)
@@ -159,7 +175,7 @@ pub(super) fn derive_toy(name: &str, args: &Args, an: &Analyses) -> Result<Deriv
                 .zip(&dec.logits)
                 .map(|(o, l)| format!("{o} = {}", bare(l)))
                 .collect();
-            Derivation::new(format!("The output of {on} with the largest value."))
+            Derivation::new(format!("The output with the largest value, for {on}."))
                 .words(format!("{}.", outs.join(", ")))
         }
         other => {
