@@ -52,12 +52,20 @@ impl AdamStep {
     /// One fused pass over a parameter: decay, moments, update.
     #[inline(always)]
     pub(super) fn apply(&self, p: &mut Param) {
+        self.apply_range(p, 0, p.w.len());
+    }
+
+    /// The same pass over the elements `start .. end` only: the key
+    /// gradient is updated one pixel row at a time, right after the row is
+    /// summed, while it is still in L1 (same bits as one pass over all).
+    #[inline(always)]
+    pub(super) fn apply_range(&self, p: &mut Param, start: usize, end: usize) {
         let decay = 1.0 - self.lr * self.wd;
-        for (((w, &g), m), v) in
-            p.w.iter_mut()
-                .zip(&p.g)
-                .zip(p.m.iter_mut())
-                .zip(p.v.iter_mut())
+        for (((w, &g), m), v) in p.w[start..end]
+            .iter_mut()
+            .zip(&p.g[start..end])
+            .zip(p.m[start..end].iter_mut())
+            .zip(p.v[start..end].iter_mut())
         {
             let g = if self.adamw { g } else { g + self.wd * *w };
             if self.adamw {

@@ -47,6 +47,8 @@ pub(super) struct ByPixel {
     offsets: Vec<usize>,
     image: Vec<u16>,
     value: Vec<f32>,
+    /// The next free slot of each pixel while filling (kept to reuse).
+    next: Vec<usize>,
 }
 
 impl ByPixel {
@@ -64,11 +66,12 @@ impl ByPixel {
         let total = self.offsets[INPUTS];
         self.image.resize(total, 0);
         self.value.resize(total, 0.0);
-        let mut next = self.offsets.clone();
+        self.next.clear();
+        self.next.extend_from_slice(&self.offsets);
         for (bi, &i) in idx.iter().enumerate() {
             let (pixels, values) = images.row(i as usize);
             for (&p, &x) in pixels.iter().zip(values) {
-                let slot = &mut next[usize::from(p)];
+                let slot = &mut self.next[usize::from(p)];
                 self.image[*slot] = bi as u16;
                 self.value[*slot] = x;
                 *slot += 1;

@@ -1,5 +1,5 @@
-//! The kernels of a step: the sparse-rows product (four SIMD accumulators,
-//! fused multiply-adds) and the small dense helpers `axpy`, `add` and `dot`,
+//! The kernels of a step: the sparse-rows product (up to eight SIMD
+//! accumulators, fused multiply-adds) and the small dense helpers `axpy`, `add` and `dot`,
 //! each with a fixed order of operations.
 
 use pulp::Simd;
@@ -7,9 +7,15 @@ use pulp::Simd;
 /// out = init + Σ_k values[k] · m[rows[k]·w ..][..w], with `init` zeros when
 /// `None`. Forward: the sparse image times the pixel-major keys of a tile
 /// (rows = inked pixels, init = bias). Backward: one pixel's row of the key
-/// gradient (rows = images that ink the pixel, m = dh). Four SIMD
-/// accumulators stay in registers across all k; the scalar tail uses the
-/// same fused operation, so every element gets the same bits either way.
+/// gradient (rows = images that ink the pixel, m = dh).
+///
+/// The row is cut into blocks of eight SIMD vectors (then four, then one,
+/// then a scalar tail); a block's accumulators stay in registers across all
+/// k. Eight independent accumulators cover the latency of a fused
+/// multiply-add (4–5 cycles, two per cycle): four left the FMA units half
+/// idle. Every element is the same chain of fused operations in the order
+/// of k whatever block it falls in, so the block widths, the vector width
+/// and the scalar tail all give the same bits.
 #[inline(always)]
 pub(super) fn sparse_rows<S: Simd>(
     simd: S,
@@ -20,27 +26,18 @@ pub(super) fn sparse_rows<S: Simd>(
     values: &[f32],
     out: &mut [f32],
 ) {
-    let block = 4 * S::F32_LANES;
     let mut s = 0;
-    while s + block <= w {
-        let mut acc = match init {
-            Some(init) => {
-                let (b, _) = S::as_simd_f32s(&init[s..s + block]);
-                [b[0], b[1], b[2], b[3]]
-            }
-            None => [simd.splat_f32s(0.0); 4],
-        };
-        for (&row, &x) in rows.iter().zip(values) {
-            let xs = simd.splat_f32s(x);
-            let at = usize::from(row) * w + s;
-            let (r, _) = S::as_simd_f32s(&m[at..at + block]);
-            for k in 0..4 {
-                acc[k] = simd.mul_add_e_f32s(xs, r[k], acc[k]);
-            }
-        }
-        let (o, _) = S::as_mut_simd_f32s(&mut out[s..s + block]);
-        o.copy_from_slice(&acc);
-        s += block;
+    while s + 8 * S::F32_LANES <= w {
+        sparse_block::<S, 8>(simd, init, m, w, s, rows, values, out);
+        s += 8 * S::F32_LANES;
+    }
+    while s + 4 * S::F32_LANES <= w {
+        sparse_block::<S, 4>(simd, init, m, w, s, rows, values, out);
+        s += 4 * S::F32_LANES;
+    }
+    while s + S::F32_LANES <= w {
+        sparse_block::<S, 1>(simd, init, m, w, s, rows, values, out);
+        s += S::F32_LANES;
     }
     for j in s..w {
         let mut a = init.map_or(0.0, |init| init[j]);
@@ -49,6 +46,37 @@ pub(super) fn sparse_rows<S: Simd>(
         }
         out[j] = a;
     }
+}
+
+/// Columns `s .. s + N·lanes` of `sparse_rows`, with N accumulators.
+#[inline(always)]
+#[allow(clippy::too_many_arguments)]
+fn sparse_block<S: Simd, const N: usize>(
+    simd: S,
+    init: Option<&[f32]>,
+    m: &[f32],
+    w: usize,
+    s: usize,
+    rows: &[u16],
+    values: &[f32],
+    out: &mut [f32],
+) {
+    let block = N * S::F32_LANES;
+    let mut acc = [simd.splat_f32s(0.0); N];
+    if let Some(init) = init {
+        let (b, _) = S::as_simd_f32s(&init[s..s + block]);
+        acc.copy_from_slice(b);
+    }
+    for (&row, &x) in rows.iter().zip(values) {
+        let xs = simd.splat_f32s(x);
+        let at = usize::from(row) * w + s;
+        let (r, _) = S::as_simd_f32s(&m[at..at + block]);
+        for k in 0..N {
+            acc[k] = simd.mul_add_e_f32s(xs, r[k], acc[k]);
+        }
+    }
+    let (o, _) = S::as_mut_simd_f32s(&mut out[s..s + block]);
+    o.copy_from_slice(&acc);
 }
 
 /// y += a · x, fused (element-wise and IEEE-exact: the same bits at any

@@ -15,12 +15,16 @@
 //! GEMMs. W1 is kept transposed (pixel-major), so the forward pass sums whole
 //! rows of it; the key gradient is summed pixel by pixel over the images
 //! that ink the pixel (the batch regrouped by pixel once per step). Both
-//! kernels keep four SIMD accumulators in registers and are compiled for
-//! AVX-512 and AVX2+FMA, picked at run time (pulp). The hidden units are cut
-//! into fixed tiles of 128; each tile (its weights, gradients, Adam moments
-//! and activations) is processed start to finish by one thread (rayon), so
-//! both cores work and a tile's data stays in cache. The gradient of the
-//! input is never computed. Buffers are allocated once.
+//! kernels keep eight SIMD accumulators in registers (enough independent
+//! fused multiply-adds to cover their latency; four left the FMA units half
+//! idle) and are compiled for AVX-512 and AVX2+FMA, picked at run time
+//! (pulp). The hidden units are cut into fixed tiles of 128. The forward
+//! pass runs per tile and chunk of 32 images on rayon, while another task
+//! regroups the batch by pixel; the backward pass runs per tile (its
+//! weights, gradients, Adam moments and activations) start to finish on one
+//! thread, and each pixel row of the key gradient gets its Adam update right
+//! after it is summed, while it is in L1. The gradient of the input is never
+//! computed. Buffers are allocated once.
 //!
 //! Determinism. The RNG (ChaCha8) is seeded from the config (stream 0
 //! initialises, stream 1 shuffles). Every sum has a fixed order that depends

@@ -154,14 +154,19 @@ impl TrainState {
     ) -> (f64, usize) {
         let b = idx.len();
         let arch = self.arch;
-        // Forward, per tile: h = ReLU(b1 + Σ x_p W1t[p]), zpart = h · W2ᵀ.
-        self.tiles.par_iter_mut().for_each(|t| {
-            arch.dispatch(Forward {
-                tile: t,
-                images,
-                idx,
-            })
-        });
+        // Forward, per tile and per chunk of images: h = ReLU(b1 + Σ x_p
+        // W1t[p]), zpart = h · W2ᵀ; the batch is regrouped by pixel (for the
+        // backward pass) meanwhile, so no thread waits for it.
+        let tiles = &mut self.tiles;
+        let by_pixel = &mut self.by_pixel;
+        rayon::join(
+            || {
+                tiles
+                    .par_iter_mut()
+                    .for_each(|t| t.forward(arch, images, idx))
+            },
+            || by_pixel.fill(images, idx),
+        );
         // z = b2 + Σ_tiles zpart, in tile order.
         let z = &mut self.z[..b * OUTPUTS];
         for (bi, zrow) in z.chunks_exact_mut(OUTPUTS).enumerate() {
@@ -182,7 +187,6 @@ impl TrainState {
         self.t += 1;
         let adam = AdamStep::new(self.optimizer, self.lr, self.weight_decay, self.t);
         let dz = &self.dz[..b * OUTPUTS];
-        self.by_pixel.fill(images, idx);
         let by_pixel = &self.by_pixel;
         // Backward and update, per tile (uses only this tile's W2 columns).
         self.tiles.par_iter_mut().for_each(|t| {
@@ -204,18 +208,40 @@ impl TrainState {
     }
 }
 
-/// `Tile::forward` compiled for the best instruction set found at run time.
+/// The forward pass of one tile on a chunk of the batch, compiled for the
+/// best instruction set found at run time.
 struct Forward<'a> {
-    tile: &'a mut Tile,
+    width: usize,
+    w1t: &'a [f32],
+    b1: &'a [f32],
+    w2: &'a [f32],
     images: &'a SparseImages,
     idx: &'a [u32],
+    h: &'a mut [f32],
+    zpart: &'a mut [f32],
 }
 
 impl WithSimd for Forward<'_> {
     type Output = ();
     #[inline(always)]
     fn with_simd<S: Simd>(self, simd: S) {
-        self.tile.forward(simd, self.images, self.idx);
+        let w = self.width;
+        for ((&i, h), zpart) in self
+            .idx
+            .iter()
+            .zip(self.h.chunks_exact_mut(w))
+            .zip(self.zpart.chunks_exact_mut(OUTPUTS))
+        {
+            let (pixels, values) = self.images.row(i as usize);
+            // h = b1 + Σ_p x_p · W1t[p]
+            sparse_rows(simd, Some(self.b1), self.w1t, w, pixels, values, h);
+            for v in h.iter_mut() {
+                *v = v.max(0.0);
+            }
+            for (c, z) in zpart.iter_mut().enumerate() {
+                *z = dot(h, &self.w2[c * w..(c + 1) * w]);
+            }
+        }
     }
 }
 
@@ -238,22 +264,30 @@ impl WithSimd for Backward<'_> {
 }
 
 impl Tile {
-    #[inline(always)]
-    fn forward<S: Simd>(&mut self, simd: S, images: &SparseImages, idx: &[u32]) {
+    /// The forward pass of the batch `idx`, in chunks of `CHUNK` images run
+    /// on rayon (each image is independent of the others, so the chunking
+    /// changes no bits).
+    fn forward(&mut self, arch: pulp::Arch, images: &SparseImages, idx: &[u32]) {
+        const CHUNK: usize = 32;
         let w = self.width;
-        for (bi, &i) in idx.iter().enumerate() {
-            let (pixels, values) = images.row(i as usize);
-            let h = &mut self.h[bi * w..(bi + 1) * w];
-            // h = b1 + Σ_p x_p · W1t[p]
-            sparse_rows(simd, Some(&self.b1.w), &self.w1t.w, w, pixels, values, h);
-            for v in h.iter_mut() {
-                *v = v.max(0.0);
-            }
-            let h = &self.h[bi * w..(bi + 1) * w];
-            for c in 0..OUTPUTS {
-                self.zpart[bi * OUTPUTS + c] = dot(h, &self.w2.w[c * w..(c + 1) * w]);
-            }
-        }
+        let (w1t, b1, w2) = (&self.w1t.w[..], &self.b1.w[..], &self.w2.w[..]);
+        let h = &mut self.h[..idx.len() * w];
+        let zpart = &mut self.zpart[..idx.len() * OUTPUTS];
+        h.par_chunks_mut(CHUNK * w)
+            .zip(zpart.par_chunks_mut(CHUNK * OUTPUTS))
+            .zip(idx.par_chunks(CHUNK))
+            .for_each(|((h, zpart), idx)| {
+                arch.dispatch(Forward {
+                    width: w,
+                    w1t,
+                    b1,
+                    w2,
+                    images,
+                    idx,
+                    h,
+                    zpart,
+                })
+            });
     }
 
     #[inline(always)]
@@ -285,7 +319,8 @@ impl Tile {
             }
             add(dh, &mut self.b1.g);
         }
-        // dW1t[p] = Σ_b x_bp · dh_b over the images where pixel p is inked.
+        // dW1t[p] = Σ_b x_bp · dh_b over the images where pixel p is inked,
+        // and Adam on that row at once, while the row's gradient is in L1.
         for p in 0..INPUTS {
             let (images, values) = by_pixel.pixel(p);
             sparse_rows(
@@ -297,8 +332,8 @@ impl Tile {
                 values,
                 &mut self.w1t.g[p * w..(p + 1) * w],
             );
+            adam.apply_range(&mut self.w1t, p * w, (p + 1) * w);
         }
-        adam.apply(&mut self.w1t);
         adam.apply(&mut self.b1);
         adam.apply(&mut self.w2);
     }

@@ -76,6 +76,39 @@ fn same_seed_same_bits_other_seed_other_bits() {
     assert_ne!(train(&tr, &te, &c2, &mut Silent).unwrap().model, a.model);
 }
 
+/// The weights of two small recipes, pinned: a change to the kernels, the
+/// tiling or the threading that moves any bit fails here, and then the
+/// model cache's `FORMAT_VERSION` must change too (old cache files would
+/// otherwise be reused for other weights). H = 300 crosses a tile edge
+/// (128 + 128 + 44). These hashes are those of the engine before the
+/// eight-accumulator kernels, the chunked forward pass and the per-row Adam
+/// update, which changed no bit. Needs FMA (on a CPU without it pulp's
+/// scalar path rounds differently, see the module header).
+#[test]
+fn weights_are_pinned_bit_for_bit() {
+    if !std::arch::is_x86_feature_detected!("fma") {
+        return;
+    }
+    let (tr, te) = (bands(200, 1), bands(50, 2));
+    for (hidden, want) in [
+        (
+            16,
+            "71f26f536d2414110dd9960209890e288cdb73406558cadab291b8e3326ed90d",
+        ),
+        (
+            300,
+            "3035c9db3a8112ede89b5a1ef57db791213a84343421c41bf50cc5b2d993f251",
+        ),
+    ] {
+        let c = ModelConfig {
+            hidden,
+            ..cfg(Loss::CrossEntropy, Optimizer::Adam)
+        };
+        let model = train(&tr, &te, &c, &mut Silent).unwrap().model;
+        assert_eq!(crate::nn::cache::weights_hash(&model), want, "H = {hidden}");
+    }
+}
+
 /// Picks one parameter of a model, by name in a test.
 type Probe = Box<dyn Fn(&mut Mlp) -> &mut f32>;
 
@@ -185,7 +218,9 @@ fn kernels_give_the_same_bits_with_every_instruction_set() {
     use pulp::x86::{V3, V4};
     use rand::RngExt;
     let mut rng = ChaCha8Rng::seed_from_u64(11);
-    for w in [1usize, 7, 16, 33, 64, 100, 128] {
+    // Widths that end in every kind of block: eight vectors, four, one and
+    // the scalar tail, for 8-lane (AVX2) and 16-lane (AVX-512) vectors.
+    for w in [1usize, 7, 16, 33, 64, 100, 128, 200, 256] {
         let m: Vec<f32> = (0..INPUTS * w)
             .map(|_| rng.random_range(-1.0..1.0))
             .collect();
