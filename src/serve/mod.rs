@@ -239,6 +239,7 @@ fn rebuild(
     for w in &built.warnings {
         eprintln!("warning: {w}");
     }
+    analyses.keep();
     crate::build::write_outputs(&s.root, &analyses.p.config, &files, &built.instructor)?;
     Ok(files.into_iter().map(|f| (f.rel_path, f.bytes)).collect())
 }
