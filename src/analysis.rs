@@ -85,7 +85,15 @@ impl Prepared {
         };
         kept.format = cache::FORMAT_VERSION;
         kept.key = key;
-        let evaluation = prof::time("evaluate", || evaluate(model, &dataset.test));
+        let figures_key = cache::figures_key(&config, &nets);
+        if kept.figures_key != figures_key {
+            kept.svg.clear();
+            kept.figures_key = figures_key;
+        }
+        let evaluation = match kept.evaluation.clone() {
+            Some(e) => e.into(),
+            None => prof::time("evaluate", || evaluate(model, &dataset.test)),
+        };
         let decomposition = match kept.decomposition.clone() {
             Some(d) => d,
             None => prof::time("decomposition check", || {
@@ -144,8 +152,10 @@ pub struct Analyses<'a> {
     pub pop: Memo<'a>,
     /// Every figure drawn so far, by id (the catalog first).
     figures: RefCell<BTreeMap<String, Rc<Figure>>>,
-    /// Their SVG text, serialised once.
+    /// Their SVG text, serialised once (or taken from the cache).
     svg_texts: RefCell<BTreeMap<String, Rc<str>>>,
+    /// Set when an SVG text was serialised here.
+    svg_new: std::cell::Cell<bool>,
     catalog_ids: BTreeSet<String>,
 }
 
@@ -164,11 +174,14 @@ impl<'a> Analyses<'a> {
             images: std::cell::OnceCell::new(),
             selected: RefCell::new(p.kept.selectors.clone()),
             // A decomposition check computed here is new to the cache too.
-            resolved_new: std::cell::Cell::new(p.kept.decomposition.is_none()),
+            resolved_new: std::cell::Cell::new(
+                p.kept.decomposition.is_none() || p.kept.evaluation.is_none(),
+            ),
             by_image: RefCell::new(BTreeMap::new()),
             pop,
             figures: RefCell::new(BTreeMap::new()),
             svg_texts: RefCell::new(BTreeMap::new()),
+            svg_new: std::cell::Cell::new(false),
             catalog_ids: BTreeSet::new(),
         };
         let catalog = {
@@ -243,9 +256,17 @@ impl<'a> Analyses<'a> {
         };
         let new_pop = self.pop.take_computed();
         let new_sel = self.resolved_new.replace(false);
-        if !new_pop && !new_sel {
+        let new_svg = self.svg_new.replace(false);
+        if !new_pop && !new_sel && !new_svg {
             return;
         }
+        let mut svg = self.p.kept.svg.clone();
+        svg.extend(
+            self.svg_texts
+                .borrow()
+                .iter()
+                .map(|(id, t)| (id.clone(), t.to_string())),
+        );
         let pop = self.pop.kept();
         let stored = cache::Stored {
             format: cache::FORMAT_VERSION,
@@ -256,6 +277,9 @@ impl<'a> Analyses<'a> {
             mistakes: pop.mistakes,
             drift: pop.drift,
             knockouts: pop.knockouts,
+            evaluation: Some((&self.p.evaluation).into()),
+            figures_key: self.p.kept.figures_key.clone(),
+            svg,
         };
         if let Err(e) = prof::time("analyses cache: write", || cache::save(path, &stored)) {
             eprintln!("warning: the analyses were not cached: {e:#}");
@@ -293,7 +317,13 @@ impl<'a> Analyses<'a> {
         if let Some(t) = self.svg_texts.borrow().get(&fig.id) {
             return t.clone();
         }
-        let t: Rc<str> = Rc::from(tally("svg text", || fig.to_svg_string()));
+        let t: Rc<str> = match self.p.kept.svg.get(&fig.id) {
+            Some(kept) => Rc::from(kept.as_str()),
+            None => {
+                self.svg_new.set(true);
+                Rc::from(tally("svg text", || fig.to_svg_string()))
+            }
+        };
         self.svg_texts
             .borrow_mut()
             .insert(fig.id.clone(), t.clone());

@@ -7,11 +7,14 @@
 //!   its image (a selector such as `sharpest(digit=0)` analyses every test
 //!   image of that digit), and the population analyses of `kv::memo` (votes
 //!   for vs fires on, the mistakes, key drift, every knock-out asked for).
-//!   Drawn figures are not kept: they are cheap next to these once their
-//!   inputs are known.
-//! - **The key**: SHA-256 of the format version below, kvlens's version,
-//!   the model's cache key (its config and the data hashes), the trained
-//!   weights' hash and the data hashes. Inside the file, each result is
+//!   Also the test-set evaluation and the SVG text of every figure drawn (the
+//!   figures are still drawn; their serialisation is what costs).
+//! - **The key**: SHA-256 of the format version below, kvlens's version and
+//!   the binary's size and modification time (a rebuilt kvlens starts
+//!   afresh), the model's cache key (its config and the data hashes), the
+//!   trained weights' hash and the data hashes. The SVG texts are kept under
+//!   a second key, of the config and the toy nets ([`figures_key`]): when
+//!   those change, the texts are dropped and the analyses kept. Inside the file, each result is
 //!   keyed by what it was asked with (selector text, knock-out digit, size
 //!   and mode), so content asking for something new only adds to the entry.
 //! - **Safety**: files are written whole to a temporary file in the same
@@ -23,12 +26,15 @@
 //!   a build from the cache writes the same bytes as one without it
 //!   (`--no-analyses-cache`, which neither reads nor writes the file).
 
+use crate::config::Config;
 use crate::data::DataHashes;
 use crate::kv::DecompositionCheck;
 use crate::kv::linear::KeyDrift;
 use crate::kv::mistakes::Mistakes;
 use crate::kv::population::{Knockout, VotesVsFires};
 use crate::kv::select::Selected;
+use crate::kv::toy::ToyNet;
+use crate::nn::Evaluation;
 use anyhow::{Context, Result};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -55,12 +61,51 @@ pub struct Stored {
     pub drift: Option<KeyDrift>,
     /// Every knock-out asked for (each names its digit, size and mode).
     pub knockouts: Vec<Knockout>,
+    /// The model's accuracy on the test set.
+    pub evaluation: Option<EvaluationKept>,
+    /// What the drawn figures also depend on: [`figures_key`] of the config
+    /// and the toy nets. The SVG texts below are kept only under it.
+    pub figures_key: String,
+    /// Figure id → its SVG text.
+    pub svg: BTreeMap<String, String>,
+}
+
+/// `nn::Evaluation`, as kept.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EvaluationKept {
+    pub correct: usize,
+    pub total: usize,
+    pub per_digit: [(usize, usize); 10],
+    pub predictions: Vec<Option<u8>>,
+}
+
+impl From<&Evaluation> for EvaluationKept {
+    fn from(e: &Evaluation) -> Self {
+        EvaluationKept {
+            correct: e.correct,
+            total: e.total,
+            per_digit: e.per_digit,
+            predictions: e.predictions.clone(),
+        }
+    }
+}
+
+impl From<EvaluationKept> for Evaluation {
+    fn from(e: EvaluationKept) -> Self {
+        Evaluation {
+            correct: e.correct,
+            total: e.total,
+            per_digit: e.per_digit,
+            predictions: e.predictions,
+        }
+    }
 }
 
 #[derive(Serialize)]
 struct KeyMaterial<'a> {
     format: u32,
     kvlens: &'a str,
+    executable: &'a str,
     model_key: &'a str,
     weights_sha256: &'a str,
     data: &'a DataHashes,
@@ -72,15 +117,44 @@ pub fn key(model_key: &str, weights_sha256: &str, data: &DataHashes) -> String {
     let material = KeyMaterial {
         format: FORMAT_VERSION,
         kvlens: env!("CARGO_PKG_VERSION"),
+        executable: &executable(),
         model_key,
         weights_sha256,
         data,
     };
-    let json = serde_json::to_string(&material).unwrap_or_default();
-    Sha256::digest(json.as_bytes())
+    hex_sha256(&serde_json::to_string(&material).unwrap_or_default())
+}
+
+/// The key of what figures depend on besides the model and the data: the
+/// config (as each build sees it) and the toy nets.
+pub fn figures_key(config: &Config, nets: &BTreeMap<String, ToyNet>) -> String {
+    let json = serde_json::to_string(&(config, nets)).unwrap_or_default();
+    hex_sha256(&json)
+}
+
+fn hex_sha256(text: &str) -> String {
+    Sha256::digest(text.as_bytes())
         .iter()
         .map(|b| format!("{b:02x}"))
         .collect()
+}
+
+/// This kvlens binary: its size and modification time. The package version
+/// stays the same while kvlens is developed, and a rebuilt binary may
+/// compute or draw differently, so its entries are its own.
+fn executable() -> String {
+    let stamp = std::env::current_exe()
+        .and_then(std::fs::metadata)
+        .and_then(|m| Ok((m.len(), m.modified()?)));
+    match stamp {
+        Ok((len, modified)) => {
+            let since = modified
+                .duration_since(std::time::UNIX_EPOCH)
+                .unwrap_or_default();
+            format!("{len}-{}.{:09}", since.as_secs(), since.subsec_nanos())
+        }
+        Err(_) => String::new(),
+    }
 }
 
 /// Where the analyses with this key live.
