@@ -23,15 +23,14 @@ use crate::kv::toy::ToyNet;
 use crate::kv::{DecompositionCheck, check_decomposition};
 use crate::model;
 use crate::nn::{Evaluation, Mlp, evaluate};
+use crate::prof::{self, tally};
 use crate::session::{Session, load_config, load_data};
 use anyhow::Result;
-pub use prof::{phase, tally};
 use std::cell::RefCell;
 use std::collections::{BTreeMap, BTreeSet};
 use std::rc::Rc;
 
 pub mod cache;
-pub mod prof;
 
 /// The expensive, model-keyed part of a build.
 pub struct Prepared {

@@ -97,7 +97,7 @@ pub fn build(s: &Session, opts: &BuildOptions) -> Result<Built> {
     let (tera, content) = load_sources(&s.root, &products)?;
     let prepared = Prepared::with_config(s, cfg, nets)?;
     let analyses = Analyses::new(&prepared)?;
-    let rendered = crate::analysis::prof::time("render", || {
+    let rendered = crate::prof::time("render", || {
         render(&s.root, &analyses, &products, &tera, &content, &s.options())
     });
     // What was computed is kept even when a page failed.
@@ -141,10 +141,10 @@ pub fn build(s: &Session, opts: &BuildOptions) -> Result<Built> {
         built.instructor.sort_by(|a, b| a.rel_path.cmp(&b.rel_path));
         files.sort_by(|a, b| a.rel_path.cmp(&b.rel_path));
     }
-    crate::analysis::prof::time("write outputs", || {
+    crate::prof::time("write outputs", || {
         write_outputs(&s.root, cfg, &files, &built.instructor)
     })?;
-    crate::analysis::prof::totals();
+    crate::prof::totals();
     Ok(built)
 }
 

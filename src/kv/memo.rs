@@ -8,9 +8,9 @@ use super::mistakes::{Mistakes, mistakes};
 use super::population::{
     Knockout, KnockoutMode, TestActivations, VotesVsFires, activations, knockout, votes_vs_fires,
 };
-use crate::analysis::tally;
 use crate::data::Dataset;
 use crate::nn::Mlp;
+use crate::prof::tally;
 use std::cell::{Cell, OnceCell, RefCell};
 use std::collections::BTreeMap;
 use std::rc::Rc;
