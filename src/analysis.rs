@@ -84,11 +84,6 @@ impl Prepared {
         };
         kept.format = cache::FORMAT_VERSION;
         kept.key = key;
-        let figures_key = cache::figures_key(&config, &nets);
-        if kept.figures_key != figures_key {
-            kept.svg.clear();
-            kept.figures_key = figures_key;
-        }
         let evaluation = match kept.evaluation.clone() {
             Some(e) => e.into(),
             None => prof::time("evaluate", || evaluate(model, &dataset.test)),
@@ -155,6 +150,11 @@ pub struct Analyses<'a> {
     svg_texts: RefCell<BTreeMap<String, Rc<str>>>,
     /// Set when an SVG text was serialised here.
     svg_new: std::cell::Cell<bool>,
+    /// `cache::figures_key` of the config and nets as drawn (after `serve
+    /// --lan` set the room's address), and whether the kept SVG texts are
+    /// under it.
+    figures_key: String,
+    svg_from_cache: bool,
     catalog_ids: BTreeSet<String>,
 }
 
@@ -168,6 +168,8 @@ impl<'a> Analyses<'a> {
             knockouts: p.kept.knockouts.clone(),
         };
         let pop = Memo::with_kept(p.model(), &p.run.trained.init, &p.dataset, kept);
+        let figures_key = cache::figures_key(&p.config, &p.nets);
+        let svg_from_cache = p.kept.figures_key == figures_key;
         let mut an = Analyses {
             p,
             images: std::cell::OnceCell::new(),
@@ -181,6 +183,8 @@ impl<'a> Analyses<'a> {
             figures: RefCell::new(BTreeMap::new()),
             svg_texts: RefCell::new(BTreeMap::new()),
             svg_new: std::cell::Cell::new(false),
+            figures_key,
+            svg_from_cache,
             catalog_ids: BTreeSet::new(),
         };
         let catalog = {
@@ -259,7 +263,10 @@ impl<'a> Analyses<'a> {
         if !new_pop && !new_sel && !new_svg {
             return;
         }
-        let mut svg = self.p.kept.svg.clone();
+        let mut svg = match self.svg_from_cache {
+            true => self.p.kept.svg.clone(),
+            false => BTreeMap::new(),
+        };
         svg.extend(
             self.svg_texts
                 .borrow()
@@ -277,7 +284,7 @@ impl<'a> Analyses<'a> {
             drift: pop.drift,
             knockouts: pop.knockouts,
             evaluation: Some((&self.p.evaluation).into()),
-            figures_key: self.p.kept.figures_key.clone(),
+            figures_key: self.figures_key.clone(),
             svg,
         };
         if let Err(e) = prof::time("analyses cache: write", || cache::save(path, &stored)) {
@@ -316,7 +323,8 @@ impl<'a> Analyses<'a> {
         if let Some(t) = self.svg_texts.borrow().get(&fig.id) {
             return t.clone();
         }
-        let t: Rc<str> = match self.p.kept.svg.get(&fig.id) {
+        let kept = self.svg_from_cache.then(|| self.p.kept.svg.get(&fig.id));
+        let t: Rc<str> = match kept.flatten() {
             Some(kept) => Rc::from(kept.as_str()),
             None => {
                 self.svg_new.set(true);
