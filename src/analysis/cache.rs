@@ -221,7 +221,7 @@ mod tests {
             ..Stored::default()
         };
         s.drift = Some(KeyDrift {
-            cosines: vec![0.1 + 0.2, 1.0 / 3.0, -0.0, f64::MIN_POSITIVE],
+            cosines: vec![0.1 + 0.2, 1.0 / 3.0, f64::MIN_POSITIVE, 1e300],
             median: 0.30000000000000004,
         });
         s
