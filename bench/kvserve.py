@@ -16,7 +16,7 @@ def add_options(ap):
 @contextlib.contextmanager
 def served(args, serve_args, prefix):
     """Yields (the serve process with its stdout as text, the workshop copy)."""
-    binary = os.path.join(REPO, "target", "release", "kvlens")
+    binary = getattr(args, "kvlens", None) or os.path.join(REPO, "target", "release", "kvlens")
     if not os.path.exists(binary):
         sys.exit("build kvlens first: cargo build --release --locked")
     work = tempfile.mkdtemp(prefix=prefix)

@@ -9,7 +9,7 @@ to the `reload` event (the moment an open page starts reloading). Prints the
 median, min and max.
 
     cargo build --release --locked
-    python3 bench/serve_latency.py --mnist-dir ../shared/mnist [--cache-dir /tmp/kvc3] [--runs 20]
+    python3 bench/serve_latency.py --mnist-dir ../shared/mnist [--cache-dir /tmp/kvc3] [--runs 20] [--kvlens BIN]
 """
 import argparse, kvserve, http.client, os, queue, statistics, sys, threading, time
 
@@ -20,6 +20,7 @@ def main():
     kvserve.add_options(ap)
     ap.add_argument("--runs", type=int, default=20)
     ap.add_argument("--page", default="content/key-value-view.md")
+    ap.add_argument("--kvlens", help="the kvlens binary (default: target/release/kvlens)")
     args = ap.parse_args()
     with kvserve.served(args, ["serve", "--port", "0"], "kvlens-serve-bench-") as (proc, work):
         line = proc.stdout.readline()

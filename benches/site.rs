@@ -32,6 +32,7 @@ fn rebuild(c: &mut Criterion) {
         track: None,
         variants: None,
         participants: None,
+        no_analyses_cache: false,
     };
     let t = Instant::now();
     let prepared = Prepared::load(&session).unwrap();

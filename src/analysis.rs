@@ -23,11 +23,14 @@ use crate::kv::toy::ToyNet;
 use crate::kv::{DecompositionCheck, check_decomposition};
 use crate::model;
 use crate::nn::{Evaluation, Mlp, evaluate};
+use crate::prof::{self, tally};
 use crate::session::{Session, load_config, load_data};
 use anyhow::Result;
 use std::cell::RefCell;
 use std::collections::{BTreeMap, BTreeSet};
 use std::rc::Rc;
+
+pub mod cache;
 
 /// The expensive, model-keyed part of a build.
 pub struct Prepared {
@@ -38,6 +41,10 @@ pub struct Prepared {
     pub evaluation: Evaluation,
     pub decomposition: DecompositionCheck,
     pub weights_sha256: String,
+    /// What the analyses cache had for this model (`Stored::default()`
+    /// when it had nothing or is bypassed), and where to keep new results.
+    pub kept: cache::Stored,
+    pub cache_path: Option<std::path::PathBuf>,
 }
 
 impl Prepared {
@@ -53,17 +60,45 @@ impl Prepared {
         config: Config,
         nets: BTreeMap<String, ToyNet>,
     ) -> Result<Prepared> {
-        let (dataset, _) = load_data(s, &config)?;
-        let run = model::obtain(&s.cache_dir, &config.model, &dataset, false, &s.ui)?;
+        let (dataset, _) = prof::time("load data", || load_data(s, &config))?;
+        let run = prof::time("model", || {
+            model::obtain(&s.cache_dir, &config.model, &dataset, false, &s.ui)
+        })?;
         let model = &run.trained.model;
-        let evaluation = evaluate(model, &dataset.test);
-        let decomposition = check_decomposition(model, &dataset.test);
+        let weights_sha256 = crate::nn::cache::weights_hash(model);
+        let key = cache::key(&run.key, &weights_sha256, &dataset.hashes);
+        let cache_path = (!s.no_analyses_cache).then(|| cache::path(&s.cache_dir, &key));
+        let mut kept = match &cache_path {
+            Some(path) => match prof::time("analyses cache: read", || cache::load(path, &key)) {
+                cache::Loaded::Hit(stored) => *stored,
+                cache::Loaded::Miss => cache::Stored::default(),
+                cache::Loaded::Unusable(reason) => {
+                    eprintln!(
+                        "note: analyses cache {} not used: {reason}; computing the analyses again",
+                        path.display()
+                    );
+                    cache::Stored::default()
+                }
+            },
+            None => cache::Stored::default(),
+        };
+        kept.format = cache::FORMAT_VERSION;
+        kept.key = key;
+        let evaluation = match kept.evaluation.clone() {
+            Some(e) => e.into(),
+            None => prof::time("evaluate", || evaluate(model, &dataset.test)),
+        };
+        let decomposition = match kept.decomposition.clone() {
+            Some(d) => d,
+            None => prof::time("decomposition check", || {
+                check_decomposition(model, &dataset.test)
+            }),
+        };
         anyhow::ensure!(
             decomposition.passed,
             "the key-value decomposition does not add up to the forward pass (largest difference {}); this is a bug in kvlens",
             decomposition.max_abs_diff
         );
-        let weights_sha256 = crate::nn::cache::weights_hash(model);
         Ok(Prepared {
             config,
             nets,
@@ -72,6 +107,8 @@ impl Prepared {
             evaluation,
             decomposition,
             weights_sha256,
+            kept,
+            cache_path,
         })
     }
 
@@ -97,36 +134,80 @@ impl Image {
 /// Analyses and figures over a [`Prepared`], computed on first use.
 pub struct Analyses<'a> {
     pub p: &'a Prepared,
-    images: Images<'a>,
+    /// The selector catalog (predictions of every test image), made when a
+    /// selector is not in the cache.
+    images: std::cell::OnceCell<Images<'a>>,
+    /// Selector text → image, from the cache or resolved here.
+    selected: RefCell<BTreeMap<String, Selected>>,
+    /// Set when a selector was resolved here (not taken from the cache).
+    resolved_new: std::cell::Cell<bool>,
     by_image: RefCell<BTreeMap<String, Rc<Image>>>,
     /// Population analyses, shared with the figure catalog.
     pub pop: Memo<'a>,
     /// Every figure drawn so far, by id (the catalog first).
     figures: RefCell<BTreeMap<String, Rc<Figure>>>,
-    /// Their SVG text, serialised once.
+    /// Their SVG text, serialised once (or taken from the cache).
     svg_texts: RefCell<BTreeMap<String, Rc<str>>>,
+    /// Set when an SVG text was serialised here.
+    svg_new: std::cell::Cell<bool>,
+    /// `cache::figures_key` of the config and nets as drawn (after `serve
+    /// --lan` set the room's address), and whether the kept SVG texts are
+    /// under it.
+    figures_key: String,
+    svg_from_cache: bool,
     catalog_ids: BTreeSet<String>,
 }
 
 impl<'a> Analyses<'a> {
     /// Draws the figure catalog (screen variant) and gets ready for the rest.
     pub fn new(p: &'a Prepared) -> Result<Analyses<'a>> {
-        let pop = Memo::new(p.model(), &p.run.trained.init, &p.dataset);
-        let catalog = workshop_figures(&p.run.trained, &p.dataset, &p.nets, &pop, false)?;
-        let catalog_ids = catalog.iter().map(|f| f.id.clone()).collect();
-        let figures = catalog
-            .into_iter()
-            .map(|f| (f.id.clone(), Rc::new(f)))
-            .collect();
-        Ok(Analyses {
+        let kept = crate::kv::memo::Kept {
+            votes: p.kept.votes.clone(),
+            mistakes: p.kept.mistakes.clone(),
+            drift: p.kept.drift.clone(),
+            knockouts: p.kept.knockouts.clone(),
+        };
+        let pop = Memo::with_kept(p.model(), &p.run.trained.init, &p.dataset, kept);
+        let figures_key = cache::figures_key(&p.config, &p.nets);
+        let svg_from_cache = p.kept.figures_key == figures_key;
+        let mut an = Analyses {
             p,
-            images: Images::new(p.model(), &p.dataset),
+            images: std::cell::OnceCell::new(),
+            selected: RefCell::new(p.kept.selectors.clone()),
+            // A decomposition check computed here is new to the cache too.
+            resolved_new: std::cell::Cell::new(
+                p.kept.decomposition.is_none() || p.kept.evaluation.is_none(),
+            ),
             by_image: RefCell::new(BTreeMap::new()),
             pop,
-            figures: RefCell::new(figures),
+            figures: RefCell::new(BTreeMap::new()),
             svg_texts: RefCell::new(BTreeMap::new()),
-            catalog_ids,
-        })
+            svg_new: std::cell::Cell::new(false),
+            figures_key,
+            svg_from_cache,
+            catalog_ids: BTreeSet::new(),
+        };
+        let catalog = {
+            let resolve = |text: &str| an.selected(text);
+            prof::time("figure catalog", || {
+                workshop_figures(
+                    &p.run.trained,
+                    &p.dataset,
+                    &p.nets,
+                    &an.pop,
+                    Some(&resolve),
+                    false,
+                )
+            })?
+        };
+        an.catalog_ids = catalog.iter().map(|f| f.id.clone()).collect();
+        an.figures = RefCell::new(
+            catalog
+                .into_iter()
+                .map(|f| (f.id.clone(), Rc::new(f)))
+                .collect(),
+        );
+        Ok(an)
     }
 
     pub fn model(&self) -> &'a Mlp {
@@ -136,14 +217,13 @@ impl<'a> Analyses<'a> {
     /// Resolves a selector (text) to an analysed image. Errors carry the
     /// selector's own message and byte offset.
     pub fn image(&self, selector: &str) -> Result<Rc<Image>, crate::kv::select::SelectorError> {
-        let sel = Selector::parse(selector)?;
-        let selected = self.images.resolve(&sel)?;
+        let selected = self.selected(selector)?;
         let key = selected.to_string();
         if let Some(img) = self.by_image.borrow().get(&key) {
             return Ok(img.clone());
         }
-        let (pixels, label) = self.images.image(selected);
-        let analysis = analyse(self.model(), &pixels, label);
+        let (pixels, label) = pixels_of(&self.p.dataset, selected);
+        let analysis = tally("analyse image", || analyse(self.model(), &pixels, label));
         let img = Rc::new(Image {
             selected,
             pixels,
@@ -151,6 +231,65 @@ impl<'a> Analyses<'a> {
         });
         self.by_image.borrow_mut().insert(key, img.clone());
         Ok(img)
+    }
+
+    /// The image a selector names: from the cache, or resolved (and kept).
+    fn selected(&self, selector: &str) -> Result<Selected, crate::kv::select::SelectorError> {
+        if let Some(s) = self.selected.borrow().get(selector) {
+            return Ok(*s);
+        }
+        let sel = Selector::parse(selector)?;
+        let images = self.images.get_or_init(|| {
+            prof::time("image catalog", || {
+                Images::new(self.model(), &self.p.dataset)
+            })
+        });
+        let s = tally("resolve selector", || images.resolve(&sel))?;
+        self.selected.borrow_mut().insert(selector.to_string(), s);
+        self.resolved_new.set(true);
+        Ok(s)
+    }
+
+    /// Writes what this build computed to the analyses cache, if anything
+    /// is new since it was read (or last written). A failure to write is a
+    /// warning: the build itself is done.
+    pub fn keep(&self) {
+        let Some(path) = &self.p.cache_path else {
+            return;
+        };
+        let new_pop = self.pop.take_computed();
+        let new_sel = self.resolved_new.replace(false);
+        let new_svg = self.svg_new.replace(false);
+        if !new_pop && !new_sel && !new_svg {
+            return;
+        }
+        let mut svg = match self.svg_from_cache {
+            true => self.p.kept.svg.clone(),
+            false => BTreeMap::new(),
+        };
+        svg.extend(
+            self.svg_texts
+                .borrow()
+                .iter()
+                .map(|(id, t)| (id.clone(), t.to_string())),
+        );
+        let pop = self.pop.kept();
+        let stored = cache::Stored {
+            format: cache::FORMAT_VERSION,
+            key: self.p.kept.key.clone(),
+            decomposition: Some(self.p.decomposition.clone()),
+            selectors: self.selected.borrow().clone(),
+            votes: pop.votes,
+            mistakes: pop.mistakes,
+            drift: pop.drift,
+            knockouts: pop.knockouts,
+            evaluation: Some((&self.p.evaluation).into()),
+            figures_key: self.figures_key.clone(),
+            svg,
+        };
+        if let Err(e) = prof::time("analyses cache: write", || cache::save(path, &stored)) {
+            eprintln!("warning: the analyses were not cached: {e:#}");
+        }
     }
 
     /// A figure by id, if drawn.
@@ -167,7 +306,7 @@ impl<'a> Analyses<'a> {
         if let Some(f) = self.figure(id) {
             return Ok(f);
         }
-        let f = draw()?;
+        let f = tally("draw figure", draw)?;
         if f.id != id {
             return Err(format!(
                 "internal error: figure drawn as `{}`, asked for `{id}`",
@@ -184,7 +323,14 @@ impl<'a> Analyses<'a> {
         if let Some(t) = self.svg_texts.borrow().get(&fig.id) {
             return t.clone();
         }
-        let t: Rc<str> = Rc::from(fig.to_svg_string());
+        let kept = self.svg_from_cache.then(|| self.p.kept.svg.get(&fig.id));
+        let t: Rc<str> = match kept.flatten() {
+            Some(kept) => Rc::from(kept.as_str()),
+            None => {
+                self.svg_new.set(true);
+                Rc::from(tally("svg text", || fig.to_svg_string()))
+            }
+        };
         self.svg_texts
             .borrow_mut()
             .insert(fig.id.clone(), t.clone());
@@ -202,6 +348,20 @@ impl<'a> Analyses<'a> {
     }
 }
 
+/// The pixels and label of a selected image.
+fn pixels_of(data: &Dataset, s: Selected) -> (Vec<u8>, Option<u8>) {
+    use crate::kv::select::SplitName;
+    let split = match s.split {
+        SplitName::Test => &data.test,
+        SplitName::Train => &data.train,
+        SplitName::Blank => return (vec![0; crate::data::PIXELS], None),
+    };
+    (
+        split.image(s.index).to_vec(),
+        split.labels.get(s.index).copied(),
+    )
+}
+
 /// Every figure the workshop uses (screen variant, plus the print variant of
 /// each figure that has one when `print`), sorted by id.
 pub fn workshop_figures(
@@ -209,6 +369,7 @@ pub fn workshop_figures(
     dataset: &Dataset,
     nets: &BTreeMap<String, ToyNet>,
     pop: &Memo,
+    resolve: Option<&crate::figures::catalog::Resolver>,
     print: bool,
 ) -> Result<Vec<Figure>> {
     use crate::figures::style::Variant;
@@ -217,6 +378,7 @@ pub fn workshop_figures(
         dataset,
         nets,
         pop,
+        resolve,
     };
     let variants: &[Variant] = if print {
         &[Variant::Screen, Variant::Print]
@@ -256,5 +418,7 @@ pub(crate) fn test_prepared() -> Prepared {
         evaluation,
         decomposition,
         weights_sha256: "0".repeat(64),
+        kept: cache::Stored::default(),
+        cache_path: None,
     }
 }

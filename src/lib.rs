@@ -51,6 +51,7 @@ pub mod num;
 pub mod output;
 pub mod print;
 pub mod product;
+pub mod prof;
 pub mod raster;
 pub mod serve;
 pub(crate) mod session;

@@ -35,6 +35,11 @@ struct Cli {
     /// Cache folder for MNIST downloads and trained models.
     #[arg(long, global = true, env = "KVLENS_CACHE_DIR", value_name = "DIR")]
     cache_dir: Option<PathBuf>,
+    /// Compute the analyses again instead of reading them from the cache
+    /// folder's analyses/ (and do not write them there); the trained model
+    /// still comes from the model cache. The site is the same either way.
+    #[arg(long, global = true)]
+    no_analyses_cache: bool,
     #[command(subcommand)]
     command: Command,
 }
@@ -456,6 +461,7 @@ fn session(cli: &Cli, ui: Ui) -> Result<Session> {
         root: cli.root.clone(),
         cache_dir,
         mnist_flag: cli.mnist_dir.clone(),
+        no_analyses_cache: cli.no_analyses_cache,
         mnist_env: std::env::var_os("KVLENS_MNIST_DIR")
             .filter(|v| !v.is_empty())
             .map(PathBuf::from),

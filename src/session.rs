@@ -21,7 +21,7 @@ pub struct Options {
 pub struct Session {
     /// The workshop folder (holds workshop.toml).
     pub root: PathBuf,
-    /// `$KVLENS_CACHE_DIR`: holds `mnist/` and `models/`.
+    /// `$KVLENS_CACHE_DIR`: holds `mnist/`, `models/` and `analyses/`.
     pub cache_dir: PathBuf,
     /// `--mnist-dir`.
     pub mnist_flag: Option<PathBuf>,
@@ -35,6 +35,9 @@ pub struct Session {
     /// `--participants N`: people in the room, for the facilitator guide's
     /// print list (None: `[classroom] participants`).
     pub participants: Option<u32>,
+    /// `--no-analyses-cache`: compute the analyses without reading or
+    /// writing the analyses cache (the model cache is still used).
+    pub no_analyses_cache: bool,
 }
 
 impl Session {

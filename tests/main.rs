@@ -31,4 +31,5 @@ mod sheets_real;
 mod sheets_toy;
 mod site;
 mod toy_nets;
+mod warm;
 mod words;

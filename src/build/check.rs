@@ -71,7 +71,9 @@ pub fn check(s: &Session) -> CheckReport {
     };
     let rendered = Prepared::with_config(s, cfg, nets).and_then(|prepared| {
         let analyses = Analyses::new(&prepared)?;
-        super::render(root, &analyses, &products, &tera, &content, &s.options())
+        let r = super::render(root, &analyses, &products, &tera, &content, &s.options());
+        analyses.keep();
+        r
     });
     match rendered {
         Ok((_, built)) => {

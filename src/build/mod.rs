@@ -97,8 +97,12 @@ pub fn build(s: &Session, opts: &BuildOptions) -> Result<Built> {
     let (tera, content) = load_sources(&s.root, &products)?;
     let prepared = Prepared::with_config(s, cfg, nets)?;
     let analyses = Analyses::new(&prepared)?;
-    let (mut files, mut built) =
-        render(&s.root, &analyses, &products, &tera, &content, &s.options())?;
+    let rendered = crate::prof::time("render", || {
+        render(&s.root, &analyses, &products, &tera, &content, &s.options())
+    });
+    // What was computed is kept even when a page failed.
+    analyses.keep();
+    let (mut files, mut built) = rendered?;
     let cfg = &analyses.p.config;
     if let Some(chromium) = chromium {
         // Print from a copy laid out like the workshop, then add the PDFs.
@@ -137,7 +141,10 @@ pub fn build(s: &Session, opts: &BuildOptions) -> Result<Built> {
         built.instructor.sort_by(|a, b| a.rel_path.cmp(&b.rel_path));
         files.sort_by(|a, b| a.rel_path.cmp(&b.rel_path));
     }
-    write_outputs(&s.root, cfg, &files, &built.instructor)?;
+    crate::prof::time("write outputs", || {
+        write_outputs(&s.root, cfg, &files, &built.instructor)
+    })?;
+    crate::prof::totals();
     Ok(built)
 }
 

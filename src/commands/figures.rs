@@ -36,7 +36,7 @@ pub fn figures(s: &Session, out: &Path, png: bool, print: bool) -> Result<Figure
     let (dataset, _) = load_data(s, &cfg)?;
     let run = crate::model::obtain(&s.cache_dir, &cfg.model, &dataset, false, &s.ui)?;
     let pop = crate::kv::memo::Memo::new(&run.trained.model, &run.trained.init, &dataset);
-    let figs = crate::analysis::workshop_figures(&run.trained, &dataset, &nets, &pop, print)?;
+    let figs = crate::analysis::workshop_figures(&run.trained, &dataset, &nets, &pop, None, print)?;
     let files = figure_files::files(&figs, "", png)?;
     crate::output::write_all(out, &files)?;
     Ok(FiguresSummary {

@@ -16,7 +16,7 @@ use crate::data::Dataset;
 use crate::kv::image::{ImageAnalysis, Ranking, analyse};
 use crate::kv::pair::{key_times_image, pair_view};
 use crate::kv::population::KnockoutMode;
-use crate::kv::select::{Catalog as Images, Selected, Selector};
+use crate::kv::select::{Catalog as Images, Selected, Selector, SplitName};
 use crate::kv::toy::{ToyNet, decompose};
 use crate::nn::{Mlp, Trained};
 use anyhow::{Result, anyhow};
@@ -79,7 +79,14 @@ pub(crate) struct Inputs<'a> {
     pub nets: &'a BTreeMap<String, ToyNet>,
     /// Population analyses (shared with the content's shortcodes).
     pub pop: &'a crate::kv::memo::Memo<'a>,
+    /// Resolves the examples' selectors (the build's analyses, which keep
+    /// them in the analyses cache); `None`: a selector catalog of its own.
+    pub resolve: Option<&'a Resolver<'a>>,
 }
+
+/// Selector text → the image it names.
+pub(crate) type Resolver<'a> =
+    dyn Fn(&str) -> Result<Selected, crate::kv::select::SelectorError> + 'a;
 
 /// `x` as an id part: `test:3` → `test-3`.
 pub(crate) fn slug(s: &str) -> String {
@@ -224,19 +231,36 @@ pub(crate) fn model_figures(inp: &Inputs, variants: &[Variant]) -> Result<Vec<Fi
 /// Finds and analyses the image of every example.
 fn resolve_examples(inp: &Inputs) -> Result<Vec<Resolved>> {
     let m = &inp.trained.model;
-    let images = Images::new(m, inp.dataset);
+    let images = std::cell::OnceCell::new();
     let mut resolved = Vec::new();
     for example in EXAMPLES {
         let sel = Selector::parse(example.selector)
             .map_err(|e| anyhow!("internal selector `{}`: {e}", example.selector))?;
-        let selected = images.resolve(&sel).map_err(|e| {
+        let found = match inp.resolve {
+            Some(resolve) => resolve(example.selector),
+            None => images
+                .get_or_init(|| Images::new(m, inp.dataset))
+                .resolve(&sel),
+        };
+        let selected = found.map_err(|e| {
             anyhow!(
                 "no image for {} (`{}`): {e}",
                 example.role,
                 example.selector
             )
         })?;
-        let (pixels, label) = images.image(selected);
+        let (pixels, label) = match selected.split {
+            SplitName::Test => (
+                inp.dataset.test.image(selected.index),
+                inp.dataset.test.labels.get(selected.index),
+            ),
+            SplitName::Train => (
+                inp.dataset.train.image(selected.index),
+                inp.dataset.train.labels.get(selected.index),
+            ),
+            SplitName::Blank => (&[0u8; crate::data::PIXELS][..], None),
+        };
+        let (pixels, label) = (pixels.to_vec(), label.copied());
         let analysis = analyse(m, &pixels, label);
         resolved.push(Resolved {
             example,

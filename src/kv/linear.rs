@@ -5,7 +5,7 @@
 use super::image::{DIGITS, Prediction};
 use crate::data::PIXELS;
 use crate::nn::Mlp;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// For the on/off pattern A of one image:
 /// logit_c = b2_c + Σ_{i∈A} v_ci·b1_i + Σ_p x_p·(Σ_{i∈A} v_ci·W1_ip).
@@ -110,7 +110,7 @@ pub fn key_input(m: &Mlp, pair: usize) -> Option<KeyInput> {
 }
 
 /// How much of each key is still its random start.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct KeyDrift {
     /// Per pair: cosine similarity of the trained key with its initial weights.
     pub cosines: Vec<f64>,

@@ -6,12 +6,12 @@ use super::image::DIGITS;
 use super::population::TestActivations;
 use crate::data::Split;
 use crate::nn::{Mlp, argmax_unique};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// How many pairs each list keeps.
 pub const TOP: usize = 5;
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PairPush {
     pub pair: usize,
     pub activation: f64,
@@ -20,7 +20,7 @@ pub struct PairPush {
     pub push: f64,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PairDifference {
     pub pair: usize,
     pub activation_mistake: f64,
@@ -30,7 +30,7 @@ pub struct PairDifference {
     pub margin_change: f64,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Mistake {
     pub index: usize,
     pub label: u8,
@@ -45,7 +45,7 @@ pub struct Mistake {
     pub contrast: Vec<PairDifference>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Mistakes {
     /// confusion[true][predicted]; ties are counted in `ties`, not here.
     pub confusion: [[usize; DIGITS]; DIGITS],

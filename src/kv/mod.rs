@@ -19,11 +19,11 @@ pub mod toy;
 use crate::data::Split;
 use crate::nn::Mlp;
 use crate::nn::mlp::{INPUTS, OUTPUTS, pixels};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// Result of checking, image by image, that the pairs' scaled values add up
 /// to the ordinary forward pass.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct DecompositionCheck {
     pub images: usize,
     pub pairs: usize,

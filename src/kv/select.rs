@@ -27,11 +27,11 @@
 use super::image::{DIGITS, analyse, softmax};
 use crate::data::{Dataset, Split};
 use crate::nn::Mlp;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::cell::OnceCell;
 
 /// Which split an image comes from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum SplitName {
     Test,
@@ -41,7 +41,7 @@ pub enum SplitName {
 }
 
 /// A resolved image.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Selected {
     pub split: SplitName,
     pub index: usize,

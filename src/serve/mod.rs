@@ -9,8 +9,9 @@
 //!   `workshop.toml` or a toy net prepares again (the model comes from the
 //!   cache, or is retrained with progress in the terminal when `[model]`
 //!   changed).
-//! - Every good build is written to `public/` (atomically, as `build` does)
-//!   and served from memory. A failed build keeps the last good site and
+//! - Every good build is written to `public/` as `build` writes it (only the
+//!   files whose bytes changed; a failed write leaves the old site) and
+//!   served from memory. New analyses results go to the analyses cache. A failed build keeps the last good site and
 //!   shows the error as an overlay in the open pages and in the terminal.
 //! - Pages reload through server-sent events; the reload script is injected
 //!   into HTML responses only here, never into `build` output. The page keeps
@@ -239,6 +240,7 @@ fn rebuild(
     for w in &built.warnings {
         eprintln!("warning: {w}");
     }
+    analyses.keep();
     crate::build::write_outputs(&s.root, &analyses.p.config, &files, &built.instructor)?;
     Ok(files.into_iter().map(|f| (f.rel_path, f.bytes)).collect())
 }

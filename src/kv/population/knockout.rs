@@ -9,10 +9,10 @@ use crate::nn::Mlp;
 use ndarray::Array2;
 use rand::SeedableRng;
 use rand::seq::SliceRandom;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// How removed pairs are replaced.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum KnockoutMode {
     /// Their activations are set to 0.
@@ -25,7 +25,7 @@ pub enum KnockoutMode {
 }
 
 /// One variant's effect.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct KnockoutEffect {
     pub removed: Vec<usize>,
     /// Accuracy per true digit after the knock-out.
@@ -38,7 +38,7 @@ pub struct KnockoutEffect {
 }
 
 /// A knock-out of the pairs that vote most for `digit`, with a random control.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Knockout {
     pub digit: usize,
     pub k: usize,

@@ -4,10 +4,10 @@
 use super::TestActivations;
 use crate::kv::image::DIGITS;
 use crate::nn::Mlp;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// How a pair behaves across the test set.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum PairKind {
     /// Fires on no test image.
@@ -22,7 +22,7 @@ pub enum PairKind {
 }
 
 /// Votes-for versus fires-on for one pair.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PairProfile {
     pub pair: usize,
     /// The digit with the highest vote in the value (None if shared).
@@ -46,7 +46,7 @@ pub struct PairProfile {
 }
 
 /// The whole population's votes-for versus fires-on.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct VotesVsFires {
     pub pairs: Vec<PairProfile>,
     /// Among pairs that fire and favour a single digit: the fraction whose
