@@ -14,6 +14,7 @@ mod data_fetch;
 mod deck;
 mod deck_room;
 mod explain;
+mod figure_data;
 mod figures;
 mod guide;
 mod handson;

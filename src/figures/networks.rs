@@ -276,7 +276,7 @@ pub(crate) fn network(
         }
         doc = doc.add(t);
     }
-    style::figure(id, &title, desc, doc)
+    style::figure(id, &title, desc, doc, super::data::toy_net(net, flow, highlight))
 }
 
 /// The node diagram with one input going in and nothing worked out yet:
@@ -308,7 +308,8 @@ pub(crate) fn network_input(id: &str, net: &ToyNet, dec: &ToyDecomposition) -> F
             style::FONT_SIZE,
             "start",
         ));
-    style::figure(id, &title, desc, doc)
+    let data = super::data::toy_net_input(net, &dec.input);
+    style::figure(id, &title, desc, doc, data)
 }
 
 /// "match = key · x = 1, ReLU(1) = 1, adds 1 × (1, 0) = (1, 0)".
