@@ -212,7 +212,18 @@ pub(crate) fn pair_card_slide(
         ))
         .add(at(scaled_row.g, MARGIN, y_scaled))
         .add(style::text(lead_line, MARGIN, y_lead, size, "start"));
-    let data = super::data::FigureData::Json(super::data::pair_on_image(view, kti, &scaled));
+    let mut data = super::data::pair_on_image(view, kti, &scaled);
+    if let serde_json::Value::Object(m) = &mut data {
+        let change = match (scaled.get(t), scaled.get(ru)) {
+            (Some(&a), Some(&b)) if kti.fires => a - b,
+            _ => 0.0,
+        };
+        m.insert("answer".into(), t.into());
+        m.insert("versus".into(), ru.into());
+        m.insert("versus_is_true_digit".into(), truth.into());
+        m.insert("versus_change".into(), super::data::j64(change));
+    }
+    let data = super::data::FigureData::Json(data);
     style::figure(id, &title, description, doc, data)
 }
 

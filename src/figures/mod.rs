@@ -141,7 +141,11 @@ pub(crate) mod testing {
     /// rounding.
     pub(crate) fn assert_data(f: &Figure) {
         let text = f.data.to_text();
-        assert!(text.ends_with('\n') && !text.contains('\r'), "{}: line ends", f.id);
+        assert!(
+            text.ends_with('\n') && !text.contains('\r'),
+            "{}: line ends",
+            f.id
+        );
         assert!(!text.contains("NaN"), "{}: a NaN in the data", f.id);
         if let Some(t) = f.data.table() {
             assert!(!t.rows.is_empty(), "{}: empty table", f.id);

@@ -276,7 +276,13 @@ pub(crate) fn network(
         }
         doc = doc.add(t);
     }
-    style::figure(id, &title, desc, doc, super::data::toy_net(net, flow, highlight))
+    style::figure(
+        id,
+        &title,
+        desc,
+        doc,
+        super::data::toy_net(net, flow, highlight),
+    )
 }
 
 /// The node diagram with one input going in and nothing worked out yet:

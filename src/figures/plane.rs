@@ -193,9 +193,7 @@ pub(crate) fn plane(id: &str, net: &ToyNet, point: Option<&ToyDecomposition>) ->
             );
             m.insert(
                 "regions".to_string(),
-                serde_json::Value::Array(
-                    region_desc.iter().map(|r| r.clone().into()).collect(),
-                ),
+                serde_json::Value::Array(region_desc.iter().map(|r| r.clone().into()).collect()),
             );
             super::data::FigureData::Json(serde_json::Value::Object(m))
         }

@@ -27,7 +27,9 @@ fn f(v: &Value) -> f64 {
 
 /// The value of summary row `name` of a picture table.
 fn summary(t: &super::Table, name: &str) -> f64 {
-    let value = t.column("value").unwrap_or_else(|| panic!("no value column"));
+    let value = t
+        .column("value")
+        .unwrap_or_else(|| panic!("no value column"));
     t.rows
         .iter()
         .find(|r| r[0] == Cell::Text(name.to_string()))
@@ -54,7 +56,10 @@ fn a_waterfalls_rows_re_add_to_its_final_logits() {
             assert_eq!(adds.len(), last, "every row but the logits adds");
             let total: f64 = adds.iter().sum();
             let logit = t.numbers(&format!("logit_{d}"))[last];
-            assert!((total - logit).abs() < 1e-9, "digit {d}: {total} vs {logit}");
+            assert!(
+                (total - logit).abs() < 1e-9,
+                "digit {d}: {total} vs {logit}"
+            );
             assert_eq!(logit, a.logits[d]);
         }
         let lead = t.columns.last().cloned().unwrap_or_default();
@@ -93,7 +98,13 @@ fn a_keys_data_is_its_784_weights_and_bias_as_the_model_holds_them() {
     let back: Vec<f32> = text
         .lines()
         .filter(|l| l.starts_with("weight,"))
-        .map(|l| l.rsplit(',').next().unwrap_or("").parse().unwrap_or(f32::NAN))
+        .map(|l| {
+            l.rsplit(',')
+                .next()
+                .unwrap_or("")
+                .parse()
+                .unwrap_or(f32::NAN)
+        })
         .collect();
     assert_eq!(back, m.w1.row(5).to_vec());
 }
@@ -119,7 +130,10 @@ fn key_times_image_data_sums_to_the_match_drawn() {
     assert_data(&image);
     let px = table(&image.data).numbers("value");
     assert_eq!(px.len(), 785, "784 pixels and the label");
-    assert_eq!(px[..784], img.iter().map(|&b| f64::from(b)).collect::<Vec<_>>()[..]);
+    assert_eq!(
+        px[..784],
+        img.iter().map(|&b| f64::from(b)).collect::<Vec<_>>()[..]
+    );
 }
 
 #[test]
@@ -134,7 +148,10 @@ fn cards_data_carries_each_pairs_activation_times_value() {
         .collect();
     let fig = cards::top_pairs("tp", &a, &views, &kti, &img, Variant::Screen);
     assert_data(&fig);
-    let pairs = json(&fig.data)["pairs"].as_array().cloned().unwrap_or_default();
+    let pairs = json(&fig.data)["pairs"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
     assert_eq!(pairs.len(), top.len());
     for (p, want) in pairs.iter().zip(&top) {
         assert_eq!(p["pair"].as_u64(), Some(*want as u64));
@@ -160,7 +177,10 @@ fn the_flip_curves_data_is_each_series_points_and_settling() {
     let a = analyse(&m, s.image(3), Some(3));
     let fig = flips::flip_curve("fl", &a);
     assert_data(&fig);
-    let series = json(&fig.data)["series"].as_array().cloned().unwrap_or_default();
+    let series = json(&fig.data)["series"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
     assert_eq!(series.len(), 4);
     let decision = &series[0];
     let curve = a.curve(&a.by_decision);
@@ -182,7 +202,11 @@ fn toy_figures_data_is_the_nets_exact_decomposition() {
     use crate::kv::toy::{decompose, load_file};
     let net = load_file(std::path::Path::new("content/nets/exercise.toml"))
         .unwrap_or_else(|e| panic!("{e:#}"));
-    let (name, input) = net.examples.iter().next().unwrap_or_else(|| panic!("example"));
+    let (name, input) = net
+        .examples
+        .iter()
+        .next()
+        .unwrap_or_else(|| panic!("example"));
     let dec = decompose(&net, input).unwrap_or_else(|e| panic!("{name}: {e}"));
     let figs = [
         networks::network("n", &net, Some(&dec), Some(0)),
@@ -203,7 +227,10 @@ fn toy_figures_data_is_the_nets_exact_decomposition() {
                 .as_array()
                 .map(|ps| ps.iter().map(|p| f(&p["contribution"][o])).sum())
                 .unwrap_or(0.0);
-            let b2 = net.b2.get(o).map_or(0.0, |b| b.to_string().parse().unwrap_or(0.0));
+            let b2 = net
+                .b2
+                .get(o)
+                .map_or(0.0, |b| b.to_string().parse().unwrap_or(0.0));
             assert!((sum + b2 - f(&logits[o])).abs() < 1e-9, "{}", fig.id);
         }
     }
@@ -215,7 +242,10 @@ fn toy_figures_data_is_the_nets_exact_decomposition() {
     let matrix = matrices::toy_matrix_view("m", &net, 0, Variant::Screen);
     assert_data(&matrix);
     let cells = table(&matrix.data).numbers("weight");
-    assert_eq!(cells.len(), net.hidden() * (net.inputs.len() + net.outputs.len()));
+    assert_eq!(
+        cells.len(),
+        net.hidden() * (net.inputs.len() + net.outputs.len())
+    );
 }
 
 #[test]
@@ -241,7 +271,10 @@ fn population_figures_data_is_what_the_test_set_gave() {
     let ko = population::knockout_bars("ko", &runs);
     assert_data(&ko);
     let r = &json(&ko.data)["runs"][0];
-    assert_eq!(f(&r["targeted"]["accuracy"][3]), runs[0].targeted.accuracy[3]);
+    assert_eq!(
+        f(&r["targeted"]["accuracy"][3]),
+        runs[0].targeted.accuracy[3]
+    );
     let confusion = mistakes::confusion("c", memo.mistakes());
     assert_data(&confusion);
     let images: f64 = table(&confusion.data).numbers("images").iter().sum();
@@ -266,6 +299,12 @@ fn the_training_curves_data_is_its_epochs_without_timings() {
     let fig = training_curve::training_curve(&history);
     assert_data(&fig);
     let t = table(&fig.data);
-    assert_eq!(t.columns, ["epoch", "loss", "train_accuracy", "test_accuracy"]);
-    assert_eq!(t.numbers("loss"), history.iter().map(|e| e.loss).collect::<Vec<_>>());
+    assert_eq!(
+        t.columns,
+        ["epoch", "loss", "train_accuracy", "test_accuracy"]
+    );
+    assert_eq!(
+        t.numbers("loss"),
+        history.iter().map(|e| e.loss).collect::<Vec<_>>()
+    );
 }

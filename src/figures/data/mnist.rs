@@ -10,7 +10,11 @@ use serde_json::Value;
 /// A 28×28 picture's cells and the numbers drawn beside it: columns
 /// `quantity,pixel,row,col,value`, one row per cell (`quantity` = `name`),
 /// then one row per named summary (`pixel`, `row`, `col` empty).
-pub(crate) fn picture<T: Copy + Into<Cell>>(name: &str, values: &[T], summary: &[(&str, Cell)]) -> Table {
+pub(crate) fn picture<T: Copy + Into<Cell>>(
+    name: &str,
+    values: &[T],
+    summary: &[(&str, Cell)],
+) -> Table {
     let side = crate::data::IMAGE_SIDE;
     let mut t = Table::new(&["quantity", "pixel", "row", "col", "value"]);
     for (i, v) in values.iter().enumerate() {
@@ -134,7 +138,11 @@ pub(crate) fn waterfall(w: &Waterfall, top: usize) -> FigureData {
     cols.push(format!("{diff}_{top}_over_{}", w.against));
     let names: Vec<&str> = cols.iter().map(String::as_str).collect();
     let mut t = Table::new(&names);
-    let mut push = |step: &str, pair: Cell, count: usize, adds: Option<&[f64; DIGITS]>, run: &[f64; DIGITS]| {
+    let mut push = |step: &str,
+                    pair: Cell,
+                    count: usize,
+                    adds: Option<&[f64; DIGITS]>,
+                    run: &[f64; DIGITS]| {
         let mut r: Vec<Cell> = vec![step.into(), pair, count.into()];
         r.extend((0..DIGITS).map(|d| adds.map_or(Cell::Empty, |a| a[d].into())));
         r.extend(run.iter().map(|&v| v.into()));

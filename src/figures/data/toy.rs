@@ -10,15 +10,25 @@ use serde_json::Value;
 /// step of its decomposition: the data of every toy family, which all draw
 /// from exactly these values. `pair` names a highlighted pair (1-based in
 /// the data, as in the figures).
-pub(crate) fn toy_net(net: &ToyNet, dec: Option<&ToyDecomposition>, pair: Option<usize>) -> FigureData {
+pub(crate) fn toy_net(
+    net: &ToyNet,
+    dec: Option<&ToyDecomposition>,
+    pair: Option<usize>,
+) -> FigureData {
     let names = |v: &[String]| Value::Array(v.iter().map(|s| Value::from(s.clone())).collect());
     let mut entries = vec![
         ("net", Value::from(net.name.clone())),
         ("inputs", names(&net.inputs)),
         ("outputs", names(&net.outputs)),
-        ("w1", Value::Array(net.w1.iter().map(|r| jdecs(r)).collect())),
+        (
+            "w1",
+            Value::Array(net.w1.iter().map(|r| jdecs(r)).collect()),
+        ),
         ("b1", jdecs(&net.b1)),
-        ("w2", Value::Array(net.w2.iter().map(|r| jdecs(r)).collect())),
+        (
+            "w2",
+            Value::Array(net.w2.iter().map(|r| jdecs(r)).collect()),
+        ),
         ("b2", jdecs(&net.b2)),
     ];
     if let Some(p) = pair {

@@ -33,7 +33,10 @@ pub(super) fn data(a: &ImageAnalysis, all: &[Series]) -> crate::figures::data::F
                     obj(e)
                 })
                 .collect();
-            let mut e = vec![("name", Value::from(s.name)), ("points", Value::Array(points))];
+            let mut e = vec![
+                ("name", Value::from(s.name)),
+                ("points", Value::Array(points)),
+            ];
             match &s.spread {
                 Some(c) => e.push((
                     "settles",

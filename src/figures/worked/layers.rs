@@ -95,7 +95,13 @@ pub(crate) fn layer_by_layer(id: &str, net: &ToyNet, dec: &ToyDecomposition) -> 
         verdict(net, &dec.prediction, ", so ")
     );
     let doc = style::frame(width, page.y + 16.0, &title, &desc).add(page.g);
-    style::figure(id, &title, desc, doc, crate::figures::data::toy_net(net, Some(dec), None))
+    style::figure(
+        id,
+        &title,
+        desc,
+        doc,
+        crate::figures::data::toy_net(net, Some(dec), None),
+    )
 }
 
 /// W1 x (+ b1) = pre-activations —ReLU→ hidden, as matrices.

@@ -93,7 +93,13 @@ pub(crate) fn single_neuron(id: &str, net: &ToyNet, dec: &ToyDecomposition) -> F
             line(s.as_str(), x, y)
         });
     }
-    style::figure(id, &title, desc, doc, crate::figures::data::toy_net(net, Some(dec), None))
+    style::figure(
+        id,
+        &title,
+        desc,
+        doc,
+        crate::figures::data::toy_net(net, Some(dec), None),
+    )
 }
 
 /// The slide variant: the slide diagram with the numbers flowing, then the
