@@ -1,6 +1,8 @@
-//! Figures as files: `<id>.svg` (and `<id>.png` on request) plus
-//! `figures.json`, the index of ids, titles and descriptions (alt texts) for
-//! reuse in other slides. Used by `kvlens figures` and by the site build.
+//! Figures as files: `<id>.svg` (and `<id>.png` on request), the numbers
+//! each figure draws as `<id>.csv` or `<id>.json` (`figures::data`), plus
+//! `figures.json`, the index of ids, titles, descriptions (alt texts) and
+//! file names for reuse in other slides. Used by `kvlens figures` and by the
+//! site build.
 
 use crate::figures::Figure;
 use crate::output::OutputFile;
@@ -18,6 +20,8 @@ struct IndexEntry<'a> {
     title: &'a str,
     description: &'a str,
     svg: String,
+    /// The data file: `<id>.csv` or `<id>.json`.
+    data: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     png: Option<String>,
 }
@@ -36,13 +40,17 @@ pub(crate) fn files_with_text(
     prefix: &str,
     png: bool,
 ) -> Result<Vec<OutputFile>> {
-    let mut out = Vec::with_capacity(figs.len() * 2 + 1);
+    let mut out = Vec::with_capacity(figs.len() * 3 + 1);
     let mut index = Vec::with_capacity(figs.len());
     for (f, text) in figs {
         let mut svg = String::with_capacity(text.len() + 1);
         svg.push_str(text);
         svg.push('\n');
         out.push(OutputFile::new(format!("{prefix}{}.svg", f.id), svg));
+        out.push(OutputFile::new(
+            format!("{prefix}{}", f.data_file()),
+            f.data.to_text(),
+        ));
         if png {
             out.push(OutputFile::new(
                 format!("{prefix}{}.png", f.id),
@@ -54,6 +62,7 @@ pub(crate) fn files_with_text(
             title: &f.title,
             description: &f.description,
             svg: format!("{}.svg", f.id),
+            data: f.data_file(),
             png: png.then(|| format!("{}.png", f.id)),
         });
     }

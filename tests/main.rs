@@ -15,6 +15,7 @@ mod deck;
 mod deck_room;
 mod derivations;
 mod explain;
+mod figure_data;
 mod figures;
 mod guide;
 mod handson;

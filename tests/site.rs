@@ -114,7 +114,9 @@ fn every_shortcode_renders_and_every_link_resolves() {
     assert!(keys.contains("Guess first: is the output above "));
     // Figures: files with alt text, one inline SVG with its own ids.
     assert!(keys.contains("src=\"./figures/net-exercise-a.svg\" alt=\"Node diagram"));
-    assert!(keys.contains("<figcaption>Where the fixture net goes wrong.</figcaption>"));
+    assert!(keys.contains(
+        "<figcaption>Where the fixture net goes wrong. <a class=\"kv-figure-data\" href=\"./figures/"
+    ));
     assert!(keys.contains("<svg"), "the inline figure");
     // Code spans keep their braces; the escaped braces are literal.
     assert!(keys.contains("<code>{{ not_a_shortcode }}</code>"));

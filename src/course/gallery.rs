@@ -1,6 +1,7 @@
 //! The figure gallery: every figure of the catalog as `figures/<id>.svg`
-//! (and every figure a published page shows), and `figures/index.html`
-//! grouped by what the figures are about.
+//! with its data (`figures/<id>.csv` or `.json`; and every figure a
+//! published page shows), and `figures/index.html` grouped by what the
+//! figures are about, each figure linking its SVG and its data.
 
 use crate::output::OutputFile;
 use crate::product::Site;
@@ -28,6 +29,9 @@ struct GalleryFigure<'a> {
     id: &'a str,
     title: &'a str,
     description: &'a str,
+    /// The data file (`<id>.csv` or `<id>.json`) and its format's name.
+    data: String,
+    data_format: &'static str,
 }
 
 /// A gallery group: anchor, title, introduction, and which ids belong to it.
@@ -95,6 +99,8 @@ pub(super) fn gallery_files(
             id: &f.id,
             title: &f.title,
             description: &f.description,
+            data: f.data_file(),
+            data_format: f.data.format_name(),
         });
     }
     groups.retain(|g| !g.figures.is_empty());

@@ -130,8 +130,16 @@ impl Shortcodes for Embeds {
                     n => format!("fig-{}-{n}", fig.id),
                 };
                 let svg = an.svg_text(&fig);
-                let html =
-                    figure::html(&fig, &svg, cx.root(), args.str("caption"), inline, &anchor);
+                let kind = cx.doc().front.kind;
+                let html = figure::page_html(
+                    &fig,
+                    &svg,
+                    cx.root(),
+                    args.str("caption"),
+                    inline,
+                    &anchor,
+                    kind,
+                );
                 cx.generated(at, &format!("\n{html}\n\n"));
             }
             "value" => {

@@ -115,7 +115,8 @@ pub(crate) fn pair_card(
             y_scaled + scaled_row.h + 20.0,
             "start",
         ));
-    style::figure(id, &title, description, doc)
+    let data = super::data::FigureData::Json(super::data::pair_on_image(view, kti, &scaled));
+    style::figure(id, &title, description, doc, data)
 }
 
 /// The slide variant of [`pair_card`], its second half (the first is
@@ -211,7 +212,19 @@ pub(crate) fn pair_card_slide(
         ))
         .add(at(scaled_row.g, MARGIN, y_scaled))
         .add(style::text(lead_line, MARGIN, y_lead, size, "start"));
-    style::figure(id, &title, description, doc)
+    let mut data = super::data::pair_on_image(view, kti, &scaled);
+    if let serde_json::Value::Object(m) = &mut data {
+        let change = match (scaled.get(t), scaled.get(ru)) {
+            (Some(&a), Some(&b)) if kti.fires => a - b,
+            _ => 0.0,
+        };
+        m.insert("answer".into(), t.into());
+        m.insert("versus".into(), ru.into());
+        m.insert("versus_is_true_digit".into(), truth.into());
+        m.insert("versus_change".into(), super::data::j64(change));
+    }
+    let data = super::data::FigureData::Json(data);
+    style::figure(id, &title, description, doc, data)
 }
 
 /// A card's two small maps: the key, and key ⊙ image, each captioned.
@@ -362,7 +375,18 @@ pub(crate) fn top_pairs(
         l.h - 14.0,
         "start",
     ));
-    style::figure(id, &title, description, doc)
+    let data = {
+        use super::data::{FigureData, image_summary, obj, pair_on_image};
+        let pairs = cards
+            .iter()
+            .map(|(v, k, scaled)| pair_on_image(v, k, scaled))
+            .collect();
+        FigureData::Json(obj(vec![
+            ("image", image_summary(analysis)),
+            ("pairs", serde_json::Value::Array(pairs)),
+        ]))
+    };
+    style::figure(id, &title, description, doc, data)
 }
 
 /// "an 8, " when the image's label is known.

@@ -94,7 +94,8 @@ pub(crate) fn digit(id: &str, pixels: &[u8], label: Option<u8>, show_values: boo
             )
             .set("fill", style::MUTED),
         );
-    style::figure(id, &title, description, doc)
+    let data = super::data::pixels(pixels, label);
+    style::figure(id, &title, description, doc, data)
 }
 
 /// The slide variant of [`digit`]: the ink alone, larger, with no small
@@ -111,7 +112,8 @@ pub(crate) fn digit_slide(id: &str, pixels: &[u8], label: Option<u8>) -> Figure 
     let w = side + 2.0 * MARGIN;
     let doc =
         style::frame(w, w, &title, &description).add(at(ink_block(pixels, cell).g, MARGIN, MARGIN));
-    style::figure(id, &title, description, doc)
+    let data = super::data::pixels(pixels, label);
+    style::figure(id, &title, description, doc, data)
 }
 
 /// 6b. A key as a 28×28 heatmap centred on zero, with its bias and a legend.
@@ -192,7 +194,7 @@ pub(crate) fn key_heatmap(id: &str, view: &PairView, variant: Variant) -> Figure
             )
             .set("fill", style::MUTED),
         );
-    style::figure(id, &title, description, doc)
+    style::figure(id, &title, description, doc, super::data::key(view))
 }
 
 /// 6c. A value as ten cells (one vote per digit), the favoured digit outlined.
@@ -254,7 +256,7 @@ pub(crate) fn value_cells(id: &str, view: &PairView, variant: Variant) -> Figure
             )
             .set("fill", style::MUTED),
         );
-    style::figure(id, &title, description, doc)
+    style::figure(id, &title, description, doc, super::data::value(view))
 }
 
 /// 6d. Key ⊙ image as a heatmap and the sum written out.
@@ -275,7 +277,8 @@ pub(crate) fn key_times_image(
     let doc = style::frame(w, h, &title, &description)
         .add(at(body.g, MARGIN, MARGIN))
         .add(at(sum.g, MARGIN, y_sum));
-    style::figure(id, &title, description, doc)
+    let data = super::data::key_times_image(kti);
+    style::figure(id, &title, description, doc, data)
 }
 
 #[cfg(test)]

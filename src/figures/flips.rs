@@ -15,7 +15,9 @@ use crate::kv::image::{CONTROL_SHUFFLES, CurvePoint, FlipSummary, ImageAnalysis,
 use crate::num::percent;
 use svg::node::element::{Circle, Definitions, Group, Line, Polygon, Polyline};
 
+mod data;
 mod slide;
+use data::data;
 pub(crate) use slide::flip_curve_slide;
 
 const W: f64 = 900.0;
@@ -238,7 +240,7 @@ pub(crate) fn flip_curve(id: &str, a: &ImageAnalysis) -> Figure {
         )))
         .add(g)
         .add(at(legend(&all, &clipped), LEFT, legend_y));
-    style::figure(id, &title, description, doc)
+    style::figure(id, &title, description, doc, data(a, &all))
 }
 
 fn describe(a: &ImageAnalysis, all: &[Series], final_name: &str, truth: &str) -> String {

@@ -286,7 +286,47 @@ fn view(
     for g in doc_items {
         doc = doc.add(g);
     }
-    style::figure(id, title, desc, doc)
+    let data = matrix_data(w1, w2, numbers, h, input_names, output_names);
+    style::figure(id, title, desc, doc, data)
+}
+
+/// The cells drawn: one row per weight, W1 (pair × input) then W2
+/// (output × pair), with the outlined pair marked.
+fn matrix_data(
+    w1: &[Vec<f64>],
+    w2: &[Vec<f64>],
+    numbers: &[usize],
+    h: usize,
+    input_names: &[String],
+    output_names: &[String],
+) -> super::data::FigureData {
+    let mut t =
+        super::data::Table::new(&["matrix", "pair", "input_or_output", "weight", "outlined"]);
+    let name = |names: &[String], i: usize| names.get(i).cloned().unwrap_or_else(|| i.to_string());
+    let pair = |k: usize| numbers.get(k).copied().unwrap_or(k + 1);
+    for (k, row) in w1.iter().enumerate() {
+        for (i, &w) in row.iter().enumerate() {
+            t.row(vec![
+                "W1".into(),
+                pair(k).into(),
+                name(input_names, i).into(),
+                w.into(),
+                (k == h).into(),
+            ]);
+        }
+    }
+    for (o, row) in w2.iter().enumerate() {
+        for (k, &w) in row.iter().enumerate() {
+            t.row(vec![
+                "W2".into(),
+                pair(k).into(),
+                name(output_names, o).into(),
+                w.into(),
+                (k == h).into(),
+            ]);
+        }
+    }
+    t.data()
 }
 
 fn row_min(m: &[Vec<f64>], r: usize) -> f64 {

@@ -61,7 +61,13 @@ pub(crate) fn confusion(id: &str, m: &Mistakes) -> Figure {
         .add(counts)
         .add(axes(m))
         .add(notes(&sum, &named, ny));
-    style::figure(id, title, description, doc)
+    let mut t = super::data::Table::new(&["true_digit", "read_as", "images"]);
+    for (label, row) in m.confusion.iter().enumerate() {
+        for (read, &n) in row.iter().enumerate() {
+            t.row(vec![label.into(), read.into(), n.into()]);
+        }
+    }
+    style::figure(id, title, description, doc, t.data())
 }
 
 /// The cells (the diagonal neutral, mistakes on the count scale) and the

@@ -30,6 +30,7 @@ pub(crate) mod population;
 
 pub(crate) mod catalog;
 pub(crate) mod chart;
+pub(crate) mod data;
 pub(crate) mod style;
 pub(crate) mod training_curve;
 
@@ -44,11 +45,18 @@ pub struct Figure {
     pub svg: svg::Document,
     /// Text alternative, the same as the SVG's `<desc>`.
     pub description: String,
+    /// The numbers drawn, written beside the SVG as `<id>.csv` or `<id>.json`.
+    pub(crate) data: data::FigureData,
 }
 
 impl Figure {
     pub fn to_svg_string(&self) -> String {
         self.svg.to_string()
+    }
+
+    /// The name of the data file: `<id>.csv` or `<id>.json`.
+    pub fn data_file(&self) -> String {
+        format!("{}.{}", self.id, self.data.extension())
     }
 }
 
@@ -122,8 +130,36 @@ pub(crate) mod testing {
                 &rest[..rest.find('"').unwrap_or(rest.len())]
             );
         }
+        assert_data(f);
         let png = crate::raster::png(&f.id, &s, 1.0).unwrap_or_else(|e| panic!("{}: {e:#}", f.id));
         assert!(png.starts_with(b"\x89PNG"), "{}: not a PNG", f.id);
+    }
+
+    /// The figure's data file is well formed (a CSV's rows as wide as its
+    /// header, `\n` line ends, no non-finite number) and holds every number
+    /// with decimals that its description writes, at the description's
+    /// rounding.
+    pub(crate) fn assert_data(f: &Figure) {
+        let text = f.data.to_text();
+        assert!(
+            text.ends_with('\n') && !text.contains('\r'),
+            "{}: line ends",
+            f.id
+        );
+        assert!(!text.contains("NaN"), "{}: a NaN in the data", f.id);
+        if let Some(t) = f.data.table() {
+            assert!(!t.rows.is_empty(), "{}: empty table", f.id);
+            for r in &t.rows {
+                assert_eq!(r.len(), t.columns.len(), "{}: ragged row", f.id);
+            }
+        }
+        let missing = super::data::unmatched(&f.description, &text);
+        assert!(
+            missing.is_empty(),
+            "{}: numbers of the description not in the data: {missing:?}\n{}",
+            f.id,
+            f.description
+        );
     }
 
     /// A slide layout: sound, the same twice, every text at least 20 units

@@ -4,6 +4,7 @@
 //! drawn in `diagram`), and the nodes, edges and columns it is drawn from,
 //! which `weight_views` shares.
 
+use super::data::{toy_net, toy_net_input};
 use super::toykit::{
     Bx, Placer, R, f, label_box, label_size, net_phrase, text_width, vec_text, verdict,
 };
@@ -276,7 +277,7 @@ pub(crate) fn network(
         }
         doc = doc.add(t);
     }
-    style::figure(id, &title, desc, doc)
+    style::figure(id, &title, desc, doc, toy_net(net, flow, highlight))
 }
 
 /// The node diagram with one input going in and nothing worked out yet:
@@ -308,7 +309,7 @@ pub(crate) fn network_input(id: &str, net: &ToyNet, dec: &ToyDecomposition) -> F
             style::FONT_SIZE,
             "start",
         ));
-    style::figure(id, &title, desc, doc)
+    style::figure(id, &title, desc, doc, toy_net_input(net, &dec.input))
 }
 
 /// "match = key · x = 1, ReLU(1) = 1, adds 1 × (1, 0) = (1, 0)".

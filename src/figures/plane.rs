@@ -179,7 +179,27 @@ pub(crate) fn plane(id: &str, net: &ToyNet, point: Option<&ToyDecomposition>) ->
         .add(regions)
         .add(mark)
         .add(pairs::legend(rows, ly0));
-    Some(style::figure(id, &title, desc, doc))
+    let data = match super::data::toy_net(net, point, None) {
+        super::data::FigureData::Json(serde_json::Value::Object(mut m)) => {
+            use super::data::{j64, obj};
+            m.insert(
+                "window".to_string(),
+                obj(vec![
+                    ("x0", j64(w.x0)),
+                    ("x1", j64(w.x1)),
+                    ("y0", j64(w.y0)),
+                    ("y1", j64(w.y1)),
+                ]),
+            );
+            m.insert(
+                "regions".to_string(),
+                serde_json::Value::Array(region_desc.iter().map(|r| r.clone().into()).collect()),
+            );
+            super::data::FigureData::Json(serde_json::Value::Object(m))
+        }
+        other => other,
+    };
+    Some(style::figure(id, &title, desc, doc, data))
 }
 
 /// The grid (the axes through the origin darker), the tick values and the

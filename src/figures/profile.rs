@@ -195,7 +195,19 @@ pub(crate) fn profiles(id: &str, a: (&str, &ImageAnalysis), b: (&str, &ImageAnal
             18.0,
             "start",
         ));
-    style::figure(id, title, description, doc)
+    let one = |(caption, x): (&str, &ImageAnalysis)| {
+        use super::data::{j64, j64s, obj};
+        obj(vec![
+            ("caption", caption.into()),
+            ("active_pairs", x.active.into()),
+            ("inked_pixels", x.inked_pixels.into()),
+            ("ink", j64(x.profile.ink)),
+            ("top10_share", j64(x.profile.top10_share)),
+            ("sorted_activations", j64s(&x.profile.sorted)),
+        ])
+    };
+    let data = super::data::FigureData::Json(serde_json::Value::Array(vec![one(a), one(b)]));
+    style::figure(id, title, description, doc, data)
 }
 
 #[cfg(test)]

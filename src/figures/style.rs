@@ -306,12 +306,14 @@ pub(crate) fn figure(
     title: &str,
     description: String,
     doc: Document,
+    data: super::data::FigureData,
 ) -> Figure {
     Figure {
         id: id.into(),
         title: title.to_string(),
         svg: doc,
         description,
+        data,
     }
 }
 

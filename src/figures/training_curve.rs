@@ -60,7 +60,24 @@ pub(crate) fn training_curve(history: &[EpochStats]) -> Figure {
     let doc = style::frame(W, H, "Training curve", &description)
         .add(panel(&left, 60.0))
         .add(panel(&right, 420.0));
-    style::figure("training-curve", "Training curve", description, doc)
+    // The drawn series only: the epoch's seconds are not drawn (and differ
+    // between runs).
+    let mut data = super::data::Table::new(&["epoch", "loss", "train_accuracy", "test_accuracy"]);
+    for e in history {
+        data.row(vec![
+            e.epoch.into(),
+            e.loss.into(),
+            e.train_accuracy.into(),
+            e.test_accuracy.into(),
+        ]);
+    }
+    style::figure(
+        "training-curve",
+        "Training curve",
+        description,
+        doc,
+        data.data(),
+    )
 }
 
 fn panel(p: &Panel, x0: f64) -> Group {

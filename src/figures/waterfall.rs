@@ -173,7 +173,7 @@ pub(crate) fn waterfall(id: &str, w: &Waterfall, a: &ImageAnalysis) -> Figure {
         )))
         .add(at(legend(w, a), 20.0, 38.0))
         .add(table_labels(g, &plot));
-    style::figure(id, &title, description, doc)
+    style::figure(id, &title, description, doc, super::data::waterfall(w, t))
 }
 
 fn describe(w: &Waterfall, a: &ImageAnalysis, plot: &Plot, truth: &str) -> String {

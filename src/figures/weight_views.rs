@@ -189,7 +189,7 @@ pub(crate) fn layer_view(id: &str, net: &ToyNet) -> Figure {
         .add(biases)
         .add(texts)
         .add(style::muted(caption, MARGIN, height - 14.0, "start"));
-    style::figure(id, &title, desc, doc)
+    style::figure(id, &title, desc, doc, super::data::toy_net(net, None, None))
 }
 
 /// "[[1, 0], [0, 1]]" with exact decimals.
@@ -354,5 +354,5 @@ pub(crate) fn key_value_view(id: &str, net: &ToyNet) -> Figure {
         }
     }
     doc = doc.add(style::muted(caption, MARGIN, height - 14.0, "start"));
-    style::figure(id, &title, desc, doc)
+    style::figure(id, &title, desc, doc, super::data::toy_net(net, None, None))
 }

@@ -17,6 +17,7 @@ fn svg_size(svg: &str) -> Option<(String, String)> {
 
 /// The HTML of a figure (with its SVG text `svg`) on a page whose root is
 /// `root`; `anchor` is the `<figure>` element's id.
+/// No data link: for sheets and slides (see [`page_html`]).
 pub fn html(
     fig: &Figure,
     svg: &str,
@@ -24,6 +25,18 @@ pub fn html(
     caption: Option<&str>,
     inline: bool,
     anchor: &str,
+) -> String {
+    figure_html(fig, svg, root, caption, inline, anchor, "")
+}
+
+fn figure_html(
+    fig: &Figure,
+    svg: &str,
+    root: &str,
+    caption: Option<&str>,
+    inline: bool,
+    anchor: &str,
+    link: &str,
 ) -> String {
     let caption = escape_attr(caption.unwrap_or(&fig.title));
     let body = if inline {
@@ -49,7 +62,39 @@ pub fn html(
         )
     };
     format!(
-        "<figure class=\"kv-figure\" id=\"{}\">\n{body}\n<figcaption>{caption}</figcaption>\n</figure>",
+        "<figure class=\"kv-figure\" id=\"{}\">\n{body}\n<figcaption>{caption}{link}</figcaption>\n</figure>",
         escape_attr(anchor)
     )
+}
+
+/// The small link to a figure's data file (`figures/<id>.csv` or `.json`
+/// under `root`), with an accessible name that says whose data it is.
+pub fn data_link(fig: &Figure, root: &str) -> String {
+    let format = fig.data.format_name();
+    format!(
+        "<a class=\"kv-figure-data\" href=\"{root}/figures/{}\" aria-label=\"Data of the figure “{}” ({format})\">data ({format})</a>",
+        escape_attr(&fig.data_file()),
+        escape_attr(&fig.title),
+    )
+}
+
+/// [`html`] for a document of kind `kind`: on a course page the caption
+/// ends with the figure's data link; slides (the projected deck) and
+/// printed sheets stay without it.
+pub fn page_html(
+    fig: &Figure,
+    svg: &str,
+    root: &str,
+    caption: Option<&str>,
+    inline: bool,
+    anchor: &str,
+    kind: crate::content::Kind,
+) -> String {
+    let link = match kind {
+        crate::content::Kind::Page | crate::content::Kind::Explorer => {
+            format!(" {}", data_link(fig, root))
+        }
+        crate::content::Kind::Deck | crate::content::Kind::Sheet => String::new(),
+    };
+    figure_html(fig, svg, root, caption, inline, anchor, &link)
 }

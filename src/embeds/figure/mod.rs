@@ -22,7 +22,7 @@ mod toy;
 use toy::toy;
 
 pub use families::{FAMILIES, Family, Source};
-pub use html::html;
+pub use html::{data_link, html, page_html};
 
 /// Arguments every family accepts.
 const COMMON: [&str; 4] = ["name", "print", "inline", "caption"];

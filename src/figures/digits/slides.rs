@@ -55,7 +55,13 @@ pub(crate) fn key_slide(id: &str, view: &PairView) -> Figure {
             "middle",
         ))
         .add(at(map.g, MARGIN, top));
-    style::figure(id, &title, description, doc)
+    style::figure(
+        id,
+        &title,
+        description,
+        doc,
+        crate::figures::data::key(view),
+    )
 }
 
 /// The value as a column of ten rows (digit, vote), the favoured digit
@@ -150,7 +156,13 @@ pub(crate) fn value_slide(id: &str, view: &PairView) -> Figure {
             "middle",
         ))
         .add(at(g, (w - block_w) / 2.0, top));
-    style::figure(id, &title, description, doc)
+    style::figure(
+        id,
+        &title,
+        description,
+        doc,
+        crate::figures::data::value(view),
+    )
 }
 
 /// The three maps image ⊙ key = products, large, each under a one-word
@@ -235,5 +247,11 @@ pub(crate) fn key_times_image_slide(
     let w = body.w + 2.0 * MARGIN;
     let h = body.h + 2.0 * MARGIN;
     let doc = style::frame(w, h, &title, &description).add(at(body.g, MARGIN, MARGIN));
-    style::figure(id, &title, description, doc)
+    style::figure(
+        id,
+        &title,
+        description,
+        doc,
+        crate::figures::data::key_times_image(k),
+    )
 }

@@ -257,5 +257,5 @@ pub(crate) fn flip_curve_slide(id: &str, a: &ImageAnalysis) -> Figure {
     let w = lx + 330.0;
     let h = base + 2.0 * S + 32.0;
     let doc = style::frame(w, h, &title, &description).add(g).add(legend);
-    style::figure(id, &title, description, doc)
+    style::figure(id, &title, description, doc, super::data(a, &all))
 }

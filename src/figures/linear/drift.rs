@@ -86,7 +86,17 @@ pub(crate) fn key_drift(
     let w = X0 + 2.0 * PITCH + SIDE + X0 + 16.0;
     let h = ly + 64.0;
     let doc = style::frame(w, h, &title, &description).add(body);
-    style::figure(id, &title, description, doc)
+    let data = {
+        use crate::figures::data::{FigureData, j64, j64s, obj};
+        FigureData::Json(obj(vec![
+            ("pair", pair.into()),
+            ("cosine", j64(cosine)),
+            ("initial", j64s(&init)),
+            ("trained", j64s(&trained)),
+            ("change", j64s(&change)),
+        ]))
+    };
+    style::figure(id, &title, description, doc, data)
 }
 
 /// Left edge and top of the histogram, and its size.
@@ -151,7 +161,29 @@ pub(crate) fn drift_histogram(id: &str, d: &KeyDrift) -> Figure {
         .add(cosine_axis(axis, &s))
         .add(bars(&hist, &s, bins))
         .add(median);
-    style::figure(id, title, description, doc)
+    let data = {
+        use crate::figures::data::{FigureData, j64, j64s, obj};
+        let bins = hist
+            .counts
+            .iter()
+            .enumerate()
+            .map(|(i, &c)| {
+                obj(vec![
+                    ("from", j64(hist.lo + i as f64 * hist.width)),
+                    ("to", j64(hist.lo + (i + 1) as f64 * hist.width)),
+                    ("keys", c.into()),
+                ])
+            })
+            .collect();
+        FigureData::Json(obj(vec![
+            ("median", j64(d.median)),
+            ("lowest", j64(hist.min)),
+            ("highest", j64(hist.max)),
+            ("bins", serde_json::Value::Array(bins)),
+            ("cosines", j64s(&d.cosines)),
+        ]))
+    };
+    style::figure(id, title, description, doc, data)
 }
 
 /// Adds the cosine ticks (a round step giving at most about ten labels), the

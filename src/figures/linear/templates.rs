@@ -42,7 +42,21 @@ pub(crate) fn templates(id: &str, t: &Templates, variant: Variant) -> Figure {
     let doc = style::frame(w, h, title, &description)
         .add(header(id, t, scale, largest, variant))
         .add(body(t, &winners, scale, variant));
-    style::figure(id, title, description, doc)
+    let data = {
+        use crate::figures::data::{FigureData, j64, j64s, obj};
+        FigureData::Json(obj(vec![
+            ("active_pairs", serde_json::Value::from(t.active.clone())),
+            ("constant", j64s(&t.constant)),
+            ("logits", j64s(&t.logits)),
+            ("colour_scale", j64(scale)),
+            ("largest", j64(largest)),
+            (
+                "templates",
+                serde_json::Value::Array(t.templates.iter().map(|r| j64s(r)).collect()),
+            ),
+        ]))
+    };
+    style::figure(id, title, description, doc, data)
 }
 
 fn describe(t: &Templates, prediction: &Prediction, scale: f64, largest: f64) -> String {

@@ -62,7 +62,34 @@ pub(crate) fn mistake_contrast(
         .add(images(mistake, pixels, nearest_pixels, nearest))
         .add(table)
         .add(notes(mistake, ny));
-    style::figure(id, &title, description, doc)
+    let data = data(mistake, pixels, nearest_pixels, views);
+    style::figure(id, &title, description, doc, data)
+}
+
+/// The mistake as analysed (pushes, the nearest correct image, the
+/// contrast of activations), both images' pixels and the keys drawn.
+fn data(
+    mistake: &Mistake,
+    pixels: &[u8],
+    nearest_pixels: &[u8],
+    views: &[PairView],
+) -> crate::figures::data::FigureData {
+    use crate::figures::data::{FigureData, j32s, obj};
+    use serde_json::Value;
+    let bytes = |p: &[u8]| Value::Array(p.iter().map(|&b| Value::from(b)).collect());
+    let keys = views
+        .iter()
+        .map(|v| obj(vec![("pair", v.pair.into()), ("key", j32s(&v.key))]))
+        .collect();
+    FigureData::Json(obj(vec![
+        (
+            "mistake",
+            serde_json::to_value(mistake).unwrap_or(Value::Null),
+        ),
+        ("pixels", bytes(pixels)),
+        ("nearest_pixels", bytes(nearest_pixels)),
+        ("keys", Value::Array(keys)),
+    ]))
 }
 
 fn describe(mistake: &Mistake, nearest: Option<usize>) -> String {
@@ -486,5 +513,6 @@ pub(crate) fn mistake_contrast_slide(
     let w = zero_x + half + 110.0 + 2.0 * X0;
     let h = bottom.max(y2 + 8.0 + SIDE) + X0 * 2.0;
     let doc = style::frame(w, h, &title, &description).add(crate::figures::digitkit::at(g, X0, X0));
-    style::figure(id, &title, description, doc)
+    let data = data(mistake, pixels, nearest_pixels, views);
+    style::figure(id, &title, description, doc, data)
 }

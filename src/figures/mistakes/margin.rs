@@ -207,7 +207,16 @@ pub(crate) fn margin_card(
             bottom + 18.0,
             "start",
         ));
-    style::figure(id, &title, description, doc)
+    let mut data = crate::figures::data::Table::new(&["row", "adds", "running"]);
+    for row in &rows {
+        let adds = if row.total {
+            crate::figures::data::Cell::Empty
+        } else {
+            (row.to - row.from).into()
+        };
+        data.row(vec![row.label.as_str().into(), adds, row.to.into()]);
+    }
+    style::figure(id, &title, description, doc, data.data())
 }
 
 fn image(pixels: &[u8], x: f64, y: f64) -> Group {

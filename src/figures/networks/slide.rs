@@ -453,7 +453,8 @@ fn picture(w: What, image: Option<(usize, usize)>, mid: f64) -> Group {
 }
 
 /// A slide figure: the diagram, then `lines` under it (the first bold).
-fn slide_figure(id: &str, title: &str, desc: String, d: Diagram, lines: &[String]) -> Figure {
+fn slide_figure(id: &str, screen: &Figure, d: Diagram, lines: &[String]) -> Figure {
+    let (title, desc) = (screen.title.as_str(), screen.description.clone());
     let lh = T * 1.45;
     let width = lines
         .iter()
@@ -474,7 +475,7 @@ fn slide_figure(id: &str, title: &str, desc: String, d: Diagram, lines: &[String
         }
         doc = doc.add(t);
     }
-    style::figure(id, title, desc, doc)
+    style::figure(id, title, desc, doc, screen.data.clone())
 }
 
 /// The slide layout of [`super::network`]: the diagram and, with a pair
@@ -501,7 +502,7 @@ pub(crate) fn network_slide(
             vec![format!("pair {}: key {key}, value {value}", i + 1)]
         })
         .unwrap_or_default();
-    slide_figure(id, &screen.title, screen.description, d, &lines)
+    slide_figure(id, &screen, d, &lines)
 }
 
 /// The slide layout of [`super::network_input`]: the input on the input
@@ -515,7 +516,7 @@ pub(crate) fn network_input_slide(id: &str, net: &ToyNet, dec: &ToyDecomposition
         highlight: None,
         split: false,
     });
-    slide_figure(id, &screen.title, screen.description, d, &[])
+    slide_figure(id, &screen, d, &[])
 }
 
 /// The slide layout of the layer view (`weight_views::layer_view`, drawn
@@ -529,7 +530,7 @@ pub(crate) fn layer_view_slide(id: &str, net: &ToyNet, screen: &Figure) -> Figur
         highlight: None,
         split: true,
     });
-    slide_figure(id, &screen.title, screen.description.clone(), d, &[])
+    slide_figure(id, screen, d, &[])
 }
 
 /// The slide diagram of a net with an input worked through, for the

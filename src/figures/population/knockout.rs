@@ -81,7 +81,7 @@ pub(crate) fn knockout_bars(id: &str, runs: &[Knockout]) -> Figure {
             style::FONT_SIZE,
             "start",
         ));
-        return style::figure(id, title, description, doc);
+        return style::figure(id, title, description, doc, data(runs, None));
     };
     let (digit, k) = (first.digit.min(DIGITS - 1), first.k);
     let description = describe(runs, first, digit, k);
@@ -109,7 +109,21 @@ pub(crate) fn knockout_bars(id: &str, runs: &[Knockout]) -> Figure {
         .add(bars)
         .add(legend(&series))
         .add(notes(&layout, runs, first));
-    style::figure(id, title, description, doc)
+    style::figure(id, title, description, doc, data(runs, None))
+}
+
+/// The runs drawn (accuracies as fractions, per digit, targeted and random
+/// control) and, for the slide, the test images per digit.
+fn data(runs: &[Knockout], counts: Option<&[usize; DIGITS]>) -> crate::figures::data::FigureData {
+    use crate::figures::data::{FigureData, obj};
+    let mut e = vec![(
+        "runs",
+        serde_json::to_value(runs).unwrap_or(serde_json::Value::Null),
+    )];
+    if let Some(c) = counts {
+        e.push(("test_images_per_digit", serde_json::Value::from(c.to_vec())));
+    }
+    FigureData::Json(obj(e))
 }
 
 /// The target digit's numbers, then the overall accuracy.
@@ -481,7 +495,7 @@ pub(crate) fn knockout_slide(id: &str, runs: &[Knockout], counts: &[usize; DIGIT
     let w = 2.0 * x0 + 2.0 * panel_w + pgap;
     let h = top + ph + T * 1.2 + 16.0;
     let doc = style::frame(w, h, title, &description).add(defs).add(g);
-    style::figure(id, title, description, doc)
+    style::figure(id, title, description, doc, data(runs, Some(counts)))
 }
 
 /// Accuracy on the images of every digit but `d`: the per-digit accuracies

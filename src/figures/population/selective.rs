@@ -58,7 +58,29 @@ pub(crate) fn selective_per_digit(id: &str, v: &VotesVsFires) -> Figure {
         .add(bars(&s, axis.top, &hatch_id))
         .add(legend(&hatch_id))
         .add(note(&s, both, h));
-    style::figure(id, title, description, doc)
+    let data = {
+        use crate::figures::data::{FigureData, j64, obj};
+        use serde_json::Value;
+        let arr = |a: &[usize; DIGITS]| Value::Array(a.iter().map(|&n| Value::from(n)).collect());
+        FigureData::Json(obj(vec![
+            ("selective", s.selective.into()),
+            ("selective_share_percent", j64(SELECTIVE_SHARE * 100.0)),
+            ("votes_for", arr(&s.votes_for)),
+            ("fires_on", arr(&s.fires_on)),
+            ("both", arr(&s.both)),
+            ("both_total", both.into()),
+            (
+                "both_percent",
+                j64(if s.selective == 0 {
+                    0.0
+                } else {
+                    both as f64 / s.selective as f64 * 100.0
+                }),
+            ),
+            ("no_favourite", s.no_favourite.into()),
+        ]))
+    };
+    style::figure(id, title, description, doc, data)
 }
 
 fn describe(s: &SelectiveByDigit, both: usize) -> String {

@@ -41,7 +41,40 @@ pub(crate) fn votes_vs_fires(id: &str, v: &VotesVsFires) -> Figure {
         .add(diagonal())
         .add(axes(&g))
         .add(notes(v, &g, chance));
-    style::figure(id, title, description, doc)
+    style::figure(id, title, description, doc, data(v, &g, chance))
+}
+
+/// The grid drawn (rows: the digit a pair fires on most; columns: the digit
+/// its value favours) and the counts and shares written beside it.
+fn data(v: &VotesVsFires, g: &VotesFiresGrid, chance: f64) -> crate::figures::data::FigureData {
+    use crate::figures::data::{FigureData, j64, obj};
+    use serde_json::Value;
+    let on = if g.judged == 0 {
+        0.0
+    } else {
+        g.on_diagonal as f64 / g.judged as f64
+    };
+    FigureData::Json(obj(vec![
+        (
+            "counts_fires_on_by_votes_for",
+            Value::Array(
+                g.counts
+                    .iter()
+                    .map(|r| Value::Array(r.iter().map(|&n| Value::from(n)).collect()))
+                    .collect(),
+            ),
+        ),
+        ("judged", g.judged.into()),
+        ("on_diagonal", g.on_diagonal.into()),
+        ("on_diagonal_percent", j64(on * 100.0)),
+        ("chance_on_diagonal", j64(g.chance_on_diagonal)),
+        ("chance_percent", j64(chance * 100.0)),
+        ("no_favourite", g.no_favourite.into()),
+        ("dead", v.dead.into()),
+        ("always_on", v.always_on.into()),
+        ("selective", v.selective.into()),
+        ("broad", v.broad.into()),
+    ]))
 }
 
 fn describe(v: &VotesVsFires, g: &VotesFiresGrid, chance: f64) -> String {
@@ -282,5 +315,5 @@ pub(crate) fn votes_vs_fires_slide(id: &str, v: &VotesVsFires) -> Figure {
         .add(labels)
         .add(frame)
         .add(notes);
-    style::figure(id, title, description, doc)
+    style::figure(id, title, description, doc, data(v, &g, chance))
 }

@@ -198,5 +198,6 @@ pub(crate) fn waterfall_slide(id: &str, w: &Waterfall, a: &ImageAnalysis) -> Fig
     }
     let h = lead_y + 14.0;
     let doc = style::frame(WIDTH, h, &title, &description).add(g);
-    style::figure(id, &title, description, doc)
+    let data = crate::figures::data::waterfall(w, t);
+    style::figure(id, &title, description, doc, data)
 }

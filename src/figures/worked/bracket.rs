@@ -109,12 +109,24 @@ pub(crate) fn bracket(id: &str, net: &ToyNet, dec: &ToyDecomposition, pair: usiz
             line(status, MARGIN, doc_h - 6.0)
                 .set("fill", if p.fires { style::INK } else { style::MUTED }),
         );
-    style::figure(id, &title, desc, doc)
+    style::figure(
+        id,
+        &title,
+        desc,
+        doc,
+        crate::figures::data::toy_net(net, Some(dec), Some(pair)),
+    )
 }
 
 /// A figure saying the pair does not exist (never drawn by the catalog).
 pub(super) fn missing(id: &str, title: &str, net: &ToyNet, pair: usize) -> Figure {
     let desc = format!("{} has no pair {}.", net.title, pair + 1);
     let doc = style::frame(400.0, 40.0, title, &desc).add(line(desc.clone(), MARGIN, 24.0));
-    style::figure(id, title, desc, doc)
+    style::figure(
+        id,
+        title,
+        desc,
+        doc,
+        crate::figures::data::toy_net(net, None, Some(pair)),
+    )
 }

@@ -95,7 +95,13 @@ pub(crate) fn layer_by_layer(id: &str, net: &ToyNet, dec: &ToyDecomposition) -> 
         verdict(net, &dec.prediction, ", so ")
     );
     let doc = style::frame(width, page.y + 16.0, &title, &desc).add(page.g);
-    style::figure(id, &title, desc, doc)
+    style::figure(
+        id,
+        &title,
+        desc,
+        doc,
+        crate::figures::data::toy_net(net, Some(dec), None),
+    )
 }
 
 /// W1 x (+ b1) = pre-activations —ReLU→ hidden, as matrices.
@@ -242,5 +248,5 @@ pub(crate) fn layer_by_layer_slide(id: &str, net: &ToyNet, dec: &ToyDecompositio
     let (g, y, width) = super::slide_lines(Group::new(), &lines, size * 1.3);
     let screen = layer_by_layer(id, net, dec);
     let doc = style::frame(width, y - size * 0.6, &title, &screen.description).add(g);
-    style::figure(id, &title, screen.description, doc)
+    style::figure(id, &title, screen.description, doc, screen.data)
 }

@@ -65,7 +65,13 @@ pub(crate) fn pair_by_pair(id: &str, net: &ToyNet, dec: &ToyDecomposition) -> Fi
     let width = grid.row_w().max(width_of(&texts) + 2.0 * MARGIN).min(MAX_W);
     let desc = describe(net, dec);
     let doc = style::frame(width, y + 24.0, &title, &desc).add(doc_g);
-    style::figure(id, &title, desc, doc)
+    style::figure(
+        id,
+        &title,
+        desc,
+        doc,
+        crate::figures::data::toy_net(net, Some(dec), None),
+    )
 }
 
 /// Pair `i`'s diagram and lines: key and value, key · x, ReLU, what it adds.
@@ -369,5 +375,11 @@ pub(crate) fn pair_by_pair_slide(id: &str, net: &ToyNet, dec: &ToyDecomposition)
     );
     let desc = describe(net, dec);
     let doc = style::frame(width, y + lh * 0.6, &title, &desc).add(g);
-    style::figure(id, &title, desc, doc)
+    style::figure(
+        id,
+        &title,
+        desc,
+        doc,
+        crate::figures::data::toy_net(net, Some(dec), None),
+    )
 }

@@ -93,7 +93,13 @@ pub(crate) fn single_neuron(id: &str, net: &ToyNet, dec: &ToyDecomposition) -> F
             line(s.as_str(), x, y)
         });
     }
-    style::figure(id, &title, desc, doc)
+    style::figure(
+        id,
+        &title,
+        desc,
+        doc,
+        crate::figures::data::toy_net(net, Some(dec), None),
+    )
 }
 
 /// The slide variant: the slide diagram with the numbers flowing, then the
@@ -143,5 +149,5 @@ pub(crate) fn single_neuron_slide(id: &str, net: &ToyNet, dec: &ToyDecomposition
         &screen.description,
     )
     .add(g);
-    style::figure(id, &screen.title, screen.description, doc)
+    style::figure(id, &screen.title, screen.description, doc, screen.data)
 }
