@@ -193,7 +193,9 @@ fn a_mistake_page_ranks_pairs_by_their_share_of_the_margin_over_the_true_digit()
     w.write("content/mistake.md", &page);
     let o = w.run(&["-q", "build"]);
     assert!(o.status.success(), "{}", stderr(&o));
-    let html = std::fs::read_to_string(w.public().join("mistake.html")).unwrap();
+    let html = kvlens::embeds::why::plain_numbers(
+        &std::fs::read_to_string(w.public().join("mistake.html")).unwrap(),
+    );
     let num = |x: f64| format!("{x:.4}").replace('-', "\u{2212}");
     let (p, t) = (m.answer, m.truth);
     for want in [

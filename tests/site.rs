@@ -72,8 +72,9 @@ pub fn course() -> Workshop {
     w
 }
 
+/// A page's HTML with its numbers and terms plain (no popovers).
 fn read(w: &Workshop, rel: &str) -> String {
-    std::fs::read_to_string(w.public().join(rel)).unwrap()
+    kvlens::embeds::why::plain_numbers(&std::fs::read_to_string(w.public().join(rel)).unwrap())
 }
 
 /// Every `href="…"` and `src="…"` value in `html`.

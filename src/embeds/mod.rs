@@ -171,9 +171,10 @@ impl Shortcodes for Embeds {
                         "the model no longer supports this sentence: rewrite it, or change the claim's bound",
                     ));
                 }
-                // The sentence's check mark, with what was checked.
+                // The sentence's check mark, with what was checked: where
+                // it can sit in the sentence's paragraph.
                 let medium = why::Medium::of(cx.doc().front.kind);
-                if medium != why::Medium::Paper {
+                if medium != why::Medium::Paper && mark_fits(cx.body(), call) {
                     let m = quantity::measure(call, an)?;
                     let mut d = quantity::derive(call, an, &m)?;
                     d.check = Some(quantity::claim_statement(call, &m)?);
@@ -227,6 +228,38 @@ impl Shortcodes for Embeds {
         }
         Ok(())
     }
+}
+
+/// Whether a claim's check mark can stand where the claim is written: in a
+/// line of prose, or alone on a line inside a paragraph whose next line
+/// continues or ends it. Not alone in a paragraph, not in a table, and not above a
+/// `---` or `===` (which would make the line above a heading).
+fn mark_fits(body: &str, call: &Call) -> bool {
+    let start = body[..call.range.start].rfind('\n').map_or(0, |i| i + 1);
+    let end = body[call.range.end..]
+        .find('\n')
+        .map_or(body.len(), |i| call.range.end + i);
+    let alone = body[start..call.range.start].trim().is_empty()
+        && body[call.range.end..end].trim().is_empty();
+    let line = &body[start..end];
+    if !alone {
+        return !line.trim_start().starts_with('|');
+    }
+    let prev = body[..start.saturating_sub(1)]
+        .rsplit('\n')
+        .next()
+        .unwrap_or("");
+    let next = body
+        .get(end + 1..)
+        .unwrap_or("")
+        .split('\n')
+        .next()
+        .unwrap_or("");
+    start > 0
+        && !prev.trim().is_empty()
+        && !prev.trim_start().starts_with('|')
+        && (next.trim().is_empty() || crate::shortcodes::expand::joins_paragraph(next))
+        && !next.trim_start().starts_with('|')
 }
 
 /// The next popover id of the document being expanded.

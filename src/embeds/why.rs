@@ -257,8 +257,9 @@ pub fn claim_html(d: &Derivation, medium: Medium, n: usize, root: &str) -> Strin
 }
 
 /// `html` with every number's popover markup replaced by the number (a
-/// claim's mark by nothing): for text quoted elsewhere, such as the
-/// facilitator guide's predict questions.
+/// claim's mark by nothing, a term's by its plain link): for text quoted
+/// elsewhere, such as the facilitator guide's predict questions, and for
+/// tests that read a page's prose.
 pub fn plain_numbers(html: &str) -> String {
     const OPEN: &str = "<span class=\"kvn";
     let mut out = String::with_capacity(html.len());
@@ -270,7 +271,23 @@ pub fn plain_numbers(html: &str) -> String {
         // this is a claim's mark.
         let claim = tail.starts_with("<span class=\"kvn kvn-claim\"")
             || tail.starts_with("<span class=\"kvn-deck kvn-claim\"");
-        if tail.starts_with("<span class=\"kvn-deck") {
+        if tail.starts_with("<span class=\"kvn kvn-term\"") {
+            // A glossary term: its link, without the popover it describes.
+            if let Some(a) = tail.find("<a ")
+                && let Some(end) = tail[a..].find("</a>")
+            {
+                let link = &tail[a..a + end + 4];
+                out.push_str(&match link.find(" aria-describedby=\"") {
+                    Some(k) => {
+                        let close = link[k + 19..]
+                            .find('"')
+                            .map_or(link.len(), |c| k + 19 + c + 1);
+                        format!("{}{}", &link[..k], &link[close..])
+                    }
+                    None => link.to_string(),
+                });
+            }
+        } else if tail.starts_with("<span class=\"kvn-deck") {
             if !claim
                 && let Some(gt) = tail.find('>')
                 && let Some(end) = tail[gt..].find("</span>")
@@ -386,6 +403,12 @@ mod tests {
         assert_eq!(
             plain_numbers(&format!("It leads by {n} over 6.{c} Next.")),
             "It leads by 5.91 over 6. Next."
+        );
+        // A term keeps its link.
+        let t = "<span class=\"kvn kvn-term\"><a class=\"term\" href=\"g.html#key\" aria-describedby=\"def-key\">key</a><span class=\"kvn-why\" id=\"def-key\">Row <span>i</span>.</span></span>";
+        assert_eq!(
+            plain_numbers(&format!("A {t}.")),
+            "A <a class=\"term\" href=\"g.html#key\">key</a>."
         );
         // A slide's plain number stays as it is, with its text.
         let s = number_html("5.91", &lead(), Medium::Slide, 1, ".");

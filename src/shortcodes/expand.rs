@@ -315,7 +315,7 @@ impl<'a, 'b> Cx<'_, 'a, 'b> {
 /// is not a setext underline (`---`, `===`), which would make the line
 /// above a heading, nor a table's delimiter row, which would make it a
 /// table header.
-fn joins_paragraph(line: &str) -> bool {
+pub(crate) fn joins_paragraph(line: &str) -> bool {
     let t = line.trim();
     let underline = t
         .chars()

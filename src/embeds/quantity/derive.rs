@@ -433,3 +433,41 @@ fn derive_model(name: &str, args: &Args, an: &Analyses) -> Result<Derivation, Fa
         other => super::derive_image::derive_image(other, args, an)?,
     })
 }
+
+/// What a claim checked, for its mark on the page: "Checked when this
+/// page was built: at least 80.0 %. Measured: 97.8 %."
+pub fn claim_statement(call: &Call, m: &Measured) -> Result<String, Fail> {
+    let args = Args(call);
+    let (word, bound) = super::COMPARISONS
+        .iter()
+        .find_map(|c| Some((*c, args.num(c)?)))
+        .ok_or_else(|| Fail::new(call.name_at, "a claim needs a comparison"))?;
+    let word = match word {
+        "below" => "below",
+        "above" => "above",
+        "at_most" => "at most",
+        "at_least" => "at least",
+        _ => "exactly",
+    };
+    let like = match m {
+        Measured::Fraction(_) => Measured::Fraction(bound),
+        Measured::Count(_) if bound >= 0.0 && bound.fract() == 0.0 => {
+            Measured::Count(bound as usize)
+        }
+        Measured::Exact(_) => Decimal::try_from(bound)
+            .map(|d| Measured::Exact(d.normalize()))
+            .unwrap_or(Measured::Number(bound)),
+        _ => Measured::Number(bound),
+    };
+    // The bound and the measurement with the page's formatting (`digits`
+    // of the claim, if any), the bound with as many decimals as it needs.
+    let show = |x: &Measured| format(x, &args).unwrap_or_default();
+    let bound_text = match like {
+        Measured::Number(b) => super::typographic(format!("{b}")),
+        ref other => show(other),
+    };
+    Ok(format!(
+        "Checked when this page was built: the claim holds if this is {word} {bound_text}. Measured: {}.",
+        show(m)
+    ))
+}
