@@ -147,11 +147,7 @@ mod tests {
         write_all(&public, &[OutputFile::new("c.html", "3")]).unwrap();
         assert!(!public.join("a.html").exists());
         assert_eq!(std::fs::read_to_string(public.join("c.html")).unwrap(), "3");
-        let names: Vec<_> = std::fs::read_dir(dir.path())
-            .unwrap()
-            .map(|e| e.unwrap().file_name())
-            .collect();
-        assert_eq!(names, vec![std::ffi::OsString::from("public")]);
+        assert_only_public(dir.path());
     }
 
     #[test]
@@ -173,6 +169,16 @@ mod tests {
         );
         assert!(!public.join("b.html").exists());
         assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
+
+    /// No staging or trash folder is left beside `public/`.
+    #[track_caller]
+    fn assert_only_public(dir: &Path) {
+        let names: Vec<_> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(names, vec![std::ffi::OsString::from("public")]);
     }
 
     fn identity(p: &Path) -> (u64, std::time::SystemTime) {
@@ -215,11 +221,7 @@ mod tests {
             "z"
         );
         assert!(!public.join("gone").exists());
-        let names: Vec<_> = std::fs::read_dir(dir.path())
-            .unwrap()
-            .map(|e| e.unwrap().file_name())
-            .collect();
-        assert_eq!(names, vec![std::ffi::OsString::from("public")]);
+        assert_only_public(dir.path());
     }
 
     #[test]

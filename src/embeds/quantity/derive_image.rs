@@ -62,14 +62,10 @@ pub(super) fn derive_image(name: &str, args: &Args, an: &Analyses) -> Result<Der
             &format!("The flip curve of {who}"),
         )
     };
-    let ranking_name = match args.str("ranking").unwrap_or("decision") {
-        "l1" => "the L1 ranking",
-        _ => "the decision ranking",
-    };
-    let ranking = if args.str("ranking") == Some("l1") {
-        Ranking::L1
-    } else {
-        Ranking::Decision
+    // (`measure` has already refused an unknown ranking.)
+    let (ranking, ranking_name) = match args.str("ranking") {
+        Some("l1") => (Ranking::L1, "the L1 ranking"),
+        _ => (Ranking::Decision, "the decision ranking"),
     };
     if name.starts_with("margin") {
         return margin(name, args, an, &img, pair);
@@ -474,17 +470,14 @@ pub(super) fn knockout(name: &str, args: &Args, an: &Analyses) -> Result<Derivat
             crate::num::percent(r.before[d], 2)
         )),
         "knockout-others-accuracy" => {
-            let labels = &an.p.dataset.test.labels;
-            let mut count = [0usize; DIGITS];
-            for &l in labels {
-                count[usize::from(l).min(DIGITS - 1)] += 1;
-            }
+            // Test images per digit: the evaluation counted them already.
+            let count = |x: usize| an.p.evaluation.per_digit[x].1 as f64;
             let (c, t) = (0..DIGITS)
                 .filter(|&x| x != d)
                 .fold((0.0, 0.0), |(c, t), x| {
                     (
-                        c + (r.targeted.accuracy[x] * count[x] as f64).round(),
-                        t + count[x] as f64,
+                        c + (r.targeted.accuracy[x] * count(x)).round(),
+                        t + count(x),
                     )
                 });
             dd.formula(ratio(
