@@ -48,7 +48,6 @@ fn build_trains_once_then_reuses_the_cache_with_identical_bytes() {
         "figures/index.html",
         "figures/training-curve.svg",
         "index.html",
-        "theme/fonts/DejaVuSans.ttf",
         "theme/style.css",
     ] {
         assert!(

@@ -379,7 +379,8 @@ fn built_in_templates_and_theme_serve_a_bare_workshop_and_one_file_overrides() {
     assert!(o.status.success(), "{}", stderr(&o));
     assert!(read(&w, "keys.html").contains("class=\"prev-next\""));
     assert!(w.public().join("theme/style.css").is_file());
-    assert!(w.public().join("theme/fonts/DejaVuSans.ttf").is_file());
+    // No built-in page or stylesheet loads the bundled fonts: not shipped.
+    assert!(!w.public().join("theme/fonts").exists());
     // One template and one theme file of the workshop's own replace the built-ins.
     std::fs::create_dir_all(w.path().join("templates")).unwrap();
     std::fs::create_dir_all(w.path().join("theme")).unwrap();
@@ -387,7 +388,8 @@ fn built_in_templates_and_theme_serve_a_bare_workshop_and_one_file_overrides() {
         "templates/page.html",
         "{% extends \"base.html\" %}{% block content %}<h1 class=\"mine\">{{ title }}</h1>{{ content | safe }}{% endblock content %}",
     );
-    w.write("theme/extra.css", "body { color: red }");
+    let extra = "@font-face { font-family: Body; src: url(\"fonts/DejaVuSans.ttf\") }\nbody { color: red }";
+    w.write("theme/extra.css", extra);
     let o = w.run(&["build", "-q"]);
     assert!(o.status.success(), "{}", stderr(&o));
     assert!(read(&w, "keys.html").contains("<h1 class=\"mine\">Keys and values</h1>"));
@@ -395,7 +397,12 @@ fn built_in_templates_and_theme_serve_a_bare_workshop_and_one_file_overrides() {
         read(&w, "index.html").contains("class=\"course-outline\""),
         "built-in index"
     );
-    assert_eq!(read(&w, "theme/extra.css"), "body { color: red }");
+    assert_eq!(read(&w, "theme/extra.css"), extra);
+    // A stylesheet of the workshop's own that loads a bundled font ships
+    // that font (and its licence), not the others.
+    assert!(w.public().join("theme/fonts/DejaVuSans.ttf").is_file());
+    assert!(w.public().join("theme/fonts/LICENSE-DejaVu.txt").is_file());
+    assert!(!w.public().join("theme/fonts/DejaVuSans-Bold.ttf").exists());
     assert!(w.public().join("theme/site.js").is_file());
     // A broken override is a diagnostic at its position.
     w.write(

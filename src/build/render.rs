@@ -96,6 +96,7 @@ pub fn render(
     out.external.sort();
     out.external.dedup();
     let mut files = out.files;
+    crate::course::theme::drop_unused_fonts(&mut files);
     let mut names: Vec<String> = files.iter().map(|f| f.rel_path.clone()).collect();
     names.push(REPORT_FILE.to_string());
     names.sort();

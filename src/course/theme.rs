@@ -55,3 +55,112 @@ pub(crate) fn theme_files(root: &Path) -> Result<Vec<OutputFile>> {
         .map(|(rel, bytes)| OutputFile::new(rel, bytes))
         .collect())
 }
+
+/// Font files (`.ttf`, `.otf`, `.woff`, `.woff2` under `theme/`) that no
+/// other file of the site names are not shipped, nor then the `LICENSE*`
+/// files beside them. The built-in theme names none: pages use the
+/// reader's system fonts, and figures (shown as images, which cannot load
+/// a page's fonts) list DejaVu Sans first for machines that have it. The
+/// bundled DejaVu Sans is still compiled in for rasterising (`raster`).
+/// A workshop whose own stylesheet loads a font gets it shipped.
+pub(crate) fn drop_unused_fonts(files: &mut Vec<OutputFile>) {
+    let is_font = |p: &str| {
+        p.starts_with("theme/")
+            && [".ttf", ".otf", ".woff", ".woff2"]
+                .iter()
+                .any(|e| p.to_ascii_lowercase().ends_with(e))
+    };
+    let readers: Vec<&OutputFile> = files
+        .iter()
+        .filter(|f| {
+            [".css", ".html", ".js", ".svg"]
+                .iter()
+                .any(|e| f.rel_path.ends_with(e))
+        })
+        .collect();
+    let named = |path: &str| {
+        let name = path.rsplit('/').next().unwrap_or(path).as_bytes();
+        readers
+            .iter()
+            .any(|f| f.bytes.windows(name.len()).any(|w| w == name))
+    };
+    let unused: Vec<String> = files
+        .iter()
+        .map(|f| f.rel_path.clone())
+        .filter(|p| is_font(p) && !named(p))
+        .collect();
+    if unused.is_empty() {
+        return;
+    }
+    let dir = |p: &str| p.rsplit_once('/').map_or(String::new(), |(d, _)| d.to_string());
+    files.retain(|f| !unused.contains(&f.rel_path));
+    let font_dirs: Vec<String> = files
+        .iter()
+        .filter(|f| is_font(&f.rel_path))
+        .map(|f| dir(&f.rel_path))
+        .collect();
+    files.retain(|f| {
+        let d = dir(&f.rel_path);
+        let licence = f.rel_path[d.len()..].trim_start_matches('/').starts_with("LICENSE");
+        !(licence && unused.iter().any(|u| dir(u) == d) && !font_dirs.contains(&d))
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn names(files: &[OutputFile]) -> Vec<&str> {
+        files.iter().map(|f| f.rel_path.as_str()).collect()
+    }
+
+    #[test]
+    fn fonts_ship_only_when_a_file_names_them() {
+        let fonts = || {
+            vec![
+                OutputFile::new("theme/fonts/A.ttf", "a"),
+                OutputFile::new("theme/fonts/A-Bold.ttf", "b"),
+                OutputFile::new("theme/fonts/LICENSE-A.txt", "l"),
+                OutputFile::new("index.html", "<p>A.ttf is only in a page text</p>"),
+            ]
+        };
+        // Named nowhere but in an HTML page: that page could load it.
+        let mut files = fonts();
+        drop_unused_fonts(&mut files);
+        assert_eq!(
+            names(&files),
+            ["theme/fonts/A.ttf", "theme/fonts/LICENSE-A.txt", "index.html"]
+        );
+        // Named nowhere: the fonts and their licence go.
+        let mut files = fonts();
+        files[3] = OutputFile::new("index.html", "<p>no font</p>");
+        files.push(OutputFile::new("theme/style.css", "body { font: 1em sans-serif }"));
+        drop_unused_fonts(&mut files);
+        assert_eq!(names(&files), ["index.html", "theme/style.css"]);
+        // A stylesheet's @font-face keeps exactly the font it loads.
+        let mut files = fonts();
+        files[3] = OutputFile::new(
+            "theme/style.css",
+            "@font-face { src: url(\"fonts/A-Bold.ttf\") }",
+        );
+        drop_unused_fonts(&mut files);
+        assert_eq!(
+            names(&files),
+            ["theme/fonts/A-Bold.ttf", "theme/fonts/LICENSE-A.txt", "theme/style.css"]
+        );
+    }
+
+    #[test]
+    fn the_built_in_theme_names_no_font() {
+        let mut files: Vec<OutputFile> = BUILTIN_THEME
+            .iter()
+            .map(|(p, b)| OutputFile::new(format!("theme/{p}"), b.to_vec()))
+            .collect();
+        drop_unused_fonts(&mut files);
+        assert!(
+            files.iter().all(|f| !f.rel_path.starts_with("theme/fonts/")),
+            "{:?}",
+            names(&files)
+        );
+    }
+}

@@ -21,7 +21,7 @@ pub(crate) fn weight_colour(v: f64, abs_max: f64, variant: Variant) -> String {
         Variant::Screen | Variant::Slide => style::diverging(v, abs_max),
         Variant::Print => {
             let t = if abs_max > 0.0 && v.is_finite() {
-                (v / abs_max).clamp(-1.0, 1.0)
+                style::stepped(v / abs_max)
             } else {
                 0.0
             };

@@ -12,7 +12,9 @@ use svg::Document;
 use svg::node::element::{Description, Group, LinearGradient, Rectangle, Stop, Text, Title};
 
 /// The SVGs' font list: the bundled DejaVu Sans first (`raster::FONT_NAME`,
-/// the only font PNGs are rendered with; also served with the site).
+/// the only font PNGs are rendered with; not served with the site, so a
+/// browser uses it where the system has it, else the next; text widths are
+/// estimated for DejaVu Sans, among the widest of these, so text fits).
 pub(crate) const FONT_FAMILY: &str = "'DejaVu Sans', 'Helvetica Neue', Arial, sans-serif";
 pub(crate) const FONT_SIZE: f64 = 13.0;
 pub(crate) const SMALL: f64 = 11.0;
@@ -116,13 +118,26 @@ const RGB_POS: (u8, u8, u8) = (0xb2, 0x18, 0x2b);
 const RGB_WHITE: (u8, u8, u8) = (0xff, 0xff, 0xff);
 const RGB_BLACK: (u8, u8, u8) = (0x00, 0x00, 0x00);
 
+/// Steps of a colour scale from zero to full colour. A heatmap cell's
+/// colour moves in steps of 1/32 of the scale (3 %; one step is a change of
+/// at most 7 in a channel, below what the eye tells apart in a cell), so
+/// neighbouring cells often share a colour and a heatmap draws as a few
+/// hundred runs instead of 784 cells. The exact numbers are in the
+/// figure's data; the legends stay continuous.
+pub(crate) const COLOUR_STEPS: f64 = 32.0;
+
+/// `t` in [−1, 1] rounded to the nearest of the scale's steps.
+pub(crate) fn stepped(t: f64) -> f64 {
+    (t.clamp(-1.0, 1.0) * COLOUR_STEPS).round() / COLOUR_STEPS
+}
+
 /// Diverging colour of a weight: blue negative, white zero, red positive,
-/// full colour at `|v| >= abs_max`. Linear in `v`.
+/// full colour at `|v| >= abs_max`. Linear in `v`, in [`COLOUR_STEPS`].
 pub(crate) fn diverging(v: f64, abs_max: f64) -> String {
     if abs_max.is_nan() || abs_max <= 0.0 || !v.is_finite() {
         return mix(RGB_WHITE, RGB_WHITE, 0.0);
     }
-    let t = (v / abs_max).clamp(-1.0, 1.0);
+    let t = stepped(v / abs_max);
     if t < 0.0 {
         mix(RGB_WHITE, RGB_NEG, -t)
     } else {
@@ -130,12 +145,13 @@ pub(crate) fn diverging(v: f64, abs_max: f64) -> String {
     }
 }
 
-/// Grayscale of a magnitude for print panels: white at 0, black at `abs_max`.
+/// Grayscale of a magnitude for print panels: white at 0, black at `abs_max`
+/// (in [`COLOUR_STEPS`]).
 pub(crate) fn magnitude_gray(v: f64, abs_max: f64) -> String {
     if abs_max.is_nan() || abs_max <= 0.0 || !v.is_finite() {
         return mix(RGB_WHITE, RGB_WHITE, 0.0);
     }
-    mix(RGB_WHITE, RGB_BLACK, (v.abs() / abs_max).clamp(0.0, 1.0))
+    mix(RGB_WHITE, RGB_BLACK, stepped(v.abs() / abs_max))
 }
 
 /// Grayscale of an MNIST pixel (0 = paper white, 255 = black ink): digits are
@@ -161,6 +177,13 @@ pub(crate) fn muted(s: impl Into<String>, x: f64, y: f64, anchor: &str) -> Text 
 
 /// A grid of coloured cells, row-major, each `cell` wide, with a thin frame.
 /// `colour` maps a cell's value to a fill.
+///
+/// Drawn as few elements as the picture allows (a 28 × 28 heatmap was 784
+/// `<rect>`s): one rectangle under the whole grid in its most common colour,
+/// then one `<path>` per other colour whose subpaths are that colour's
+/// horizontal runs of equal cells. Cell edges sit where the one-rectangle-
+/// per-cell drawing put them, so the picture is the same and stays vector
+/// (sharp at any zoom and in print); the numbers are in the figure's data.
 pub(crate) fn grid(
     values: &[f64],
     cols: usize,
@@ -169,22 +192,43 @@ pub(crate) fn grid(
     cell: f64,
     colour: impl Fn(f64) -> String,
 ) -> Group {
-    let rows = if cols == 0 {
-        0
-    } else {
-        values.len().div_ceil(cols)
-    };
+    let cols = cols.max(1);
+    let rows = values.len().div_ceil(cols);
+    let fills: Vec<String> = values.iter().map(|v| colour(*v)).collect();
     let mut g = Group::new().set("shape-rendering", "crispEdges");
-    for (i, v) in values.iter().enumerate() {
-        let (row, col) = (i / cols.max(1), i % cols.max(1));
-        g = g.add(
-            Rectangle::new()
-                .set("x", r(x + col as f64 * cell))
-                .set("y", r(y + row as f64 * cell))
-                .set("width", r(cell))
-                .set("height", r(cell))
-                .set("fill", colour(*v)),
-        );
+    if let Some(ground) = most_common(&fills) {
+        let full_rows = values.len() / cols;
+        if full_rows > 0 {
+            g = g.add(
+                Rectangle::new()
+                    .set("x", r(x))
+                    .set("y", r(y))
+                    .set("width", r(cols as f64 * cell))
+                    .set("height", r(full_rows as f64 * cell))
+                    .set("fill", ground.as_str()),
+            );
+        }
+        // A short last row is not covered by the ground: draw all its cells.
+        let covered = |i: usize| i < full_rows * cols;
+        let edge = |i: usize, origin: f64| r(origin + i as f64 * cell);
+        let mut runs = Runs::default();
+        let mut i = 0;
+        while i < fills.len() {
+            let (row, col) = (i / cols, i % cols);
+            let mut end = col + 1;
+            while end < cols && row * cols + end < fills.len() && fills[row * cols + end] == fills[i] {
+                end += 1;
+            }
+            if !(covered(i) && fills[i] == ground) {
+                runs.add(
+                    &fills[i],
+                    (edge(col, x), edge(row, y)),
+                    (edge(end, x), edge(row + 1, y)),
+                );
+            }
+            i = row * cols + end;
+        }
+        g = runs.draw(g);
     }
     g.add(super::chart::framed(
         x,
@@ -192,6 +236,51 @@ pub(crate) fn grid(
         cols as f64 * cell,
         rows as f64 * cell,
     ))
+}
+
+/// The colour most cells have (the first seen among equals), if any.
+fn most_common(fills: &[String]) -> Option<String> {
+    let mut counts: std::collections::HashMap<&str, (usize, usize)> = Default::default();
+    for (i, f) in fills.iter().enumerate() {
+        counts.entry(f.as_str()).or_insert((0, i)).0 += 1;
+    }
+    counts
+        .into_iter()
+        .max_by(|a, b| a.1.0.cmp(&b.1.0).then(b.1.1.cmp(&a.1.1)))
+        .map(|(c, _)| c.to_string())
+}
+
+/// Axis-aligned rectangles of a few colours, drawn as one `<path>` per
+/// colour (in the order colours were first added) instead of one `<rect>`
+/// each: heatmaps and matrix strips are thousands of cells in a few hundred
+/// colours.
+#[derive(Default)]
+pub(crate) struct Runs {
+    order: Vec<String>,
+    paths: std::collections::HashMap<String, String>,
+}
+
+impl Runs {
+    /// Adds the rectangle from corner `from` to corner `to` (already rounded
+    /// by [`r`]) in `fill`.
+    pub(crate) fn add(&mut self, fill: &str, from: (f64, f64), to: (f64, f64)) {
+        use std::fmt::Write;
+        if !self.paths.contains_key(fill) {
+            self.order.push(fill.to_string());
+        }
+        let d = self.paths.entry(fill.to_string()).or_default();
+        let (w, h) = (r(to.0 - from.0), r(to.1 - from.1));
+        let _ = write!(d, "M{} {}h{w}v{h}h{}z", from.0, from.1, r(-w));
+    }
+
+    /// `g` with one path per colour added.
+    pub(crate) fn draw(mut self, mut g: Group) -> Group {
+        for f in self.order {
+            let d = self.paths.remove(&f).unwrap_or_default();
+            g = g.add(svg::node::element::Path::new().set("fill", f).set("d", d));
+        }
+        g
+    }
 }
 
 /// Decimals for numbers on a scale whose largest magnitude is `abs_max`:

@@ -205,9 +205,10 @@ fn cells(grid: &Grid, y: f64, map: fn(f64) -> f64) -> (Group, Group) {
             .set("fill", style::PAPER),
     );
     let mut labels = Group::new();
+    let mut runs = style::Runs::default();
     for r in 0..grid.rows {
         let yy = y + r as f64 * grid.cell_h;
-        (cells, labels) = row(cells, labels, grid, r, yy, map);
+        (runs, labels) = row(runs, labels, grid, r, yy, map);
         if let Some(name) = m.row_names.get(r).filter(|_| grid.small || grid.rows <= 16) {
             labels = labels.add(style::muted(
                 name.as_str(),
@@ -217,6 +218,7 @@ fn cells(grid: &Grid, y: f64, map: fn(f64) -> f64) -> (Group, Group) {
             ));
         }
     }
+    cells = runs.draw(cells);
     if grid.small {
         for c in 1..grid.cols {
             let x = x0 + c as f64 * grid.cell_w;
@@ -244,13 +246,13 @@ fn cell_colour(grid: &Grid, v: f64) -> (String, bool) {
 /// Adds row `r` at `yy`: runs of equal fill (white skipped; a run is one
 /// cell when the matrix is small), with the number in each small cell.
 fn row(
-    mut cells: Group,
+    mut runs: style::Runs,
     mut labels: Group,
     grid: &Grid,
     r: usize,
     yy: f64,
     map: fn(f64) -> f64,
-) -> (Group, Group) {
+) -> (style::Runs, Group) {
     let (m, x0, cols) = (grid.m, grid.x0, grid.cols);
     let values = m.values.get(r).map(Vec::as_slice).unwrap_or(&[]);
     let at = |c: usize| map(values.get(c).copied().unwrap_or(0.0));
@@ -264,14 +266,8 @@ fn row(
             }
         }
         if colour != "#ffffff" {
-            cells = cells.add(
-                Rectangle::new()
-                    .set("x", style::r(x0 + c as f64 * grid.cell_w))
-                    .set("y", style::r(yy))
-                    .set("width", style::r((end - c) as f64 * grid.cell_w))
-                    .set("height", style::r(grid.cell_h))
-                    .set("fill", colour),
-            );
+            let x = |c: usize| style::r(x0 + c as f64 * grid.cell_w);
+            runs.add(&colour, (x(c), style::r(yy)), (x(end), style::r(yy + grid.cell_h)));
         }
         if grid.small {
             let t = signed_text(m, r, c, grid.variant);
@@ -288,7 +284,7 @@ fn row(
         }
         c = end;
     }
-    (cells, labels)
+    (runs, labels)
 }
 
 /// Adds the outline of the chosen pair's row (W1) or column (W2) of the
