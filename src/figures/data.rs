@@ -49,11 +49,7 @@ impl FigureData {
     pub(crate) fn to_text(&self) -> String {
         match self {
             FigureData::Table(t) => t.to_csv(),
-            FigureData::Json(v) => {
-                let mut s = serde_json::to_string_pretty(v).unwrap_or_default();
-                s.push('\n');
-                s
-            }
+            FigureData::Json(v) => json_text(v),
         }
     }
 
@@ -73,6 +69,61 @@ impl FigureData {
             FigureData::Json(v) => Some(v),
             FigureData::Table(_) => None,
         }
+    }
+}
+
+/// `v` as indented JSON ending in a newline, with every array of plain
+/// numbers, strings or booleans on one line.
+pub(crate) fn json_text(v: &Value) -> String {
+    let mut s = String::new();
+    write_json(&mut s, v, 0);
+    s.push('\n');
+    s
+}
+
+/// `v` as indented JSON, with every array of plain numbers, strings or
+/// booleans on one line (`serde_json`'s pretty printer puts each of a key's
+/// 784 weights on a line of its own, a third of the file in indentation).
+fn write_json(out: &mut String, v: &Value, depth: usize) {
+    let scalar = |v: &Value| !matches!(v, Value::Array(_) | Value::Object(_));
+    let indent = |out: &mut String, depth: usize| {
+        out.push('\n');
+        out.push_str(&"  ".repeat(depth));
+    };
+    match v {
+        Value::Array(items) if items.iter().all(scalar) => {
+            out.push('[');
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push_str(", ");
+                }
+                out.push_str(&item.to_string());
+            }
+            out.push(']');
+        }
+        Value::Array(items) => {
+            out.push('[');
+            for (i, item) in items.iter().enumerate() {
+                out.push_str(if i > 0 { "," } else { "" });
+                indent(out, depth + 1);
+                write_json(out, item, depth + 1);
+            }
+            indent(out, depth);
+            out.push(']');
+        }
+        Value::Object(map) if !map.is_empty() => {
+            out.push('{');
+            for (i, (k, item)) in map.iter().enumerate() {
+                out.push_str(if i > 0 { "," } else { "" });
+                indent(out, depth + 1);
+                out.push_str(&Value::String(k.clone()).to_string());
+                out.push_str(": ");
+                write_json(out, item, depth + 1);
+            }
+            indent(out, depth);
+            out.push('}');
+        }
+        other => out.push_str(&other.to_string()),
     }
 }
 
@@ -416,6 +467,22 @@ mod tests {
         assert_eq!(j32(0.1).to_string(), "0.1");
         assert_eq!(j64(-0.0).to_string(), "0");
         assert_eq!(j32(f32::INFINITY), Value::Null);
+    }
+
+    #[test]
+    fn json_keeps_number_arrays_on_one_line_and_reads_back() {
+        let v = obj(vec![
+            ("key", j32s(&[0.1, -0.25, 3.0])),
+            ("empty", Value::Array(vec![])),
+            ("rows", Value::Array(vec![j32s(&[1.0]), obj(vec![("a", "x\"y".into())])])),
+            ("none", obj(vec![])),
+        ]);
+        let text = FigureData::Json(v.clone()).to_text();
+        assert_eq!(
+            text,
+            "{\n  \"empty\": [],\n  \"key\": [0.1, -0.25, 3.0],\n  \"none\": {},\n  \"rows\": [\n    [1.0],\n    {\n      \"a\": \"x\\\"y\"\n    }\n  ]\n}\n"
+        );
+        assert_eq!(serde_json::from_str::<Value>(&text).unwrap(), v);
     }
 
     #[test]

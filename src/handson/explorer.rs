@@ -273,14 +273,15 @@ pub fn encode(p: &Prepared, encoding: Encoding) -> Result<Encoded> {
         })
         .collect();
     let vector_count = vectors.len();
-    let mut vjson = serde_json::to_string_pretty(&Vectors {
-        encoding,
-        model_sha256: &p.weights_sha256,
-        tolerance: 1e-4,
-        vectors,
-    })
-    .context("internal error: test vectors")?;
-    vjson.push('\n');
+    let vjson = crate::figures::data::json_text(
+        &serde_json::to_value(Vectors {
+            encoding,
+            model_sha256: &p.weights_sha256,
+            tolerance: 1e-4,
+            vectors,
+        })
+        .context("internal error: test vectors")?,
+    );
     Ok(Encoded {
         encoding,
         script: js.into_bytes(),
