@@ -177,3 +177,25 @@ pub fn assert_same_tree(a: &[(String, Vec<u8>)], b: &[(String, Vec<u8>)], what: 
         .collect();
     assert!(differ.is_empty(), "{what}: these files differ: {differ:?}");
 }
+
+/// The gallery's HTML pages under `public/figures/` (the overview
+/// `index.html` first), as paths below `public/`.
+pub fn gallery_pages(public: &Path) -> Vec<String> {
+    let mut pages: Vec<String> = std::fs::read_dir(public.join("figures"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".html") && n != "index.html")
+        .map(|n| format!("figures/{n}"))
+        .collect();
+    pages.sort();
+    pages.insert(0, "figures/index.html".to_string());
+    pages
+}
+
+/// Every gallery page's HTML, one after the other.
+pub fn gallery_html(public: &Path) -> String {
+    gallery_pages(public)
+        .iter()
+        .map(|p| std::fs::read_to_string(public.join(p)).unwrap())
+        .collect()
+}

@@ -160,7 +160,7 @@ fn the_course_builds_at_three_widths_and_every_page_passes_the_browser_audit() {
         .collect();
     assert!(!decks.is_empty(), "the workshop has a deck");
     pages.push("index.html".into());
-    pages.push("figures/index.html".into());
+    pages.extend(crate::common::gallery_pages(&public));
     pages.push(
         report["hands_on"]["explorer"]["page"]
             .as_str()

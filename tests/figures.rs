@@ -140,15 +140,24 @@ fn the_build_publishes_the_gallery() {
     let o = w.run(&["build"]);
     assert!(o.status.success(), "{}", stderr(&o));
     let public = w.public();
-    let html = std::fs::read_to_string(public.join("figures/index.html")).unwrap();
+    let html = crate::common::gallery_html(&public);
+    let overview = std::fs::read_to_string(public.join("figures/index.html")).unwrap();
     let entries = index(&public.join("figures"));
     assert!(!entries.is_empty());
     for e in &entries {
         let id = e["id"].as_str().unwrap();
         assert!(public.join(format!("figures/{id}.svg")).is_file(), "{id}");
+        if id.ends_with("-slide") || id.ends_with("-print") {
+            continue;
+        }
         assert!(
             html.contains(&format!("src=\"{id}.svg\"")),
             "{id} not in the gallery"
+        );
+        // The overview lists it with a link to the page that shows it.
+        assert!(
+            overview.contains(&format!("<li id=\"{id}\"><a href=\"")),
+            "{id} not in the overview"
         );
     }
     // Alt texts are the figures' descriptions (HTML-escaped by Tera).

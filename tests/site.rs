@@ -388,7 +388,8 @@ fn built_in_templates_and_theme_serve_a_bare_workshop_and_one_file_overrides() {
         "templates/page.html",
         "{% extends \"base.html\" %}{% block content %}<h1 class=\"mine\">{{ title }}</h1>{{ content | safe }}{% endblock content %}",
     );
-    let extra = "@font-face { font-family: Body; src: url(\"fonts/DejaVuSans.ttf\") }\nbody { color: red }";
+    let extra =
+        "@font-face { font-family: Body; src: url(\"fonts/DejaVuSans.ttf\") }\nbody { color: red }";
     w.write("theme/extra.css", extra);
     let o = w.run(&["build", "-q"]);
     assert!(o.status.success(), "{}", stderr(&o));

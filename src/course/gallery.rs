@@ -1,7 +1,9 @@
 //! The figure gallery: every figure of the catalog as `figures/<id>.svg`
 //! with its data (`figures/<id>.csv` or `.json`; and every figure a
-//! published page shows), and `figures/index.html` grouped by what the
-//! figures are about, each figure linking its SVG and its data.
+//! published page shows); `figures/index.html`, the overview listing every
+//! figure by what it is about; and one page per group (one per example
+//! image for the image group) showing the figures, each linking its SVG and
+//! its data.
 
 use crate::output::OutputFile;
 use crate::product::Site;
@@ -9,11 +11,18 @@ use anyhow::Result;
 use serde::Serialize;
 
 #[derive(Serialize)]
-struct GalleryContext<'a> {
+struct GalleryContext<'a, 'b> {
     root: String,
     site_title: String,
+    /// Figures in the whole gallery.
     count: usize,
+    /// Every group with its pages (the overview lists them all).
     groups: Vec<GalleryGroup<'a>>,
+    /// The page being rendered, or none for the overview `index.html`.
+    page: Option<&'b GalleryPage<'a>>,
+    /// The group of `page`.
+    group_title: &'static str,
+    group_intro: &'static str,
 }
 
 #[derive(Serialize)]
@@ -21,6 +30,15 @@ struct GalleryGroup<'a> {
     anchor: &'static str,
     title: &'static str,
     intro: &'static str,
+    pages: Vec<GalleryPage<'a>>,
+}
+
+/// One page of the gallery: a group, or one example image of a group.
+#[derive(Serialize)]
+struct GalleryPage<'a> {
+    /// File name under `figures/`.
+    file: String,
+    title: String,
     figures: Vec<GalleryFigure<'a>>,
 }
 
@@ -65,7 +83,47 @@ const GROUPS: [Group; 3] = [
     ),
 ];
 
-/// `figures/<id>.svg` for every figure and the gallery page `figures/index.html`.
+/// The gallery page (file under `figures/`, title) that shows figure
+/// `id`. The example-image group gets a page per image (`test-247.html`),
+/// so that no page with its figures weighs more than about 0.6 MB; the
+/// overview `index.html` lists every figure and links its page.
+pub(crate) fn page_of(id: &str) -> (String, String) {
+    let group = group_of(id);
+    if GROUPS[group].0 == "images" {
+        for (prefix, name) in [("test-", "Test image"), ("train-", "Training image")] {
+            let digits: String = id
+                .strip_prefix(prefix)
+                .map(|rest| rest.chars().take_while(char::is_ascii_digit).collect())
+                .unwrap_or_default();
+            if !digits.is_empty() {
+                return (format!("{prefix}{digits}.html"), format!("{name} {digits}"));
+            }
+        }
+        return (
+            "images.html".to_string(),
+            "More on the example images".to_string(),
+        );
+    }
+    (
+        format!("{}.html", GROUPS[group].0),
+        GROUPS[group].1.to_string(),
+    )
+}
+
+/// The link from the site's root to figure `id` in the gallery.
+pub(crate) fn href(id: &str) -> String {
+    format!("figures/{}#{id}", page_of(id).0)
+}
+
+fn group_of(id: &str) -> usize {
+    GROUPS
+        .iter()
+        .position(|g| (g.3)(id))
+        .unwrap_or(GROUPS.len() - 1)
+}
+
+/// `figures/<id>.svg` for every figure, the gallery's overview
+/// `figures/index.html` and its pages.
 pub(super) fn gallery_files(
     site: &Site,
     figures: &[std::rc::Rc<crate::figures::Figure>],
@@ -83,7 +141,7 @@ pub(super) fn gallery_files(
             anchor,
             title,
             intro,
-            figures: Vec::new(),
+            pages: Vec::new(),
         })
         .collect();
     let shown: Vec<&std::rc::Rc<crate::figures::Figure>> = figures
@@ -91,11 +149,20 @@ pub(super) fn gallery_files(
         .filter(|f| !super::is_variant(&f.id))
         .collect();
     for f in &shown {
-        let g = GROUPS
-            .iter()
-            .position(|g| (g.3)(&f.id))
-            .unwrap_or(GROUPS.len() - 1);
-        groups[g].figures.push(GalleryFigure {
+        let (file, title) = page_of(&f.id);
+        let pages = &mut groups[group_of(&f.id)].pages;
+        let at = match pages.iter().position(|p| p.file == file) {
+            Some(at) => at,
+            None => {
+                pages.push(GalleryPage {
+                    file,
+                    title,
+                    figures: Vec::new(),
+                });
+                pages.len() - 1
+            }
+        };
+        pages[at].figures.push(GalleryFigure {
             id: &f.id,
             title: &f.title,
             description: &f.description,
@@ -103,14 +170,35 @@ pub(super) fn gallery_files(
             data_format: f.data.format_name(),
         });
     }
-    groups.retain(|g| !g.figures.is_empty());
+    groups.retain(|g| !g.pages.is_empty());
+    let title = site.an.p.config.site.title.clone();
+    let mut pages = Vec::new();
+    for g in &groups {
+        for p in &g.pages {
+            let ctx = GalleryContext {
+                root: "..".to_string(),
+                site_title: title.clone(),
+                count: shown.len(),
+                groups: Vec::new(),
+                page: Some(p),
+                group_title: g.title,
+                group_intro: g.intro,
+            };
+            let html = crate::templates::render(site.tera, "figures.html", &ctx, site.root)?;
+            pages.push(OutputFile::new(format!("figures/{}", p.file), html));
+        }
+    }
     let ctx = GalleryContext {
         root: "..".to_string(),
-        site_title: site.an.p.config.site.title.clone(),
+        site_title: title,
         count: shown.len(),
         groups,
+        page: None,
+        group_title: "",
+        group_intro: "",
     };
     let html = crate::templates::render(site.tera, "figures.html", &ctx, site.root)?;
     files.push(OutputFile::new("figures/index.html", html));
+    files.extend(pages);
     Ok(files)
 }

@@ -92,7 +92,10 @@ pub(crate) fn drop_unused_fonts(files: &mut Vec<OutputFile>) {
     if unused.is_empty() {
         return;
     }
-    let dir = |p: &str| p.rsplit_once('/').map_or(String::new(), |(d, _)| d.to_string());
+    let dir = |p: &str| {
+        p.rsplit_once('/')
+            .map_or(String::new(), |(d, _)| d.to_string())
+    };
     files.retain(|f| !unused.contains(&f.rel_path));
     let font_dirs: Vec<String> = files
         .iter()
@@ -101,7 +104,9 @@ pub(crate) fn drop_unused_fonts(files: &mut Vec<OutputFile>) {
         .collect();
     files.retain(|f| {
         let d = dir(&f.rel_path);
-        let licence = f.rel_path[d.len()..].trim_start_matches('/').starts_with("LICENSE");
+        let licence = f.rel_path[d.len()..]
+            .trim_start_matches('/')
+            .starts_with("LICENSE");
         !(licence && unused.iter().any(|u| dir(u) == d) && !font_dirs.contains(&d))
     });
 }
@@ -129,12 +134,19 @@ mod tests {
         drop_unused_fonts(&mut files);
         assert_eq!(
             names(&files),
-            ["theme/fonts/A.ttf", "theme/fonts/LICENSE-A.txt", "index.html"]
+            [
+                "theme/fonts/A.ttf",
+                "theme/fonts/LICENSE-A.txt",
+                "index.html"
+            ]
         );
         // Named nowhere: the fonts and their licence go.
         let mut files = fonts();
         files[3] = OutputFile::new("index.html", "<p>no font</p>");
-        files.push(OutputFile::new("theme/style.css", "body { font: 1em sans-serif }"));
+        files.push(OutputFile::new(
+            "theme/style.css",
+            "body { font: 1em sans-serif }",
+        ));
         drop_unused_fonts(&mut files);
         assert_eq!(names(&files), ["index.html", "theme/style.css"]);
         // A stylesheet's @font-face keeps exactly the font it loads.
@@ -146,7 +158,11 @@ mod tests {
         drop_unused_fonts(&mut files);
         assert_eq!(
             names(&files),
-            ["theme/fonts/A-Bold.ttf", "theme/fonts/LICENSE-A.txt", "theme/style.css"]
+            [
+                "theme/fonts/A-Bold.ttf",
+                "theme/fonts/LICENSE-A.txt",
+                "theme/style.css"
+            ]
         );
     }
 
@@ -158,7 +174,9 @@ mod tests {
             .collect();
         drop_unused_fonts(&mut files);
         assert!(
-            files.iter().all(|f| !f.rel_path.starts_with("theme/fonts/")),
+            files
+                .iter()
+                .all(|f| !f.rel_path.starts_with("theme/fonts/")),
             "{:?}",
             names(&files)
         );

@@ -474,7 +474,10 @@ mod tests {
         let v = obj(vec![
             ("key", j32s(&[0.1, -0.25, 3.0])),
             ("empty", Value::Array(vec![])),
-            ("rows", Value::Array(vec![j32s(&[1.0]), obj(vec![("a", "x\"y".into())])])),
+            (
+                "rows",
+                Value::Array(vec![j32s(&[1.0]), obj(vec![("a", "x\"y".into())])]),
+            ),
             ("none", obj(vec![])),
         ]);
         let text = FigureData::Json(v.clone()).to_text();

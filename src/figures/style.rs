@@ -216,7 +216,10 @@ pub(crate) fn grid(
         while i < fills.len() {
             let (row, col) = (i / cols, i % cols);
             let mut end = col + 1;
-            while end < cols && row * cols + end < fills.len() && fills[row * cols + end] == fills[i] {
+            while end < cols
+                && row * cols + end < fills.len()
+                && fills[row * cols + end] == fills[i]
+            {
                 end += 1;
             }
             if !(covered(i) && fills[i] == ground) {

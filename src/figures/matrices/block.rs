@@ -267,7 +267,11 @@ fn row(
         }
         if colour != "#ffffff" {
             let x = |c: usize| style::r(x0 + c as f64 * grid.cell_w);
-            runs.add(&colour, (x(c), style::r(yy)), (x(end), style::r(yy + grid.cell_h)));
+            runs.add(
+                &colour,
+                (x(c), style::r(yy)),
+                (x(end), style::r(yy + grid.cell_h)),
+            );
         }
         if grid.small {
             let t = signed_text(m, r, c, grid.variant);
