@@ -35,7 +35,9 @@ pub fn render(
     let sets = shortcode_sets(products);
     let codes = Registry { sets: &sets };
     let mut problems = Diagnostics::default();
-    let docs = first_pass(content, an, codes, tera, &mut problems);
+    let docs = crate::prof::tally("pass 1 (expand every document)", || {
+        first_pass(content, an, codes, tera, &mut problems)
+    });
     let site = Site {
         root,
         an,
@@ -48,7 +50,7 @@ pub fn render(
     };
     let mut plan = Plan::default();
     for p in products {
-        p.plan(&site, &mut plan)?;
+        crate::prof::tally(p.name(), || p.plan(&site, &mut plan))?;
     }
     for a in &content.assets {
         plan.files
@@ -81,11 +83,11 @@ pub fn render(
         ..Output::default()
     };
     for p in products {
-        p.render(&site, &links, &mut out)?;
+        crate::prof::tally(p.name(), || p.render(&site, &links, &mut out))?;
     }
     std::mem::take(&mut out.problems).into_result()?;
     for p in products {
-        p.finish(&site, &mut out)?;
+        crate::prof::tally(p.name(), || p.finish(&site, &mut out))?;
     }
     let mut claims: Vec<ClaimRecord> = docs
         .iter()

@@ -165,7 +165,16 @@ pub fn gunzip(bytes: &[u8], limit: u64) -> Result<Vec<u8>, IdxError> {
         ));
     }
     let decoder = flate2::read::MultiGzDecoder::new(bytes);
-    let mut out = Vec::new();
+    // The last 4 bytes of a gzip member are its size mod 2^32: reserve that
+    // much instead of growing 26 times (a hint only, capped by the limit
+    // and by 64 times the compressed size, so a forged trailer cannot make
+    // a small file allocate much).
+    let hint = bytes
+        .get(bytes.len().saturating_sub(4)..)
+        .and_then(|t| <[u8; 4]>::try_from(t).ok())
+        .map_or(0, |t| u64::from(u32::from_le_bytes(t)));
+    let cap = hint.min(limit).min(len_u64(bytes).saturating_mul(64));
+    let mut out = Vec::with_capacity(usize::try_from(cap).unwrap_or(0));
     decoder
         .take(limit.saturating_add(1))
         .read_to_end(&mut out)

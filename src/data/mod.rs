@@ -378,8 +378,9 @@ fn load_one(dir: &Path, kind: FileKind, hashes: &HashTable) -> anyhow::Result<Lo
         )
     })?;
     let ctx = || path.display().to_string();
-    let bytes = read_decompressed(&path).with_context(ctx)?;
-    let hash = sha256_hex(&bytes);
+    let bytes = crate::prof::tally("data: read and gunzip", || read_decompressed(&path))
+        .with_context(ctx)?;
+    let hash = crate::prof::tally("data: sha-256", || sha256_hex(&bytes));
     let hint = format!(
         "Re-download it (if {} is the kvlens cache, delete it and run again) or replace it \
          with a good copy.",
