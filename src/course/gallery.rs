@@ -5,6 +5,7 @@
 //! image for the image group) showing the figures, each linking its SVG and
 //! its data.
 
+use crate::figures::gallery_pages::{GROUPS, group_of, page_of};
 use crate::output::OutputFile;
 use crate::product::Site;
 use anyhow::Result;
@@ -50,76 +51,6 @@ struct GalleryFigure<'a> {
     /// The data file (`<id>.csv` or `<id>.json`) and its format's name.
     data: String,
     data_format: &'static str,
-}
-
-/// A gallery group: anchor, title, introduction, and which ids belong to it.
-type Group = (&'static str, &'static str, &'static str, fn(&str) -> bool);
-
-/// The groups of the gallery, in order (the last takes the rest).
-const GROUPS: [Group; 3] = [
-    (
-        "toy",
-        "Toy networks",
-        "Networks small enough to compute by hand, from content/nets/: each net, each of its example inputs flowing through it, each pair highlighted, and the worked calculations in exact decimals.",
-        |id| id.starts_with("net-"),
-    ),
-    (
-        "images",
-        "Example images",
-        "The workshop's example digits, taken apart pair by pair by the trained network.",
-        |id| {
-            id.starts_with("test-")
-                || id.starts_with("train-")
-                || id.starts_with("blank-")
-                || id.starts_with("profiles-")
-                || id.starts_with("matrix-")
-        },
-    ),
-    (
-        "population",
-        "The network and the test set",
-        "Training, and what the pairs do across all 10 000 test images.",
-        |_| true,
-    ),
-];
-
-/// The gallery page (file under `figures/`, title) that shows figure
-/// `id`. The example-image group gets a page per image (`test-247.html`),
-/// so that no page with its figures weighs more than about 0.6 MB; the
-/// overview `index.html` lists every figure and links its page.
-pub(crate) fn page_of(id: &str) -> (String, String) {
-    let group = group_of(id);
-    if GROUPS[group].0 == "images" {
-        for (prefix, name) in [("test-", "Test image"), ("train-", "Training image")] {
-            let digits: String = id
-                .strip_prefix(prefix)
-                .map(|rest| rest.chars().take_while(char::is_ascii_digit).collect())
-                .unwrap_or_default();
-            if !digits.is_empty() {
-                return (format!("{prefix}{digits}.html"), format!("{name} {digits}"));
-            }
-        }
-        return (
-            "images.html".to_string(),
-            "More on the example images".to_string(),
-        );
-    }
-    (
-        format!("{}.html", GROUPS[group].0),
-        GROUPS[group].1.to_string(),
-    )
-}
-
-/// The link from the site's root to figure `id` in the gallery.
-pub(crate) fn href(id: &str) -> String {
-    format!("figures/{}#{id}", page_of(id).0)
-}
-
-fn group_of(id: &str) -> usize {
-    GROUPS
-        .iter()
-        .position(|g| (g.3)(id))
-        .unwrap_or(GROUPS.len() - 1)
 }
 
 /// `figures/<id>.svg` for every figure, the gallery's overview

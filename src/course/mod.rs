@@ -2,7 +2,7 @@
 //! the home page with the outline, the figure gallery, the theme and the
 //! content's assets, as output files (one writer puts them on disk).
 
-pub(crate) mod gallery;
+mod gallery;
 mod glossary;
 mod home;
 pub(crate) mod theme;

@@ -31,6 +31,7 @@ pub(crate) mod population;
 pub(crate) mod catalog;
 pub(crate) mod chart;
 pub(crate) mod data;
+pub(crate) mod gallery_pages;
 pub(crate) mod style;
 pub(crate) mod training_curve;
 

@@ -167,7 +167,7 @@ pub(super) fn unrounded(m: &Measured) -> Option<String> {
 /// A link to a figure of the gallery, if the catalog has it.
 pub(super) fn see_figure(d: Derivation, an: &Analyses, id: &str, text: &str) -> Derivation {
     if an.catalog_ids().contains(id) {
-        d.see(crate::course::gallery::href(id), text)
+        d.see(crate::figures::gallery_pages::href(id), text)
     } else {
         d
     }
