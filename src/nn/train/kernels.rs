@@ -1,5 +1,6 @@
 //! The kernels of a step: the sparse-rows product (up to eight SIMD
-//! accumulators, fused multiply-adds) and the small dense helpers `axpy`, `add` and `dot`,
+//! accumulators, fused multiply-adds; from zeros, from an initial row, or
+//! continued from the output) and the small dense helpers `axpy`, `add` and `dot`,
 //! each with a fixed order of operations.
 
 use pulp::Simd;
@@ -26,21 +27,71 @@ pub(super) fn sparse_rows<S: Simd>(
     values: &[f32],
     out: &mut [f32],
 ) {
+    let start = init.map_or(Start::Zeros, Start::Slice);
+    sparse_rows_from(simd, start, m, w, rows, values, out);
+}
+
+/// out += Σ_k values[k] · m[rows[k]·w ..][..w], the same chain of fused
+/// operations as `sparse_rows` continued from the values in `out`: summing
+/// the rows in consecutive runs of k, one call per run, gives the same bits
+/// as one call over all of them.
+#[inline(always)]
+pub(super) fn sparse_rows_add<S: Simd>(
+    simd: S,
+    m: &[f32],
+    w: usize,
+    rows: &[u16],
+    values: &[f32],
+    out: &mut [f32],
+) {
+    sparse_rows_from(simd, Start::Out, m, w, rows, values, out);
+}
+
+/// Where the accumulators of `sparse_rows_from` start.
+#[derive(Clone, Copy)]
+enum Start<'a> {
+    Zeros,
+    Slice(&'a [f32]),
+    /// The values already in `out`.
+    Out,
+}
+
+impl Start<'_> {
+    #[inline(always)]
+    fn at(self, out: &[f32], j: usize) -> f32 {
+        match self {
+            Start::Zeros => 0.0,
+            Start::Slice(init) => init[j],
+            Start::Out => out[j],
+        }
+    }
+}
+
+#[inline(always)]
+fn sparse_rows_from<S: Simd>(
+    simd: S,
+    start: Start,
+    m: &[f32],
+    w: usize,
+    rows: &[u16],
+    values: &[f32],
+    out: &mut [f32],
+) {
     let mut s = 0;
     while s + 8 * S::F32_LANES <= w {
-        sparse_block::<S, 8>(simd, init, m, w, s, rows, values, out);
+        sparse_block::<S, 8>(simd, start, m, w, s, rows, values, out);
         s += 8 * S::F32_LANES;
     }
     while s + 4 * S::F32_LANES <= w {
-        sparse_block::<S, 4>(simd, init, m, w, s, rows, values, out);
+        sparse_block::<S, 4>(simd, start, m, w, s, rows, values, out);
         s += 4 * S::F32_LANES;
     }
     while s + S::F32_LANES <= w {
-        sparse_block::<S, 1>(simd, init, m, w, s, rows, values, out);
+        sparse_block::<S, 1>(simd, start, m, w, s, rows, values, out);
         s += S::F32_LANES;
     }
     for j in s..w {
-        let mut a = init.map_or(0.0, |init| init[j]);
+        let mut a = start.at(out, j);
         for (&row, &x) in rows.iter().zip(values) {
             a = x.mul_add(m[usize::from(row) * w + j], a);
         }
@@ -53,7 +104,7 @@ pub(super) fn sparse_rows<S: Simd>(
 #[allow(clippy::too_many_arguments)]
 fn sparse_block<S: Simd, const N: usize>(
     simd: S,
-    init: Option<&[f32]>,
+    start: Start,
     m: &[f32],
     w: usize,
     s: usize,
@@ -63,9 +114,10 @@ fn sparse_block<S: Simd, const N: usize>(
 ) {
     let block = N * S::F32_LANES;
     let mut acc = [simd.splat_f32s(0.0); N];
-    if let Some(init) = init {
-        let (b, _) = S::as_simd_f32s(&init[s..s + block]);
-        acc.copy_from_slice(b);
+    match start {
+        Start::Zeros => {}
+        Start::Slice(init) => acc.copy_from_slice(S::as_simd_f32s(&init[s..s + block]).0),
+        Start::Out => acc.copy_from_slice(S::as_simd_f32s(&out[s..s + block]).0),
     }
     for (&row, &x) in rows.iter().zip(values) {
         let xs = simd.splat_f32s(x);

@@ -19,7 +19,11 @@
 //! fused multiply-adds to cover their latency; four left the FMA units half
 //! idle) and are compiled for AVX-512 and AVX2+FMA, picked at run time
 //! (pulp). The hidden units are cut into fixed tiles of 128. The forward
-//! pass runs per tile and chunk of 32 images on rayon, while another task
+//! pass runs per tile and chunk of 32 images on rayon, one block of four
+//! image rows (112 pixels) at a time for the whole chunk, so the block's
+//! rows of W1 are read from L1 rather than L2 (each hidden value carries
+//! its partial sum from block to block: the same chain of operations in
+//! pixel order, so the same bits); meanwhile another task
 //! regroups the batch by pixel; the backward pass runs per tile (its
 //! weights, gradients, Adam moments and activations) start to finish on one
 //! thread, and each pixel row of the key gradient gets its Adam update right

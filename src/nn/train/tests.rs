@@ -1,7 +1,7 @@
 //! Tests of training: recipes that learn, determinism across seeds, thread
 //! counts and instruction sets, and the gradient against finite differences.
 
-use super::kernels::sparse_rows;
+use super::kernels::{sparse_rows, sparse_rows_add};
 use super::*;
 use crate::config::{Loss, Optimizer};
 use crate::data::PIXELS;
@@ -184,7 +184,7 @@ fn gradient_matches_finite_differences() {
     }
 }
 
-/// Runs both sparse kernels on awkward widths with one instruction set.
+/// Runs the sparse kernels on awkward widths with one instruction set.
 struct Kernels<'a> {
     w: usize,
     m: &'a [f32],
@@ -196,8 +196,9 @@ impl WithSimd for Kernels<'_> {
     type Output = Vec<f32>;
     fn with_simd<S: Simd>(self, simd: S) -> Vec<f32> {
         let w = self.w;
-        let mut out = vec![0.0; 2 * w];
-        let (a, b) = out.split_at_mut(w);
+        let mut out = vec![0.0; 3 * w];
+        let (ab, c) = out.split_at_mut(2 * w);
+        let (a, b) = ab.split_at_mut(w);
         sparse_rows(
             simd,
             Some(&self.m[..w]),
@@ -209,6 +210,13 @@ impl WithSimd for Kernels<'_> {
         );
         let images: Vec<u16> = self.pixels.iter().map(|p| p % 7).collect();
         sparse_rows(simd, None, self.m, w, &images, self.values, b);
+        // The first product again, summed in three runs of pixels.
+        c.copy_from_slice(&self.m[..w]);
+        let n = self.pixels.len();
+        for run in [0..n / 3, n / 3..n / 2, n / 2..n] {
+            let (p, x) = (&self.pixels[run.clone()], &self.values[run]);
+            sparse_rows_add(simd, self.m, w, p, x, c);
+        }
         out
     }
 }
@@ -235,7 +243,7 @@ fn kernels_give_the_same_bits_with_every_instruction_set() {
             values: &values,
         };
         // The reference: plain fused scalar arithmetic in the same order.
-        let mut want = vec![0.0f32; 2 * w];
+        let mut want = vec![0.0f32; 3 * w];
         for j in 0..w {
             let mut a = m[j];
             let mut b = 0.0f32;
@@ -245,6 +253,7 @@ fn kernels_give_the_same_bits_with_every_instruction_set() {
             }
             want[j] = a;
             want[w + j] = b;
+            want[2 * w + j] = a;
         }
         let bits = |v: &[f32]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
         if let Some(v3) = V3::try_new() {
