@@ -10,16 +10,16 @@ older commit) both binaries are timed the same way, alternating run by run
 so both see the same machine load, and the ratio of the medians is printed.
 
     cargo build --release --locked
-    python3 bench/warm_build.py --mnist-dir ../shared/mnist [--baseline /tmp/kvlens-old] [--runs 10]
+    python3 bench/warm_build.py --mnist-dir ../shared/mnist [--baseline /tmp/kvlens-old [--baseline-root DIR]] [--runs 10]
 """
 import argparse, kvserve, os, shutil, statistics, subprocess, sys, tempfile, time
 
 
-def workshop():
+def workshop(source):
     work = tempfile.mkdtemp(prefix="kvlens-warm-bench-")
-    shutil.copy(os.path.join(kvserve.REPO, "workshop.toml"), work)
+    shutil.copy(os.path.join(source, "workshop.toml"), work)
     for d in ("content", "templates", "theme"):
-        shutil.copytree(os.path.join(kvserve.REPO, d), os.path.join(work, d))
+        shutil.copytree(os.path.join(source, d), os.path.join(work, d))
     return work
 
 
@@ -40,6 +40,9 @@ def main():
     ap.add_argument("--runs", type=int, default=10)
     ap.add_argument("--page", default="content/key-value-view.md")
     ap.add_argument("--baseline", help="another kvlens binary to compare with")
+    ap.add_argument("--baseline-root", help="the workshop the baseline builds, when this "
+                    "repository's templates are too new for it (e.g. `git archive OLD | tar -x -C DIR`); "
+                    "default: this repository's")
     args = ap.parse_args()
     current = os.path.join(kvserve.REPO, "target", "release", "kvlens")
     if not os.path.exists(current):
@@ -47,7 +50,8 @@ def main():
     binaries = {"this build": current}
     if args.baseline:
         binaries["baseline"] = os.path.abspath(args.baseline)
-    works = {name: workshop() for name in binaries}
+    sources = {"this build": kvserve.REPO, "baseline": args.baseline_root or kvserve.REPO}
+    works = {name: workshop(sources[name]) for name in binaries}
     try:
         for name, b in binaries.items():
             build(b, works[name], args)  # fills the model and analyses caches

@@ -57,25 +57,42 @@ pub(crate) fn load(root: &Path, builtin: &[&Template]) -> Result<Tera> {
         .iter()
         .map(|t| (t.name.to_string(), t.source.to_string()))
         .collect();
-    let mut problems = Diagnostics::default();
+    let mut files = Vec::with_capacity(entries.len());
     for path in entries {
         let name = path
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
         let src = crate::fsx::read_to_string(&path)?;
+        sources.insert(name.clone(), src);
+        files.push((name, path));
+    }
+    // `serve` reloads the templates after every edit; parsing and checking
+    // them is ~40 ms, so the last set loaded is kept and reused while its
+    // sources are the same.
+    static LAST: std::sync::Mutex<Option<(std::path::PathBuf, Sources, Tera)>> =
+        std::sync::Mutex::new(None);
+    if let Ok(last) = LAST.lock()
+        && let Some((d, s, tera)) = last.as_ref()
+        && *d == dir
+        && *s == sources
+    {
+        return Ok(tera.clone());
+    }
+    let mut problems = Diagnostics::default();
+    for (name, path) in &files {
+        let src = &sources[name];
         let check = builtin
             .iter()
             .find(|t| t.name == name)
             .and_then(|t| t.check);
-        if let Err(e) = tera::Template::new(&name, None, &src) {
-            problems.push(syntax_diagnostic(&e, &path));
+        if let Err(e) = tera::Template::new(name, None, src) {
+            problems.push(syntax_diagnostic(&e, path));
         } else if let Some(check) = check
-            && let Err(ds) = check(&src, &path)
+            && let Err(ds) = check(src, path)
         {
             problems.0.extend(ds.0);
         }
-        sources.insert(name, src);
     }
     problems.into_result()?;
     let mut tera = Tera::default();
@@ -83,10 +100,16 @@ pub(crate) fn load(root: &Path, builtin: &[&Template]) -> Result<Tera> {
     // Tera's default also escapes `/`, which makes every relative URL read
     // `..&#x2F;page.html`; `&<>"'` are all HTML needs.
     tera.set_escape_fn(crate::markdown::escape_attr);
-    tera.add_raw_templates(sources)
+    tera.add_raw_templates(sources.clone())
         .map_err(|e| template_error(&e, &dir))?;
+    if let Ok(mut last) = LAST.lock() {
+        *last = Some((dir, sources, tera.clone()));
+    }
     Ok(tera)
 }
+
+/// Template name → source.
+type Sources = std::collections::BTreeMap<String, String>;
 
 /// A Tera parse error as a diagnostic at the `--> line:col` it names.
 fn syntax_diagnostic(e: &tera::Error, path: &Path) -> Diagnostic {
@@ -134,4 +157,29 @@ fn template_error(e: &tera::Error, dir: &Path) -> anyhow::Error {
         source = s.source();
     }
     anyhow::Error::new(Diagnostics::from(Diagnostic::new(dir, msg)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn page(tera: &Tera) -> String {
+        tera.render("page.html", &tera::Context::new()).unwrap()
+    }
+
+    #[test]
+    fn a_changed_template_is_loaded_again_and_a_broken_one_fails_after_a_good_one() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("templates/page.html");
+        std::fs::create_dir_all(file.parent().unwrap()).unwrap();
+        std::fs::write(&file, "one").unwrap();
+        assert_eq!(page(&load(dir.path(), &[]).unwrap()), "one");
+        // The same sources again: the kept set, the same output.
+        assert_eq!(page(&load(dir.path(), &[]).unwrap()), "one");
+        std::fs::write(&file, "two").unwrap();
+        assert_eq!(page(&load(dir.path(), &[]).unwrap()), "two");
+        std::fs::write(&file, "{{ broken").unwrap();
+        let e = load(dir.path(), &[]).unwrap_err();
+        assert!(format!("{e:#}").contains("page.html"), "{e:#}");
+    }
 }

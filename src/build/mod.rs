@@ -73,8 +73,10 @@ pub fn load_sources(
     root: &Path,
     products: &[Box<dyn Product>],
 ) -> Result<(tera::Tera, crate::content::Content)> {
-    let tera = crate::templates::load(root, &templates_of(products))?;
-    let content = crate::content::load(root)?;
+    let tera = crate::prof::tally("templates", || {
+        crate::templates::load(root, &templates_of(products))
+    })?;
+    let content = crate::prof::tally("content", || crate::content::load(root))?;
     Ok((tera, content))
 }
 

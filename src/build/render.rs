@@ -98,13 +98,18 @@ pub fn render(
     out.external.sort();
     out.external.dedup();
     let mut files = out.files;
-    crate::course::theme::drop_unused_fonts(&mut files);
+    crate::prof::tally("drop unused fonts", || {
+        crate::course::theme::drop_unused_fonts(&mut files)
+    });
     let mut names: Vec<String> = files.iter().map(|f| f.rel_path.clone()).collect();
     names.push(REPORT_FILE.to_string());
     names.sort();
-    let report = BuildReport::new(an.p, out.report, claims, names);
+    let report = crate::prof::tally("build report", || {
+        BuildReport::new(an.p, out.report, claims, names)
+    });
     let publish_keys = an.p.config.sheets.publish_keys;
-    let (public, instructor) = report::files(&report, publish_keys)?;
+    let (public, instructor) =
+        crate::prof::tally("build report", || report::files(&report, publish_keys))?;
     files.push(public);
     if publish_keys {
         files.push(instructor.clone());

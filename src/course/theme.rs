@@ -79,10 +79,8 @@ pub(crate) fn drop_unused_fonts(files: &mut Vec<OutputFile>) {
         })
         .collect();
     let named = |path: &str| {
-        let name = path.rsplit('/').next().unwrap_or(path).as_bytes();
-        readers
-            .iter()
-            .any(|f| f.bytes.windows(name.len()).any(|w| w == name))
+        let name = memchr::memmem::Finder::new(path.rsplit('/').next().unwrap_or(path));
+        readers.iter().any(|f| name.find(&f.bytes).is_some())
     };
     let unused: Vec<String> = files
         .iter()
