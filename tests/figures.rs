@@ -134,6 +134,33 @@ fn a_broken_net_names_its_file_and_writes_nothing() {
     assert!(!w.path().join("figures").exists());
 }
 
+/// The loop of `figures.html` before the gallery had pages: one page,
+/// every group with all its figures.
+const ONE_PAGE_GALLERY: &str = r#"{% extends "base.html" %}
+{% block content %}<p>{{ count }} figures</p>{% for group in groups %}<section id="{{ group.anchor }}"><h2>{{ group.title }}</h2>
+{% for f in group.figures %}<figure id="{{ f.id }}"><img src="{{ f.id }}.svg" alt="{{ f.description }}"><a href="{{ f.data }}">data ({{ f.data_format }})</a></figure>
+{% endfor %}</section>{% endfor %}{% endblock content %}"#;
+
+#[test]
+fn a_gallery_template_from_before_the_pages_still_builds() {
+    let w = workshop_with_nets();
+    w.write("templates/figures.html", ONE_PAGE_GALLERY);
+    let o = w.run(&["build"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let public = w.public();
+    let overview = std::fs::read_to_string(public.join("figures/index.html")).unwrap();
+    let shown = |html: &str| html.matches("<figure id=").count();
+    // The overview shows every figure, as the one page did; each page its own.
+    let pages = crate::common::gallery_pages(&public);
+    assert!(pages.len() > 1, "{pages:?}");
+    let on_pages: usize = pages[1..]
+        .iter()
+        .map(|p| shown(&std::fs::read_to_string(public.join(p)).unwrap()))
+        .sum();
+    assert!(shown(&overview) > 0);
+    assert_eq!(shown(&overview), on_pages);
+}
+
 #[test]
 fn the_build_publishes_the_gallery() {
     let w = workshop_with_nets();

@@ -32,6 +32,10 @@ struct GalleryGroup<'a> {
     title: &'static str,
     intro: &'static str,
     pages: Vec<GalleryPage<'a>>,
+    /// The group's figures (all of them in the overview, the page's on a
+    /// page): what a `figures.html` written before the gallery had pages
+    /// iterates, so a workshop's own copy of it still builds.
+    figures: Vec<GalleryFigure<'a>>,
 }
 
 /// One page of the gallery: a group, or one example image of a group.
@@ -43,7 +47,7 @@ struct GalleryPage<'a> {
     figures: Vec<GalleryFigure<'a>>,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, Clone)]
 struct GalleryFigure<'a> {
     id: &'a str,
     title: &'a str,
@@ -73,6 +77,7 @@ pub(super) fn gallery_files(
             title,
             intro,
             pages: Vec::new(),
+            figures: Vec::new(),
         })
         .collect();
     let shown: Vec<&std::rc::Rc<crate::figures::Figure>> = figures
@@ -102,15 +107,27 @@ pub(super) fn gallery_files(
         });
     }
     groups.retain(|g| !g.pages.is_empty());
+    for g in &mut groups {
+        g.figures = g
+            .pages
+            .iter()
+            .flat_map(|p| p.figures.iter().cloned())
+            .collect();
+    }
     let title = site.an.p.config.site.title.clone();
     let mut pages = Vec::new();
     for g in &groups {
         for p in &g.pages {
+            let only = GalleryGroup {
+                pages: Vec::new(),
+                figures: p.figures.clone(),
+                ..*g
+            };
             let ctx = GalleryContext {
                 root: "..".to_string(),
                 site_title: title.clone(),
                 count: shown.len(),
-                groups: Vec::new(),
+                groups: vec![only],
                 page: Some(p),
                 group_title: g.title,
                 group_intro: g.intro,
