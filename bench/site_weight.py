@@ -44,9 +44,6 @@ class Refs(HTMLParser):
         if a.get("style"):
             self.refs += CSS_URL.findall(a["style"])
 
-    def handle_data(self, data):
-        pass
-
 
 def local(base: Path, ref: str, root: Path):
     """The file `ref` names relative to `base`'s folder, or None (remote, data:, missing)."""

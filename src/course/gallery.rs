@@ -19,11 +19,9 @@ struct GalleryContext<'a, 'b> {
     count: usize,
     /// Every group with its pages (the overview lists them all).
     groups: Vec<GalleryGroup<'a>>,
-    /// The page being rendered, or none for the overview `index.html`.
+    /// The page being rendered (its group is then `groups.0`, holding the
+    /// page's figures), or none for the overview `index.html`.
     page: Option<&'b GalleryPage<'a>>,
-    /// The group of `page`.
-    group_title: &'static str,
-    group_intro: &'static str,
 }
 
 #[derive(Serialize)]
@@ -129,8 +127,6 @@ pub(super) fn gallery_files(
                 count: shown.len(),
                 groups: vec![only],
                 page: Some(p),
-                group_title: g.title,
-                group_intro: g.intro,
             };
             let html = crate::templates::render(site.tera, "figures.html", &ctx, site.root)?;
             pages.push(OutputFile::new(format!("figures/{}", p.file), html));
@@ -142,8 +138,6 @@ pub(super) fn gallery_files(
         count: shown.len(),
         groups,
         page: None,
-        group_title: "",
-        group_intro: "",
     };
     let html = crate::templates::render(site.tera, "figures.html", &ctx, site.root)?;
     files.push(OutputFile::new("figures/index.html", html));

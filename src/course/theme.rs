@@ -90,22 +90,21 @@ pub(crate) fn drop_unused_fonts(files: &mut Vec<OutputFile>) {
     if unused.is_empty() {
         return;
     }
-    let dir = |p: &str| {
-        p.rsplit_once('/')
-            .map_or(String::new(), |(d, _)| d.to_string())
-    };
+    let dir = |p: &str| p.rsplit_once('/').map_or("", |(d, _)| d).to_string();
     files.retain(|f| !unused.contains(&f.rel_path));
-    let font_dirs: Vec<String> = files
+    // A licence goes with the last font of its folder.
+    let emptied: Vec<String> = unused
         .iter()
-        .filter(|f| is_font(&f.rel_path))
-        .map(|f| dir(&f.rel_path))
+        .map(|u| dir(u))
+        .filter(|d| {
+            !files
+                .iter()
+                .any(|f| is_font(&f.rel_path) && dir(&f.rel_path) == *d)
+        })
         .collect();
     files.retain(|f| {
-        let d = dir(&f.rel_path);
-        let licence = f.rel_path[d.len()..]
-            .trim_start_matches('/')
-            .starts_with("LICENSE");
-        !(licence && unused.iter().any(|u| dir(u) == d) && !font_dirs.contains(&d))
+        let (d, name) = f.rel_path.rsplit_once('/').unwrap_or(("", &f.rel_path));
+        !(name.starts_with("LICENSE") && emptied.iter().any(|e| e == d))
     });
 }
 

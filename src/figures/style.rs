@@ -270,8 +270,11 @@ impl Runs {
         use std::fmt::Write;
         if !self.paths.contains_key(fill) {
             self.order.push(fill.to_string());
+            self.paths.insert(fill.to_string(), String::new());
         }
-        let d = self.paths.entry(fill.to_string()).or_default();
+        let Some(d) = self.paths.get_mut(fill) else {
+            return;
+        };
         let (w, h) = (r(to.0 - from.0), r(to.1 - from.1));
         let _ = write!(d, "M{} {}h{w}v{h}h{}z", from.0, from.1, r(-w));
     }
