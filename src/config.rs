@@ -75,10 +75,25 @@ pub enum ExplorerWeights {
     Int8,
 }
 
-/// The hands-on part: the draw-a-digit explorer's size budget.
+/// A format the site offers the model in (`[hands_on] model_downloads`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ModelDownload {
+    /// `kvlens-model.npz`, for numpy (the notebook loads it).
+    Npz,
+    /// `kvlens-model.safetensors`, for PyTorch and other safetensors readers.
+    Safetensors,
+}
+
+/// The hands-on part: the model downloads and the draw-a-digit explorer's
+/// size budget.
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct HandsOnConfig {
+    /// The formats of the model under `downloads/`. The notebook loads the
+    /// `.npz`, so it must be one of them; each format is 1.6 MB for the
+    /// default model, so only the `.npz` by default.
+    pub model_downloads: Vec<ModelDownload>,
     /// The most the explorer page may weigh with its script, style and
     /// model (bytes); above it, `auto` stores W1 as int8.
     pub explorer_max_bytes: u64,
@@ -91,6 +106,7 @@ pub const EXPLORER_MAX_BYTES: u64 = 4_000_000;
 impl Default for HandsOnConfig {
     fn default() -> Self {
         HandsOnConfig {
+            model_downloads: vec![ModelDownload::Npz],
             explorer_max_bytes: EXPLORER_MAX_BYTES,
             explorer_weights: ExplorerWeights::Auto,
         }
@@ -359,6 +375,24 @@ impl Config {
                     self.hands_on.explorer_max_bytes
                 ),
                 "the page and its script alone take about 60 kB; the default is 4000000",
+            );
+        }
+        if !self.hands_on.model_downloads.contains(&ModelDownload::Npz) {
+            bad(
+                &["hands_on", "model_downloads"],
+                format!(
+                    "must include \"npz\", got [{}]",
+                    self.hands_on
+                        .model_downloads
+                        .iter()
+                        .map(|f| match f {
+                            ModelDownload::Npz => "\"npz\"",
+                            ModelDownload::Safetensors => "\"safetensors\"",
+                        })
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+                "the notebook loads kvlens-model.npz; add \"safetensors\" beside it for PyTorch",
             );
         }
         if !(1..=1000).contains(&self.classroom.participants) {

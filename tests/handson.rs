@@ -144,6 +144,49 @@ fn export_writes_the_model_as_npz_or_safetensors_with_its_json() {
     let o = w.run(&["-q", "export"]);
     assert!(o.status.success());
     assert_eq!(std::fs::read(out.join("kvlens-model.npz")).unwrap(), npz);
+
+    // The site offers safetensors only when `[hands_on] model_downloads` asks.
+    let site_st = w.public().join("downloads/kvlens-model.safetensors");
+    assert!(!site_st.exists(), "not by default");
+    let toml = std::fs::read_to_string(w.path().join("workshop.toml")).unwrap();
+    w.write(
+        "workshop.toml",
+        &format!("{toml}\n[hands_on]\nmodel_downloads = [\"npz\", \"safetensors\"]\n"),
+    );
+    let o = w.run(&["-q", "build"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(std::fs::read(&site_st).unwrap(), st_bytes);
+    let r = report(&w.public());
+    let names: Vec<&str> = r["hands_on"]["downloads"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d.as_str().unwrap())
+        .collect();
+    assert!(
+        names.contains(&"downloads/kvlens-model.safetensors"),
+        "{names:?}"
+    );
+    // Without the npz the notebook has nothing to load: a clear error, the site kept.
+    w.write(
+        "workshop.toml",
+        &format!("{toml}\n[hands_on]\nmodel_downloads = [\"safetensors\"]\n"),
+    );
+    let o = w.run(&["-q", "build"]);
+    assert!(!o.status.success());
+    let err = stderr(&o);
+    assert!(
+        err.contains("workshop.toml:")
+            && err.contains(
+                "`hands_on.model_downloads`: must include \"npz\", got [\"safetensors\"]"
+            ),
+        "{err}"
+    );
+    assert_eq!(
+        std::fs::read(&site_st).unwrap(),
+        st_bytes,
+        "the old site stays"
+    );
 }
 
 /// Opens the explorer page and waits until its model is decoded.

@@ -82,7 +82,6 @@ fn the_site_offers_the_model_and_a_notebook_whose_solutions_pass_their_self_chec
         [
             "downloads/kvlens-model.json",
             "downloads/kvlens-model.npz",
-            "downloads/kvlens-model.safetensors",
             "downloads/kvlens-notebook.ipynb"
         ]
     );

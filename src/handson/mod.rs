@@ -88,7 +88,8 @@ pub struct Downloads {
     pub report: notebook::NotebookReport,
 }
 
-/// The downloads (model in both formats, its JSON, the learner's notebook),
+/// The downloads (the model in the formats of `[hands_on] model_downloads`,
+/// its JSON, the learner's notebook),
 /// the instructor's notebook, and the notebooks' report. Both notebooks
 /// come from one rendering of the template: the learner's has no solution
 /// cells at all.
@@ -100,15 +101,27 @@ pub fn downloads(
 ) -> Result<Downloads> {
     let p = an.p;
     let archives = memo(&cache.archives, || {
+        use crate::config::ModelDownload;
         let meta = export::meta(p);
-        Ok(vec![
-            OutputFile::new(download_path(export::NPZ), export::npz(&p.run.trained)?),
-            OutputFile::new(
-                download_path(export::SAFETENSORS),
-                export::safetensors(&p.run.trained, &meta)?,
-            ),
-            OutputFile::new(download_path(export::META), export::meta_json(&meta)?),
-        ])
+        let mut files = vec![OutputFile::new(
+            download_path(export::META),
+            export::meta_json(&meta)?,
+        )];
+        for format in [ModelDownload::Npz, ModelDownload::Safetensors] {
+            if !p.config.hands_on.model_downloads.contains(&format) {
+                continue;
+            }
+            files.push(match format {
+                ModelDownload::Npz => {
+                    OutputFile::new(download_path(export::NPZ), export::npz(&p.run.trained)?)
+                }
+                ModelDownload::Safetensors => OutputFile::new(
+                    download_path(export::SAFETENSORS),
+                    export::safetensors(&p.run.trained, &meta)?,
+                ),
+            });
+        }
+        Ok(files)
     })?;
     let expected = memo(&cache.expected, || {
         let (givens, answers) = answers::split(&numbers::expected(an)?);
