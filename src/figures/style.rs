@@ -180,7 +180,7 @@ pub(crate) fn muted(s: impl Into<String>, x: f64, y: f64, anchor: &str) -> Text 
 ///
 /// Drawn as few elements as the picture allows (a 28 × 28 heatmap was 784
 /// `<rect>`s): one rectangle under the whole grid in its most common colour,
-/// then one `<path>` per other colour whose subpaths are that colour's
+/// then one `<path>` per other colour whose lines are that colour's
 /// horizontal runs of equal cells. Cell edges sit where the one-rectangle-
 /// per-cell drawing put them, so the picture is the same and stays vector
 /// (sharp at any zoom and in print); the numbers are in the figure's data.
@@ -254,13 +254,36 @@ fn most_common(fills: &[String]) -> Option<String> {
 }
 
 /// Axis-aligned rectangles of a few colours, drawn as one `<path>` per
-/// colour (in the order colours were first added) instead of one `<rect>`
-/// each: heatmaps and matrix strips are thousands of cells in a few hundred
-/// colours.
+/// colour and height (in the order they were first added) instead of one
+/// `<rect>` each: heatmaps and matrix strips are thousands of cells in a few
+/// hundred colours.
+///
+/// Each rectangle is a horizontal line through its middle, stroked as wide
+/// as the rectangle is high with square-cut (butt) ends, so it covers
+/// exactly the rectangle. A line after the first is a move relative to the
+/// end of the one before: a 4 × 4 cell is `m8 0h4` (7 bytes) rather than
+/// `M28 112h4v4h-4z` (15).
 #[derive(Default)]
 pub(crate) struct Runs {
-    order: Vec<String>,
-    paths: std::collections::HashMap<String, String>,
+    pens: Vec<Pen>,
+    /// `fill` and height → position in `pens`.
+    index: std::collections::HashMap<(String, u64), usize>,
+}
+
+/// One `<path>` of [`Runs`]: a colour, a line width, the path so far and
+/// where it ends.
+struct Pen {
+    fill: String,
+    height: f64,
+    d: String,
+    at: Option<(f64, f64)>,
+}
+
+/// A coordinate rounded to three decimals (line middles fall on halves of
+/// [`r`]'s hundredths).
+fn r3(x: f64) -> f64 {
+    let v = (x * 1000.0).round() / 1000.0;
+    if v == 0.0 { 0.0 } else { v }
 }
 
 impl Runs {
@@ -268,22 +291,51 @@ impl Runs {
     /// by [`r`]) in `fill`.
     pub(crate) fn add(&mut self, fill: &str, from: (f64, f64), to: (f64, f64)) {
         use std::fmt::Write;
-        if !self.paths.contains_key(fill) {
-            self.order.push(fill.to_string());
-            self.paths.insert(fill.to_string(), String::new());
+        let height = r(to.1 - from.1);
+        let key = (fill.to_string(), height.to_bits());
+        let n = self.pens.len();
+        let i = *self.index.entry(key).or_insert(n);
+        if i == n {
+            self.pens.push(Pen {
+                fill: fill.to_string(),
+                height,
+                d: String::new(),
+                at: None,
+            });
         }
-        let Some(d) = self.paths.get_mut(fill) else {
-            return;
-        };
-        let (w, h) = (r(to.0 - from.0), r(to.1 - from.1));
-        let _ = write!(d, "M{} {}h{w}v{h}h{}z", from.0, from.1, r(-w));
+        let pen = &mut self.pens[i];
+        let (x, y) = (from.0, r3((from.1 + to.1) / 2.0));
+        let w = r(to.0 - from.0);
+        match pen.at {
+            Some((ax, ay)) => {
+                let _ = write!(pen.d, "m{} {}h{w}", r3(x - ax), r3(y - ay));
+            }
+            None => {
+                let _ = write!(pen.d, "M{x} {y}h{w}");
+            }
+        }
+        pen.at = Some((r3(x + w), y));
     }
 
-    /// `g` with one path per colour added.
-    pub(crate) fn draw(mut self, mut g: Group) -> Group {
-        for f in self.order {
-            let d = self.paths.remove(&f).unwrap_or_default();
-            g = g.add(svg::node::element::Path::new().set("fill", f).set("d", d));
+    /// `g` with the paths added: one group per line width (usually one),
+    /// holding that width's path of each colour.
+    pub(crate) fn draw(self, mut g: Group) -> Group {
+        let mut heights: Vec<f64> = Vec::new();
+        for pen in &self.pens {
+            if !heights.contains(&pen.height) {
+                heights.push(pen.height);
+            }
+        }
+        for height in heights {
+            let mut lines = Group::new().set("fill", "none").set("stroke-width", height);
+            for pen in self.pens.iter().filter(|p| p.height == height) {
+                lines = lines.add(
+                    svg::node::element::Path::new()
+                        .set("stroke", pen.fill.as_str())
+                        .set("d", pen.d.as_str()),
+                );
+            }
+            g = g.add(lines);
         }
         g
     }
@@ -439,5 +491,107 @@ mod tests {
     fn ink_is_grayscale() {
         assert_eq!(ink(0), "#ffffff");
         assert_eq!(ink(255), "#000000");
+    }
+
+    /// Reads [`Runs::draw`]'s output back: (stroke, width, x0, x1, y middle)
+    /// of every line, with relative moves resolved.
+    fn lines_of(svg: &str) -> Vec<(String, f64, f64, f64, f64)> {
+        let attr = |tag: &str, name: &str| -> Option<String> {
+            let at = tag.find(&format!(" {name}=\""))? + name.len() + 3;
+            Some(tag[at..at + tag[at..].find('"')?].to_string())
+        };
+        let mut out = Vec::new();
+        let mut width = 0.0;
+        for tag in svg.split('<').skip(1) {
+            if tag.starts_with("g ") {
+                if let Some(w) = attr(tag, "stroke-width") {
+                    width = w.parse().unwrap();
+                }
+            }
+            if !tag.starts_with("path ") {
+                continue;
+            }
+            let (d, stroke) = (attr(tag, "d").unwrap(), attr(tag, "stroke").unwrap());
+            let (mut x, mut y) = (0.0, 0.0);
+            let mut cmd = ' ';
+            let mut nums: Vec<f64> = Vec::new();
+            let mut flush = |cmd: char, nums: &mut Vec<f64>, x: &mut f64, y: &mut f64| {
+                match cmd {
+                    'M' => (*x, *y) = (nums[0], nums[1]),
+                    'm' => (*x, *y) = (*x + nums[0], *y + nums[1]),
+                    'h' => {
+                        out.push((stroke.clone(), width, *x, *x + nums[0], *y));
+                        *x += nums[0];
+                    }
+                    ' ' => {}
+                    c => panic!("unexpected command {c} in {d}"),
+                }
+                nums.clear();
+            };
+            let spaced: String = d
+                .chars()
+                .flat_map(|c| match c {
+                    'M' | 'm' | 'h' => vec![' ', c, ' '],
+                    c => vec![c],
+                })
+                .collect();
+            for tok in spaced.split_whitespace() {
+                match tok {
+                    "M" | "m" | "h" => {
+                        flush(cmd, &mut nums, &mut x, &mut y);
+                        cmd = tok.chars().next().unwrap();
+                    }
+                    n => nums.push(n.parse().unwrap()),
+                }
+            }
+            flush(cmd, &mut nums, &mut x, &mut y);
+        }
+        out
+    }
+
+    #[test]
+    fn runs_cover_exactly_the_rectangles_added() {
+        // Two colours, two heights, fractional edges, runs out of order.
+        let rects = [
+            ("#ff0000", (28.0, 112.0), (32.0, 116.0)),
+            ("#00ff00", (32.0, 112.0), (40.0, 116.0)),
+            ("#ff0000", (96.0, 112.0), (100.0, 116.0)),
+            ("#ff0000", (24.0, 120.0), (28.0, 124.0)),
+            ("#ff0000", (39.37, 40.33), (84.93, 40.66)),
+            ("#ff0000", (84.93, 40.66), (130.5, 40.99)),
+            ("#00ff00", (0.0, 0.0), (0.87, 0.33)),
+        ];
+        let mut runs = Runs::default();
+        for (fill, from, to) in rects {
+            runs.add(fill, from, to);
+        }
+        let svg = runs.draw(Group::new()).to_string();
+        assert_eq!(
+            svg.matches("<path").count(),
+            4,
+            "one path per colour and height:\n{svg}"
+        );
+        assert!(svg.contains("m64 0h4"), "relative moves:\n{svg}");
+        let mut got = lines_of(&svg);
+        let mut want: Vec<(String, f64, f64, f64, f64)> = rects
+            .iter()
+            .map(|(f, a, b)| (f.to_string(), b.1 - a.1, a.0, b.0, (a.1 + b.1) / 2.0))
+            .collect();
+        let key = |l: &(String, f64, f64, f64, f64)| {
+            (
+                l.0.clone(),
+                (l.4 * 1000.0).round() as i64,
+                (l.2 * 100.0).round() as i64,
+            )
+        };
+        got.sort_by_key(key);
+        want.sort_by_key(key);
+        assert_eq!(got.len(), want.len(), "{svg}");
+        for (g, w) in got.iter().zip(&want) {
+            assert_eq!(g.0, w.0);
+            for (a, b) in [(g.1, w.1), (g.2, w.2), (g.3, w.3), (g.4, w.4)] {
+                assert!((a - b).abs() < 1e-6, "{g:?} vs {w:?}\n{svg}");
+            }
+        }
     }
 }
