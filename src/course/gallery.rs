@@ -1,5 +1,6 @@
 //! The figure gallery: every figure of the catalog as `figures/<id>.svg`
-//! with its data (`figures/<id>.csv` or `.json`; and every figure a
+//! with its data (`figures/<id>.csv` or `.json`, shared by a slide or print
+//! variant with the same numbers; and every figure a
 //! published page shows); `figures/index.html`, the overview listing every
 //! figure by what it is about; and one page per group (one per example
 //! image for the image group) showing the figures, each linking its SVG and
@@ -67,7 +68,7 @@ pub(super) fn gallery_files(
         .map(|f| &**f)
         .zip(texts.iter().map(|t| &**t))
         .collect();
-    let mut files = crate::figure_files::files_with_text(&pairs, "figures/", false)?;
+    let mut files = crate::figure_files::files_with_text(&pairs, "figures/", false, true)?;
     let mut groups: Vec<GalleryGroup> = GROUPS
         .iter()
         .map(|(anchor, title, intro, _)| GalleryGroup {

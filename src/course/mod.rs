@@ -230,7 +230,7 @@ fn figure_ids(site: &Site) -> BTreeSet<String> {
 /// Whether figure `id` is a print or slide variant of another figure (the
 /// gallery shows and counts each figure once, in its screen form).
 pub(super) fn is_variant(id: &str) -> bool {
-    id.ends_with("-print") || id.ends_with("-slide")
+    crate::figure_files::variant_base(id).is_some()
 }
 
 /// How many figures the gallery shows.
