@@ -503,10 +503,8 @@ mod tests {
         let mut out = Vec::new();
         let mut width = 0.0;
         for tag in svg.split('<').skip(1) {
-            if tag.starts_with("g ") {
-                if let Some(w) = attr(tag, "stroke-width") {
-                    width = w.parse().unwrap();
-                }
+            if let Some(w) = attr(tag, "stroke-width").filter(|_| tag.starts_with("g ")) {
+                width = w.parse().unwrap();
             }
             if !tag.starts_with("path ") {
                 continue;
