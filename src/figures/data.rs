@@ -73,7 +73,8 @@ impl FigureData {
 }
 
 /// `v` as indented JSON ending in a newline, with every array of plain
-/// numbers, strings or booleans on one line.
+/// numbers, strings or booleans on one line, its items separated by a bare
+/// comma (a space after each of the data files' 60 000 numbers is 0.1 MB).
 pub(crate) fn json_text(v: &Value) -> String {
     let mut s = String::new();
     write_json(&mut s, v, 0);
@@ -95,7 +96,7 @@ fn write_json(out: &mut String, v: &Value, depth: usize) {
             out.push('[');
             for (i, item) in items.iter().enumerate() {
                 if i > 0 {
-                    out.push_str(", ");
+                    out.push(',');
                 }
                 out.push_str(&item.to_string());
             }
@@ -483,7 +484,7 @@ mod tests {
         let text = FigureData::Json(v.clone()).to_text();
         assert_eq!(
             text,
-            "{\n  \"empty\": [],\n  \"key\": [0.1, -0.25, 3.0],\n  \"none\": {},\n  \"rows\": [\n    [1.0],\n    {\n      \"a\": \"x\\\"y\"\n    }\n  ]\n}\n"
+            "{\n  \"empty\": [],\n  \"key\": [0.1,-0.25,3.0],\n  \"none\": {},\n  \"rows\": [\n    [1.0],\n    {\n      \"a\": \"x\\\"y\"\n    }\n  ]\n}\n"
         );
         assert_eq!(serde_json::from_str::<Value>(&text).unwrap(), v);
     }
