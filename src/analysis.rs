@@ -148,6 +148,9 @@ pub struct Analyses<'a> {
     figures: RefCell<BTreeMap<String, Rc<Figure>>>,
     /// Their SVG text, serialised once (or taken from the cache).
     svg_texts: RefCell<BTreeMap<String, Rc<str>>>,
+    /// Their data files' text, serialised once (`serve` writes them again
+    /// after every edit).
+    data_texts: RefCell<BTreeMap<String, Rc<str>>>,
     /// Set when an SVG text was serialised here.
     svg_new: std::cell::Cell<bool>,
     /// `cache::figures_key` of the config and nets as drawn (after `serve
@@ -156,6 +159,18 @@ pub struct Analyses<'a> {
     figures_key: String,
     svg_from_cache: bool,
     catalog_ids: BTreeSet<String>,
+    /// Every document expanded with these analyses, by source file: `serve`
+    /// renders again after each edit and expands only what changed.
+    expansions: RefCell<std::collections::HashMap<std::path::PathBuf, KeptExpansion>>,
+}
+
+/// A document's expansion and what it was made from.
+struct KeptExpansion {
+    text: String,
+    rel: String,
+    page: String,
+    codes: String,
+    expanded: Rc<crate::shortcodes::expand::Expanded>,
 }
 
 impl<'a> Analyses<'a> {
@@ -182,10 +197,12 @@ impl<'a> Analyses<'a> {
             pop,
             figures: RefCell::new(BTreeMap::new()),
             svg_texts: RefCell::new(BTreeMap::new()),
+            data_texts: RefCell::new(BTreeMap::new()),
             svg_new: std::cell::Cell::new(false),
             figures_key,
             svg_from_cache,
             catalog_ids: BTreeSet::new(),
+            expansions: RefCell::new(Default::default()),
         };
         let catalog = {
             let resolve = |text: &str| an.selected(text);
@@ -253,6 +270,40 @@ impl<'a> Analyses<'a> {
     /// Writes what this build computed to the analyses cache, if anything
     /// is new since it was read (or last written). A failure to write is a
     /// warning: the build itself is done.
+    /// `doc` expanded as page `page` by the shortcodes named `codes` (in
+    /// registration order): made by `make`, or the expansion made before with
+    /// these analyses from the same text, path, page and shortcodes. An
+    /// expansion depends on nothing else (shortcodes read no files and draw
+    /// through these analyses), so `serve` re-expands only the edited file.
+    pub fn expansion(
+        &self,
+        doc: &crate::content::Doc,
+        page: &str,
+        codes: &str,
+        make: impl FnOnce() -> crate::shortcodes::expand::Expanded,
+    ) -> Rc<crate::shortcodes::expand::Expanded> {
+        if let Some(k) = self.expansions.borrow().get(&doc.source)
+            && k.text == doc.text
+            && k.rel == doc.rel
+            && k.page == page
+            && k.codes == codes
+        {
+            return k.expanded.clone();
+        }
+        let expanded = Rc::new(make());
+        self.expansions.borrow_mut().insert(
+            doc.source.clone(),
+            KeptExpansion {
+                text: doc.text.clone(),
+                rel: doc.rel.clone(),
+                page: page.to_string(),
+                codes: codes.to_string(),
+                expanded: expanded.clone(),
+            },
+        );
+        expanded
+    }
+
     pub fn keep(&self) {
         let Some(path) = &self.p.cache_path else {
             return;
@@ -332,6 +383,19 @@ impl<'a> Analyses<'a> {
             }
         };
         self.svg_texts
+            .borrow_mut()
+            .insert(fig.id.clone(), t.clone());
+        t
+    }
+
+    /// The text of a figure's data file (`Figure::data`), serialised on
+    /// first use.
+    pub fn data_text(&self, fig: &Figure) -> Rc<str> {
+        if let Some(t) = self.data_texts.borrow().get(&fig.id) {
+            return t.clone();
+        }
+        let t: Rc<str> = Rc::from(tally("data text", || fig.data_text()));
+        self.data_texts
             .borrow_mut()
             .insert(fig.id.clone(), t.clone());
         t

@@ -29,9 +29,15 @@ struct IndexEntry<'a> {
 
 /// The files for `figs` under `prefix` ("" or "figures/").
 pub(crate) fn files(figs: &[Figure], prefix: &str, png: bool) -> Result<Vec<OutputFile>> {
-    let texts: Vec<String> = figs.iter().map(Figure::to_svg_string).collect();
-    let pairs: Vec<(&Figure, &str)> = figs.iter().zip(texts.iter().map(String::as_str)).collect();
-    files_with_text(&pairs, prefix, png, false)
+    let svgs: Vec<String> = figs.iter().map(Figure::to_svg_string).collect();
+    let datas: Vec<String> = figs.iter().map(Figure::data_text).collect();
+    let texts: Vec<(&Figure, &str, &str)> = figs
+        .iter()
+        .zip(&svgs)
+        .zip(&datas)
+        .map(|((f, s), d)| (f, s.as_str(), d.as_str()))
+        .collect();
+    files_with_text(&texts, prefix, png, false)
 }
 
 /// The figure a slide or print variant was made from: `x` for `x-slide`
@@ -42,42 +48,38 @@ pub(crate) fn variant_base(id: &str) -> Option<&str> {
         .filter(|base| !base.is_empty())
 }
 
-/// Like [`files`], for figures whose SVG text is already serialised (the
-/// site keeps it between rebuilds). With `share_variant_data`, a slide or
+/// Like [`files`], for figures whose SVG and data texts are already
+/// serialised (the site keeps them between rebuilds). With `share_variant_data`, a slide or
 /// print variant whose numbers are its base figure's (both among `figs`)
 /// gets no data file of its own: the index names the base's. No page links
 /// a variant's data (slides and sheets show none), so this only saves the
 /// copies.
 pub(crate) fn files_with_text(
-    figs: &[(&Figure, &str)],
+    figs: &[(&Figure, &str, &str)],
     prefix: &str,
     png: bool,
     share_variant_data: bool,
 ) -> Result<Vec<OutputFile>> {
     let mut out = Vec::with_capacity(figs.len() * 3 + 1);
     let mut index = Vec::with_capacity(figs.len());
-    let texts: Vec<String> = figs.iter().map(|(f, _)| f.data.to_text()).collect();
     let by_id: std::collections::HashMap<&str, usize> = figs
         .iter()
         .enumerate()
-        .map(|(i, (f, _))| (f.id.as_str(), i))
+        .map(|(i, (f, _, _))| (f.id.as_str(), i))
         .collect();
-    for (i, (f, text)) in figs.iter().enumerate() {
+    for &(f, text, data) in figs {
         let mut svg = String::with_capacity(text.len() + 1);
         svg.push_str(text);
         svg.push('\n');
         out.push(OutputFile::new(format!("{prefix}{}.svg", f.id), svg));
         let shared = variant_base(&f.id)
             .and_then(|base| by_id.get(base))
-            .filter(|&&b| share_variant_data && texts[b] == texts[i])
+            .filter(|&&b| share_variant_data && figs[b].2 == data)
             .map(|&b| figs[b].0.data_file());
         let data = match shared {
             Some(name) => name,
             None => {
-                out.push(OutputFile::new(
-                    format!("{prefix}{}", f.data_file()),
-                    texts[i].clone(),
-                ));
+                out.push(OutputFile::new(format!("{prefix}{}", f.data_file()), data));
                 f.data_file()
             }
         };
@@ -125,9 +127,14 @@ mod tests {
             fig("key-print", 2),
             fig("lonely-slide", 3),
         ];
-        let texts: Vec<String> = figs.iter().map(Figure::to_svg_string).collect();
-        let pairs: Vec<(&Figure, &str)> =
-            figs.iter().zip(texts.iter().map(String::as_str)).collect();
+        let svgs: Vec<String> = figs.iter().map(Figure::to_svg_string).collect();
+        let datas: Vec<String> = figs.iter().map(Figure::data_text).collect();
+        let pairs: Vec<(&Figure, &str, &str)> = figs
+            .iter()
+            .zip(&svgs)
+            .zip(&datas)
+            .map(|((f, s), d)| (f, s.as_str(), d.as_str()))
+            .collect();
         let names = |files: &[OutputFile]| -> Vec<String> {
             files
                 .iter()

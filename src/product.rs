@@ -59,7 +59,8 @@ pub trait Product {
 /// One document after the first pass (shortcodes expanded, heading ids).
 pub struct Expansion<'d> {
     pub doc: &'d Doc,
-    pub expanded: Expanded,
+    /// Shared with the analyses' memo ([`Analyses::expansion`]).
+    pub expanded: std::rc::Rc<Expanded>,
     pub ids: BTreeSet<String>,
 }
 

@@ -139,17 +139,16 @@ fn first_pass<'c>(
     tera: &tera::Tera,
     problems: &mut Diagnostics,
 ) -> Vec<Expansion<'c>> {
+    let names: Vec<&str> = codes.specs().map(|s| s.name).collect();
+    let names = names.join(" ");
     let docs: Vec<Expansion> = content
         .docs
         .iter()
         .map(|doc| {
-            let expanded = crate::shortcodes::expand::expand(
-                doc,
-                Some(an),
-                &doc.out_path(),
-                codes,
-                State::default(),
-            );
+            let page = doc.out_path();
+            let expanded = an.expansion(doc, &page, &names, || {
+                crate::shortcodes::expand::expand(doc, Some(an), &page, codes, State::default())
+            });
             let ids = crate::markdown::headings(&expanded.text)
                 .into_iter()
                 .map(|h| h.id)

@@ -62,11 +62,13 @@ pub(super) fn gallery_files(
     site: &Site,
     figures: &[std::rc::Rc<crate::figures::Figure>],
 ) -> Result<Vec<OutputFile>> {
-    let texts: Vec<std::rc::Rc<str>> = figures.iter().map(|f| site.an.svg_text(f)).collect();
-    let pairs: Vec<(&crate::figures::Figure, &str)> = figures
+    let svgs: Vec<std::rc::Rc<str>> = figures.iter().map(|f| site.an.svg_text(f)).collect();
+    let datas: Vec<std::rc::Rc<str>> = figures.iter().map(|f| site.an.data_text(f)).collect();
+    let pairs: Vec<(&crate::figures::Figure, &str, &str)> = figures
         .iter()
-        .map(|f| &**f)
-        .zip(texts.iter().map(|t| &**t))
+        .zip(&svgs)
+        .zip(&datas)
+        .map(|((f, s), d)| (&**f, &**s, &**d))
         .collect();
     let mut files = crate::figure_files::files_with_text(&pairs, "figures/", false, true)?;
     let mut groups: Vec<GalleryGroup> = GROUPS

@@ -107,8 +107,12 @@ impl Product for Course {
             .iter()
             .filter_map(|id| an.figure(id))
             .collect();
-        plan.files.extend(gallery::gallery_files(site, &figures)?);
-        plan.files.extend(theme::theme_files(site.root)?);
+        plan.files.extend(crate::prof::tally("course: gallery", || {
+            gallery::gallery_files(site, &figures)
+        })?);
+        plan.files.extend(crate::prof::tally("course: theme", || {
+            theme::theme_files(site.root)
+        })?);
         plan.names.insert("index.html".to_string());
         Ok(())
     }
@@ -120,7 +124,8 @@ impl Product for Course {
             .docs_of(Kind::Page)
             .map(|e| {
                 let page = e.doc.out_path();
-                let r = out.markdown(e, links, &page, false);
+                let r =
+                    crate::prof::tally("course: markdown", || out.markdown(e, links, &page, false));
                 (e, page, r)
             })
             .collect();
@@ -139,7 +144,9 @@ impl Product for Course {
                 && *g != page
                 && !e.doc.is_home()
             {
-                r.html = glossary::link_terms(&r.html, &terms, &relative(&page, g));
+                r.html = crate::prof::tally("course: glossary links", || {
+                    glossary::link_terms(&r.html, &terms, &relative(&page, g))
+                });
             }
             if e.doc.is_home() {
                 intro = Some(r.html);
@@ -185,7 +192,9 @@ impl Product for Course {
                     }),
                 });
             }
-            match crate::templates::render(site.tera, template, &ctx, site.root) {
+            match crate::prof::tally("course: template", || {
+                crate::templates::render(site.tera, template, &ctx, site.root)
+            }) {
                 Ok(html) => out.files.push(OutputFile::new(page, html)),
                 Err(err) => out
                     .problems

@@ -55,6 +55,11 @@ impl Figure {
         self.svg.to_string()
     }
 
+    /// The text of the data file.
+    pub fn data_text(&self) -> String {
+        self.data.to_text()
+    }
+
     /// The name of the data file: `<id>.csv` or `<id>.json`.
     pub fn data_file(&self) -> String {
         format!("{}.{}", self.id, self.data.extension())
