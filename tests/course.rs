@@ -134,6 +134,12 @@ fn the_course_builds_at_three_widths_and_every_page_passes_the_browser_audit() {
             wide = Some(w);
         } else if hidden == 256 {
             assert_eq!(ex["encoding"], "f32", "{ex}");
+            // The default size: the page with everything it loads stays
+            // under 1 MB, float32 weights and all (packed, see handson::pack).
+            let (bytes, files) =
+                crate::handson::page_weight(&w.path().join("public"), "explorer.html");
+            assert!(bytes <= 1_000_000, "{bytes} bytes: {files:?}");
+            eprintln!("hidden = 256: the f32 explorer page loads {bytes} bytes ({files:?})");
             audited = Some(w);
         }
     }
