@@ -16,7 +16,8 @@
 //!   base64 would take 4 per 3. The compressed bytes are padded with zeros
 //!   to a multiple of 4 and their real length is recorded.
 //!
-//! Same input, same text: zlib at a fixed level is deterministic.
+//! Same input, same text: zlib at a fixed level is deterministic (for the
+//! zlib-rs that Cargo.lock pins; a test packs twice and compares).
 
 use anyhow::{Context, Result, bail, ensure};
 use std::io::{Read, Write};
