@@ -1,7 +1,12 @@
 /* kvlens draw-a-digit explorer: a classic script (no modules, no fetch, no
    network), so the page works from file:// and offline. The network comes
-   from the page's generated model script (window.KVLENS_MODEL), loaded just
-   before this one.
+   from the page's generated model script (window.KVLENS_MODEL, version 2),
+   loaded just before this one. Its numbers are packed to keep the page
+   under 1 MB: float32s in four byte planes, then bytes, zlib, Z85 (see
+   "Decoding the model"). The browser inflates them with DecompressionStream
+   (Chrome and Edge 80+, Firefox 113+, Safari 16.4+), so start() is
+   asynchronous; an older browser gets a message saying so. The float32s
+   come back bit for bit.
 
    The network is 784 → H → 10 with ReLU, read as H key-value pairs: pair i
    has key k_i (row i of W1, a 28×28 image) with bias b1_i and value v_i
@@ -12,8 +17,9 @@
    the page and the course's figures agree.
 
    Test hooks: window.kvExplorer (analyse, input, state, startFromDigit,
-   startFromKey, clear, undo, setTool); the root element gets data-ready="1"
-   once the model is decoded and the blank pad's result is shown. */
+   startFromKey, clear, undo, setTool, weightBits); the root element gets
+   data-ready="1" once the model is decoded and the blank pad's result is
+   shown, or data-error="model" or "browser" with the message shown. */
 (function () {
   "use strict";
 
@@ -120,68 +126,176 @@
 
   /* ---------- Decoding the model ---------- */
 
-  function bytesOf(b64, what) {
-    if (typeof b64 !== "string") { throw new Error(what + " is missing"); }
-    var bin;
-    try { bin = window.atob(b64); } catch (e) { throw new Error(what + " is not valid base64"); }
-    var out = new Uint8Array(bin.length), i;
-    for (i = 0; i < bin.length; i++) { out[i] = bin.charCodeAt(i); }
-    return out;
+  /* The model script's numbers are one text, `packed.z85` (src/handson/pack.rs):
+     the float32 arrays' little-endian bytes in four planes (every array's
+     byte 0, then byte 1, 2, 3), then the byte arrays; compressed with zlib;
+     written as Z85 (padded to a multiple of 4 bytes). */
+  var VERSION = 2;
+  var FORMAT = "f32le-planes4+u8|zlib|z85";
+  var Z85 = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ.-:+=^!/*?&<>()[]{}@%$#";
+  var BROWSERS = "Chrome or Edge 80 or newer, Firefox 113 or newer, or Safari 16.4 or newer";
+
+  /* The error a browser without DecompressionStream gets: not the model's fault. */
+  function tooOld() {
+    var e = new Error("The explorer cannot run in this browser: it is too old to unpack the " +
+      "workshop's model (it has no DecompressionStream). Open this page in " + BROWSERS + ".");
+    e.browser = true;
+    return e;
   }
 
-  function expectLength(bytes, n, what) {
-    if (bytes.length !== n) { throw new Error(what + " holds " + bytes.length + " bytes, not " + n); }
-  }
-
-  /* n little-endian float32s (whatever the platform's byte order) as float64. */
-  function floatsOf(b64, n, what) {
-    var bytes = bytesOf(b64, what), out = new Float64Array(n), view, i;
-    expectLength(bytes, 4 * n, what);
-    view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-    for (i = 0; i < n; i++) {
-      out[i] = view.getFloat32(4 * i, true);
-      if (!isFinite(out[i])) { throw new Error(what + " holds a value that is not a finite number"); }
+  /* Z85 text → bytes (4 per 5 characters). */
+  function z85Bytes(text, what) {
+    if (typeof text !== "string") { throw new Error(what + " is missing"); }
+    if (text.length % 5 !== 0) { throw new Error(what + " is not Z85: " + text.length + " characters, not a multiple of 5"); }
+    var value = new Int16Array(128), out = new Uint8Array(text.length / 5 * 4), i, j, c, v, o = 0;
+    for (i = 0; i < 128; i++) { value[i] = -1; }
+    for (i = 0; i < Z85.length; i++) { value[Z85.charCodeAt(i)] = i; }
+    for (i = 0; i < text.length; i += 5) {
+      v = 0;
+      for (j = i; j < i + 5; j++) {
+        c = text.charCodeAt(j);
+        c = c < 128 ? value[c] : -1;
+        if (c < 0) { throw new Error(what + " is not Z85: character " + j + " is not in its alphabet"); }
+        v = v * 85 + c;
+      }
+      if (v > 0xffffffff) { throw new Error(what + " is not Z85: the group at character " + i + " is more than 32 bits"); }
+      out[o++] = v >>> 24;
+      out[o++] = (v >>> 16) & 255;
+      out[o++] = (v >>> 8) & 255;
+      out[o++] = v & 255;
     }
     return out;
   }
 
-  /* window.KVLENS_MODEL → { hidden, w1 (H×784), b1, w2 (10×H), b2, digits },
-     the weights as Float64Arrays once, so analyse() only multiplies and adds.
-     Throws an Error saying what is wrong. */
-  function decode(m) {
+  /* A promise of the zlib stream `bytes`, inflated; the browser checks its checksum. */
+  function inflate(bytes) {
+    var ds;
+    try { ds = new DecompressionStream("deflate"); } catch (e) { throw tooOld(); }
+    return new Response(new Blob([bytes]).stream().pipeThrough(ds)).arrayBuffer().then(
+      function (buf) { return new Uint8Array(buf); },
+      function (e) { throw new Error("the model's numbers do not unpack (" + (e && e.message || e) + ")"); }
+    );
+  }
+
+  function isCount(n) { return typeof n === "number" && n >= 0 && Math.floor(n) === n; }
+
+  /* The layout [[name, count], …] as { name: { at, count } }, checked against
+     the counts `want` the model's size implies (same names, same order). */
+  function layoutOf(list, want, what) {
+    var names = Object.keys(want), out = Object.create(null), at = 0, k, name, n;
+    if (!Array.isArray(list) || list.length !== names.length) {
+      throw new Error("packed." + what + " does not list " + names.join(", "));
+    }
+    for (k = 0; k < list.length; k++) {
+      name = list[k] && list[k][0];
+      n = list[k] && list[k][1];
+      if (name !== names[k]) { throw new Error("packed." + what + " lists " + JSON.stringify(name) + " where " + names[k] + " belongs"); }
+      if (!isCount(n) || n !== want[name]) { throw new Error(name + " holds " + n + " values, not " + want[name]); }
+      out[name] = { at: at, count: n };
+      at += n;
+    }
+    out.total = at;
+    return out;
+  }
+
+  /* Checks window.KVLENS_MODEL before unpacking: version, sizes, format,
+     lengths and layout. Throws an Error saying what is wrong. */
+  function plan(m) {
     if (!m || typeof m !== "object") { throw new Error("window.KVLENS_MODEL is not defined"); }
-    if (m.version !== 1) { throw new Error("the model has version " + m.version + ", this page reads version 1"); }
-    var H = m.hidden, w1, i, p;
+    if (m.version !== VERSION) { throw new Error("the model has version " + m.version + ", this page reads version " + VERSION); }
+    var H = m.hidden, pk = m.packed, floats, bytes;
     if (typeof H !== "number" || H < 1 || Math.floor(H) !== H) { throw new Error("hidden is not a positive whole number"); }
     if (m.inputs !== PIXELS || m.outputs !== DIGITS) { throw new Error("the model is not 784 → H → 10"); }
+    if (!Array.isArray(m.digits)) { throw new Error("digits is missing"); }
+    if (!pk || typeof pk !== "object") { throw new Error("packed is missing"); }
+    if (pk.format !== FORMAT) { throw new Error("the model is packed as " + JSON.stringify(pk.format) + ", this page reads " + FORMAT); }
     if (m.encoding === "f32") {
-      w1 = floatsOf(m.w1, H * PIXELS, "w1");
+      floats = { w1: H * PIXELS, b1: H, w2: DIGITS * H, b2: DIGITS };
+      bytes = { digits: m.digits.length * PIXELS };
     } else if (m.encoding === "int8") {
-      // weight = q · scale_i, rounded to float32 as the Rust side computes it in f32.
-      var raw = bytesOf(m.w1, "w1"), scale = floatsOf(m.w1_scale, H, "w1_scale"), q;
-      expectLength(raw, H * PIXELS, "w1");
-      q = new Int8Array(raw.buffer, raw.byteOffset, raw.byteLength);
-      w1 = new Float64Array(H * PIXELS);
-      for (i = 0; i < H; i++) {
-        for (p = 0; p < PIXELS; p++) { w1[i * PIXELS + p] = Math.fround(q[i * PIXELS + p] * scale[i]); }
-      }
+      floats = { w1_scale: H, b1: H, w2: DIGITS * H, b2: DIGITS };
+      bytes = { w1: H * PIXELS, digits: m.digits.length * PIXELS };
     } else {
       throw new Error("unknown encoding " + JSON.stringify(m.encoding));
     }
-    if (!Array.isArray(m.digits)) { throw new Error("digits is missing"); }
-    var digits = m.digits.map(function (d, k) {
-      var px = bytesOf(d && d.pixels, "digit " + k);
-      expectLength(px, PIXELS, "digit " + k);
-      return { index: d.index, label: d.label, pixels: px };
+    floats = layoutOf(pk.floats, floats, "floats");
+    bytes = layoutOf(pk.bytes, bytes, "bytes");
+    if (pk.length !== 4 * floats.total + bytes.total) {
+      throw new Error("packed.length is " + pk.length + ", not " + (4 * floats.total + bytes.total) + " as its layout says");
+    }
+    if (!isCount(pk.deflated)) { throw new Error("packed.deflated is not a byte count"); }
+    if (typeof pk.z85 !== "string" || pk.z85.length !== Math.ceil(pk.deflated / 4) * 5) {
+      throw new Error("packed.z85 does not hold the " + pk.deflated + " bytes packed.deflated says");
+    }
+    return { m: m, hidden: H, floats: floats, bytes: bytes };
+  }
+
+  /* A promise of the model → { hidden, w1 (H×784), b1, w2 (10×H), b2, digits },
+     the weights as Float64Arrays once, so analyse() only multiplies and adds.
+     Rejects with an Error saying what is wrong. */
+  function decode(p) {
+    var pk = p.m.packed, H = p.hidden;
+    return inflate(z85Bytes(pk.z85, "packed.z85").subarray(0, pk.deflated)).then(function (raw) {
+      if (raw.length !== pk.length) { throw new Error("the model's numbers unpack to " + raw.length + " bytes, not " + pk.length); }
+      var F = p.floats.total, le = new Uint8Array(4 * F), view = new DataView(le.buffer), i, k, p8;
+      for (i = 0; i < F; i++) {
+        le[4 * i] = raw[i];
+        le[4 * i + 1] = raw[F + i];
+        le[4 * i + 2] = raw[2 * F + i];
+        le[4 * i + 3] = raw[3 * F + i];
+      }
+      /* An array of float32s (little-endian, whatever the platform's byte order) as float64. */
+      function floats(name) {
+        var a = p.floats[name], out = new Float64Array(a.count), j;
+        for (j = 0; j < a.count; j++) {
+          out[j] = view.getFloat32(4 * (a.at + j), true);
+          if (!isFinite(out[j])) { throw new Error(name + " holds a value that is not a finite number"); }
+        }
+        return out;
+      }
+      function bytes(name) {
+        var a = p.bytes[name];
+        return raw.subarray(4 * F + a.at, 4 * F + a.at + a.count);
+      }
+      var w1, scale, q;
+      if (p.m.encoding === "f32") {
+        w1 = floats("w1");
+      } else {
+        // weight = q · scale_i, rounded to float32 as the Rust side computes it in f32.
+        scale = floats("w1_scale");
+        p8 = bytes("w1");
+        q = new Int8Array(p8.buffer, p8.byteOffset, p8.byteLength);
+        w1 = new Float64Array(H * PIXELS);
+        for (i = 0; i < H; i++) {
+          for (k = 0; k < PIXELS; k++) { w1[i * PIXELS + k] = Math.fround(q[i * PIXELS + k] * scale[i]); }
+        }
+      }
+      var px = bytes("digits");
+      return {
+        hidden: H,
+        w1: w1,
+        b1: floats("b1"),
+        w2: floats("w2"),
+        b2: floats("b2"),
+        digits: p.m.digits.map(function (d, j) {
+          return { index: d.index, label: d.label, pixels: px.slice(j * PIXELS, (j + 1) * PIXELS) };
+        })
+      };
     });
-    return {
-      hidden: H,
-      w1: w1,
-      b1: floatsOf(m.b1, H, "b1"),
-      w2: floatsOf(m.w2, DIGITS * H, "w2"),
-      b2: floatsOf(m.b2, DIGITS, "b2"),
-      digits: digits
-    };
+  }
+
+  /* The weights as float32 bit patterns, to compare with Rust's bit for bit
+     (null for a value that is not exactly a float32). */
+  function weightBits() {
+    var buf = new DataView(new ArrayBuffer(4)), out = {};
+    ["w1", "b1", "w2", "b2"].forEach(function (name) {
+      out[name] = Array.prototype.map.call(model[name], function (v) {
+        if (Math.fround(v) !== v) { return null; }
+        buf.setFloat32(0, v, true);
+        return buf.getUint32(0, true);
+      });
+    });
+    return out;
   }
 
   /* ---------- The computation (pure; mirrors src/kv/image.rs) ---------- */
@@ -1088,19 +1202,39 @@
       box.textContent = "The explorer cannot run: explorer/model.js did not load.";
       (app ? app.parentNode : document.body).insertBefore(box, app || null);
     }
-    add(box, "span", "kv-error-detail", " (" + err.message + ".)");
+    if (err.browser) {
+      box.textContent = err.message;   // the model is fine; the browser cannot unpack it
+    } else {
+      add(box, "span", "kv-error-detail", " (" + err.message + ".)");
+    }
     box.hidden = false;
     if (app) { app.hidden = true; }
-    root.setAttribute("data-error", "model");
+    root.setAttribute("data-error", err.browser ? "browser" : "model");
   }
 
+  /* Checks the browser and the model, then unpacks the model (asynchronous:
+     the browser inflates it) and runs the page. */
   function start() {
+    var p;
     try {
-      model = decode(window.KVLENS_MODEL);
+      if (typeof window.DecompressionStream !== "function" || typeof window.Response !== "function" ||
+          typeof window.Blob !== "function" || typeof Blob.prototype.stream !== "function") {
+        throw tooOld();
+      }
+      p = plan(window.KVLENS_MODEL);
     } catch (err) {
       fail(err);
       return;
     }
+    // (Inside a promise, so a damaged Z85 text rejects like a damaged stream.)
+    Promise.resolve(p).then(decode).then(function (m) {
+      model = m;
+      run();
+    }, fail);
+  }
+
+  /* The page, once the model is decoded. */
+  function run() {
     pad = byId("kv-pad");
     padCtx = pad.getContext("2d");
     baseCanvas = make("canvas");
@@ -1168,7 +1302,8 @@
       startFromKey: startFromKey,
       clear: clearPad,
       undo: undo,
-      setTool: setTool
+      setTool: setTool,
+      weightBits: weightBits
     };
     root.setAttribute("data-ready", "1");
   }

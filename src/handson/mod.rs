@@ -12,6 +12,7 @@ pub mod explorer;
 pub mod export;
 pub mod notebook;
 pub mod numbers;
+pub mod pack;
 pub mod product;
 
 use crate::analysis::Analyses;
