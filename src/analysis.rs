@@ -159,19 +159,14 @@ pub struct Analyses<'a> {
     figures_key: String,
     svg_from_cache: bool,
     catalog_ids: BTreeSet<String>,
-    /// Every document expanded with these analyses, by source file: `serve`
-    /// renders again after each edit and expands only what changed.
-    expansions: RefCell<std::collections::HashMap<std::path::PathBuf, KeptExpansion>>,
+    /// Values other modules derived with these analyses ([`Self::derived`]):
+    /// by type and name, the key each was made from and the value.
+    derived: RefCell<Derived>,
 }
 
-/// A document's expansion and what it was made from.
-struct KeptExpansion {
-    text: String,
-    rel: String,
-    page: String,
-    codes: String,
-    expanded: Rc<crate::shortcodes::expand::Expanded>,
-}
+/// See [`Analyses::derived`].
+type Derived =
+    std::collections::HashMap<(std::any::TypeId, String), (String, Rc<dyn std::any::Any>)>;
 
 impl<'a> Analyses<'a> {
     /// Draws the figure catalog (screen variant) and gets ready for the rest.
@@ -202,7 +197,7 @@ impl<'a> Analyses<'a> {
             figures_key,
             svg_from_cache,
             catalog_ids: BTreeSet::new(),
-            expansions: RefCell::new(Default::default()),
+            derived: RefCell::new(Default::default()),
         };
         let catalog = {
             let resolve = |text: &str| an.selected(text);
@@ -270,38 +265,22 @@ impl<'a> Analyses<'a> {
     /// Writes what this build computed to the analyses cache, if anything
     /// is new since it was read (or last written). A failure to write is a
     /// warning: the build itself is done.
-    /// `doc` expanded as page `page` by the shortcodes named `codes` (in
-    /// registration order): made by `make`, or the expansion made before with
-    /// these analyses from the same text, path, page and shortcodes. An
-    /// expansion depends on nothing else (shortcodes read no files and draw
-    /// through these analyses), so `serve` re-expands only the edited file.
-    pub fn expansion(
-        &self,
-        doc: &crate::content::Doc,
-        page: &str,
-        codes: &str,
-        make: impl FnOnce() -> crate::shortcodes::expand::Expanded,
-    ) -> Rc<crate::shortcodes::expand::Expanded> {
-        if let Some(k) = self.expansions.borrow().get(&doc.source)
-            && k.text == doc.text
-            && k.rel == doc.rel
-            && k.page == page
-            && k.codes == codes
+    /// A value of type `T` named `name`, derived with these analyses from
+    /// `key` (everything else it depends on): made by `make`, or the one made
+    /// before from an equal key. `serve` renders again with the same
+    /// analyses after every edit, so pass 1 keeps each document's expansion
+    /// here and re-expands only the edited one.
+    pub fn derived<T: 'static>(&self, name: &str, key: String, make: impl FnOnce() -> T) -> Rc<T> {
+        let slot = (std::any::TypeId::of::<T>(), name.to_string());
+        if let Some((k, v)) = self.derived.borrow().get(&slot)
+            && *k == key
+            && let Ok(v) = Rc::downcast::<T>(v.clone())
         {
-            return k.expanded.clone();
+            return v;
         }
-        let expanded = Rc::new(make());
-        self.expansions.borrow_mut().insert(
-            doc.source.clone(),
-            KeptExpansion {
-                text: doc.text.clone(),
-                rel: doc.rel.clone(),
-                page: page.to_string(),
-                codes: codes.to_string(),
-                expanded: expanded.clone(),
-            },
-        );
-        expanded
+        let v = Rc::new(make());
+        self.derived.borrow_mut().insert(slot, (key, v.clone()));
+        v
     }
 
     pub fn keep(&self) {

@@ -59,7 +59,7 @@ pub trait Product {
 /// One document after the first pass (shortcodes expanded, heading ids).
 pub struct Expansion<'d> {
     pub doc: &'d Doc,
-    /// Shared with the analyses' memo ([`Analyses::expansion`]).
+    /// Shared with the analyses' memo ([`Analyses::derived`]).
     pub expanded: std::rc::Rc<Expanded>,
     pub ids: BTreeSet<String>,
 }

@@ -146,7 +146,11 @@ fn first_pass<'c>(
         .iter()
         .map(|doc| {
             let page = doc.out_path();
-            let expanded = an.expansion(doc, &page, &names, || {
+            // An expansion depends on the file's text and path, its page and
+            // the shortcodes, and on nothing else but the analyses
+            // (shortcodes read no files and draw through them).
+            let key = [doc.rel.as_str(), &page, &names, &doc.text].join("\0");
+            let expanded = an.derived(&doc.source.to_string_lossy(), key, || {
                 crate::shortcodes::expand::expand(doc, Some(an), &page, codes, State::default())
             });
             let ids = crate::markdown::headings(&expanded.text)
