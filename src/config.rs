@@ -381,16 +381,8 @@ impl Config {
             bad(
                 &["hands_on", "model_downloads"],
                 format!(
-                    "must include \"npz\", got [{}]",
-                    self.hands_on
-                        .model_downloads
-                        .iter()
-                        .map(|f| match f {
-                            ModelDownload::Npz => "\"npz\"",
-                            ModelDownload::Safetensors => "\"safetensors\"",
-                        })
-                        .collect::<Vec<_>>()
-                        .join(", ")
+                    "must include \"npz\", got {}",
+                    serde_json::to_string(&self.hands_on.model_downloads).unwrap_or_default()
                 ),
                 "the notebook loads kvlens-model.npz; add \"safetensors\" beside it for PyTorch",
             );

@@ -10,7 +10,7 @@ use crate::common::{MODEL, Workshop, stderr, stdout};
 use serde_json::{Value, json};
 use std::path::Path;
 
-/// The repo's explorer introduction (kind = "explorer").
+/// Adds the repo's explorer introduction (kind = "explorer") to `w`.
 fn with_explorer(w: &Workshop) {
     let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
     std::fs::create_dir_all(w.path().join("content")).unwrap();
@@ -18,6 +18,15 @@ fn with_explorer(w: &Workshop) {
     // The fixture has no hands-on page to link back to.
     let intro = intro.replace("(@/hands-on.md)", "(index.html)");
     w.write("content/explorer.md", &intro);
+}
+
+/// A fixture workshop with the explorer, built.
+fn built_with_explorer() -> Workshop {
+    let w = Workshop::new(MODEL);
+    with_explorer(&w);
+    let o = w.run(&["-q", "build"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    w
 }
 
 pub fn report(public: &Path) -> Value {

@@ -266,8 +266,9 @@ fn most_common(fills: &[String]) -> Option<String> {
 #[derive(Default)]
 pub(crate) struct Runs {
     pens: Vec<Pen>,
-    /// `fill` and height → position in `pens`.
-    index: std::collections::HashMap<(String, u64), usize>,
+    /// `fill` → (height's bits, position in `pens`) of each of its pens;
+    /// looked up by `&str`, so a run of a known colour allocates nothing.
+    index: std::collections::HashMap<String, Vec<(u64, usize)>>,
 }
 
 /// One `<path>` of [`Runs`]: a colour, a line width, the path so far and
@@ -292,17 +293,26 @@ impl Runs {
     pub(crate) fn add(&mut self, fill: &str, from: (f64, f64), to: (f64, f64)) {
         use std::fmt::Write;
         let height = r(to.1 - from.1);
-        let key = (fill.to_string(), height.to_bits());
-        let n = self.pens.len();
-        let i = *self.index.entry(key).or_insert(n);
-        if i == n {
+        let bits = height.to_bits();
+        let known = self
+            .index
+            .get(fill)
+            .and_then(|pens| pens.iter().find(|(b, _)| *b == bits))
+            .map(|&(_, i)| i);
+        let i = known.unwrap_or_else(|| {
+            let i = self.pens.len();
             self.pens.push(Pen {
                 fill: fill.to_string(),
                 height,
                 d: String::new(),
                 at: None,
             });
-        }
+            self.index
+                .entry(fill.to_string())
+                .or_default()
+                .push((bits, i));
+            i
+        });
         let pen = &mut self.pens[i];
         let (x, y) = (from.0, r3((from.1 + to.1) / 2.0));
         let w = r(to.0 - from.0);

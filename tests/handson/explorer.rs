@@ -5,7 +5,7 @@
 //! unpack the model and for a damaged model; no console errors, no requests
 //! outside the site, axe clean.
 
-use super::{page_weight, read_npz, report, with_explorer};
+use super::{built_with_explorer, page_weight, read_npz, report, with_explorer};
 use crate::browser::chromium_or_skip;
 use crate::common::{MODEL, Workshop, stderr};
 use crate::course::{axe_or_skip, axe_violations};
@@ -176,10 +176,7 @@ fn page_problems(page: &mut Page, public: &Path, what: &str) -> Vec<String> {
 
 #[test]
 fn the_explorer_page_computes_what_kvlens_computes_in_f32_and_int8() {
-    let w = Workshop::new(MODEL);
-    with_explorer(&w);
-    let o = w.run(&["-q", "build"]);
-    assert!(o.status.success(), "{}", stderr(&o));
+    let w = built_with_explorer();
     let public = w.public();
     let r = report(&public);
     let ex = &r["hands_on"]["explorer"];
@@ -382,10 +379,7 @@ fn wait_strokes(page: &mut Page, n: usize) {
 
 #[test]
 fn drawing_on_the_explorer_updates_the_reading_and_undo_keys_and_starts_work() {
-    let w = Workshop::new(MODEL);
-    with_explorer(&w);
-    let o = w.run(&["-q", "build"]);
-    assert!(o.status.success(), "{}", stderr(&o));
+    let w = built_with_explorer();
     let Some(chromium) = chromium_or_skip() else {
         return;
     };
@@ -546,10 +540,7 @@ fn drawing_on_the_explorer_updates_the_reading_and_undo_keys_and_starts_work() {
 
 #[test]
 fn the_explorer_says_clearly_when_the_browser_cannot_unpack_the_model_or_it_is_damaged() {
-    let w = Workshop::new(MODEL);
-    with_explorer(&w);
-    let o = w.run(&["-q", "build"]);
-    assert!(o.status.success(), "{}", stderr(&o));
+    let w = built_with_explorer();
     let Some(chromium) = chromium_or_skip() else {
         return;
     };
